@@ -1,0 +1,279 @@
+// Repository interfaces: the only way the rest of humas reaches stored data. Backend-neutral: no
+// SQLite or PostgreSQL types appear here. `sqlite/` implements them now, `pg/` later, and one
+// conformance suite (store_conformance_test.cc) runs against every backend.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/model.h"
+#include "core/status.h"
+
+namespace humas::store {
+
+//! Paging for list queries. limit is clamped to [1, 200] by implementations.
+struct Page {
+  int limit = 50;
+  int offset = 0;
+};
+
+template <typename T>
+struct ListResult {
+  std::vector<T> items;
+  std::int64_t total = 0;  //!< matches ignoring paging
+};
+
+// ---------------------------------------------------------------- users and sessions
+
+struct Session {
+  std::string token_hash;  //!< hex SHA-256 of the opaque token; the token itself is never stored
+  Id user_id = 0;
+  std::string csrf_token;
+  UnixMillis created_at = 0;
+  UnixMillis last_seen_at = 0;
+  UnixMillis expires_at = 0;  //!< absolute expiry
+  std::string remote_ip;
+  std::string user_agent;
+};
+
+class UserRepository {
+ public:
+  virtual ~UserRepository() = default;
+  //! Inserts user and its role grants; sets user->id. AlreadyExists if the username is taken
+  //! (case-insensitive).
+  virtual Status Create(User* user) = 0;
+  //! Updates display_name, email, locale, active, password_hash and replaces the role grants.
+  virtual Status Update(const User& user) = 0;
+  //! NotFound if absent.
+  virtual Result<User> Get(Id id) = 0;
+  virtual Result<User> GetByUsername(const std::string& username) = 0;
+  virtual Result<ListResult<User>> List(const Page& page) = 0;
+  virtual Result<std::int64_t> Count() = 0;
+
+  virtual Status CreateSession(const Session& session) = 0;
+  //! NotFound if no session has this token hash.
+  virtual Result<Session> GetSession(const std::string& token_hash) = 0;
+  virtual Status TouchSession(const std::string& token_hash, UnixMillis now) = 0;
+  virtual Status DeleteSession(const std::string& token_hash) = 0;
+  //! Revokes every session of a user (password change, deactivation).
+  virtual Status DeleteUserSessions(Id user_id) = 0;
+  //! Removes sessions whose absolute expiry is before `now`. Returns how many.
+  virtual Result<std::int64_t> DeleteExpiredSessions(UnixMillis now) = 0;
+};
+
+// ---------------------------------------------------------------- directory
+
+struct AgencyFilter {
+  std::string q;                    //!< substring of name, short_name or code (case-insensitive)
+  std::optional<AgencyKind> kind;
+  std::optional<Id> parent_id;
+  std::optional<bool> active;       //!< nullopt = both
+  std::optional<std::vector<Id>> ids;  //!< restrict to these (scope); nullopt = no restriction
+};
+
+class AgencyRepository {
+ public:
+  virtual ~AgencyRepository() = default;
+  //! Sets agency->id, created_at, updated_at. AlreadyExists if the code is taken.
+  virtual Status Create(Agency* agency) = 0;
+  //! NotFound if absent; AlreadyExists if the new code is taken.
+  virtual Status Update(const Agency& agency) = 0;
+  virtual Result<Agency> Get(Id id) = 0;
+  virtual Result<Agency> GetByCode(const std::string& code) = 0;
+  virtual Result<ListResult<Agency>> List(const AgencyFilter& filter, const Page& page) = 0;
+  //! Every agency (active or not), for building the hierarchy in memory. Small: hundreds.
+  virtual Result<std::vector<Agency>> All() = 0;
+};
+
+struct AccountFilter {
+  std::string q;
+  std::optional<Id> agency_id;
+  std::optional<Platform> platform;
+  std::optional<AccountStatus> status;
+  std::optional<std::vector<Id>> agency_ids;  //!< scope
+};
+
+class AccountRepository {
+ public:
+  virtual ~AccountRepository() = default;
+  //! AlreadyExists if (platform, lower(handle)) is taken.
+  virtual Status Create(Account* account) = 0;
+  virtual Status Update(const Account& account) = 0;
+  virtual Result<Account> Get(Id id) = 0;
+  virtual Result<ListResult<Account>> List(const AccountFilter& filter, const Page& page) = 0;
+  //! Number of accounts per agency id (for directory lists).
+  virtual Result<std::map<Id, std::int64_t>> CountByAgency() = 0;
+};
+
+struct AppointmentFilter {
+  std::string q;  //!< person name, NIP or decree number
+  std::optional<Id> agency_id;
+  std::optional<AppointmentRole> role;
+  std::optional<bool> active;
+  std::optional<std::vector<Id>> agency_ids;  //!< scope
+};
+
+class AppointmentRepository {
+ public:
+  virtual ~AppointmentRepository() = default;
+  virtual Status Create(Appointment* appointment) = 0;
+  virtual Status Update(const Appointment& appointment) = 0;
+  virtual Result<Appointment> Get(Id id) = 0;
+  virtual Result<ListResult<Appointment>> List(const AppointmentFilter& filter,
+                                               const Page& page) = 0;
+  virtual Result<std::map<Id, std::int64_t>> CountByAgency() = 0;
+};
+
+// ---------------------------------------------------------------- mentions and rollups
+
+struct MentionFilter {
+  std::string q;  //!< full-text query: words ANDed, "phrases", -excluded; "" = no text filter
+  std::optional<Id> agency_id;  //!< this agency only (not descendants; callers expand scope)
+  std::optional<Platform> platform;
+  std::string author;            //!< author handle, exact (case-insensitive)
+  std::optional<UnixMillis> since;  //!< created_at >= since
+  std::optional<UnixMillis> until;  //!< created_at < until
+  //! Scope: only mentions of these agencies; `include_unassigned` adds mentions with no agency.
+  std::optional<std::vector<Id>> agency_ids;
+  bool include_unassigned = true;
+};
+
+//! Result of storing a batch: what happened to each input, in input order.
+struct UpsertOutcome {
+  enum class Kind { kInserted, kDuplicate, kUpdated };
+  Kind kind = Kind::kInserted;
+  Id id = 0;
+};
+
+class MentionRepository {
+ public:
+  virtual ~MentionRepository() = default;
+  //! Stores mentions idempotently on (platform, external_id) in ONE transaction: all or nothing.
+  //! A mention already stored is not duplicated; its engagement counts (shares, likes, replies)
+  //! are raised to the new values if larger (kUpdated), otherwise kDuplicate. Inserted mentions
+  //! are indexed for full-text search and counted in the hourly rollups in the same transaction.
+  //! `agency_id` of each Mention is used as given (callers resolve agency_code).
+  virtual Result<std::vector<UpsertOutcome>> UpsertBatch(const std::vector<Mention>& mentions,
+                                                         UnixMillis now) = 0;
+  virtual Result<Mention> Get(Id id) = 0;
+  //! Newest first (created_at desc, id desc).
+  virtual Result<ListResult<Mention>> Search(const MentionFilter& filter, const Page& page) = 0;
+};
+
+//! Counts per hour x agency x platform x sentiment, maintained by UpsertBatch.
+struct RollupRow {
+  UnixMillis hour = 0;  //!< start of the UTC hour
+  std::optional<Id> agency_id;
+  Platform platform = Platform::kOther;
+  std::string sentiment;  //!< "" = unlabelled
+  std::int64_t count = 0;
+};
+
+struct RollupFilter {
+  UnixMillis since = 0;  //!< hour >= since
+  UnixMillis until = 0;  //!< hour < until
+  std::optional<std::vector<Id>> agency_ids;  //!< scope; nullopt = all
+  bool include_unassigned = true;
+};
+
+class RollupRepository {
+ public:
+  virtual ~RollupRepository() = default;
+  //! Rollup rows in the window (at most hours x agencies x platforms x labels rows).
+  virtual Result<std::vector<RollupRow>> Query(const RollupFilter& filter) = 0;
+  //! Recomputes all rollups from the stored mentions (the source of truth). Slow; admin tool.
+  virtual Status Rebuild() = 0;
+};
+
+// ---------------------------------------------------------------- audit
+
+struct AuditFilter {
+  std::string action;  //!< prefix, e.g. "agency." ; "" = all
+  std::string actor;   //!< username, exact
+};
+
+struct AuditVerification {
+  bool ok = true;
+  std::int64_t entries = 0;
+  Id first_bad_seq = 0;
+  std::string reason;
+};
+
+class AuditRepository {
+ public:
+  virtual ~AuditRepository() = default;
+  //! Appends an entry: fills seq, prev_hash and hash (SHA-256, hex) atomically so concurrent
+  //! appends from several threads or processes still form one chain.
+  virtual Status Append(AuditEntry* entry) = 0;
+  //! Newest first.
+  virtual Result<ListResult<AuditEntry>> List(const AuditFilter& filter, const Page& page) = 0;
+  //! Recomputes every hash from the first entry; reports the first entry that does not match.
+  virtual Result<AuditVerification> Verify() = 0;
+};
+
+//! The canonical hash of an audit entry: hex SHA-256 of prev_hash and the entry's fields in a
+//! fixed, length-prefixed encoding. Shared by every backend and the verify command.
+std::string AuditHash(const AuditEntry& entry);
+
+// ---------------------------------------------------------------- jobs
+
+class JobRepository {
+ public:
+  virtual ~JobRepository() = default;
+  //! Adds a job; sets job->id. If dedupe_key is non-empty and a pending/running/failed job has
+  //! the same key, nothing is added and job->id is set to the existing job's id.
+  virtual Status Enqueue(Job* job) = 0;
+  //! Claims up to `max` jobs of `queue` with run_at <= now that are pending or failed (retry due)
+  //! or running with an expired lease; marks them running, locked by `worker` until
+  //! now + lease_ms, attempts + 1. Two workers never claim the same job.
+  virtual Result<std::vector<Job>> Claim(const std::string& queue, const std::string& worker,
+                                         int max, UnixMillis now, UnixMillis lease_ms) = 0;
+  //! Marks a claimed job done. FailedPrecondition if `worker` no longer holds it.
+  virtual Status Complete(Id job_id, const std::string& worker, UnixMillis now) = 0;
+  //! Records a failure: state failed with run_at = retry_at, or dead when attempts reached
+  //! max_attempts.
+  virtual Status Fail(Id job_id, const std::string& worker, const std::string& error,
+                      UnixMillis retry_at, UnixMillis now) = 0;
+  virtual Result<Job> Get(Id job_id) = 0;
+  //! Number of jobs per state for a queue (monitoring).
+  virtual Result<std::map<JobState, std::int64_t>> Counts(const std::string& queue) = 0;
+};
+
+// ---------------------------------------------------------------- the store
+
+//! Opens every repository over one database. Thread-safe: repositories may be used from many
+//! threads at once (implementations pool connections).
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual UserRepository& users() = 0;
+  virtual AgencyRepository& agencies() = 0;
+  virtual AccountRepository& accounts() = 0;
+  virtual AppointmentRepository& appointments() = 0;
+  virtual MentionRepository& mentions() = 0;
+  virtual RollupRepository& rollups() = 0;
+  virtual AuditRepository& audit() = 0;
+  virtual JobRepository& jobs() = 0;
+  //! Cheap liveness check for /health.
+  virtual Status Ping() = 0;
+  //! Backend name and schema version, e.g. "sqlite", 3.
+  virtual std::string backend() const = 0;
+  virtual int schema_version() const = 0;
+};
+
+struct SqliteOptions {
+  std::string path;       //!< database file; created if absent
+  int busy_timeout_ms = 5000;
+  int pool_size = 4;      //!< connections kept open
+};
+
+//! Opens (creating and migrating if needed) a SQLite store. Migration checksum mismatch →
+//! DataLoss naming the migration; a newer schema than this binary knows → FailedPrecondition.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options, const Clock& clock);
+
+}  // namespace humas::store
