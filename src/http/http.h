@@ -47,6 +47,11 @@ struct Response {
   }
 };
 
+//! Builds the API's error response: `{"error":{"code":...,"message":...,"field":...}}` with the
+//! given HTTP status ("field" only when non-empty), e.g. ErrorResponse(404, "not_found", "...").
+Response ErrorResponse(int status, std::string_view code, std::string_view message,
+                       std::string_view field = "");
+
 //! A synchronous handler, run on the bounded worker pool (never on the I/O thread).
 using Handler = std::function<Response(const Request&)>;
 
@@ -55,6 +60,9 @@ struct SseEvent {
   std::string event;  //!< "event:" field, e.g. "mention"
   std::string data;   //!< "data:" payload (JSON); newlines are split into several data lines
   std::string id;     //!< optional "id:" field
+  //! Routing key for subscriber filters, not sent on the wire (e.g. the mention's agency id;
+  //! 0 = none). Lets filters decide without parsing `data`.
+  std::int64_t scope = 0;
 };
 
 //! Decides whether an SSE subscriber receives an event. Called on the publishing thread.
@@ -77,9 +85,20 @@ struct ServerOptions {
   size_t max_upload_bytes = 64 << 20; //!< limit for routes registered with large_body = true
   std::string static_dir;          //!< web client files; "" disables static serving
   int sse_heartbeat_seconds = 15;
+  //! A client must send a request's header within this time (slowloris protection); an idle
+  //! keep-alive connection is closed after it, and a normal body must arrive within it too
+  //! (large_body routes get ten times as long).
+  int read_timeout_seconds = 30;
+  //! How long Stop() waits for in-flight requests before it drops them.
+  int shutdown_grace_seconds = 5;
+  //! Events an SSE subscriber may have waiting to be written; beyond it, it is disconnected.
+  size_t sse_max_queued_events = 1000;
 };
 
 //! The HTTP server: routes, static files, SSE, graceful shutdown.
+//! Register every route before Start() (later registrations are ignored and logged). Publish,
+//! Stop, Wait and port() are thread-safe. Never call Stop() from inside a handler: it waits for
+//! the handlers to finish.
 class Server {
  public:
   virtual ~Server() = default;
