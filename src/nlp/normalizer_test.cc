@@ -1,0 +1,154 @@
+// Unit tests for each normalisation step and for hostile input (defined results, no crashes).
+#include "nlp/normalizer.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace humas::nlp {
+namespace {
+
+using ::testing::ElementsAre;
+
+std::vector<std::string> Toks(std::string_view text, NormalizeOptions o = {}) {
+  return Normalizer(o).TokenTexts(text);
+}
+
+NormalizeOptions NoStem() {
+  NormalizeOptions o;
+  o.stem = false;
+  return o;
+}
+
+TEST(NormalizerTest, SlangIsStandardised) {
+  EXPECT_EQ(Toks("yg bgt udh", NoStem()), (std::vector<std::string>{"yang", "banget", "sudah"}));
+  EXPECT_EQ(Toks("gpp", NoStem()), (std::vector<std::string>{"tidak", "NEG_apa", "NEG_apa"}));
+  EXPECT_GT(ColloquialLexiconSize(), 300u);
+  ASSERT_NE(LookupColloquial("sdh"), nullptr);
+  EXPECT_EQ(LookupColloquial("sdh")->front(), "sudah");
+  EXPECT_EQ(LookupColloquial("rumah"), nullptr);
+}
+
+TEST(NormalizerTest, RepeatedLettersAreSqueezed) {
+  bool changed = false;
+  EXPECT_EQ(SqueezeRepeats("mantapppp", &changed), "mantap");
+  EXPECT_TRUE(changed);
+  EXPECT_EQ(SqueezeRepeats("maaf", &changed), "maaf");  // doubles are real Indonesian spelling
+  EXPECT_FALSE(changed);
+  EXPECT_EQ(Toks("bagusss bangettt", NoStem()), (std::vector<std::string>{"bagus", "banget"}));
+  auto t = Normalizer(NoStem()).Normalize("kerennnn");
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_TRUE(t[0].elongated);
+}
+
+TEST(NormalizerTest, NegationMarksAWindow) {
+  EXPECT_EQ(Toks("gak jelas", NoStem()), (std::vector<std::string>{"tidak", "NEG_jelas"}));
+  EXPECT_EQ(Toks("tidak bagus dan mahal sekali", NoStem()),
+            (std::vector<std::string>{"tidak", "NEG_bagus", "NEG_dan", "mahal", "sekali"}));
+  // punctuation and "tapi" end the scope
+  EXPECT_EQ(Toks("tidak mahal , enak", NoStem()),
+            (std::vector<std::string>{"tidak", "NEG_mahal", ",", "enak"}));
+  EXPECT_EQ(Toks("bukan tapi bagus", NoStem()),
+            (std::vector<std::string>{"bukan", "tapi", "bagus"}));
+  NormalizeOptions off = NoStem();
+  off.negation_window = 0;
+  EXPECT_EQ(Toks("tidak bagus", off), (std::vector<std::string>{"tidak", "bagus"}));
+}
+
+TEST(NormalizerTest, EmojiAndEmoticonsBecomeSentimentTokens) {
+  EXPECT_EQ(Toks("mantap 👍👍 😡", NoStem()),
+            (std::vector<std::string>{"mantap", "<emo_pos>", "<emo_neg>"}));
+  EXPECT_EQ(Toks("enak :) tapi lama :(", NoStem()),
+            (std::vector<std::string>{"enak", "<emo_pos>", "tapi", "lama", "<emo_neg>"}));
+  EXPECT_EQ(Toks("wkwkwk 😂", NoStem()), (std::vector<std::string>{"<laugh>", "<emo_laugh>"}));
+  // skin-tone modifier and ZWJ sequences do not leave stray tokens
+  EXPECT_EQ(Toks("👍🏽", NoStem()), (std::vector<std::string>{"<emo_pos>"}));
+}
+
+TEST(NormalizerTest, UrlsMentionsHashtags) {
+  EXPECT_EQ(Toks("cek https://berau.go.id/info?a=1. @dinkes_berau #BanjirBerau", NoStem()),
+            (std::vector<std::string>{"cek", "<url>", ".", "<user>", "banjirberau"}));
+  EXPECT_EQ(Toks("lihat bit.ly/abc atau www.x.org", NoStem()),
+            (std::vector<std::string>{"lihat", "<url>", "atau", "<url>"}));
+  EXPECT_EQ(Toks("email ke humas@berau.go.id ya", NoStem()),
+            (std::vector<std::string>{"email", "ke", "<email>", "ya"}));
+  auto t = Normalizer(NoStem()).Normalize("#jalan_rusak");
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t[0].kind, TokenKind::kHashtag);
+  EXPECT_EQ(t[1].text, "rusak");
+}
+
+TEST(NormalizerTest, ReduplicationAndNumbers) {
+  EXPECT_EQ(Toks("enak-enak enak2 sayur-mayur lantai 2", NoStem()),
+            (std::vector<std::string>{"enak", "enak", "sayur", "mayur", "lantai", "<num>"}));
+}
+
+TEST(NormalizerTest, CaseFoldingAndNfkc) {
+  EXPECT_EQ(NfkcCaseFold("BAGUS Ｂａｇｕｓ"), "bagus bagus");  // fullwidth -> ASCII
+  EXPECT_EQ(NfkcCaseFold("ﬁne"), "fine");                      // ligature decomposed
+}
+
+TEST(NormalizerTest, StemmerGuardKeepsWordsThatMatter) {
+  EXPECT_EQ(StemWord("keluhan"), "keluh");
+  EXPECT_EQ(StemWord("mengecewakan"), "kecewa");
+  EXPECT_EQ(StemWord("berita"), "berita");
+  EXPECT_EQ(StemWord("kepuasan"), "puas");  // plain Snowball where it is right
+  EXPECT_EQ(StemWord("pelayanan"), "layan");
+  EXPECT_EQ(Toks("tidak memuaskan"), (std::vector<std::string>{"tidak", "NEG_puas"}));
+}
+
+TEST(NormalizerTest, InvalidUtf8IsReplaced) {
+  const std::string bad = "bagus\xff\xfe enak\xc3";
+  const std::string clean = SanitizeUtf8(bad);
+  EXPECT_EQ(clean, "bagus\xEF\xBF\xBD\xEF\xBF\xBD enak\xEF\xBF\xBD");
+  EXPECT_EQ(Toks(bad, NoStem()), (std::vector<std::string>{"bagus", "enak"}));
+}
+
+TEST(NormalizerTest, ControlCharsZeroWidthAndBidiMarks) {
+  // controls become spaces (so words are not glued), ZW joiners and RTL marks vanish
+  EXPECT_EQ(Toks("bagus\x01"
+                 "enak\tlah",
+                 NoStem()),
+            (std::vector<std::string>{"bagus", "enak", "lah"}));
+  EXPECT_EQ(Toks("ba\u200Dgus \u200Fenak\u202E \u200B\uFEFF", NoStem()),
+            (std::vector<std::string>{"bagus", "enak"}));
+}
+
+TEST(NormalizerTest, EmptyAndOnlyJunk) {
+  EXPECT_TRUE(Toks("").empty());
+  EXPECT_TRUE(Toks("   \n\t ").empty());
+  EXPECT_TRUE(Toks("\x80\x80\x80").empty());
+  EXPECT_TRUE(Toks("\"()[]{}").empty());
+}
+
+TEST(NormalizerTest, OneMegabyteIsCutAtTheLimit) {
+  std::string big;
+  while (big.size() < (1u << 20)) big += "pelayanannya bagus sekali 👍 ";
+  NormalizeOptions o;
+  const auto toks = Normalizer(o).TokenTexts(big);
+  EXPECT_FALSE(toks.empty());
+  // 64 KiB of ~30-byte phrases of 4 tokens: bounded, roughly 9k tokens
+  EXPECT_LT(toks.size(), 12000u);
+  EXPECT_GT(toks.size(), 6000u);
+  const std::string cut = SanitizeUtf8(big, 100);
+  EXPECT_LE(cut.size(), 100u);
+  EXPECT_EQ(SanitizeUtf8(cut), cut);  // cut on a character boundary: still valid UTF-8
+}
+
+TEST(NormalizerTest, ExplainShowsEveryStep) {
+  const auto steps = Normalizer().Explain("Pelayanannya GAK jelasss 😡 @humas");
+  std::vector<std::string> names;
+  for (const auto& s : steps) names.push_back(s.name);
+  EXPECT_THAT(names, ElementsAre("input", "sanitized", "nfkc_casefold", "tokens", "squeezed",
+                                 "standardized", "negation", "stemmed"));
+  EXPECT_EQ(steps[2].output, "pelayanannya gak jelasss 😡 @humas");
+  EXPECT_EQ(steps[4].output, "pelayanannya gak jelas <emo_neg> <user>");
+  EXPECT_EQ(steps[5].output, "pelayanannya tidak jelas <emo_neg> <user>");
+  EXPECT_EQ(steps[6].output, "pelayanannya tidak NEG_jelas <emo_neg> <user>");
+  EXPECT_EQ(steps[7].output, "layan tidak NEG_jelas <emo_neg> <user>");
+}
+
+}  // namespace
+}  // namespace humas::nlp
