@@ -1,0 +1,26 @@
+// The JSON API under /api/v1 (docs/api.md): registers every route on the HTTP server.
+#pragma once
+
+#include "api/common.h"
+#include "http/http.h"
+
+namespace humas::api {
+
+//! Registers all routes and the live-event stream. `ctx` must outlive `server`.
+void RegisterRoutes(http::Server& server, Context& ctx);
+
+//! Per-resource registration (one file each).
+void RegisterAuthRoutes(http::Server& server, Context& ctx);
+void RegisterDirectoryRoutes(http::Server& server, Context& ctx);
+void RegisterUserRoutes(http::Server& server, Context& ctx);
+void RegisterMentionRoutes(http::Server& server, Context& ctx);
+void RegisterAuditRoutes(http::Server& server, Context& ctx);
+
+//! Lower-cases and validates a username: 3-64 of [a-z0-9._-].
+Status ValidateUsername(std::string* username);
+
+//! Publishes a newly stored mention on the live stream (scope = its agency). `h` (may be null)
+//! supplies the agency name.
+void PublishMention(Context& ctx, const Mention& mention, const Hierarchy* h);
+
+}  // namespace humas::api

@@ -1,0 +1,315 @@
+// Subcommands: serve, user, ingest, audit, migrate.
+#include "app/commands.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "api/api.h"
+#include "app/config.h"
+#include "app/demo_runtime.h"
+#include "app/flags.h"
+#include "core/log.h"
+#include "ingest/ingest.h"
+
+namespace humas::app {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+int Fail(const std::string& what, const Status& s) {
+  std::fprintf(stderr, "humas: %s: %s\n", what.c_str(), s.message().c_str());
+  return 1;
+}
+
+const Clock& WallClock() {
+  static const SystemClock clock;
+  return clock;
+}
+
+Result<std::unique_ptr<store::Store>> OpenStore(const std::string& data_dir) {
+  std::error_code ec;
+  fs::create_directories(data_dir, ec);
+  if (ec) return Unavailable("cannot create data directory " + data_dir + ": " + ec.message());
+  store::SqliteOptions o;
+  o.path = (fs::path(data_dir) / "humas.db").string();
+  return store::OpenSqliteStore(o, WallClock());
+}
+
+std::string FindWebDir(const std::string& configured) {
+  if (!configured.empty()) return configured;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  std::vector<fs::path> candidates;
+  if (!ec) {
+    candidates.push_back(exe.parent_path() / "web");
+    candidates.push_back(exe.parent_path().parent_path().parent_path().parent_path() / "web" /
+                         "dist");
+  }
+  candidates.push_back(fs::current_path(ec) / "web" / "dist");
+  candidates.push_back("/usr/share/humas/web");
+  for (const auto& c : candidates)
+    if (fs::exists(c / "index.html", ec)) return c.string();
+  return "";
+}
+
+//! Loads configuration: defaults < --config file < HUMAS_* environment < flags.
+Result<Config> LoadConfig(const Flags& flags, Config config = {}) {
+  if (auto path = flags.Get("config")) HUMAS_RETURN_IF_ERROR(LoadConfigFile(&config, *path));
+  HUMAS_RETURN_IF_ERROR(LoadConfigEnv(&config, HumasEnvironment()));
+  if (auto v = flags.Get("data-dir")) HUMAS_RETURN_IF_ERROR(ApplyConfigValue(&config, "data_dir", *v, "--data-dir"));
+  if (auto v = flags.Get("listen")) HUMAS_RETURN_IF_ERROR(ApplyConfigValue(&config, "listen", *v, "--listen"));
+  if (auto v = flags.Get("web-dir")) HUMAS_RETURN_IF_ERROR(ApplyConfigValue(&config, "web_dir", *v, "--web-dir"));
+  if (auto v = flags.Get("workers")) HUMAS_RETURN_IF_ERROR(ApplyConfigValue(&config, "workers", *v, "--workers"));
+  if (auto v = flags.Get("demo-rate")) HUMAS_RETURN_IF_ERROR(ApplyConfigValue(&config, "demo_rate_per_minute", *v, "--demo-rate"));
+  return config;
+}
+
+LogLevel ParseLevel(const std::string& s) {
+  if (s == "debug") return LogLevel::kDebug;
+  if (s == "warn") return LogLevel::kWarn;
+  if (s == "error") return LogLevel::kError;
+  return LogLevel::kInfo;
+}
+
+}  // namespace
+
+int ServeCommand(const std::vector<std::string>& args, bool demo) {
+  auto flags = ParseFlags(args, {"data-dir", "listen", "config", "web-dir", "workers", "demo-rate"},
+                          {});
+  if (!flags.ok()) return Fail(demo ? "demo" : "serve", flags.status());
+  Config defaults;
+  if (demo) defaults.data_dir = ".demo";
+  auto config = LoadConfig(*flags, defaults);
+  if (!config.ok()) return Fail("configuration", config.status());
+  SetLogLevel(ParseLevel(config->log_level));
+  if (Status s = api::InitCrypto(); !s.ok()) return Fail("crypto", s);
+
+  // Block the stop signals in every thread; one thread waits for them below.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto store = OpenStore(config->data_dir);
+  if (!store.ok()) return Fail("database", store.status());
+  Log(LogLevel::kInfo, "store.open",
+      {{"data_dir", config->data_dir}, {"schema_version", (*store)->schema_version()}});
+
+  api::ApiOptions api_options;
+  api_options.cookie_secure = config->cookie_secure;
+  api_options.session_idle_ms = config->session_idle_minutes * 60LL * 1000;
+  api_options.session_max_ms = config->session_max_hours * 3600LL * 1000;
+  api::Context ctx(**store, WallClock(), api_options);
+
+  std::unique_ptr<DemoRuntime> demo_runtime;
+  if (demo) {
+    auto seeded = SeedDemoRegion(**store, WallClock());
+    if (!seeded.ok()) return Fail("demo region", seeded.status());
+  }
+
+  http::ServerOptions options;
+  options.host = config->host;
+  options.port = config->port;
+  options.worker_threads = config->workers;
+  options.static_dir = FindWebDir(config->web_dir);
+  if (options.static_dir.empty())
+    Log(LogLevel::kWarn, "web.missing",
+        {{"hint", "web client not built: run scripts/setup.sh or pass --web-dir"}});
+  auto server = http::NewServer(options);
+  api::RegisterRoutes(*server, ctx);
+  if (Status s = server->Start(); !s.ok()) return Fail("listen", s);
+
+  std::string host = config->host.find(':') != std::string::npos ? "[" + config->host + "]"
+                                                                  : config->host;
+  std::string url = "http://" + host + ":" + std::to_string(server->port()) + "/";
+  if (demo) {
+    demo_runtime = std::make_unique<DemoRuntime>(ctx, config->demo_rate_per_minute);
+    demo_runtime->Start();
+    PrintDemoBanner(url);
+  }
+  Log(LogLevel::kInfo, "server.ready",
+      {{"url", url}, {"web_dir", options.static_dir}, {"workers", config->workers}});
+
+  std::thread signal_waiter([&] {
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    Log(LogLevel::kInfo, "server.stopping", {{"signal", sig}});
+    server->Stop();
+  });
+  server->Wait();
+  // If Wait() returned for another reason, wake the signal thread so it can be joined.
+  pthread_kill(signal_waiter.native_handle(), SIGTERM);
+  signal_waiter.join();
+  if (demo_runtime) demo_runtime->Stop();
+  Log(LogLevel::kInfo, "server.stopped");
+  return 0;
+}
+
+int UserCommand(const std::vector<std::string>& args) {
+  if (args.empty() || args[0] != "add") {
+    std::fprintf(stderr, "usage: humas user add --data-dir DIR --username NAME --role ROLE "
+                         "[--agency CODE] [--display-name NAME]  (password on standard input)\n");
+    return 2;
+  }
+  auto flags = ParseFlags({args.begin() + 1, args.end()},
+                          {"data-dir", "username", "role", "agency", "display-name", "config"}, {});
+  if (!flags.ok()) return Fail("user add", flags.status());
+  auto config = LoadConfig(*flags);
+  if (!config.ok()) return Fail("configuration", config.status());
+  std::string username = flags->Get("username").value_or("");
+  if (Status s = api::ValidateUsername(&username); !s.ok()) return Fail("user add", s);
+  auto role = ParseRole(flags->Get("role").value_or(""));
+  if (!role)
+    return Fail("user add", InvalidArgument("--role must be admin, koordinator, pejabat, petugas "
+                                            "or pimpinan"));
+  if (Status s = api::InitCrypto(); !s.ok()) return Fail("crypto", s);
+
+  std::string password;
+  if (isatty(STDIN_FILENO)) std::fprintf(stderr, "Password for %s: ", username.c_str());
+  std::getline(std::cin, password);
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  if (Status s = api::CheckPasswordPolicy(password); !s.ok()) return Fail("user add", s);
+
+  auto store = OpenStore(config->data_dir);
+  if (!store.ok()) return Fail("database", store.status());
+  auto& st = **store;
+
+  // The scope: the named agency, or the region (created if the database has none yet).
+  Id agency_id = 0;
+  if (auto code = flags->Get("agency")) {
+    auto a = st.agencies().GetByCode(*code);
+    if (!a.ok()) return Fail("user add", NotFound("no agency with code \"" + *code + "\""));
+    agency_id = a->id;
+  } else {
+    store::AgencyFilter f;
+    f.kind = AgencyKind::kRegion;
+    auto regions = st.agencies().List(f, {});
+    if (!regions.ok()) return Fail("database", regions.status());
+    if (regions->items.empty()) {
+      Agency region;
+      region.kind = AgencyKind::kRegion;
+      region.name = "Pemerintah Daerah";
+      region.short_name = "Pemda";
+      region.code = "pemda";
+      if (Status s = st.agencies().Create(&region); !s.ok()) return Fail("database", s);
+      agency_id = region.id;
+      std::fprintf(stderr, "humas: created the region \"%s\" (rename it in the web client)\n",
+                   region.name.c_str());
+    } else {
+      agency_id = regions->items.front().id;
+    }
+  }
+
+  auto hash = api::HashPassword(password);
+  if (!hash.ok()) return Fail("user add", hash.status());
+  User u;
+  u.username = username;
+  u.display_name = flags->Get("display-name").value_or(username);
+  u.password_hash = *hash;
+  u.roles.push_back({*role, agency_id});
+  if (Status s = st.users().Create(&u); !s.ok()) {
+    if (s.code() == Code::kAlreadyExists)
+      return Fail("user add", AlreadyExists("username \"" + username + "\" is already taken"));
+    return Fail("database", s);
+  }
+  AuditEntry e;
+  e.at = WallClock().Now();
+  e.actor_name = "cli";
+  e.action = "user.create";
+  e.entity = "user";
+  e.entity_id = std::to_string(u.id);
+  e.details_json = "{\"username\":\"" + username + "\",\"role\":\"" +
+                   std::string(ToString(*role)) + "\",\"via\":\"cli\"}";
+  if (Status s = st.audit().Append(&e); !s.ok()) return Fail("audit", s);
+  std::printf("created user %s (id %lld, role %s)\n", username.c_str(),
+              static_cast<long long>(u.id), std::string(ToString(*role)).c_str());
+  return 0;
+}
+
+int IngestCommand(const std::vector<std::string>& args) {
+  auto flags = ParseFlags(args, {"data-dir", "format", "config"}, {});
+  if (!flags.ok()) return Fail("ingest", flags.status());
+  if (flags->positional.size() != 1)
+    return Fail("ingest", InvalidArgument("give exactly one FILE to import (or - for stdin)"));
+  auto config = LoadConfig(*flags);
+  if (!config.ok()) return Fail("configuration", config.status());
+  const std::string path = flags->positional[0];
+  ImportFormat format = FormatFromFilename(path);
+  if (auto f = flags->Get("format")) {
+    auto parsed = ParseImportFormat(*f);
+    if (!parsed) return Fail("ingest", InvalidArgument("--format must be jsonl or csv"));
+    format = *parsed;
+  }
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) return Fail("ingest", NotFound("cannot open " + path));
+    in = &file;
+  }
+  auto store = OpenStore(config->data_dir);
+  if (!store.ok()) return Fail("database", store.status());
+  ingest::Ingestor ingestor(**store, WallClock());
+  auto report = ingestor.Import(*in, format, /*max_errors=*/SIZE_MAX);
+  if (!report.ok()) return Fail("ingest " + path, report.status());
+  for (const auto& e : report->errors) std::printf("rejected %s\n", e.ToString().c_str());
+  AuditEntry e;
+  e.at = WallClock().Now();
+  e.actor_name = "cli";
+  e.action = "mention.import";
+  e.entity = "mention";
+  e.details_json = "{\"imported\":" + std::to_string(report->imported) +
+                   ",\"rejected\":" + std::to_string(report->rejected) + ",\"via\":\"cli\"}";
+  (void)(*store)->audit().Append(&e);
+  std::printf("duplicates=%lld updated=%lld\n", static_cast<long long>(report->duplicates),
+              static_cast<long long>(report->updated));
+  std::printf("imported=%lld rejected=%lld\n", static_cast<long long>(report->imported),
+              static_cast<long long>(report->rejected));
+  return 0;
+}
+
+int AuditCommand(const std::vector<std::string>& args) {
+  if (args.empty() || args[0] != "verify") {
+    std::fprintf(stderr, "usage: humas audit verify --data-dir DIR\n");
+    return 2;
+  }
+  auto flags = ParseFlags({args.begin() + 1, args.end()}, {"data-dir", "config"}, {});
+  if (!flags.ok()) return Fail("audit verify", flags.status());
+  auto config = LoadConfig(*flags);
+  if (!config.ok()) return Fail("configuration", config.status());
+  auto store = OpenStore(config->data_dir);
+  if (!store.ok()) return Fail("database", store.status());
+  auto v = (*store)->audit().Verify();
+  if (!v.ok()) return Fail("audit verify", v.status());
+  if (v->ok) {
+    std::printf("audit chain ok: %lld entries\n", static_cast<long long>(v->entries));
+    return 0;
+  }
+  std::printf("audit chain BROKEN at entry %lld of %lld: %s\n",
+              static_cast<long long>(v->first_bad_seq), static_cast<long long>(v->entries),
+              v->reason.c_str());
+  return 1;
+}
+
+int MigrateCommand(const std::vector<std::string>& args) {
+  auto flags = ParseFlags(args, {"data-dir", "config"}, {});
+  if (!flags.ok()) return Fail("migrate", flags.status());
+  auto config = LoadConfig(*flags);
+  if (!config.ok()) return Fail("configuration", config.status());
+  auto store = OpenStore(config->data_dir);
+  if (!store.ok()) return Fail("database", store.status());
+  std::printf("database ready: %s schema version %d\n", (*store)->backend().c_str(),
+              (*store)->schema_version());
+  return 0;
+}
+
+}  // namespace humas::app

@@ -1,0 +1,16 @@
+// The `humas` subcommands. Each returns the process exit status and prints errors a person can
+// act on.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace humas::app {
+
+int ServeCommand(const std::vector<std::string>& args, bool demo);
+int UserCommand(const std::vector<std::string>& args);
+int IngestCommand(const std::vector<std::string>& args);
+int AuditCommand(const std::vector<std::string>& args);
+int MigrateCommand(const std::vector<std::string>& args);
+
+}  // namespace humas::app

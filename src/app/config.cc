@@ -1,0 +1,146 @@
+// Configuration loading with clear errors for bad values.
+#include "app/config.h"
+
+#include <cctype>
+#include <charconv>
+#include <fstream>
+
+extern char** environ;
+
+namespace humas::app {
+namespace {
+
+std::string Trim(const std::string& s) {
+  size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return s.substr(b, e - b);
+}
+
+Status Bad(const std::string& source, const std::string& key, const std::string& value,
+           const std::string& expected) {
+  return InvalidArgument(source + ": " + key + " = \"" + value + "\" is not valid: expected " +
+                         expected);
+}
+
+bool ParseInt(const std::string& v, long long lo, long long hi, long long* out) {
+  long long x = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+  if (ec != std::errc() || p != v.data() + v.size() || x < lo || x > hi) return false;
+  *out = x;
+  return true;
+}
+
+}  // namespace
+
+const std::vector<std::string>& ConfigKeys() {
+  static const std::vector<std::string> kKeys = {
+      "data_dir",          "listen",          "web_dir",   "models_dir",
+      "workers",           "cookie_secure",   "session_idle_minutes",
+      "session_max_hours", "log_level",       "demo_rate_per_minute"};
+  return kKeys;
+}
+
+Status ParseListen(const std::string& value, std::string* host, uint16_t* port) {
+  auto colon = value.rfind(':');
+  if (colon == std::string::npos || colon == 0)
+    return InvalidArgument("listen address \"" + value +
+                           "\" is not valid: expected HOST:PORT, e.g. 127.0.0.1:8080");
+  std::string h = value.substr(0, colon);
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  long long p = 0;
+  if (!ParseInt(value.substr(colon + 1), 0, 65535, &p))
+    return InvalidArgument("listen address \"" + value +
+                           "\" has a bad port: expected a number from 0 to 65535");
+  *host = h;
+  *port = static_cast<uint16_t>(p);
+  return Status::Ok();
+}
+
+Status ApplyConfigValue(Config* c, const std::string& key, const std::string& value,
+                        const std::string& source) {
+  long long n = 0;
+  if (key == "data_dir") {
+    if (value.empty()) return Bad(source, key, value, "a directory path");
+    c->data_dir = value;
+  } else if (key == "listen") {
+    Status s = ParseListen(value, &c->host, &c->port);
+    if (!s.ok()) return InvalidArgument(source + ": " + s.message());
+  } else if (key == "web_dir") {
+    c->web_dir = value;
+  } else if (key == "models_dir") {
+    c->models_dir = value;
+  } else if (key == "workers") {
+    if (!ParseInt(value, 1, 256, &n)) return Bad(source, key, value, "a number from 1 to 256");
+    c->workers = static_cast<int>(n);
+  } else if (key == "cookie_secure") {
+    if (value == "true" || value == "1" || value == "yes") c->cookie_secure = true;
+    else if (value == "false" || value == "0" || value == "no") c->cookie_secure = false;
+    else return Bad(source, key, value, "true or false");
+  } else if (key == "session_idle_minutes") {
+    if (!ParseInt(value, 1, 60 * 24 * 30, &n))
+      return Bad(source, key, value, "minutes from 1 to 43200");
+    c->session_idle_minutes = static_cast<int>(n);
+  } else if (key == "session_max_hours") {
+    if (!ParseInt(value, 1, 24 * 90, &n)) return Bad(source, key, value, "hours from 1 to 2160");
+    c->session_max_hours = static_cast<int>(n);
+  } else if (key == "log_level") {
+    if (value != "debug" && value != "info" && value != "warn" && value != "error")
+      return Bad(source, key, value, "debug, info, warn or error");
+    c->log_level = value;
+  } else if (key == "demo_rate_per_minute") {
+    char* end = nullptr;
+    double d = std::strtod(value.c_str(), &end);
+    if (value.empty() || *end != '\0' || !(d > 0 && d <= 60000))
+      return Bad(source, key, value, "a number of mentions per minute from 0 to 60000");
+    c->demo_rate_per_minute = d;
+  } else {
+    std::string known;
+    for (const auto& k : ConfigKeys()) known += (known.empty() ? "" : ", ") + k;
+    return InvalidArgument(source + ": unknown setting \"" + key + "\" (known: " + known + ")");
+  }
+  return Status::Ok();
+}
+
+Status LoadConfigFile(Config* config, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return NotFound("cannot read config file " + path);
+  std::string line;
+  int line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    std::string t = Trim(line);
+    if (t.empty() || t[0] == '#') continue;
+    auto eq = t.find('=');
+    std::string where = path + ":" + std::to_string(line_no);
+    if (eq == std::string::npos)
+      return InvalidArgument(where + ": expected key = value, got \"" + t + "\"");
+    HUMAS_RETURN_IF_ERROR(ApplyConfigValue(config, Trim(t.substr(0, eq)), Trim(t.substr(eq + 1)),
+                                           where));
+  }
+  return Status::Ok();
+}
+
+Status LoadConfigEnv(Config* config, const std::map<std::string, std::string>& env) {
+  for (const auto& key : ConfigKeys()) {
+    std::string name = "HUMAS_";
+    for (char ch : key) name += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    auto it = env.find(name);
+    if (it == env.end()) continue;
+    HUMAS_RETURN_IF_ERROR(ApplyConfigValue(config, key, it->second, "environment " + name));
+  }
+  return Status::Ok();
+}
+
+std::map<std::string, std::string> HumasEnvironment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string kv(*e);
+    if (kv.rfind("HUMAS_", 0) != 0) continue;
+    auto eq = kv.find('=');
+    if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  return env;
+}
+
+}  // namespace humas::app

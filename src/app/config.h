@@ -1,0 +1,49 @@
+// Server configuration: defaults < config file < environment (HUMAS_*) < command-line flags.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace humas::app {
+
+struct Config {
+  std::string data_dir = "data";        //!< holds humas.db; created if absent
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;
+  std::string web_dir;                  //!< built web client; "" = autodetect next to the binary
+  std::string models_dir;               //!< language models; "" = autodetect
+  int workers = 4;                      //!< HTTP handler threads
+  bool cookie_secure = false;           //!< set Secure on cookies (behind HTTPS)
+  int session_idle_minutes = 720;       //!< 12 h
+  int session_max_hours = 168;          //!< 7 days
+  std::string log_level = "info";       //!< debug | info | warn | error
+  double demo_rate_per_minute = 30;     //!< mentions generated per minute in demo mode
+};
+
+//! Keys accepted in the file and (upper-cased, with HUMAS_ prefix) in the environment:
+//! data_dir, listen (HOST:PORT), web_dir, models_dir, workers, cookie_secure, session_idle_minutes,
+//! session_max_hours, log_level, demo_rate_per_minute.
+const std::vector<std::string>& ConfigKeys();
+
+//! Applies one key/value. InvalidArgument naming the key, the bad value and what is expected.
+Status ApplyConfigValue(Config* config, const std::string& key, const std::string& value,
+                        const std::string& source);
+
+//! Reads a `key = value` file ('#' comments, blank lines allowed). Unknown keys are errors (a
+//! typo must not be silently ignored). Errors name the file and line.
+Status LoadConfigFile(Config* config, const std::string& path);
+
+//! Applies HUMAS_<KEY> variables from `env` (name → value).
+Status LoadConfigEnv(Config* config, const std::map<std::string, std::string>& env);
+
+//! Splits "HOST:PORT" ("[::1]:8080" for IPv6). Port 0 means "any free port".
+Status ParseListen(const std::string& value, std::string* host, uint16_t* port);
+
+//! The process environment as a map (HUMAS_* only).
+std::map<std::string, std::string> HumasEnvironment();
+
+}  // namespace humas::app

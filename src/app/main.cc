@@ -1,0 +1,56 @@
+// humas: entry point and subcommand dispatch.
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "app/commands.h"
+
+namespace {
+
+const char kUsage[] =
+    "humas — social-media command centre for Indonesian government agencies\n"
+    "\n"
+    "usage: humas <command> [options]\n"
+    "\n"
+    "  serve   --data-dir DIR --listen HOST:PORT [--config FILE] [--web-dir DIR]\n"
+    "          serve the web client and the API; the database is DIR/humas.db (created and\n"
+    "          migrated if absent); SIGTERM stops it gracefully\n"
+    "  demo    [--data-dir DIR] [--listen HOST:PORT]\n"
+    "          like serve, with the demo region loaded and a live stream of mentions\n"
+    "  user add --data-dir DIR --username NAME --role ROLE [--agency CODE] [--display-name N]\n"
+    "          create a user; the password is read from standard input\n"
+    "  ingest  --data-dir DIR [--format jsonl|csv] FILE\n"
+    "          import mentions; prints every rejected line, then imported=N rejected=M\n"
+    "  audit verify --data-dir DIR\n"
+    "          check the hash chain of the audit log (exit 1 if it was tampered with)\n"
+    "  migrate --data-dir DIR\n"
+    "          create or upgrade the database and exit\n"
+    "  version\n"
+    "\n"
+    "Settings can also come from a config file (--config) and HUMAS_* environment variables;\n"
+    "see README.md.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "help") || !std::strcmp(argv[1], "--help") ||
+      !std::strcmp(argv[1], "-h")) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  std::string cmd = argv[1];
+  std::vector<std::string> args(argv + 2, argv + argc);
+  if (cmd == "serve") return humas::app::ServeCommand(args, false);
+  if (cmd == "demo") return humas::app::ServeCommand(args, true);
+  if (cmd == "user") return humas::app::UserCommand(args);
+  if (cmd == "ingest") return humas::app::IngestCommand(args);
+  if (cmd == "audit") return humas::app::AuditCommand(args);
+  if (cmd == "migrate") return humas::app::MigrateCommand(args);
+  if (cmd == "version" || cmd == "--version") {
+    std::puts("humas 0.1.0");
+    return 0;
+  }
+  std::fprintf(stderr, "humas: unknown command \"%s\"\n\n%s", cmd.c_str(), kUsage);
+  return 2;
+}

@@ -1,0 +1,126 @@
+// Intake: parse → resolve agency → label (if available) → store in batches → announce.
+#include "ingest/ingest.h"
+
+#include <array>
+
+namespace humas::ingest {
+
+Ingestor::Ingestor(store::Store& store, const Clock& clock, MentionSink on_new, Labeler labeler,
+                   IngestPolicy policy)
+    : store_(store),
+      clock_(clock),
+      on_new_(std::move(on_new)),
+      labeler_(std::move(labeler)),
+      policy_(std::move(policy)) {}
+
+Result<Id> Ingestor::ResolveAgency(const std::string& code) {
+  auto it = agency_cache_.find(code);
+  if (it != agency_cache_.end()) return it->second;
+  auto agency = store_.agencies().GetByCode(code);
+  if (!agency.ok()) {
+    if (agency.status().code() == Code::kNotFound)
+      return NotFound("agency: unknown agency code \"" + code + "\"");
+    return agency.status();
+  }
+  agency_cache_[code] = agency->id;
+  return agency->id;
+}
+
+Status Ingestor::StoreBatch(std::vector<MentionInput> inputs,
+                            const std::vector<std::int64_t>& lines, IngestReport* report,
+                            size_t max_errors) {
+  std::vector<Mention> batch;
+  batch.reserve(inputs.size());
+  auto reject = [&](size_t i, std::string reason) {
+    ++report->rejected;
+    if (report->errors.size() < max_errors)
+      report->errors.push_back({i < lines.size() ? lines[i] : 0, std::move(reason)});
+  };
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    Mention m;
+    if (!inputs[i].agency_code.empty()) {
+      auto id = ResolveAgency(inputs[i].agency_code);
+      if (!id.ok()) {
+        if (id.status().code() != Code::kNotFound) return id.status();
+        reject(i, id.status().message());
+        continue;
+      }
+      m.agency_id = *id;
+    } else {
+      m.agency_id = policy_.default_agency;
+    }
+    if (m.agency_id && policy_.agency_allowed && !policy_.agency_allowed(*m.agency_id)) {
+      reject(i, "agency: \"" + inputs[i].agency_code + "\" is outside the agencies you work for");
+      continue;
+    }
+    if (!m.agency_id && policy_.require_agency) {
+      reject(i, "agency: required (name one of your agencies in the \"agency\" field)");
+      continue;
+    }
+    if (labeler_) labeler_(&inputs[i]);
+    m.data = std::move(inputs[i]);
+    batch.push_back(std::move(m));
+  }
+  if (batch.empty()) return Status::Ok();
+  auto outcomes = store_.mentions().UpsertBatch(batch, clock_.Now());
+  if (!outcomes.ok()) return outcomes.status();
+  for (size_t i = 0; i < outcomes->size(); ++i) {
+    const auto& o = (*outcomes)[i];
+    switch (o.kind) {
+      case store::UpsertOutcome::Kind::kInserted:
+        ++report->imported;
+        if (on_new_) {
+          batch[i].id = o.id;
+          batch[i].ingested_at = clock_.Now();
+          on_new_(batch[i]);
+        }
+        break;
+      case store::UpsertOutcome::Kind::kDuplicate: ++report->duplicates; break;
+      case store::UpsertOutcome::Kind::kUpdated: ++report->updated; break;
+    }
+  }
+  return Status::Ok();
+}
+
+Result<IngestReport> Ingestor::Run(ImportFormat format, size_t max_errors,
+                                   const std::function<Status(MentionImportParser&)>& feed) {
+  IngestReport report;
+  ImportOptions options;
+  options.format = format;
+  MentionImportParser parser(options, [&](ParsedBatch&& parsed) -> Status {
+    for (auto& e : parsed.errors) {
+      ++report.rejected;
+      if (report.errors.size() < max_errors) report.errors.push_back(std::move(e));
+    }
+    return StoreBatch(std::move(parsed.mentions), parsed.lines, &report, max_errors);
+  });
+  HUMAS_RETURN_IF_ERROR(feed(parser));
+  HUMAS_RETURN_IF_ERROR(parser.Finish());
+  return report;
+}
+
+Result<IngestReport> Ingestor::Import(std::istream& in, ImportFormat format, size_t max_errors) {
+  return Run(format, max_errors, [&in](MentionImportParser& parser) -> Status {
+    std::array<char, 1 << 16> buf;
+    while (in) {
+      in.read(buf.data(), buf.size());
+      std::streamsize n = in.gcount();
+      if (n <= 0) break;
+      HUMAS_RETURN_IF_ERROR(parser.Feed(std::string_view(buf.data(), static_cast<size_t>(n))));
+    }
+    if (in.bad()) return Unavailable("could not read the import input");
+    return Status::Ok();
+  });
+}
+
+Result<IngestReport> Ingestor::ImportBytes(std::string_view data, ImportFormat format,
+                                           size_t max_errors) {
+  return Run(format, max_errors, [data](MentionImportParser& parser) -> Status {
+    constexpr size_t kChunk = 1 << 20;
+    for (size_t off = 0; off < data.size(); off += kChunk)
+      HUMAS_RETURN_IF_ERROR(parser.Feed(data.substr(off, kChunk)));
+    return Status::Ok();
+  });
+}
+
+}  // namespace humas::ingest

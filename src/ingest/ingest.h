@@ -1,0 +1,76 @@
+// The intake path shared by the file import (API and CLI) and the demo generator: parse, resolve
+// agencies, store idempotently in batches, and announce newly stored mentions.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <istream>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "connectors/file/import.h"
+#include "core/clock.h"
+#include "core/model.h"
+#include "store/store.h"
+
+namespace humas::ingest {
+
+struct IngestReport {
+  std::int64_t imported = 0;    //!< new mentions stored
+  std::int64_t duplicates = 0;  //!< already stored, nothing changed
+  std::int64_t updated = 0;     //!< already stored, engagement counts raised
+  std::int64_t rejected = 0;    //!< lines refused (every one is in errors, up to max_errors)
+  std::vector<ImportError> errors;
+};
+
+//! Called after a batch is durable, once for every mention it newly inserted.
+using MentionSink = std::function<void(const Mention&)>;
+//! Fills labels of a mention before it is stored (the language engine's seam; may be empty).
+using Labeler = std::function<void(MentionInput*)>;
+
+//! Who may import what: lines are rejected (with a reason) when they break these rules.
+struct IngestPolicy {
+  //! Agency for lines that name none (e.g. an officer importing their agency's export).
+  std::optional<Id> default_agency;
+  //! When set, a line's agency must satisfy it ("outside your agencies" otherwise).
+  std::function<bool(Id)> agency_allowed;
+  //! Reject lines that end up with no agency (callers who cannot see unassigned mentions).
+  bool require_agency = false;
+};
+
+//! Not thread-safe; create one per import. Cheap to construct.
+class Ingestor {
+ public:
+  Ingestor(store::Store& store, const Clock& clock, MentionSink on_new = {},
+           Labeler labeler = {}, IngestPolicy policy = {});
+
+  //! Imports a whole stream (JSONL or CSV). Line problems are reported in the result; a
+  //! non-OK Status means the import stopped (unreadable CSV header, storage failure): batches
+  //! stored before that stay stored, which is safe because storing is idempotent.
+  Result<IngestReport> Import(std::istream& in, ImportFormat format, size_t max_errors = 1000);
+  Result<IngestReport> ImportBytes(std::string_view data, ImportFormat format,
+                                   size_t max_errors = 1000);
+
+  //! Stores already-parsed mentions (e.g. from the demo generator) as one batch. `lines` may be
+  //! empty; otherwise lines[i] is used in errors about inputs[i].
+  Status StoreBatch(std::vector<MentionInput> inputs, const std::vector<std::int64_t>& lines,
+                    IngestReport* report, size_t max_errors = 1000);
+
+ private:
+  Result<IngestReport> Run(ImportFormat format, size_t max_errors,
+                           const std::function<Status(MentionImportParser&)>& feed);
+  //! Agency id for a code, caching lookups; NotFound for unknown codes.
+  Result<Id> ResolveAgency(const std::string& code);
+
+  store::Store& store_;
+  const Clock& clock_;
+  MentionSink on_new_;
+  Labeler labeler_;
+  IngestPolicy policy_;
+  std::map<std::string, Id> agency_cache_;
+};
+
+}  // namespace humas::ingest
