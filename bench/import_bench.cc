@@ -1,0 +1,135 @@
+// Import throughput: humas's intake path (parse JSONL → resolve agency → UpsertBatch with FTS and
+// rollups, durable in WAL) against the named baseline, a bare prepared-statement INSERT of the same
+// rows into a plain SQLite table in 10k-row transactions, in the same run. Prints both rates and
+// the ratio. Usage: import_bench [N] (default 100000).
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "app/demo/demo_region.h"
+#include "app/demo/mention_generator.h"
+#include "core/clock.h"
+#include "ingest/ingest.h"
+#include "store/store.h"
+
+namespace fs = std::filesystem;
+using humas::MentionInput;
+
+namespace {
+
+double Seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+std::string ToJsonl(const MentionInput& m) {
+  nlohmann::json j = {{"platform", humas::ToString(m.platform)},
+                      {"external_id", m.external_id},
+                      {"url", m.url},
+                      {"author", {{"handle", m.author_handle}, {"name", m.author_name}}},
+                      {"text", m.text},
+                      {"created_at", humas::FormatRfc3339(m.created_at)},
+                      {"agency", m.agency_code},
+                      {"shares", m.shares},
+                      {"likes", m.likes},
+                      {"replies", m.replies}};
+  return j.dump();
+}
+
+// The baseline: the same rows, same columns, one prepared INSERT, 10k rows per transaction.
+double BareInsert(const std::string& path, const std::vector<MentionInput>& rows) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", nullptr, nullptr,
+               nullptr);
+  sqlite3_exec(db,
+               "CREATE TABLE m(id INTEGER PRIMARY KEY, platform TEXT, external_id TEXT, url TEXT, "
+               "author_handle TEXT, author_name TEXT, text TEXT, created_at INTEGER, "
+               "agency TEXT, shares INTEGER, likes INTEGER, replies INTEGER)",
+               nullptr, nullptr, nullptr);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "INSERT INTO m VALUES(NULL,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, nullptr);
+  auto t0 = std::chrono::steady_clock::now();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (i % 10000 == 0) sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
+    const MentionInput& m = rows[i];
+    std::string platform(humas::ToString(m.platform));
+    sqlite3_bind_text(st, 1, platform.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, m.external_id.c_str(), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, m.url.c_str(), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, m.author_handle.c_str(), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, m.author_name.c_str(), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, m.text.c_str(), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, m.created_at);
+    sqlite3_bind_text(st, 8, m.agency_code.c_str(), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 9, m.shares);
+    sqlite3_bind_int64(st, 10, m.likes);
+    sqlite3_bind_int64(st, 11, m.replies);
+    sqlite3_step(st);
+    sqlite3_reset(st);
+    if (i % 10000 == 9999 || i + 1 == rows.size())
+      sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+  }
+  double s = Seconds(t0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const size_t n = argc > 1 ? std::stoul(argv[1]) : 100000;
+  fs::path dir = fs::temp_directory_path() / ("humas-bench-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+
+  const humas::demo::DemoRegion region = humas::demo::MakeDemoRegion();
+  humas::demo::MentionGenerator gen(42, region);
+  std::vector<MentionInput> rows;
+  rows.reserve(n);
+  humas::UnixMillis t = 1'790'000'000'000;
+  for (size_t i = 0; i < n; ++i) rows.push_back(gen.Next(t += 500));
+  std::string jsonl;
+  for (const auto& m : rows) jsonl += ToJsonl(m) + "\n";
+
+  humas::SystemClock clock;
+  auto store = humas::store::OpenSqliteStore({(dir / "humas.db").string()}, clock);
+  if (!store.ok()) {
+    std::fprintf(stderr, "open: %s\n", store.status().ToString().c_str());
+    return 1;
+  }
+  // The agencies the generated mentions name must exist, as in a real deployment.
+  std::map<std::string, humas::Id> ids;
+  for (const auto& da : region.agencies) {
+    humas::Agency a = da.agency;
+    if (!da.parent_code.empty()) a.parent_id = ids.at(da.parent_code);
+    if (!(*store)->agencies().Create(&a).ok()) return 1;
+    ids[a.code] = a.id;
+  }
+
+  humas::ingest::Ingestor ingestor(**store, clock);
+  auto t0 = std::chrono::steady_clock::now();
+  auto report = ingestor.ImportBytes(jsonl, humas::ImportFormat::kJsonl);
+  double humas_s = Seconds(t0);
+  if (!report.ok() || report->imported != static_cast<int64_t>(n)) {
+    std::fprintf(stderr, "import failed: %s imported=%lld\n", report.status().ToString().c_str(),
+                 report.ok() ? static_cast<long long>(report->imported) : -1LL);
+    return 1;
+  }
+  double bare_s = BareInsert((dir / "bare.db").string(), rows);
+  fs::remove_all(dir);
+
+  std::printf("rows=%zu\n", n);
+  std::printf("humas import (parse+store+FTS+rollups): %8.0f mentions/s (%.2f s)\n", n / humas_s,
+              humas_s);
+  std::printf("baseline bare SQLite INSERT:            %8.0f rows/s     (%.2f s)\n", n / bare_s,
+              bare_s);
+  std::printf("ratio humas/baseline: %.2f\n", bare_s / humas_s);
+  return 0;
+}
