@@ -1,0 +1,252 @@
+// SQLite MentionRepository and RollupRepository: idempotent batch ingest with full-text indexing
+// (triggers in 0001_init.sql) and hourly rollup counters in the same transaction.
+#include <map>
+#include <tuple>
+
+#include "search/query_parser.h"
+#include "store/sqlite/fts_query.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace humas::store::sqlite {
+namespace {
+
+constexpr UnixMillis kHourMs = 3'600'000;
+
+constexpr char kSqlMentionInsert[] =
+    "INSERT INTO mentions (platform, external_id, url, author_handle, author_name, text, "
+    "created_at, kind, agency_code, in_reply_to, shared_from, shares, likes, replies, sentiment, "
+    "sentiment_confidence, input_kind, input_kind_confidence, hoax_score, has_personal_data, "
+    "agency_id, account_id, ingested_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (platform, external_id) DO NOTHING";
+constexpr char kSqlMentionEngagement[] =
+    "SELECT id, shares, likes, replies FROM mentions WHERE platform = ? AND external_id = ?";
+constexpr char kSqlMentionRaiseEngagement[] =
+    "UPDATE mentions SET shares = max(shares, ?), likes = max(likes, ?), "
+    "replies = max(replies, ?) WHERE id = ?";
+constexpr char kSqlRollupIncrement[] =
+    "INSERT INTO rollup_hourly (hour, agency_id, platform, sentiment, count) "
+    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (hour, agency_id, platform, sentiment) "
+    "DO UPDATE SET count = count + excluded.count";
+constexpr char kSqlMentionColumns[] =
+    "SELECT m.id, m.platform, m.external_id, m.url, m.author_handle, m.author_name, m.text, "
+    "m.created_at, m.kind, m.agency_code, m.in_reply_to, m.shared_from, m.shares, m.likes, "
+    "m.replies, m.sentiment, m.sentiment_confidence, m.input_kind, m.input_kind_confidence, "
+    "m.hoax_score, m.has_personal_data, m.agency_id, m.account_id, m.ingested_at "
+    "FROM mentions m ";
+constexpr char kSqlMentionCount[] = "SELECT count(*) FROM mentions m ";
+constexpr char kSqlMentionFtsFilter[] =
+    " AND m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)";
+
+constexpr char kSqlRollupSelect[] =
+    "SELECT hour, agency_id, platform, sentiment, count FROM rollup_hourly "
+    "WHERE hour >= ? AND hour < ?";
+constexpr char kSqlRollupClear[] = "DELETE FROM rollup_hourly";
+constexpr char kSqlRollupRebuild[] =
+    "INSERT INTO rollup_hourly (hour, agency_id, platform, sentiment, count) "
+    "SELECT created_at - ((created_at % 3600000) + 3600000) % 3600000, coalesce(agency_id, 0), "
+    "platform, sentiment, count(*) FROM mentions GROUP BY 1, 2, 3, 4";
+
+//! Start of the UTC hour containing t (floor, also for times before 1970).
+UnixMillis HourOf(UnixMillis t) { return t - ((t % kHourMs) + kHourMs) % kHourMs; }
+
+Result<Mention> ReadMention(const Stmt& st) {
+  Mention m;
+  m.id = st.Int(0);
+  auto platform = ParsePlatform(st.Text(1));
+  if (!platform) return BadEnum("platform", st.Text(1));
+  MentionInput& d = m.data;
+  d.platform = *platform;
+  d.external_id = st.Text(2);
+  d.url = st.Text(3);
+  d.author_handle = st.Text(4);
+  d.author_name = st.Text(5);
+  d.text = st.Text(6);
+  d.created_at = st.Int(7);
+  auto kind = ParseMentionKind(st.Text(8));
+  if (!kind) return BadEnum("mention kind", st.Text(8));
+  d.kind = *kind;
+  d.agency_code = st.Text(9);
+  d.in_reply_to = st.Text(10);
+  d.shared_from = st.Text(11);
+  d.shares = st.Int(12);
+  d.likes = st.Int(13);
+  d.replies = st.Int(14);
+  d.labels.sentiment = st.Text(15);
+  d.labels.sentiment_confidence = st.Double(16);
+  d.labels.input_kind = st.Text(17);
+  d.labels.input_kind_confidence = st.Double(18);
+  d.labels.hoax_score = st.Double(19);
+  d.labels.has_personal_data = st.Bool(20);
+  m.agency_id = st.OptInt(21);
+  m.account_id = st.OptInt(22);
+  m.ingested_at = st.Int(23);
+  return m;
+}
+
+using RollupKey = std::tuple<UnixMillis, Id, std::string_view, std::string_view>;
+
+}  // namespace
+
+Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
+    const std::vector<Mention>& mentions, UnixMillis now) {
+  for (size_t i = 0; i < mentions.size(); ++i) {
+    if (mentions[i].data.external_id.empty()) {
+      return InvalidArgument("mention " + std::to_string(i) +
+                             " of the batch has no external_id; nothing was stored")
+          .WithField("external_id");
+    }
+  }
+  std::vector<UpsertOutcome> out;
+  out.reserve(mentions.size());
+  if (mentions.empty()) return out;
+
+  auto conn = ctx_.pool->Acquire();
+  WriteTx tx(*conn);
+  HUMAS_RETURN_IF_ERROR(tx.Begin());
+  std::map<RollupKey, std::int64_t> rollups;
+  sqlite3* db = conn->raw();
+  for (size_t i = 0; i < mentions.size(); ++i) {
+    const Mention& m = mentions[i];
+    const MentionInput& d = m.data;
+    std::string_view platform = ToString(d.platform);
+    {
+      HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlMentionInsert));
+      st.Bind(platform).Bind(d.external_id).Bind(d.url).Bind(d.author_handle).Bind(d.author_name);
+      st.Bind(d.text).Bind(d.created_at).Bind(ToString(d.kind)).Bind(d.agency_code);
+      st.Bind(d.in_reply_to).Bind(d.shared_from).Bind(d.shares).Bind(d.likes).Bind(d.replies);
+      st.Bind(d.labels.sentiment).Bind(d.labels.sentiment_confidence).Bind(d.labels.input_kind);
+      st.Bind(d.labels.input_kind_confidence).Bind(d.labels.hoax_score);
+      st.Bind(d.labels.has_personal_data).Bind(m.agency_id).Bind(m.account_id).Bind(now);
+      Status s = st.Run();
+      if (!s.ok()) {
+        return Status(s.code(), "mention " + std::to_string(i) + " (" + std::string(platform) +
+                                    " " + d.external_id + ") could not be stored, so nothing " +
+                                    "of the batch was: " + s.message());
+      }
+    }
+    if (sqlite3_changes(db) == 1) {
+      out.push_back({UpsertOutcome::Kind::kInserted, sqlite3_last_insert_rowid(db)});
+      ++rollups[RollupKey{HourOf(d.created_at), m.agency_id.value_or(0), platform,
+                          d.labels.sentiment}];
+      continue;
+    }
+    // Already stored: raise the engagement counts if this copy is newer.
+    Id id = 0;
+    bool raise = false;
+    {
+      HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlMentionEngagement));
+      st.Bind(platform).Bind(d.external_id);
+      HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) return Internal("mention vanished during upsert: " + d.external_id);
+      id = st.Int(0);
+      raise = d.shares > st.Int(1) || d.likes > st.Int(2) || d.replies > st.Int(3);
+    }
+    if (raise) {
+      HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlMentionRaiseEngagement));
+      HUMAS_RETURN_IF_ERROR(st.Bind(d.shares).Bind(d.likes).Bind(d.replies).Bind(id).Run());
+    }
+    out.push_back({raise ? UpsertOutcome::Kind::kUpdated : UpsertOutcome::Kind::kDuplicate, id});
+  }
+  for (const auto& [key, count] : rollups) {
+    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlRollupIncrement));
+    st.Bind(std::get<0>(key)).Bind(std::get<1>(key)).Bind(std::get<2>(key));
+    st.Bind(std::get<3>(key)).Bind(count);
+    HUMAS_RETURN_IF_ERROR(st.Run());
+  }
+  HUMAS_RETURN_IF_ERROR(tx.Commit());
+  return out;
+}
+
+Result<Mention> SqliteMentionRepository::Get(Id id) {
+  auto conn = ctx_.pool->Acquire();
+  HUMAS_ASSIGN_OR_RETURN(Stmt st,
+                         conn->Prepare(std::string(kSqlMentionColumns) + "WHERE m.id = ?"));
+  st.Bind(id);
+  HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return NotFound("mention " + std::to_string(id) + " does not exist");
+  return ReadMention(st);
+}
+
+Result<ListResult<Mention>> SqliteMentionRepository::Search(const MentionFilter& f,
+                                                            const Page& page) {
+  std::string where = "WHERE 1 = 1";
+  std::vector<BindValue> binds;
+  bool blank = f.q.find_first_not_of(" \t\r\n") == std::string::npos;
+  if (!blank) {
+    HUMAS_ASSIGN_OR_RETURN(search::ParsedQuery parsed, search::ParseUserQuery(f.q));
+    where += kSqlMentionFtsFilter;
+    binds.push_back(RenderFts5Match(parsed));
+  }
+  if (f.agency_id) {
+    where += " AND m.agency_id = ?";
+    binds.push_back(*f.agency_id);
+  }
+  if (f.platform) {
+    where += " AND m.platform = ?";
+    binds.push_back(std::string(ToString(*f.platform)));
+  }
+  if (!f.author.empty()) {
+    where += " AND lower(m.author_handle) = lower(?)";
+    binds.push_back(f.author);
+  }
+  if (f.since) {
+    where += " AND m.created_at >= ?";
+    binds.push_back(*f.since);
+  }
+  if (f.until) {
+    where += " AND m.created_at < ?";
+    binds.push_back(*f.until);
+  }
+  if (f.agency_ids) {
+    where += " AND (";
+    AppendIdsIn(&where, &binds, "m.agency_id", *f.agency_ids);
+    if (f.include_unassigned) where += " OR m.agency_id IS NULL";
+    where += ")";
+  }
+  auto conn = ctx_.pool->Acquire();
+  return ListQuery<Mention>(*conn, kSqlMentionCount, kSqlMentionColumns, where,
+                            "m.created_at DESC, m.id DESC", binds, page, ReadMention);
+}
+
+Result<std::vector<RollupRow>> SqliteRollupRepository::Query(const RollupFilter& f) {
+  std::string sql = kSqlRollupSelect;
+  std::vector<BindValue> binds;
+  binds.push_back(f.since);
+  binds.push_back(f.until);
+  if (f.agency_ids) {
+    sql += " AND (";
+    AppendIdsIn(&sql, &binds, "agency_id", *f.agency_ids);
+    if (f.include_unassigned) sql += " OR agency_id = 0";
+    sql += ")";
+  }
+  sql += " ORDER BY hour, agency_id, platform, sentiment";
+  auto conn = ctx_.pool->Acquire();
+  HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(sql));
+  BindAll(st, binds);
+  std::vector<RollupRow> out;
+  while (true) {
+    HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return out;
+    RollupRow r;
+    r.hour = st.Int(0);
+    if (st.Int(1) != 0) r.agency_id = st.Int(1);
+    auto platform = ParsePlatform(st.Text(2));
+    if (!platform) return BadEnum("platform", st.Text(2));
+    r.platform = *platform;
+    r.sentiment = st.Text(3);
+    r.count = st.Int(4);
+    out.push_back(std::move(r));
+  }
+}
+
+Status SqliteRollupRepository::Rebuild() {
+  auto conn = ctx_.pool->Acquire();
+  WriteTx tx(*conn);
+  HUMAS_RETURN_IF_ERROR(tx.Begin());
+  HUMAS_RETURN_IF_ERROR(conn->Exec(kSqlRollupClear));
+  HUMAS_RETURN_IF_ERROR(conn->Exec(kSqlRollupRebuild));
+  return tx.Commit();
+}
+
+}  // namespace humas::store::sqlite

@@ -1,0 +1,38 @@
+// The backend-neutral conformance suite of store.h: each backend instantiates it with a factory
+// (see sqlite/sqlite_conformance_test.cc). Tests must not assume anything about the backend.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "store/store.h"
+
+namespace humas::store {
+
+struct StoreFactory {
+  std::string name;  //!< test-name suffix, e.g. "Sqlite"
+  //! Returns a fresh, empty, migrated store (nullptr on failure, reported by the fixture).
+  std::function<std::unique_ptr<Store>()> make;
+};
+
+class StoreConformanceTest : public ::testing::TestWithParam<StoreFactory> {
+ protected:
+  void SetUp() override {
+    store_ = GetParam().make();
+    ASSERT_NE(store_, nullptr) << "backend " << GetParam().name << " failed to open";
+  }
+  Store& store() { return *store_; }
+
+  std::unique_ptr<Store> store_;
+};
+
+//! The backends the suite runs against. Defined once per test binary by the backend's test
+//! file (e.g. sqlite/sqlite_conformance_test.cc returns the SQLite factory); the suites are
+//! instantiated over it in store_conformance_test.cc.
+std::vector<StoreFactory> StoreBackends();
+
+}  // namespace humas::store
