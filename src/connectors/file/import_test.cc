@@ -489,7 +489,7 @@ TEST(SampleFiles, Csv) {
   ASSERT_EQ(b.mentions.size(), 5u);
   EXPECT_EQ(b.lines, (std::vector<int64_t>{2, 3, 4, 7, 8}));
   EXPECT_EQ(b.mentions[1].text,
-            "Kata Pak Kadis: \"jalan ke Desa Long Lanuk selesai Juni\". Kita tunggu ya, semoga "
+            "Kata Pak Kadis: \"jalan ke Desa Long Pelita selesai Juni\". Kita tunggu ya, semoga "
             "bukan janji doang #SukamajuMembangun");
   EXPECT_EQ(b.mentions[2].text,
             "Kapan pendaftaran PPDB SMP dibuka min?\r\nAnak saya mau masuk SMPN 2 Sukamaju.\r\n"

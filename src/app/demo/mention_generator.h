@@ -1,0 +1,81 @@
+// A live stream of realistic, made-up Indonesian social-media mentions about the demo region's
+// agencies, for the demo and for load tests. Deterministic for a given seed.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "app/demo/demo_region.h"
+#include "core/model.h"
+
+namespace humas::demo {
+
+//! Produces mentions by filling templates (questions, complaints, criticism, suggestions,
+//! appreciation, news shares, the odd hoax-like claim) with the region's places, agencies and
+//! official handles, in colloquial Indonesian with slang, emoji and hashtags.
+//!
+//! Contract of every MentionInput returned: passes the import rules of docs/import-format.md
+//! (platform set, external_id non-empty and unique per platform within this generator, author
+//! handle set, text non-empty valid UTF-8, created_at <= now, counters >= 0), agency_code names
+//! an agency of the region, in_reply_to/shared_from name an earlier mention of the same platform
+//! from this generator, and labels are left empty (the language engine sets them).
+//!
+//! The same seed, region and sequence of `now` values give the same mentions. External ids embed
+//! a seed-derived prefix, so two runs with different seeds practically never collide; seed with
+//! the start time to keep a restarted demo from repeating ids. Not thread-safe.
+class MentionGenerator {
+ public:
+  MentionGenerator(std::uint64_t seed, const DemoRegion& region);
+
+  //! The next mention, created a little before `now` (up to two minutes).
+  MentionInput Next(UnixMillis now);
+
+  //! How many mentions Next() has returned.
+  std::uint64_t count() const { return seq_; }
+
+ private:
+  struct Author {
+    std::string name;
+    std::string base;   // handle without platform decoration, e.g. "dewi.lestari"
+    bool news = false;  // a local news/info account
+  };
+  struct Recent {
+    Platform platform;
+    std::string external_id;
+    std::string author_handle;
+    std::string agency_code;
+    MentionKind kind;
+    int tone;  // Tone of the template (mention_generator.cc); -1 for replies and shares
+  };
+
+  std::uint64_t Rand();
+  std::uint64_t Uniform(std::uint64_t n);  // [0, n)
+  double Unit();                           // [0, 1)
+  bool Chance(double p) { return Unit() < p; }
+  template <typename T>
+  const T& Pick(const std::vector<T>& v) {
+    return v[Uniform(v.size())];
+  }
+
+  Platform PickPlatform();
+  const Author& PickAuthor(bool news);
+  std::string HandleFor(const Author& a, Platform p) const;
+  std::string ExternalId(Platform p);
+  std::string UrlFor(Platform p, const std::string& handle, const std::string& id);
+  std::string AgencyHandle(const std::string& agency_code, Platform p) const;
+  std::string Fill(const std::string& tmpl, const std::string& agency_code, Platform p);
+  std::string Colloquial(std::string text);
+  void Engagement(MentionInput* m, double virality);
+
+  std::uint64_t state_[4];
+  std::uint64_t id_prefix_;
+  std::uint64_t seq_ = 0;
+  DemoRegion region_;
+  std::vector<std::string> agency_codes_;  // weighted pool: agencies more often than units
+  std::vector<Author> authors_;
+  std::deque<Recent> recent_;  // last mentions, for replies and shares
+};
+
+}  // namespace humas::demo
