@@ -565,7 +565,6 @@ class MentionImportParser::Impl {
         line_buf_.clear();
       }
       line_oversized_ = false;
-      line_bytes_ = 0;
       ++line_no_;
       data.remove_prefix(len + 1);
     }
@@ -573,7 +572,6 @@ class MentionImportParser::Impl {
 
   //! Keeps part of a line that continues in the next chunk, dropping it once it is too long.
   void JsonlAppend(std::string_view part) {
-    line_bytes_ += part.size();
     if (line_oversized_) return;
     if (line_buf_.size() + part.size() > options_.max_line_bytes + 1) {  // +1 for a '\r'
       line_oversized_ = true;
@@ -592,17 +590,19 @@ class MentionImportParser::Impl {
     }
   }
 
+  std::string LineTooLong() const {
+    return "line is longer than the limit of " + std::to_string(options_.max_line_bytes) + " bytes";
+  }
+
   void JsonlLine(std::string_view line) {
     if (line_oversized_) {
-      AddError(line_no_, "line is " + std::to_string(line_bytes_) + " bytes, more than the " +
-                             std::to_string(options_.max_line_bytes) + "-byte limit");
+      AddError(line_no_, LineTooLong());
       return;
     }
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (IsBlank(line)) return;
     if (line.size() > options_.max_line_bytes) {
-      AddError(line_no_, "line is " + std::to_string(line.size()) + " bytes, more than the " +
-                             std::to_string(options_.max_line_bytes) + "-byte limit");
+      AddError(line_no_, LineTooLong());
       return;
     }
     // simdjson reads up to SIMDJSON_PADDING bytes past the end: parse from a padded copy.
@@ -1003,7 +1003,6 @@ class MentionImportParser::Impl {
   // JSONL
   std::string line_buf_;         // a line split across chunks
   bool line_oversized_ = false;  // the current line passed max_line_bytes; its bytes are dropped
-  std::size_t line_bytes_ = 0;   // length of the current split line so far
   std::vector<char> json_buf_;   // padded copy for simdjson
   simdjson::dom::parser json_parser_;
 

@@ -240,7 +240,7 @@ TEST(JsonlImport, HugeLineIsRejectedAndParsingGoesOn) {
     ParsedBatch b = ParseChunked(data, [&] { return chunk; });
     ASSERT_EQ(b.errors.size(), 1u);
     EXPECT_EQ(b.errors[0].line, 2);
-    EXPECT_THAT(b.errors[0].reason, HasSubstr("more than the 1048576-byte limit"));
+    EXPECT_THAT(b.errors[0].reason, HasSubstr("longer than the limit of 1048576 bytes"));
     EXPECT_EQ(b.lines, (std::vector<int64_t>{1, 3}));
   }
   // The last line, without a newline, too.
@@ -463,6 +463,52 @@ TEST(CsvImport, HeaderOnlyAndUnquotedBareQuotes) {
   ParsedBatch b = ParseOk(std::string(kHeader) + "\nx,1,@a,,layar 5\" rusak,2025-01-01T00:00:00Z");
   ASSERT_EQ(b.mentions.size(), 1u);
   EXPECT_EQ(b.mentions[0].text, "layar 5\" rusak");
+}
+
+// ---------------------------------------------------------------- robustness
+
+//! Random bytes biased towards the characters that drive both state machines.
+std::string Garbage(std::mt19937& rng, size_t n) {
+  static constexpr char kAlphabet[] = "{}[]\":,\\\r\n \"\",,x1aZ\xEF\xBB\xBF\xC3\xFF\x00";
+  std::uniform_int_distribution<size_t> pick(0, sizeof kAlphabet - 2);
+  std::string s;
+  for (size_t i = 0; i < n; ++i) s += kAlphabet[pick(rng)];
+  return s;
+}
+
+TEST(ImportRobustness, RandomInputNeverCrashesAndIgnoresChunking) {
+  std::mt19937 rng(1234);
+  for (int round = 0; round < 300; ++round) {
+    std::string data = Garbage(rng, 1 + round * 7);
+    if (round % 3 == 0) data = std::string(kGood) + "\n" + data;    // JSONL with a bad tail
+    if (round % 3 == 1) data = std::string(kHeader) + "\n" + data;  // CSV with a bad body
+    ImportOptions options;
+    options.max_line_bytes = 64;  // also exercise the size limit
+    auto whole = ParseMentionImport(data, options);
+    std::uniform_int_distribution<size_t> dist(1, 17);
+    ParsedBatch chunked;
+    options.batch_size = 2;
+    MentionImportParser p(options, [&](ParsedBatch&& b) {
+      for (auto& m : b.mentions) chunked.mentions.push_back(std::move(m));
+      chunked.lines.insert(chunked.lines.end(), b.lines.begin(), b.lines.end());
+      for (auto& e : b.errors) chunked.errors.push_back(std::move(e));
+      return Status::Ok();
+    });
+    Status st;
+    for (size_t off = 0; off < data.size() && st.ok();) {
+      const size_t n = std::min(data.size() - off, dist(rng));
+      st = p.Feed(std::string_view(data).substr(off, n));
+      off += n;
+    }
+    if (st.ok()) st = p.Finish();
+    ASSERT_EQ(whole.ok(), st.ok()) << round;
+    if (whole.ok()) {
+      ExpectSame(*whole, chunked);
+      EXPECT_LE(p.stats().accepted + p.stats().rejected, p.stats().lines + 1);
+    } else {
+      EXPECT_EQ(whole.status().message(), st.message());
+    }
+  }
 }
 
 // ---------------------------------------------------------------- real-format samples
