@@ -491,7 +491,7 @@ class MentionImportParser::Impl {
   }
 
   const ImportStats& stats() const { return stats_; }
-  ImportFormat format() const { return started_ ? format_ : ImportFormat::kAuto; }
+  ImportFormat format() const { return format_; }
 
  private:
   // ------------------------------------------------------------ start: BOM and sniffing
@@ -511,7 +511,31 @@ class MentionImportParser::Impl {
       if (it == head_.end()) return false;  // blank so far
       format_ = *it == '{' ? ImportFormat::kJsonl : ImportFormat::kCsv;
     }
+    if (format_ == ImportFormat::kCsv && !DecideDelimiter(at_end)) return false;
     started_ = true;
+    return true;
+  }
+
+  //! The header line decides the delimiter: ',' (RFC 4180), or ';' when it has more semicolons
+  //! than commas, as spreadsheets write CSV in locales with a decimal comma (such as id-ID).
+  bool DecideDelimiter(bool at_end) {
+    const auto first = std::find_if(head_.begin(), head_.end(), [](char c) { return !IsSpace(c); });
+    if (first == head_.end() && !at_end) return false;
+    const std::size_t begin = first - head_.begin();
+    const std::size_t nl = head_.find('\n', begin);
+    if (nl == std::string::npos && !at_end && head_.size() - begin <= options_.max_line_bytes)
+      return false;  // wait for the whole header line
+    const std::size_t end = std::min(nl, head_.size());
+    int commas = 0, semicolons = 0;
+    bool quoted = false;
+    for (std::size_t i = begin; i < end; ++i) {
+      const char c = head_[i];
+      if (c == '"') quoted = !quoted;
+      if (quoted) continue;
+      commas += c == ',';
+      semicolons += c == ';';
+    }
+    csv_delim_ = semicolons > commas ? ';' : ',';
     return true;
   }
 
@@ -751,7 +775,7 @@ class MentionImportParser::Impl {
           csv_state_ = CsvState::kUnquoted;
           [[fallthrough]];
         case CsvState::kUnquoted: {
-          if (c == ',') {
+          if (c == csv_delim_) {
             CsvEndField();
             csv_state_ = CsvState::kFieldStart;
             ++p;
@@ -763,7 +787,7 @@ class MentionImportParser::Impl {
             ++p;
           } else {
             const char* q = p;
-            while (q < end && *q != ',' && *q != '\n') ++q;
+            while (q < end && *q != csv_delim_ && *q != '\n') ++q;
             CsvAppend(std::string_view(p, q - p));
             p = q;
           }
@@ -788,7 +812,7 @@ class MentionImportParser::Impl {
           if (c == '"') {
             CsvAppend("\"");
             csv_state_ = CsvState::kQuoted;
-          } else if (c == ',') {
+          } else if (c == csv_delim_) {
             CsvEndField();
             csv_state_ = CsvState::kFieldStart;
           } else if (c == '\n') {
@@ -807,7 +831,7 @@ class MentionImportParser::Impl {
           if (c == '\n') {
             CsvEndRecord();
             ++line_no_;
-          } else if (c == ',') {
+          } else if (c == csv_delim_) {
             CsvEndField();
             csv_state_ = CsvState::kFieldStart;
           } else if (c != '\r') {
@@ -866,8 +890,8 @@ class MentionImportParser::Impl {
                " bytes long (is a closing quote missing?)";
     } else if (record_malformed_) {
       broken =
-          "malformed quoted field: a closing '\"' must be followed by a comma or the end of the "
-          "line (write \"\" for a quote inside a quoted field)";
+          "malformed quoted field: a closing '\"' must be followed by the delimiter or the "
+          "end of the line (write \"\" for a quote inside a quoted field)";
     }
     if (!broken.empty()) {
       if (header_read_)
@@ -1008,6 +1032,7 @@ class MentionImportParser::Impl {
 
   // CSV
   CsvState csv_state_ = CsvState::kFieldStart;
+  char csv_delim_ = ',';
   std::vector<std::string> fields_;  // reused across records; the first nfields_ are in use
   std::size_t nfields_ = 0;
   bool in_record_ = false;

@@ -414,6 +414,29 @@ TEST(CsvImport, CrlfBomAndColumnOrderFree) {
   EXPECT_EQ(b.lines, (std::vector<int64_t>{2, 5}));
 }
 
+TEST(CsvImport, SemicolonDelimitedSpreadsheetExport) {
+  // Spreadsheets in id-ID write ';' because ',' is the decimal separator.
+  const std::string data =
+      "\xEF\xBB\xBF\r\n"
+      "platform;external_id;author_handle;author_name;text;created_at;likes\r\n"
+      "facebook;1;rina.m;\"Marlina; Rina\";\"jalan rusak, tolong\r\ndiperbaiki\";"
+      "2025-01-01T08:00:00+08:00;1200\r\n"
+      "x;2;@b;;ok;2025-01-01T00:00:00Z;\r\n";
+  const ParsedBatch whole = ParseOk(data);
+  ASSERT_TRUE(whole.errors.empty()) << whole.errors[0].ToString();
+  ASSERT_EQ(whole.mentions.size(), 2u);
+  EXPECT_EQ(whole.mentions[0].author_name, "Marlina; Rina");
+  EXPECT_EQ(whole.mentions[0].text, "jalan rusak, tolong\r\ndiperbaiki");
+  EXPECT_EQ(whole.mentions[0].likes, 1200);
+  EXPECT_EQ(whole.lines, (std::vector<int64_t>{3, 5}));
+  ExpectSame(whole, ParseChunked(data, [] { return 1; }));
+  // A comma header stays comma-delimited even with semicolons in quoted names.
+  ParsedBatch c =
+      ParseOk(std::string(kHeader) + ",\"a;b;c;d\"\nx,1,@a,,t;u,2025-01-01T00:00:00Z,z\n");
+  ASSERT_EQ(c.mentions.size(), 1u);
+  EXPECT_EQ(c.mentions[0].text, "t;u");
+}
+
 TEST(CsvImport, MissingRequiredColumnFailsTheFile) {
   auto r = ParseMentionImport("platform,external_id,author_handle,created_at\nx,1,@a,2025\n");
   ASSERT_FALSE(r.ok());
