@@ -1,6 +1,7 @@
 // Connections, statement cache, pool and transactions over the sqlite3 C API.
 #include "store/sqlite/db.h"
 
+#include <cstring>
 #include <utility>
 
 namespace humas::store::sqlite {
@@ -106,17 +107,32 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, in
 
 Connection::~Connection() {
   for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  for (auto& [sql, stmt] : static_cache_) sqlite3_finalize(stmt);
   sqlite3_close_v2(db_);
+}
+
+Result<sqlite3_stmt*> Connection::PrepareNew(const char* sql, size_t size) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v3(db_, sql, static_cast<int>(size), SQLITE_PREPARE_PERSISTENT, &stmt,
+                              nullptr);
+  if (rc != SQLITE_OK) return ErrorStatus(db_, rc, "prepare failed for [" + std::string(sql) + "]");
+  return stmt;
 }
 
 Result<Stmt> Connection::Prepare(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) {
-    sqlite3_stmt* stmt = nullptr;
-    int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
-                                SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
-    if (rc != SQLITE_OK) return ErrorStatus(db_, rc, "prepare failed for [" + sql + "]");
+    HUMAS_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, PrepareNew(sql.c_str(), sql.size()));
     it = cache_.emplace(sql, stmt).first;
+  }
+  return Stmt(db_, it->second);
+}
+
+Result<Stmt> Connection::Prepare(const char* sql) {
+  auto it = static_cache_.find(sql);
+  if (it == static_cache_.end()) {
+    HUMAS_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, PrepareNew(sql, std::strlen(sql)));
+    it = static_cache_.emplace(sql, stmt).first;
   }
   return Stmt(db_, it->second);
 }

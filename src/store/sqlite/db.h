@@ -80,6 +80,9 @@ class Connection {
   //! Returns the cached statement for `sql`, preparing it on first use. `sql` should be one of
   //! the named constants (or built from a bounded set of fragments) so the cache stays small.
   Result<Stmt> Prepare(const std::string& sql);
+  //! The same for a named SQL constant, cached by address (no hashing of the text on the hot
+  //! path). `sql` must have static storage duration, e.g. a `constexpr char kSql...[]`.
+  Result<Stmt> Prepare(const char* sql);
   //! Runs one or more statements without parameters or results (pragmas, DDL, BEGIN/COMMIT).
   Status Exec(const std::string& sql);
   sqlite3* raw() { return db_; }
@@ -89,7 +92,9 @@ class Connection {
 
  private:
   sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  Result<sqlite3_stmt*> PrepareNew(const char* sql, size_t size);
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;         //!< dynamic SQL by text
+  std::unordered_map<const char*, sqlite3_stmt*> static_cache_;  //!< constants by address
 };
 
 //! A fixed set of connections handed out one at a time. Thread-safe.

@@ -1,5 +1,5 @@
 // SQLite MentionRepository and RollupRepository: idempotent batch ingest with full-text indexing
-// (triggers in 0001_init.sql) and hourly rollup counters in the same transaction.
+// and hourly rollup counters in the same transaction.
 #include <map>
 #include <tuple>
 
@@ -19,6 +19,9 @@ constexpr char kSqlMentionInsert[] =
     "agency_id, account_id, ingested_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (platform, external_id) DO NOTHING";
+// Inserted by UpsertBatch right after the row (see migration 0002 for why not by a trigger).
+constexpr char kSqlMentionFtsInsert[] =
+    "INSERT INTO mentions_fts (rowid, text, author_handle, author_name) VALUES (?, ?, ?, ?)";
 constexpr char kSqlMentionEngagement[] =
     "SELECT id, shares, likes, replies FROM mentions WHERE platform = ? AND external_id = ?";
 constexpr char kSqlMentionRaiseEngagement[] =
@@ -126,7 +129,13 @@ Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
       }
     }
     if (sqlite3_changes(db) == 1) {
-      out.push_back({UpsertOutcome::Kind::kInserted, sqlite3_last_insert_rowid(db)});
+      Id id = sqlite3_last_insert_rowid(db);
+      {
+        HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlMentionFtsInsert));
+        HUMAS_RETURN_IF_ERROR(
+            st.Bind(id).Bind(d.text).Bind(d.author_handle).Bind(d.author_name).Run());
+      }
+      out.push_back({UpsertOutcome::Kind::kInserted, id});
       ++rollups[RollupKey{HourOf(d.created_at), m.agency_id.value_or(0), platform,
                           d.labels.sentiment}];
       continue;
