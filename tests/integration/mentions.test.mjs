@@ -48,29 +48,30 @@ function importFile(client, body, contentType = 'application/x-ndjson', query = 
 
 /** Opens the SSE stream and resolves with the first `mention` event's data. */
 function firstMentionEvent(client) {
-  const controller = new AbortController();
   const promise = (async () => {
-    const res = await fetch(server.url + '/api/v1/events', { headers: { cookie: client.cookie }, signal: controller.signal });
+    const res = await fetch(server.url + '/api/v1/events', { headers: { cookie: client.cookie } });
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type'), /text\/event-stream/);
+    const reader = res.body.getReader();
     const decoder = new TextDecoder();
     let buf = '';
-    for await (const chunk of res.body) {
-      buf += decoder.decode(chunk, { stream: true });
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error('stream ended without a mention');
+      buf += decoder.decode(value, { stream: true });
       let idx;
       while ((idx = buf.indexOf('\n\n')) >= 0) {
         const block = buf.slice(0, idx);
         buf = buf.slice(idx + 2);
         if (/^event: ?mention$/m.test(block)) {
           const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.replace(/^data: ?/, '')).join('\n');
-          controller.abort();
+          await reader.cancel().catch(() => {});
           return JSON.parse(data);
         }
       }
     }
-    throw new Error('stream ended without a mention');
   })();
-  return { promise, controller };
+  return { promise };
 }
 
 test('a JSONL import stores valid lines and reports each rejected line with its number', async () => {
