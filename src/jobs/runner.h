@@ -50,7 +50,9 @@ class JobRunner {
   void Stop();
 
   //! One poll at `now`: claims due jobs of every registered queue and runs them on the calling
-  //! thread. Returns how many jobs were run. For tests (with a FakeClock) and for the loop.
+  //! thread. Returns how many jobs were run. Completion and retry times are read from the clock
+  //! after each handler returns (a handler may take a while). For tests (with a FakeClock) and
+  //! for the loop. Not to be called concurrently with a running loop of the same runner.
   Result<int> RunOnce(UnixMillis now);
 
   //! The retry delay after `attempts` failed attempts: 2^attempts seconds, capped at `cap_ms`.

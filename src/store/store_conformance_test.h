@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,9 @@ struct StoreFactory {
   //! Returns a fresh, empty, migrated store (nullptr on failure, reported by the fixture).
   std::function<std::unique_ptr<Store>()> make;
 };
+
+//! Test names print the backend, not the bytes of the factory.
+inline void PrintTo(const StoreFactory& factory, std::ostream* os) { *os << factory.name; }
 
 class StoreConformanceTest : public ::testing::TestWithParam<StoreFactory> {
  protected:
