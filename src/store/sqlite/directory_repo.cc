@@ -199,7 +199,10 @@ Status SqliteAgencyRepository::Update(const Agency& a) {
   WriteTx tx(*conn);
   HUMAS_RETURN_IF_ERROR(tx.Begin());
   // The new parent must not be the agency itself or one of its descendants.
-  for (std::optional<Id> p = a.parent_id; p.has_value();) {
+  // Bounded, so a cycle already in the data (written around this repository) cannot hang us.
+  int depth = 0;
+  for (std::optional<Id> p = a.parent_id; p.has_value(); ++depth) {
+    if (depth > 1000) return DataLoss("agency hierarchy above " + std::to_string(a.id) + " loops");
     if (*p == a.id) {
       return InvalidArgument("an agency cannot be placed below itself").WithField("parent_id");
     }
