@@ -476,13 +476,17 @@ void Session::OnReadError(beast::error_code ec) {
 
 void Session::Reply(Response res, bool close) {
   state_ = State::kBusy;
+  if (res.status < 200 || res.status > 599) {
+    Log(LogLevel::kError, "http_invalid_status", {{"path", raw_path_}, {"status", res.status}});
+    res = ErrorResponse(500, "internal", "internal error; it has been logged");
+  }
   status_ = res.status;
   response_.emplace();
   auto& out = *response_;
   out.version(11);
   out.result(static_cast<unsigned>(res.status));
   for (const auto& [name, value] : res.headers) out.insert(Bsv(name), Bsv(value));
-  bool no_body = res.status == 204 || res.status == 304 || (res.status >= 100 && res.status < 200);
+  bool no_body = res.status == 204 || res.status == 304;
   if (!res.content_type.empty() && !no_body) {
     out.set(bhttp::field::content_type, Bsv(res.content_type));
   }

@@ -189,6 +189,17 @@ class ServerTest : public ::testing::Test {
     server_->Route("GET", "/api/v1/boom", [](const Request&) -> Response {
       throw std::runtime_error("deliberate failure");
     });
+    server_->Route("GET", "/api/v1/bad-status", [](const Request&) {
+      Response r = Text("nonsense");
+      r.status = 42;
+      return r;
+    });
+    server_->Route("DELETE", "/api/v1/agencies/{id}", [](const Request&) {
+      Response r;
+      r.status = 204;
+      r.body = "ignored";
+      return r;
+    });
   }
 
   std::unique_ptr<Server> server_;
@@ -224,10 +235,10 @@ TEST_F(ServerTest, UnknownApiPathIs404JsonAndWrongMethodIs405) {
   EXPECT_EQ(nf->Header("content-type"), "application/json; charset=utf-8");
   EXPECT_NE(nf->body.find(R"({"error":{"code":"not_found","message":)"), std::string::npos);
 
-  auto na = c.Request("DELETE", "/api/v1/agencies/1");
+  auto na = c.Request("PUT", "/api/v1/agencies/1");
   ASSERT_TRUE(na);
   EXPECT_EQ(na->status, 405);
-  EXPECT_EQ(na->Header("allow"), "GET, HEAD");
+  EXPECT_EQ(na->Header("allow"), "DELETE, GET, HEAD");
   EXPECT_NE(na->body.find(R"("code":"method_not_allowed")"), std::string::npos);
 }
 
@@ -302,9 +313,24 @@ TEST_F(ServerTest, HandlerExceptionIs500AndServerKeepsServing) {
   EXPECT_EQ(r->status, 500);
   EXPECT_NE(r->body.find(R"("code":"internal")"), std::string::npos);
   EXPECT_EQ(r->body.find("deliberate"), std::string::npos);  // details stay in the log
+  auto bad = c.Request("GET", "/api/v1/bad-status");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 500);
   auto again = c.Request("GET", "/api/v1/users/me");
   ASSERT_TRUE(again);
   EXPECT_EQ(again->status, 200);
+}
+
+TEST_F(ServerTest, NoContentResponseHasNoBody) {
+  StartServer();
+  Client c(port_);
+  auto r = c.Request("DELETE", "/api/v1/agencies/3");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 204);
+  EXPECT_EQ(r->Header("content-type"), "");
+  auto next = c.Request("GET", "/api/v1/users/me");  // would misparse had a body been sent
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->body, "me");
 }
 
 TEST_F(ServerTest, MalformedRequestIs400) {
@@ -483,6 +509,17 @@ TEST_F(SseServerTest, SubscriberReceivesOnlyFilteredEvents) {
   EXPECT_NE(got->find("event: mention\nid: 2\ndata: {\"scope\":\"agency:1\",\ndata: "
                       "\"text\":\"visible\"}\n\n"),
             std::string::npos);
+}
+
+TEST_F(SseServerTest, HeartbeatCommentsKeepTheStreamAlive) {
+  ServerOptions o;
+  o.sse_heartbeat_seconds = 1;
+  StartServer(o);
+  Client c(port_);
+  c.Send("GET /api/v1/events HTTP/1.1\r\nHost: t\r\nCookie: humas_session=1\r\n\r\n");
+  ASSERT_TRUE(c.ReadUntil(":ok\n\n"));
+  auto got = c.ReadUntil(": ping\n\n");
+  ASSERT_TRUE(got);
 }
 
 TEST_F(SseServerTest, RejectedSubscriberGetsTheAuthorizersResponse) {
