@@ -16,6 +16,7 @@
 #include "app/flags.h"
 #include "core/log.h"
 #include "ingest/ingest.h"
+#include "jobs/runner.h"
 
 namespace humas::app {
 
@@ -71,6 +72,18 @@ Result<Config> LoadConfig(const Flags& flags, Config config = {}) {
   return config;
 }
 
+constexpr UnixMillis kMaintenanceEveryMs = 3600 * 1000;
+
+//! Schedules the next hourly maintenance run (idempotent: one pending run per hour).
+Status ScheduleMaintenance(store::Store& store, UnixMillis now) {
+  Job job;
+  job.queue = "maintenance";
+  job.payload_json = "{\"task\":\"sessions.cleanup\"}";
+  job.run_at = (now / kMaintenanceEveryMs + 1) * kMaintenanceEveryMs;
+  job.dedupe_key = "maintenance:" + std::to_string(job.run_at);
+  return store.jobs().Enqueue(&job);
+}
+
 LogLevel ParseLevel(const std::string& s) {
   if (s == "debug") return LogLevel::kDebug;
   if (s == "warn") return LogLevel::kWarn;
@@ -109,6 +122,19 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
   api_options.session_idle_ms = config->session_idle_minutes * 60LL * 1000;
   api_options.session_max_ms = config->session_max_hours * 3600LL * 1000;
   api::Context ctx(**store, WallClock(), api_options);
+
+  // Background work runs from the durable job queue, so it survives restarts.
+  jobs::JobRunner runner((*store)->jobs(), WallClock(), "serve:" + std::to_string(::getpid()));
+  store::Store& st = **store;
+  runner.Register("maintenance", [&st](const Job&) -> Status {
+    UnixMillis now = WallClock().Now();
+    auto removed = st.users().DeleteExpiredSessions(now);
+    if (!removed.ok()) return removed.status();
+    Log(LogLevel::kInfo, "maintenance.sessions_removed", {{"count", *removed}});
+    return ScheduleMaintenance(st, now);
+  });
+  if (Status s = ScheduleMaintenance(st, WallClock().Now()); !s.ok()) return Fail("jobs", s);
+  if (Status s = runner.Start(); !s.ok()) return Fail("jobs", s);
 
   std::unique_ptr<DemoRuntime> demo_runtime;
   if (demo) {
@@ -150,6 +176,7 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
   pthread_kill(signal_waiter.native_handle(), SIGTERM);
   signal_waiter.join();
   if (demo_runtime) demo_runtime->Stop();
+  runner.Stop();
   Log(LogLevel::kInfo, "server.stopped");
   return 0;
 }
