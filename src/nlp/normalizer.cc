@@ -27,6 +27,8 @@ void AppendUtf8(std::string& out, std::int32_t cp) {
 bool IsControl(std::int32_t cp) { return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0); }
 
 bool IsWordCategory(std::int32_t cp) {
+  if (cp < 0x80)
+    return (cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z');
   switch (utf8proc_category(cp)) {
     case UTF8PROC_CATEGORY_LU:
     case UTF8PROC_CATEGORY_LL:
@@ -380,8 +382,8 @@ void TokenizeChunk(std::string_view chunk, std::vector<Token>& out) {
   };
   std::string last_punct;
   while (i < n) {
-    std::int32_t cp = 0;
-    const auto len = utf8proc_iterate(p + i, n - i, &cp);
+    std::int32_t cp = p[i];
+    const auto len = cp < 0x80 ? 1 : utf8proc_iterate(p + i, n - i, &cp);
     if (len <= 0) {  // cannot happen after SanitizeUtf8; stay defined anyway
       ++i;
       continue;
@@ -472,6 +474,11 @@ void TokenizeChunk(std::string_view chunk, std::vector<Token>& out) {
 }  // namespace
 
 std::string SanitizeUtf8(std::string_view text, std::size_t max_bytes) {
+  // Fast path: printable ASCII needs no decoding.
+  if (text.size() <= max_bytes &&
+      std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7F; })) {
+    return std::string(text);
+  }
   std::string out;
   out.reserve(std::min(text.size(), max_bytes == std::string::npos ? text.size() : max_bytes));
   const auto* p = reinterpret_cast<const std::uint8_t*>(text.data());
@@ -498,6 +505,14 @@ std::string SanitizeUtf8(std::string_view text, std::size_t max_bytes) {
 
 std::string NfkcCaseFold(std::string_view text) {
   if (text.empty()) return {};
+  // Fast path: for ASCII, NFKC is the identity and case folding is lower-casing.
+  if (std::all_of(text.begin(), text.end(), [](char c) { return (c & 0x80) == 0; })) {
+    std::string out(text);
+    for (auto& c : out) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+    }
+    return out;
+  }
   std::uint8_t* dst = nullptr;
   const auto opts = static_cast<utf8proc_option_t>(
       UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
@@ -575,11 +590,9 @@ std::string StemWord(std::string_view word) {
 
 Normalizer::Normalizer(NormalizeOptions options) : options_(options) {}
 
-std::vector<Token> Normalizer::Normalize(std::string_view text) const { return Run(text, nullptr); }
-
 std::vector<std::string> Normalizer::TokenTexts(std::string_view text) const {
   std::vector<std::string> out;
-  for (auto& t : Run(text, nullptr)) out.push_back(std::move(t.text));
+  for (auto& t : Normalize(text)) out.push_back(std::move(t.text));
   return out;
 }
 
@@ -587,6 +600,113 @@ std::vector<ExplainStep> Normalizer::Explain(std::string_view text) const {
   std::vector<ExplainStep> steps;
   Run(text, &steps);
   return steps;
+}
+
+namespace {
+
+// What the per-word steps (squeeze, lexicon, stem) make of one plain word, with the flags the
+// negation step needs. These steps depend on the word alone, so their results are memoised.
+struct WordResult {
+  std::vector<Token> tokens;
+  std::vector<std::uint8_t> flags;  // bit 0: negator, bit 1: scope breaker (per token)
+};
+
+WordResult ProcessWord(const std::string& word, const NormalizeOptions& o) {
+  WordResult r;
+  Token t = MakeToken(word, TokenKind::kWord);
+  if (o.squeeze) {
+    bool changed = false;
+    t.text = SqueezeRepeats(t.text, &changed);
+    if (changed) {
+      t.elongated = true;
+      if (IsLaughWord(t.text)) t.text = "<laugh>", t.kind = TokenKind::kLaugh;
+    }
+    t.surface = t.text;
+  }
+  const std::vector<std::string>* repl =
+      (o.lexicon && t.kind == TokenKind::kWord) ? LookupColloquial(t.text) : nullptr;
+  if (repl != nullptr && !repl->empty()) {
+    for (const auto& w : *repl) {
+      Token nt = MakeToken(w, w.front() == '<' ? TokenKind::kLaugh : TokenKind::kWord);
+      nt.elongated = t.elongated;
+      r.tokens.push_back(std::move(nt));
+    }
+  } else {
+    r.tokens.push_back(std::move(t));
+  }
+  for (auto& x : r.tokens) {
+    std::uint8_t f = 0;
+    if (x.kind == TokenKind::kWord && Negators().count(x.text)) f |= 1;
+    if (ScopeBreakers().count(x.text)) f |= 2;
+    r.flags.push_back(f);
+    if (o.stem && x.kind == TokenKind::kWord) x.text = StemWord(x.text);
+  }
+  return r;
+}
+
+const WordResult& CachedWord(const std::string& word, const NormalizeOptions& o) {
+  // One cache per thread (no locking); bounded so hostile input cannot grow it without limit.
+  thread_local std::unordered_map<std::string, WordResult> cache;
+  thread_local std::string key;
+  key.clear();
+  key.push_back(
+      static_cast<char>('0' + (o.squeeze ? 1 : 0) + (o.lexicon ? 2 : 0) + (o.stem ? 4 : 0)));
+  key += word;
+  auto it = cache.find(key);
+  if (it != cache.end()) return it->second;
+  if (cache.size() > 200000) cache.clear();
+  return cache.emplace(key, ProcessWord(word, o)).first->second;
+}
+
+}  // namespace
+
+std::vector<Token> Normalizer::Normalize(std::string_view text) const {
+  const std::string clean = SanitizeUtf8(text, options_.max_input_bytes);
+  const std::string folded = NfkcCaseFold(clean);
+  std::vector<Token> raw = Tokenize(folded);
+  std::vector<Token> tokens;
+  tokens.reserve(raw.size() + 4);
+  std::vector<std::uint8_t> flags;
+  flags.reserve(raw.size() + 4);
+  for (auto& t : raw) {
+    if (t.kind == TokenKind::kWord) {
+      const WordResult& w = CachedWord(t.text, options_);
+      tokens.insert(tokens.end(), w.tokens.begin(), w.tokens.end());
+      flags.insert(flags.end(), w.flags.begin(), w.flags.end());
+    } else if (t.kind == TokenKind::kHashtag) {
+      // rare: run the steps directly, keeping the hashtag kind where the word is kept
+      WordResult w = ProcessWord(t.text, options_);
+      for (std::size_t i = 0; i < w.tokens.size(); ++i) {
+        if (w.tokens[i].kind == TokenKind::kWord) w.tokens[i].kind = TokenKind::kHashtag;
+        w.flags[i] &= 2;  // a hashtag is never a negator
+        tokens.push_back(std::move(w.tokens[i]));
+        flags.push_back(w.flags[i]);
+      }
+    } else {
+      tokens.push_back(std::move(t));
+      flags.push_back(0);
+    }
+  }
+  if (options_.negation_window > 0) {
+    int remaining = 0;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+      auto& t = tokens[i];
+      if (t.kind == TokenKind::kPunct || (flags[i] & 2)) {
+        remaining = 0;
+        continue;
+      }
+      if (flags[i] & 1) {
+        remaining = options_.negation_window;
+        continue;
+      }
+      if (remaining > 0 && (t.kind == TokenKind::kWord || t.kind == TokenKind::kHashtag)) {
+        t.negated = true;
+        t.text.insert(0, "NEG_");
+        --remaining;
+      }
+    }
+  }
+  return tokens;
 }
 
 std::vector<Token> Normalizer::Run(std::string_view text, std::vector<ExplainStep>* steps) const {

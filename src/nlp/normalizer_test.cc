@@ -150,5 +150,27 @@ TEST(NormalizerTest, ExplainShowsEveryStep) {
   EXPECT_EQ(steps[7].output, "layan tidak NEG_jelas <emo_neg> <user>");
 }
 
+TEST(NormalizerTest, FastPathMatchesExplain) {
+  // Normalize() memoises per-word steps; it must agree with the step-by-step Explain().
+  const std::vector<std::string> texts = {
+      "Pelayanannya GAK jelasss 😡 @humas",
+      "tidak #enak tapi murah , tdk mahal!!! :) wkwkwk",
+      "gpp kok , yg penting bukan hoaks https://x.id",
+      "keluhan saya belum ditanggapi sdh 3 hari #JalanRusak",
+      "ＴＩＤＡＫ ba\u200Dgus \xff\xfe enak-enak sayur-mayur 2x",
+      "",
+  };
+  for (bool stem : {true, false}) {
+    NormalizeOptions o;
+    o.stem = stem;
+    const Normalizer n(o);
+    for (const auto& t : texts) {
+      std::string joined;
+      for (const auto& tok : n.Normalize(t)) joined += (joined.empty() ? "" : " ") + tok.text;
+      EXPECT_EQ(joined, n.Explain(t).back().output) << t;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace humas::nlp

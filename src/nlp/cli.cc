@@ -1,0 +1,396 @@
+// Command-line entry points of the language engine (see cli.h).
+#include "nlp/cli.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "nlp/classifier.h"
+#include "nlp/dataset.h"
+#include "nlp/trainer.h"
+
+namespace humas::nlp {
+namespace {
+
+// Parsed "--key value" / "--flag" arguments.
+class Args {
+ public:
+  Args(int argc, char** argv, const std::vector<std::string>& flags) {
+    for (int i = 1; i < argc; ++i) {
+      std::string a = argv[i];
+      if (a.rfind("--", 0) != 0) {
+        error_ = "unexpected argument \"" + a + "\"";
+        return;
+      }
+      a = a.substr(2);
+      if (const auto eq = a.find('='); eq != std::string::npos) {
+        values_[a.substr(0, eq)] = a.substr(eq + 1);
+      } else if (std::find(flags.begin(), flags.end(), a) != flags.end()) {
+        values_[a] = "1";
+      } else if (i + 1 < argc) {
+        values_[a] = argv[++i];
+      } else {
+        error_ = "--" + a + " needs a value";
+        return;
+      }
+    }
+  }
+  const std::string& error() const { return error_; }
+  bool Has(const std::string& k) const { return values_.count(k) > 0; }
+  std::string Get(const std::string& k, const std::string& def = "") const {
+    auto it = values_.find(k);
+    return it == values_.end() ? def : it->second;
+  }
+  const std::map<std::string, std::string>& all() const { return values_; }
+
+ private:
+  std::map<std::string, std::string> values_;
+  std::string error_;
+};
+
+std::string JsonEscape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  return out;
+}
+
+int Usage(const char* cmd, const std::string& error, const char* usage) {
+  if (!error.empty()) std::cerr << cmd << ": " << error << "\n";
+  std::cerr << "usage: humas " << usage << "\n";
+  return 2;
+}
+
+Result<std::unique_ptr<TextClassifier>> ModelFor(const Args& args) {
+  std::string path = args.Get("model");
+  if (path.empty()) path = ShippedModelPath(args.Get("task", "sentiment")).string();
+  return LoadModel(path);
+}
+
+std::string FormatDouble(double v, int digits = 4) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+constexpr const char* kTrainUsage =
+    "train --task TASK --data FILE --out MODEL [--init MODEL] [--check FILE] [--card FILE]\n"
+    "        [--version V] [--epochs N] [--lr X] [--l2 X] [--class-weight X] [--folds N]\n"
+    "        [--hash-bits N] [--char MIN,MAX] [--negation N] [--no-bigrams] [--no-stem]\n"
+    "        [--no-lexicon] [--no-squeeze] [--surface] [--no-char-negated] [--no-offsets]\n"
+    "        [--no-calibrate] [--seed N]";
+
+}  // namespace
+
+int TrainMain(int argc, char** argv) {
+  const char* cmd = argc > 0 ? argv[0] : "train";
+  Args args(argc, argv,
+            {"no-bigrams", "no-stem", "no-lexicon", "no-squeeze", "surface", "no-char-negated",
+             "no-offsets", "no-calibrate", "help"});
+  if (!args.error().empty() || args.Has("help")) return Usage(cmd, args.error(), kTrainUsage);
+  const std::string task = args.Get("task"), data_path = args.Get("data"), out = args.Get("out");
+  if (task.empty() || data_path.empty() || out.empty()) {
+    return Usage(cmd, "--task, --data and --out are required", kTrainUsage);
+  }
+  ModelInfo info;
+  TrainOptions topt;
+  try {
+    info.task = task;
+    info.version = args.Get("version", task + "-1");
+    auto& n = info.normalize;
+    auto& f = info.features;
+    n.stem = !args.Has("no-stem");
+    n.lexicon = !args.Has("no-lexicon");
+    n.squeeze = !args.Has("no-squeeze");
+    n.negation_window = std::stoi(args.Get("negation", std::to_string(n.negation_window)));
+    f.word_bigrams = !args.Has("no-bigrams");
+    f.surface_unigrams = args.Has("surface");
+    f.char_negated = !args.Has("no-char-negated");
+    f.hash_bits = std::stoi(args.Get("hash-bits", std::to_string(f.hash_bits)));
+    if (args.Has("char")) {
+      const std::string c = args.Get("char");
+      const auto comma = c.find(',');
+      f.char_min = std::stoi(c.substr(0, comma));
+      f.char_max = comma == std::string::npos ? f.char_min : std::stoi(c.substr(comma + 1));
+    }
+    topt.epochs = std::stoi(args.Get("epochs", std::to_string(topt.epochs)));
+    topt.learning_rate = std::stod(args.Get("lr", std::to_string(topt.learning_rate)));
+    topt.l2 = std::stod(args.Get("l2", std::to_string(topt.l2)));
+    topt.class_weight_power =
+        std::stod(args.Get("class-weight", std::to_string(topt.class_weight_power)));
+    topt.folds = std::stoi(args.Get("folds", std::to_string(topt.folds)));
+    topt.seed = std::stoull(args.Get("seed", std::to_string(topt.seed)));
+    topt.tune_offsets = !args.Has("no-offsets");
+    topt.calibrate = !args.Has("no-calibrate");
+  } catch (const std::exception&) {
+    return Usage(cmd, "a numeric option has a value that is not a number", kTrainUsage);
+  }
+  if (topt.epochs < 1 || topt.learning_rate <= 0 || topt.l2 < 0) {
+    return Usage(cmd, "--epochs must be >= 1, --lr > 0 and --l2 >= 0", kTrainUsage);
+  }
+  auto data = ReadLabelledFile(data_path);
+  if (!data.ok()) {
+    std::cerr << cmd << ": " << data.status().message() << "\n";
+    return 1;
+  }
+  std::unique_ptr<TextClassifier> warm;
+  if (args.Has("init")) {
+    auto w = LoadModel(args.Get("init"));
+    if (!w.ok()) {
+      std::cerr << cmd << ": " << w.status().message() << "\n";
+      return 1;
+    }
+    warm = std::move(w).value();
+    if (warm->info().task != task) {
+      std::cerr << cmd << ": --init model is for task " << warm->info().task << ", not " << task
+                << "\n";
+      return 1;
+    }
+  }
+  TrainReport rep;
+  auto model = Train(*data, info, topt, warm.get(), &rep);
+  if (!model.ok()) {
+    std::cerr << cmd << ": " << model.status().message() << "\n";
+    return 1;
+  }
+  auto& m = **model;
+  std::ostringstream settings;
+  const auto& mi = m.info();
+  std::map<std::string, long> counts;
+  for (const auto& e : *data) ++counts[e.label];
+
+  // Everything needed to rebuild the model goes into its card.
+  std::string command = "humas train";
+  for (int i = 1; i < argc; ++i) command += std::string(" ") + argv[i];
+  std::ostringstream card;
+  card << "# Model " << mi.version << " (task: " << mi.task << ")\n\n";
+  card << "- Labels: ";
+  for (std::size_t c = 0; c < mi.labels.size(); ++c) card << (c ? ", " : "") << mi.labels[c];
+  card << "\n- Training data: `" << std::filesystem::path(data_path).filename().string() << "`, "
+       << data->size() << " texts (";
+  bool first = true;
+  for (const auto& [l, c] : counts) card << (first ? "" : ", ") << l << " " << c, first = false;
+  card << ")" << (warm ? "; continued from " + args.Get("init") : "") << "\n";
+  card << "- Model: softmax regression over hashed features (2^" << mi.features.hash_bits
+       << " buckets): word unigrams" << (mi.features.word_bigrams ? " + bigrams" : "")
+       << (mi.features.char_max > 0 ? " + character " + std::to_string(mi.features.char_min) + "-" +
+                                          std::to_string(mi.features.char_max) + "-grams"
+                                    : "")
+       << "; SGD " << topt.epochs << " epochs, lr " << topt.learning_rate << ", L2 " << topt.l2
+       << ", class-weight power " << topt.class_weight_power << ", seed " << topt.seed << "\n";
+  card << "- Normalisation: squeeze=" << mi.normalize.squeeze << " lexicon=" << mi.normalize.lexicon
+       << " (" << mi.lexicon_size << " entries) negation_window=" << mi.normalize.negation_window
+       << " stem=" << mi.normalize.stem << "\n";
+  if (topt.folds >= 2) {
+    card << "- " << topt.folds << "-fold cross-validation on the training data: macro-F1 "
+         << FormatDouble(rep.cv_macro_f1) << " +/- " << FormatDouble(rep.cv_macro_f1_sd)
+         << ", accuracy " << FormatDouble(rep.cv.accuracy) << " (per-class F1:";
+    for (std::size_t c = 0; c < mi.labels.size(); ++c)
+      card << " " << mi.labels[c] << " " << FormatDouble(rep.cv.f1[c]);
+    card << ")\n- Calibration on out-of-fold scores: temperature "
+         << FormatDouble(mi.temperature, 3) << ", log loss " << FormatDouble(rep.nll_before)
+         << " -> " << FormatDouble(rep.nll_after) << ", ECE " << FormatDouble(rep.ece_before)
+         << " -> " << FormatDouble(rep.ece_after) << "; decision offsets";
+    for (std::size_t c = 0; c < mi.labels.size(); ++c)
+      card << " " << mi.labels[c] << "=" << FormatDouble(mi.label_offset[c], 2);
+    card << "\n";
+  }
+  if (args.Has("check")) {
+    auto check = ReadLabelledFile(args.Get("check"));
+    if (!check.ok()) {
+      std::cerr << cmd << ": " << check.status().message() << "\n";
+      return 1;
+    }
+    auto r = EvaluateModel(m, *check);
+    if (!r.ok()) {
+      std::cerr << cmd << ": " << r.status().message() << "\n";
+      return 1;
+    }
+    card << "- Held-out check on `" << std::filesystem::path(args.Get("check")).filename().string()
+         << "` (" << r->n << " texts, not used for tuning): macro-F1 " << FormatDouble(r->macro_f1)
+         << ", accuracy " << FormatDouble(r->accuracy) << " (per-class F1:";
+    for (std::size_t c = 0; c < mi.labels.size(); ++c)
+      card << " " << mi.labels[c] << " " << FormatDouble(r->f1[c]);
+    card << ")\n";
+    std::cout << "held-out check (" << args.Get("check") << "):\n" << r->Format() << "\n";
+  }
+  card << "- Rebuild: `" << command << "`\n";
+  m.mutable_info().card = card.str();
+  if (auto st = m.Save(out); !st.ok()) {
+    std::cerr << cmd << ": " << st.message() << "\n";
+    return 1;
+  }
+  if (args.Has("card")) {
+    std::ofstream c(args.Get("card"));
+    c << card.str();
+  }
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(out, ec);
+  std::cout << card.str() << "\nwrote " << out << " (" << size << " bytes, " << m.NonZeroBuckets()
+            << " non-zero buckets) in " << FormatDouble(rep.seconds, 1) << " s\n";
+  if (topt.folds >= 2) std::cout << "\ncross-validation (out-of-fold):\n" << rep.cv.Format();
+  return 0;
+}
+
+int EvalMain(int argc, char** argv) {
+  const char* cmd = argc > 0 ? argv[0] : "eval";
+  constexpr const char* kUsage = "eval --task TASK [--model MODEL] --data FILE";
+  Args args(argc, argv, {"help"});
+  if (!args.error().empty() || args.Has("help")) return Usage(cmd, args.error(), kUsage);
+  if (!args.Has("task") || !args.Has("data"))
+    return Usage(cmd, "--task and --data are required", kUsage);
+  auto model = ModelFor(args);
+  if (!model.ok()) {
+    std::cerr << cmd << ": " << model.status().message() << "\n";
+    return 1;
+  }
+  if ((*model)->info().task != args.Get("task")) {
+    std::cerr << cmd << ": the model is for task \"" << (*model)->info().task << "\", not \""
+              << args.Get("task") << "\"\n";
+    return 1;
+  }
+  auto data = ReadLabelledFile(args.Get("data"));
+  if (!data.ok()) {
+    std::cerr << cmd << ": " << data.status().message() << "\n";
+    return 1;
+  }
+  auto report = EvaluateModel(**model, *data);
+  if (!report.ok()) {
+    std::cerr << cmd << ": " << report.status().message() << "\n";
+    return 1;
+  }
+  std::cout << "model " << (*model)->info().version << " on " << args.Get("data") << "\n\n"
+            << report->Format();
+  return 0;
+}
+
+int ClassifyMain(int argc, char** argv) {
+  const char* cmd = argc > 0 ? argv[0] : "classify";
+  constexpr const char* kUsage = "classify [--model MODEL | --task TASK] [--tokens] < texts";
+  Args args(argc, argv, {"tokens", "help"});
+  if (!args.error().empty() || args.Has("help")) return Usage(cmd, args.error(), kUsage);
+  auto model = ModelFor(args);
+  if (!model.ok()) {
+    std::cerr << cmd << ": " << model.status().message() << "\n";
+    return 1;
+  }
+  const auto& m = **model;
+  const bool tokens = args.Has("tokens");
+  std::string line, out;
+  char num[32];
+  while (std::getline(std::cin, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const auto toks = m.normalizer().Normalize(line);
+    const auto p = m.PredictTokens(toks);
+    out = "{\"label\":\"" + JsonEscape(m.LabelName(p.label)) + "\",\"confidence\":";
+    std::snprintf(num, sizeof num, "%.4f", static_cast<double>(p.confidence));
+    out += num;
+    out += ",\"probabilities\":{";
+    for (std::size_t c = 0; c < p.probabilities.size(); ++c) {
+      std::snprintf(num, sizeof num, "%.4f", static_cast<double>(p.probabilities[c]));
+      out += (c ? ",\"" : "\"") + JsonEscape(m.info().labels[c]) + "\":" + num;
+    }
+    out += "}";
+    if (tokens) {
+      out += ",\"tokens\":[";
+      for (std::size_t i = 0; i < toks.size(); ++i)
+        out += (i ? ",\"" : "\"") + JsonEscape(toks[i].text) + "\"";
+      out += "]";
+    }
+    out += "}\n";
+    std::fwrite(out.data(), 1, out.size(), stdout);
+  }
+  std::fflush(stdout);
+  return 0;
+}
+
+int ExplainMain(int argc, char** argv) {
+  const char* cmd = argc > 0 ? argv[0] : "explain";
+  Args args(argc, argv, {"no-stem", "help"});
+  if (!args.error().empty() || args.Has("help"))
+    return Usage(cmd, args.error(), "explain [--no-stem] < texts");
+  NormalizeOptions o;
+  o.stem = !args.Has("no-stem");
+  const Normalizer n(o);
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    for (const auto& s : n.Explain(line)) std::cout << s.name << "\t" << s.output << "\n";
+    std::cout << "\n";
+  }
+  return 0;
+}
+
+int BenchMain(int argc, char** argv) {
+  const char* cmd = argc > 0 ? argv[0] : "bench";
+  constexpr const char* kUsage = "bench --data FILE [--model MODEL] [--repeat N]";
+  Args args(argc, argv, {"help"});
+  if (!args.error().empty() || args.Has("help") || !args.Has("data"))
+    return Usage(cmd, args.error(), kUsage);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto model = ModelFor(args);
+  if (!model.ok()) {
+    std::cerr << cmd << ": " << model.status().message() << "\n";
+    return 1;
+  }
+  const double load_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::ifstream in(args.Get("data"));
+  if (!in) {
+    std::cerr << cmd << ": cannot open " << args.Get("data") << "\n";
+    return 1;
+  }
+  std::vector<std::string> texts;
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto tab = line.rfind('\t');
+    texts.push_back(tab == std::string::npos ? line : line.substr(0, tab));
+  }
+  const int repeat = std::max(1, std::atoi(args.Get("repeat", "20").c_str()));
+  long checksum = 0;
+  const auto t1 = std::chrono::steady_clock::now();
+  for (int r = 0; r < repeat; ++r) {
+    for (const auto& t : texts) checksum += (*model)->Predict(t).label;
+  }
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+  const double n = static_cast<double>(texts.size()) * repeat;
+  std::printf(
+      "texts=%.0f seconds=%.3f texts_per_s=%.0f load_s=%.3f model_memory_mb=%.1f "
+      "checksum=%ld\n",
+      n, s, n / s, load_s, static_cast<double>((*model)->MemoryBytes()) / 1048576.0, checksum);
+  return 0;
+}
+
+}  // namespace humas::nlp

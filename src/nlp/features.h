@@ -1,0 +1,38 @@
+// Hashed features for the linear classifiers: word unigrams/bigrams and character n-grams.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "nlp/normalizer.h"
+
+namespace humas::nlp {
+
+//! Which features are extracted; stored in model files with the model.
+struct FeatureOptions {
+  int hash_bits = 20;             //!< feature space has 2^hash_bits buckets
+  bool word_unigrams = true;      //!< final token texts (stems, NEG_-marked)
+  bool word_bigrams = true;       //!< adjacent final token texts
+  bool surface_unigrams = false;  //!< the standardised word before stemming, as its own feature
+  int char_min = 3;          //!< character n-grams of "<surface>" of length char_min..char_max;
+  int char_max = 5;          //!< char_max = 0 turns them off
+  bool char_negated = true;  //!< n-grams of negated words live in a separate hash space
+};
+
+//! A sparse feature vector. Repeated indices are allowed and add up. Every entry has the same
+//! value 1/sqrt(n) (n = number of entries), so the vector has unit length when indices are
+//! distinct: long and short texts score on the same scale.
+struct FeatureVector {
+  std::vector<std::uint32_t> index;
+  float value = 0;
+};
+
+//! Fills *out (cleared first) with the features of tokens. Deterministic across platforms.
+void ExtractFeatures(const std::vector<Token>& tokens, const FeatureOptions& options,
+                     FeatureVector* out);
+
+//! 64-bit FNV-1a; the hash behind feature indices (part of the model format: never change it).
+std::uint64_t HashBytes(std::string_view bytes, std::uint64_t seed);
+
+}  // namespace humas::nlp
