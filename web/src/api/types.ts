@@ -1,0 +1,219 @@
+// Types of the humas HTTP API v1 as described in docs/api.md (the contract with src/api/).
+
+export type RoleId = 'admin' | 'koordinator' | 'pejabat' | 'petugas' | 'pimpinan'
+export const ROLES: RoleId[] = ['admin', 'koordinator', 'pejabat', 'petugas', 'pimpinan']
+
+export interface RoleGrant {
+  role: RoleId
+  agency_id: number
+  agency_name: string
+}
+
+export interface Me {
+  id: number
+  username: string
+  display_name: string
+  locale: string
+  roles: RoleGrant[]
+}
+
+export interface SessionResponse {
+  user: Me
+  csrf_token: string
+}
+
+export interface ListResponse<T> {
+  items: T[]
+  total: number
+}
+
+export type AgencyKind = 'region' | 'agency' | 'unit'
+export const AGENCY_KINDS: AgencyKind[] = ['region', 'agency', 'unit']
+export type TimeZoneId = 'Asia/Jakarta' | 'Asia/Makassar' | 'Asia/Jayapura'
+export const TIME_ZONES: TimeZoneId[] = ['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura']
+
+export interface Agency {
+  id: number
+  parent_id: number | null
+  kind: AgencyKind
+  name: string
+  short_name: string
+  code: string
+  timezone: TimeZoneId
+  email: string
+  phone: string
+  website: string
+  active: boolean
+  created_at: string
+  updated_at: string
+  accounts_count: number
+  appointments_count: number
+}
+
+export interface AgencyInput {
+  parent_id: number | null
+  kind: AgencyKind
+  name: string
+  short_name: string
+  code: string
+  timezone: TimeZoneId
+  email: string
+  phone: string
+  website: string
+}
+
+export const PLATFORMS = [
+  'x', 'facebook', 'instagram', 'youtube', 'tiktok', 'telegram', 'whatsapp', 'mastodon', 'bluesky',
+  'rss', 'website', 'other',
+] as const
+export type Platform = (typeof PLATFORMS)[number]
+
+export const PLATFORM_TYPES = [
+  'blog', 'microblog', 'media_sharing', 'social_network', 'wiki', 'forum', 'messaging', 'review',
+] as const
+export type PlatformType = (typeof PLATFORM_TYPES)[number]
+
+export type AccountStatus = 'active' | 'pending' | 'inactive' | 'suspended'
+export const ACCOUNT_STATUSES: AccountStatus[] = ['active', 'pending', 'inactive', 'suspended']
+
+export interface AccountSecurity {
+  two_factor: boolean
+  recovery_owned_by_agency: boolean
+  password_in_custody: boolean
+  custodian: string
+  last_review: string | null
+}
+
+export interface Account {
+  id: number
+  agency_id: number
+  agency_name: string
+  platform: Platform
+  platform_type: PlatformType
+  handle: string
+  display_name: string
+  url: string
+  status: AccountStatus
+  verified: boolean
+  security: AccountSecurity
+  security_score: number
+  created_at: string
+  updated_at: string
+}
+
+export interface AccountInput {
+  agency_id: number
+  platform: Platform
+  platform_type: PlatformType
+  handle: string
+  display_name: string
+  url: string
+  status: AccountStatus
+  verified: boolean
+  security: AccountSecurity
+}
+
+export type AppointmentRole = 'pejabat' | 'petugas'
+export type AppointmentStatus = 'valid' | 'expired' | 'upcoming' | 'inactive'
+export const APPOINTMENT_STATUSES: AppointmentStatus[] = ['valid', 'expired', 'upcoming', 'inactive']
+
+export interface Appointment {
+  id: number
+  agency_id: number
+  agency_name: string
+  user_id: number | null
+  role: AppointmentRole
+  person_name: string
+  nip: string
+  position: string
+  decree_number: string
+  decree_date: string
+  valid_from: string
+  valid_until: string
+  active: boolean
+  status: AppointmentStatus
+  created_at: string
+  updated_at: string
+}
+
+export interface AppointmentInput {
+  agency_id: number
+  role: AppointmentRole
+  person_name: string
+  nip: string
+  position: string
+  decree_number: string
+  decree_date: string
+  valid_from: string
+  valid_until: string
+}
+
+export type Sentiment = 'positive' | 'neutral' | 'negative'
+
+export interface MentionLabels {
+  sentiment: Sentiment | ''
+  sentiment_confidence: number
+  input_kind: string
+  input_kind_confidence: number
+  hoax_score: number
+  has_personal_data: boolean
+}
+
+export interface Mention {
+  id: number
+  platform: Platform
+  external_id: string
+  url: string
+  author: { handle: string; name: string }
+  text: string
+  created_at: string
+  ingested_at: string
+  kind: string
+  agency_id: number | null
+  agency_name: string
+  in_reply_to: string
+  shared_from: string
+  shares: number
+  likes: number
+  replies: number
+  labels: MentionLabels
+}
+
+export interface ImportError {
+  line: number
+  reason: string
+}
+
+export interface ImportResult {
+  imported: number
+  duplicates: number
+  rejected: number
+  errors: ImportError[]
+}
+
+export interface Dashboard {
+  total: number
+  by_platform: Partial<Record<string, number>>
+  by_sentiment: { positive: number; neutral: number; negative: number; unlabelled: number }
+  series: { hour: string; count: number }[]
+  agencies: { agency_id: number; name: string; count: number }[]
+}
+
+export interface AuditEntry {
+  seq: number
+  at: string
+  actor: string
+  action: string
+  entity: string
+  entity_id: number | string | null
+  agency_id: number | null
+  details: Record<string, unknown>
+  hash: string
+}
+
+export interface AuditVerify {
+  ok: boolean
+  entries: number
+  first_bad_seq?: number
+  reason?: string
+}
