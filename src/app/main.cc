@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "app/commands.h"
+#include "nlp/cli.h"
 
 namespace {
 
@@ -26,6 +27,12 @@ const char kUsage[] =
     "          check the hash chain of the audit log (exit 1 if it was tampered with)\n"
     "  migrate --data-dir DIR\n"
     "          create or upgrade the database and exit\n"
+    "  train   --task sentiment --data FILE --out MODEL\n"
+    "          train a language model from labelled TSV (text<TAB>label)\n"
+    "  eval    --task sentiment [--model MODEL] --data FILE\n"
+    "          score a model on labelled data (last line: accuracy=... macro_f1=... n=N)\n"
+    "  classify [--model MODEL | --task TASK]   label lines from stdin as JSON lines\n"
+    "  explain  show each normalisation step for lines from stdin\n"
     "  version\n"
     "\n"
     "Settings can also come from a config file (--config) and HUMAS_* environment variables;\n"
@@ -47,6 +54,12 @@ int main(int argc, char** argv) {
   if (cmd == "ingest") return humas::app::IngestCommand(args);
   if (cmd == "audit") return humas::app::AuditCommand(args);
   if (cmd == "migrate") return humas::app::MigrateCommand(args);
+  // The language engine's commands take argv with the subcommand as argv[0].
+  if (cmd == "train") return humas::nlp::TrainMain(argc - 1, argv + 1);
+  if (cmd == "eval") return humas::nlp::EvalMain(argc - 1, argv + 1);
+  if (cmd == "classify") return humas::nlp::ClassifyMain(argc - 1, argv + 1);
+  if (cmd == "explain") return humas::nlp::ExplainMain(argc - 1, argv + 1);
+  if (cmd == "bench") return humas::nlp::BenchMain(argc - 1, argv + 1);
   if (cmd == "version" || cmd == "--version") {
     std::puts("humas 0.1.0");
     return 0;
