@@ -102,6 +102,7 @@ std::string EncodeHeader(const ModelInfo& m) {
     << "\nfeatures.word_bigrams=" << f.word_bigrams
     << "\nfeatures.surface_unigrams=" << f.surface_unigrams << "\nfeatures.char_min=" << f.char_min
     << "\nfeatures.char_max=" << f.char_max << "\nfeatures.char_negated=" << f.char_negated
+    << "\nfeatures.char_weight=" << JoinFloats({f.char_weight})
     << "\ntemperature=" << JoinFloats({m.temperature})
     << "\nlabel_offset=" << JoinFloats(m.label_offset)
     << "\ntrained_examples=" << m.trained_examples << "\nlexicon_size=" << m.lexicon_size << "\n";
@@ -177,25 +178,33 @@ TextClassifier::TextClassifier(ModelInfo info)
 
 void TextClassifier::Logits(const FeatureVector& x, float* logits) const {
   const std::size_t k = info_.labels.size();
+  const std::size_t n = x.index.size();
+  const std::uint32_t* idx = x.index.data();
   if (k == 3) {  // the common case, unrolled
-    float a = 0, b = 0, c = 0;
-    for (std::uint32_t j : x.index) {
-      const float* w = &weights_[std::size_t{j} * 3];
+    float a = 0, b = 0, c = 0, ca = 0, cb = 0, cc = 0;
+    for (std::size_t i = 0; i < x.split; ++i) {
+      const float* w = &weights_[std::size_t{idx[i]} * 3];
       a += w[0];
       b += w[1];
       c += w[2];
     }
-    logits[0] = bias_[0] + a * x.value;
-    logits[1] = bias_[1] + b * x.value;
-    logits[2] = bias_[2] + c * x.value;
+    for (std::size_t i = x.split; i < n; ++i) {
+      const float* w = &weights_[std::size_t{idx[i]} * 3];
+      ca += w[0];
+      cb += w[1];
+      cc += w[2];
+    }
+    logits[0] = bias_[0] + a * x.value + ca * x.char_value;
+    logits[1] = bias_[1] + b * x.value + cb * x.char_value;
+    logits[2] = bias_[2] + c * x.value + cc * x.char_value;
     return;
   }
-  for (std::size_t c = 0; c < k; ++c) logits[c] = 0;
-  for (std::uint32_t j : x.index) {
-    const float* w = &weights_[std::size_t{j} * k];
-    for (std::size_t c = 0; c < k; ++c) logits[c] += w[c];
+  for (std::size_t c = 0; c < k; ++c) logits[c] = bias_[c];
+  for (std::size_t i = 0; i < n; ++i) {
+    const float v = i < x.split ? x.value : x.char_value;
+    const float* w = &weights_[std::size_t{idx[i]} * k];
+    for (std::size_t c = 0; c < k; ++c) logits[c] += w[c] * v;
   }
-  for (std::size_t c = 0; c < k; ++c) logits[c] = bias_[c] + logits[c] * x.value;
 }
 
 void TextClassifier::Calibrate(const float* logits, float* probabilities) const {

@@ -109,7 +109,8 @@ std::string FormatDouble(double v, int digits = 4) {
 constexpr const char* kTrainUsage =
     "train --task TASK --data FILE --out MODEL [--init MODEL] [--check FILE] [--card FILE]\n"
     "        [--version V] [--epochs N] [--lr X] [--l2 X] [--class-weight X] [--folds N]\n"
-    "        [--hash-bits N] [--char MIN,MAX] [--negation N] [--no-bigrams] [--no-stem]\n"
+    "        [--hash-bits N] [--char MIN,MAX] [--char-weight W] [--negation N] [--no-bigrams] "
+    "[--no-stem]\n"
     "        [--no-lexicon] [--no-squeeze] [--surface] [--no-char-negated] [--no-offsets]\n"
     "        [--no-calibrate] [--seed N]";
 
@@ -140,6 +141,7 @@ int TrainMain(int argc, char** argv) {
     f.surface_unigrams = args.Has("surface");
     f.char_negated = !args.Has("no-char-negated");
     f.hash_bits = std::stoi(args.Get("hash-bits", std::to_string(f.hash_bits)));
+    f.char_weight = std::stof(args.Get("char-weight", std::to_string(f.char_weight)));
     if (args.Has("char")) {
       const std::string c = args.Get("char");
       const auto comma = c.find(',');
@@ -151,6 +153,8 @@ int TrainMain(int argc, char** argv) {
     topt.l2 = std::stod(args.Get("l2", std::to_string(topt.l2)));
     topt.class_weight_power =
         std::stod(args.Get("class-weight", std::to_string(topt.class_weight_power)));
+    topt.average_epochs = std::stoi(args.Get("average", std::to_string(topt.average_epochs)));
+    topt.bags = std::stoi(args.Get("bags", std::to_string(topt.bags)));
     topt.folds = std::stoi(args.Get("folds", std::to_string(topt.folds)));
     topt.seed = std::stoull(args.Get("seed", std::to_string(topt.seed)));
     topt.tune_offsets = !args.Has("no-offsets");
@@ -210,7 +214,9 @@ int TrainMain(int argc, char** argv) {
                                           std::to_string(mi.features.char_max) + "-grams"
                                     : "")
        << "; SGD " << topt.epochs << " epochs, lr " << topt.learning_rate << ", L2 " << topt.l2
-       << ", class-weight power " << topt.class_weight_power << ", seed " << topt.seed << "\n";
+       << ", class-weight power " << topt.class_weight_power << ", averaged over last "
+       << topt.average_epochs << " epochs, " << topt.bags << " bag(s)"
+       << ", seed " << topt.seed << "\n";
   card << "- Normalisation: squeeze=" << mi.normalize.squeeze << " lexicon=" << mi.normalize.lexicon
        << " (" << mi.lexicon_size << " entries) negation_window=" << mi.normalize.negation_window
        << " stem=" << mi.normalize.stem << "\n";

@@ -45,6 +45,11 @@ void ExtractFeatures(const std::vector<Token>& tokens, const FeatureOptions& opt
   std::uint64_t prev = 0;
   bool have_prev = false;
   std::string padded;
+  thread_local std::vector<std::uint32_t> chars;
+  chars.clear();
+  auto add_char = [&](std::uint64_t h) {
+    chars.push_back(static_cast<std::uint32_t>(Mix(h) & mask));
+  };
   for (const auto& t : tokens) {
     const std::uint64_t h = HashBytes(t.text, kUnigramSeed);
     if (options.word_unigrams) add(h);
@@ -64,12 +69,18 @@ void ExtractFeatures(const std::vector<Token>& tokens, const FeatureOptions& opt
         // the whole padded word is already covered by the unigram feature
         for (std::size_t i = 0; i + n <= p.size(); ++i) {
           if (i == 0 && static_cast<std::size_t>(n) == p.size()) continue;
-          add(HashBytes(p.substr(i, n), seed));
+          add_char(HashBytes(p.substr(i, n), seed));
         }
       }
     }
   }
-  out->value = 1.0f / std::sqrt(static_cast<float>(out->index.size()));
+  out->split = out->index.size();
+  out->index.insert(out->index.end(), chars.begin(), chars.end());
+  const float w = options.char_weight;
+  const float norm =
+      std::sqrt(static_cast<float>(out->split) + w * w * static_cast<float>(chars.size()));
+  out->value = 1.0f / norm;
+  out->char_value = w / norm;
 }
 
 }  // namespace humas::nlp

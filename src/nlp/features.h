@@ -18,14 +18,18 @@ struct FeatureOptions {
   int char_min = 3;          //!< character n-grams of "<surface>" of length char_min..char_max;
   int char_max = 5;          //!< char_max = 0 turns them off
   bool char_negated = true;  //!< n-grams of negated words live in a separate hash space
+  float char_weight = 0.3f;  //!< value of a character n-gram relative to a word feature
 };
 
-//! A sparse feature vector. Repeated indices are allowed and add up. Every entry has the same
-//! value 1/sqrt(n) (n = number of entries), so the vector has unit length when indices are
-//! distinct: long and short texts score on the same scale.
+//! A sparse feature vector. Repeated indices are allowed and add up. Word features
+//! (index[0, split)) have value `value`, character n-grams (index[split, end)) `char_value`;
+//! both are scaled so the vector has unit length when indices are distinct: long and short texts
+//! score on the same scale.
 struct FeatureVector {
   std::vector<std::uint32_t> index;
+  std::size_t split = 0;
   float value = 0;
+  float char_value = 0;
 };
 
 //! Fills *out (cleared first) with the features of tokens. Deterministic across platforms.

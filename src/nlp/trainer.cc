@@ -40,6 +40,9 @@ void Sgd(const Prepared& d, const std::vector<std::size_t>& rows, const std::vec
   double t = 0;
   double scale = 1;
   std::vector<float> z(k), p(k), g(k);
+  std::vector<float> avg_w, avg_b;
+  int averaged = 0;
+  const int first_avg = o.average_epochs > 1 ? std::max(0, o.epochs - o.average_epochs) : o.epochs;
   for (int e = 0; e < o.epochs; ++e) {
     std::shuffle(order.begin(), order.end(), rng);
     for (std::size_t r : order) {
@@ -47,11 +50,12 @@ void Sgd(const Prepared& d, const std::vector<std::size_t>& rows, const std::vec
       t += 1;
       const FeatureVector& x = d.x[r];
       std::fill(z.begin(), z.end(), 0.0f);
-      for (std::uint32_t j : x.index) {
-        const float* w = &W[std::size_t{j} * k];
-        for (std::size_t c = 0; c < k; ++c) z[c] += w[c];
+      for (std::size_t i = 0; i < x.index.size(); ++i) {
+        const float v = i < x.split ? x.value : x.char_value;
+        const float* w = &W[std::size_t{x.index[i]} * k];
+        for (std::size_t c = 0; c < k; ++c) z[c] += w[c] * v;
       }
-      for (std::size_t c = 0; c < k; ++c) z[c] = b[c] + static_cast<float>(scale) * x.value * z[c];
+      for (std::size_t c = 0; c < k; ++c) z[c] = b[c] + static_cast<float>(scale) * z[c];
       Softmax(z.data(), k, p.data());
       const int y = d.y[r];
       for (std::size_t c = 0; c < k; ++c) {
@@ -62,15 +66,50 @@ void Sgd(const Prepared& d, const std::vector<std::size_t>& rows, const std::vec
         for (auto& w : W) w *= static_cast<float>(scale);
         scale = 1;
       }
-      const float step = static_cast<float>(eta / scale) * x.value;
-      for (std::uint32_t j : x.index) {
-        float* w = &W[std::size_t{j} * k];
-        for (std::size_t c = 0; c < k; ++c) w[c] -= step * g[c];
+      const float step = static_cast<float>(eta / scale);
+      for (std::size_t i = 0; i < x.index.size(); ++i) {
+        const float sv = step * (i < x.split ? x.value : x.char_value);
+        float* w = &W[std::size_t{x.index[i]} * k];
+        for (std::size_t c = 0; c < k; ++c) w[c] -= sv * g[c];
       }
       for (std::size_t c = 0; c < k; ++c) b[c] -= static_cast<float>(eta) * g[c];
     }
+    if (e >= first_avg) {
+      if (avg_w.empty()) avg_w.assign(W.size(), 0.0f), avg_b.assign(k, 0.0f);
+      const auto sc = static_cast<float>(scale);
+      for (std::size_t i = 0; i < W.size(); ++i) avg_w[i] += W[i] * sc;
+      for (std::size_t c = 0; c < k; ++c) avg_b[c] += b[c];
+      ++averaged;
+    }
   }
-  for (auto& w : W) w *= static_cast<float>(scale);
+  if (averaged > 0) {
+    for (std::size_t i = 0; i < W.size(); ++i) W[i] = avg_w[i] / static_cast<float>(averaged);
+    for (std::size_t c = 0; c < k; ++c) b[c] = avg_b[c] / static_cast<float>(averaged);
+  } else {
+    for (auto& w : W) w *= static_cast<float>(scale);
+  }
+}
+
+// Runs `bags` SGD passes from the model's current weights and keeps their average.
+void Bagged(const Prepared& d, const std::vector<std::size_t>& rows, const std::vector<float>& cw,
+            const TrainOptions& o, std::uint64_t seed, TextClassifier* model) {
+  if (o.bags <= 1) {
+    Sgd(d, rows, cw, o, seed, model);
+    return;
+  }
+  const std::vector<float> w0 = model->weights(), b0 = model->bias();
+  std::vector<float> sum_w(w0.size(), 0.0f), sum_b(b0.size(), 0.0f);
+  for (int bag = 0; bag < o.bags; ++bag) {
+    model->mutable_weights() = w0;
+    model->mutable_bias() = b0;
+    Sgd(d, rows, cw, o, seed + 7919 * static_cast<std::uint64_t>(bag), model);
+    for (std::size_t i = 0; i < sum_w.size(); ++i) sum_w[i] += model->weights()[i];
+    for (std::size_t c = 0; c < sum_b.size(); ++c) sum_b[c] += model->bias()[c];
+  }
+  for (auto& v : sum_w) v /= static_cast<float>(o.bags);
+  for (auto& v : sum_b) v /= static_cast<float>(o.bags);
+  model->mutable_weights() = std::move(sum_w);
+  model->mutable_bias() = std::move(sum_b);
 }
 
 std::vector<int> Decide(const Matrix& logits, const std::vector<std::size_t>& rows,
@@ -254,7 +293,7 @@ Result<std::unique_ptr<TextClassifier>> Train(const std::vector<LabelledText>& d
       }
       TextClassifier m(info);
       if (warm_start) CopyWeights(*warm_start, &m);
-      Sgd(d, train_rows, cw, options, options.seed + f, &m);
+      Bagged(d, train_rows, cw, options, options.seed + f, &m);
       for (std::size_t i = 0; i < data.size(); ++i) {
         if (d.fold[i] == f) m.Logits(d.x[i], oof[i].data());
       }
@@ -294,7 +333,7 @@ Result<std::unique_ptr<TextClassifier>> Train(const std::vector<LabelledText>& d
   if (warm_start) CopyWeights(*warm_start, model.get());
   std::vector<std::size_t> all(data.size());
   std::iota(all.begin(), all.end(), 0);
-  Sgd(d, all, cw, options, options.seed, model.get());
+  Bagged(d, all, cw, options, options.seed, model.get());
   rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return model;
 }

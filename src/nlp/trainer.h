@@ -17,9 +17,15 @@ namespace humas::nlp {
 struct TrainOptions {
   int epochs = 15;
   double learning_rate = 1.0;  //!< initial SGD step, decays linearly to 0
-  double l2 = 1e-6;            //!< L2 penalty per example
+  double l2 = 1e-5;            //!< L2 penalty per example
   //! Loss weight of class c is (n / (K * n_c))^class_weight_power: 0 = plain, 1 = balanced.
   double class_weight_power = 0.5;
+  //! Weights are averaged over the ends of the last `average_epochs` epochs (Polyak-style
+  //! averaging: less noise from the final SGD steps); 0 or 1 = last weights only.
+  int average_epochs = 0;
+  //! Independent SGD runs (different shuffles) whose weights are averaged: an ensemble that costs
+  //! nothing at prediction time, because the average of linear models is one linear model.
+  int bags = 1;
   int folds = 5;             //!< cross-validation folds for scores and calibration; <2 = none
   bool tune_offsets = true;  //!< tune per-label decision offsets for macro-F1 on the folds
   bool calibrate = true;     //!< fit the softmax temperature on the folds

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Language engine vs Debian's fastText on IndoNLU SmSA, in one run: trains both on the same
+# training split, scores both on the validation split (macro-F1), and measures both prediction
+# throughputs on one core (texts/s, process wall time minus a one-line run to remove model load).
+#
+# usage: bench/nlp/run.sh [BUILD_DIR]   (default: build-nlp; needs target humas_nlp_cli)
+# env:   SHARED=../shared  REPEAT=40 (copies of the validation split timed)  KEEP=1 (keep tmp)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${1:-$ROOT/build-nlp}
+HUMAS=${HUMAS_NLP_CLI:-$BUILD/src/nlp/humas_nlp_cli}
+SHARED=${SHARED:-$ROOT/../shared}
+DATA=$SHARED/data/indonlu-smsa
+REPEAT=${REPEAT:-40}
+[ -x "$HUMAS" ] || { echo "build it first: cmake --build $BUILD --target humas_nlp_cli" >&2; exit 2; }
+[ -f "$DATA/train_preprocess.tsv" ] || { echo "SmSA not found under $DATA" >&2; exit 2; }
+command -v fasttext >/dev/null || { echo "install Debian's fasttext" >&2; exit 2; }
+TMP=$(mktemp -d)
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$TMP"' EXIT
+ONE=""
+command -v taskset >/dev/null && ONE="taskset -c 0"
+
+now() { date +%s.%N; }
+# macro-F1 and accuracy of "gold<TAB>predicted" lines
+score() {
+  awk -F'\t' '{ n++; g[$1]++; p[$2]++; if ($1 == $2) { tp[$1]++; ok++ } }
+    END { for (c in g) { pr = p[c] ? tp[c] / p[c] : 0; rc = tp[c] / g[c];
+            f = pr + rc ? 2 * pr * rc / (pr + rc) : 0; s += f; k++ }
+          printf "macro_f1=%.4f accuracy=%.4f n=%d\n", s / k, ok / n, n }'
+}
+# texts/s of a prediction command over $TMP/big.txt, minus the same command on one line
+throughput() {
+  local t0 t1 t2 t3
+  t0=$(now); "$@" < "$TMP/one.txt" > /dev/null; t1=$(now)
+  t2=$(now); "$@" < "$TMP/big.txt" > /dev/null; t3=$(now)
+  awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" -v n="$(wc -l < "$TMP/big.txt")" \
+    'BEGIN { printf "%.0f", (n - 1) / ((d - c) - (b - a)) }'
+}
+
+cut -f1 "$DATA/valid_preprocess.tsv" > "$TMP/valid.txt"
+cut -f2 "$DATA/valid_preprocess.tsv" > "$TMP/gold.txt"
+for _ in $(seq "$REPEAT"); do cat "$TMP/valid.txt"; done > "$TMP/big.txt"
+head -1 "$TMP/valid.txt" > "$TMP/one.txt"
+
+echo "== fastText $(dpkg-query -W -f='${Version}' fasttext 2>/dev/null): -lr 1.0 -epoch 25 -wordNgrams 2 -dim 100 -thread 1"
+awk -F'\t' '{ print "__label__" $2 " " $1 }' "$DATA/train_preprocess.tsv" > "$TMP/ft_train.txt"
+t0=$(now)
+$ONE fasttext supervised -input "$TMP/ft_train.txt" -output "$TMP/ft" -lr 1.0 -epoch 25 \
+  -wordNgrams 2 -dim 100 -thread 1 -verbose 0
+t1=$(now)
+fasttext predict "$TMP/ft.bin" - < "$TMP/valid.txt" | sed 's/^__label__//' > "$TMP/ft_pred.txt"
+FT_SCORE=$(paste "$TMP/gold.txt" "$TMP/ft_pred.txt" | score)
+FT_TPS=$(throughput $ONE fasttext predict "$TMP/ft.bin" -)
+echo "train_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}') $FT_SCORE texts_per_s=$FT_TPS model_bytes=$(stat -c %s "$TMP/ft.bin")"
+
+echo "== humas: $HUMAS train --task sentiment (defaults)"
+t0=$(now)
+$ONE "$HUMAS" train --task sentiment --data "$DATA/train_preprocess.tsv" --out "$TMP/h.model" \
+  > "$TMP/h_train.log"
+t1=$(now)
+grep -E "cross-validation on" "$TMP/h_train.log" || true
+"$HUMAS" eval --task sentiment --model "$TMP/h.model" --data "$DATA/valid_preprocess.tsv" > "$TMP/h_eval.txt"
+"$HUMAS" classify --model "$TMP/h.model" < "$TMP/valid.txt" |
+  sed 's/^{"label":"\([a-z]*\)".*/\1/' > "$TMP/h_pred.txt"
+H_SCORE=$(paste "$TMP/gold.txt" "$TMP/h_pred.txt" | score)
+H_TPS=$(throughput $ONE "$HUMAS" classify --model "$TMP/h.model")
+H_INPROC=$($ONE "$HUMAS" bench --model "$TMP/h.model" --data "$TMP/valid.txt" --repeat "$REPEAT")
+echo "train_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}') (incl. 5-fold CV) $H_SCORE texts_per_s=$H_TPS model_bytes=$(stat -c %s "$TMP/h.model")"
+echo "eval: $(tail -1 "$TMP/h_eval.txt")"
+echo "in-process (normalise + features + classify, no I/O): $H_INPROC"
+
+echo "== humas vs fastText"
+FT_F1=$(echo "$FT_SCORE" | sed 's/macro_f1=\([0-9.]*\).*/\1/')
+H_F1=$(echo "$H_SCORE" | sed 's/macro_f1=\([0-9.]*\).*/\1/')
+awk -v h="$H_F1" -v f="$FT_F1" -v ht="$H_TPS" -v ft="$FT_TPS" 'BEGIN {
+  printf "macro_f1 humas=%.4f fasttext=%.4f diff=%+.2f points\n", h, f, 100 * (h - f)
+  printf "texts_per_s humas=%d fasttext=%d ratio=%.2f\n", ht, ft, ht / ft }'
