@@ -5,5 +5,5 @@ export const auditModule: AppModule = {
   routes: [
     { path: '/audit', name: 'audit', component: () => import('./pages/AuditPage.vue'), meta: { titleKey: 'audit.title', action: 'audit.read' } },
   ],
-  nav: [{ key: 'governance', order: 90, items: [{ to: '/audit', labelKey: 'nav.audit', testid: 'nav-audit', icon: '⛨', action: 'audit.read' }] }],
+  nav: [{ key: 'governance', order: 90, items: [{ to: '/audit', labelKey: 'nav.audit', testid: 'nav-audit', icon: 'audit', action: 'audit.read' }] }],
 }

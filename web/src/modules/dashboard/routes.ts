@@ -10,5 +10,5 @@ export const dashboardModule: AppModule = {
       meta: { titleKey: 'dashboard.title' },
     },
   ],
-  nav: [{ key: 'dashboard', order: 10, items: [{ to: '/', labelKey: 'nav.dashboard', testid: 'nav-dashboard', icon: '◧', exact: true }] }],
+  nav: [{ key: 'dashboard', order: 10, items: [{ to: '/', labelKey: 'nav.dashboard', testid: 'nav-dashboard', icon: 'dashboard', exact: true }] }],
 }

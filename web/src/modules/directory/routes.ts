@@ -21,9 +21,9 @@ export const directoryModule: AppModule = {
       labelKey: 'nav.directory',
       order: 30,
       items: [
-        { to: '/directory/agencies', labelKey: 'nav.agencies', testid: 'nav-agencies', icon: '⌂' },
-        { to: '/directory/accounts', labelKey: 'nav.accounts', testid: 'nav-accounts', icon: '◎' },
-        { to: '/directory/appointments', labelKey: 'nav.appointments', testid: 'nav-appointments', icon: '✎' },
+        { to: '/directory/agencies', labelKey: 'nav.agencies', testid: 'nav-agencies', icon: 'agencies' },
+        { to: '/directory/accounts', labelKey: 'nav.accounts', testid: 'nav-accounts', icon: 'accounts' },
+        { to: '/directory/appointments', labelKey: 'nav.appointments', testid: 'nav-appointments', icon: 'appointments' },
       ],
     },
   ],

@@ -12,8 +12,8 @@ export const mentionsModule: AppModule = {
       labelKey: 'nav.mentions',
       order: 20,
       items: [
-        { to: '/mentions', labelKey: 'nav.search', testid: 'nav-mentions', icon: '⌕', exact: true },
-        { to: '/mentions/import', labelKey: 'nav.import', testid: 'nav-import', icon: '⇪', action: 'mentions.import' },
+        { to: '/mentions', labelKey: 'nav.search', testid: 'nav-mentions', icon: 'search', exact: true },
+        { to: '/mentions/import', labelKey: 'nav.import', testid: 'nav-import', icon: 'import', action: 'mentions.import' },
       ],
     },
   ],
