@@ -45,7 +45,7 @@ describe('locales', () => {
   })
 
   it('avoids characters that vue-i18n would treat as syntax', () => {
-    const bad = Object.entries({ ...flatId, ...flatEn }).filter(([, v]) => /[@|]/.test(v)).map(([k]) => k)
+    const bad = Object.entries({ ...flatId, ...flatEn }).filter(([, v]) => /[@|]/.test(v.replaceAll("{'@'}", ''))).map(([k]) => k)
     expect(bad).toEqual([])
   })
 
