@@ -33,6 +33,7 @@ describe('live stream', () => {
     const timers: { fn: () => void; ms: number }[] = []
     const states: LiveState[] = []
     const got: number[] = []
+    const retries: number[] = []
     const stream = new LiveStream({
       url: '/api/v1/events',
       createSource: () => { const s = new FakeSource(); sources.push(s); return s },
@@ -40,6 +41,7 @@ describe('live stream', () => {
       clearTimer: () => {},
       onState: (s) => states.push(s),
       onMention: (x) => got.push(x.id),
+      onRetry: (n) => retries.push(n),
     })
     stream.start()
     expect(stream.state).toBe('connecting')
@@ -60,6 +62,7 @@ describe('live stream', () => {
     sources[0].readyState = 2
     sources[0].onerror?.(new Event('error'))
     expect(timers).toEqual([{ fn: expect.any(Function), ms: 1000 }])
+    expect(retries).toEqual([1])
     timers[0].fn()
     expect(sources).toHaveLength(2)
     sources[1].onopen?.(new Event('open'))

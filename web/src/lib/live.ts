@@ -18,6 +18,8 @@ export interface LiveStreamOptions {
   cap?: number
   onMention?: (mention: Mention) => void
   onState?: (state: LiveState) => void
+  /** Called when the browser gave up and a reconnect is scheduled (e.g. to check the session). */
+  onRetry?: (attempt: number) => void
   /** Injected in tests. */
   createSource?: (url: string) => EventSourceLike
   setTimer?: (fn: () => void, ms: number) => unknown
@@ -94,6 +96,7 @@ export class LiveStream {
     this.setState('reconnecting')
     const delay = backoff(this.attempts)
     this.attempts += 1
+    this.options.onRetry?.(this.attempts)
     const set = this.options.setTimer ?? ((fn, ms) => setTimeout(fn, ms))
     this.timer = set(() => {
       this.timer = null

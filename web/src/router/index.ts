@@ -1,7 +1,6 @@
 // Routes of all modules, the session guard, and the 401 → login redirect.
 import { createRouter, createWebHistory } from 'vue-router'
 import { api } from '@/api/client'
-import { i18n } from '@/i18n'
 import { moduleRoutes } from '@/modules'
 import { useSessionStore } from '@/stores/session'
 import { useAgencyIndexStore } from '@/stores/agencies'
@@ -27,11 +26,6 @@ router.beforeEach(async (to) => {
   }
   if (to.meta.action && !session.can(to.meta.action)) return { name: 'not-found', params: { pathMatch: to.path.slice(1).split('/') } }
   return true
-})
-
-router.afterEach((to) => {
-  const key = to.meta.titleKey
-  document.title = key ? `${i18n.global.t(key)} · humas` : 'humas'
 })
 
 /** Any 401 after login means the session ended: forget it and go to the login page. */
