@@ -100,6 +100,9 @@ std::string EncodeHeader(const ModelInfo& m) {
     << "\nnormalize.max_input_bytes=" << n.max_input_bytes << "\nfeatures.hash_bits=" << f.hash_bits
     << "\nfeatures.word_unigrams=" << f.word_unigrams
     << "\nfeatures.word_bigrams=" << f.word_bigrams
+    << "\nfeatures.word_trigrams=" << f.word_trigrams
+    << "\nfeatures.skip_bigrams=" << f.skip_bigrams
+    << "\nfeatures.length_buckets=" << f.length_buckets
     << "\nfeatures.surface_unigrams=" << f.surface_unigrams << "\nfeatures.char_min=" << f.char_min
     << "\nfeatures.char_max=" << f.char_max << "\nfeatures.char_negated=" << f.char_negated
     << "\nfeatures.char_weight=" << JoinFloats({f.char_weight})
@@ -141,12 +144,20 @@ Status DecodeHeader(const std::string& text, ModelInfo* m) {
         f.word_unigrams = v == "1";
       else if (k == "features.word_bigrams")
         f.word_bigrams = v == "1";
+      else if (k == "features.length_buckets")
+        f.length_buckets = v == "1";
+      else if (k == "features.word_trigrams")
+        f.word_trigrams = v == "1";
+      else if (k == "features.skip_bigrams")
+        f.skip_bigrams = v == "1";
       else if (k == "features.surface_unigrams")
         f.surface_unigrams = v == "1";
       else if (k == "features.char_min")
         f.char_min = std::stoi(v);
       else if (k == "features.char_max")
         f.char_max = std::stoi(v);
+      else if (k == "features.char_weight")
+        f.char_weight = std::stof(v);
       else if (k == "features.char_negated")
         f.char_negated = v == "1";
       else if (k == "temperature")
@@ -158,7 +169,11 @@ Status DecodeHeader(const std::string& text, ModelInfo* m) {
         m->trained_examples = std::stoull(v);
       else if (k == "lexicon_size")
         m->lexicon_size = std::stoull(v);
-      // unknown keys are ignored: newer writers may add settings older readers do not need
+      else if (k.rfind("features.", 0) == 0 || k.rfind("normalize.", 0) == 0) {
+        // a setting this reader does not know would change predictions silently: refuse
+        return InvalidArgument("model setting \"" + k + "\" needs a newer humas; upgrade humas");
+      }
+      // other unknown keys are informational and ignored
     }
   } catch (const std::exception& e) {
     return DataLoss(std::string("model header has a malformed value: ") + e.what());

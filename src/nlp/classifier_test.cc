@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -214,6 +215,31 @@ TEST(ModelFileTest, DamagedFilesAreRefused) {
   WriteFile(path, "not a model at all");
   EXPECT_EQ(LoadModel(path.string()).status().code(), Code::kInvalidArgument);
   EXPECT_EQ(LoadModel(TempPath("nope.model").string()).status().code(), Code::kNotFound);
+}
+
+TEST(ModelFileTest, UnknownSettingNeedsANewerReader) {
+  auto m = TrainTiny();
+  const auto path = TempPath("future.model");
+  ASSERT_TRUE(m->Save(path.string()).ok());
+  std::string bytes;
+  {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  // header: magic(8) version(4) length(4) text; add a setting and fix length and checksum
+  std::uint32_t len = 0;
+  std::memcpy(&len, bytes.data() + 12, 4);
+  const std::string extra = "features.future_thing=1\n";
+  bytes.insert(16 + len, extra);
+  len += static_cast<std::uint32_t>(extra.size());
+  std::memcpy(bytes.data() + 12, &len, 4);
+  bytes.resize(bytes.size() - 8);
+  const std::uint64_t sum = HashBytes(bytes, 0);
+  bytes.append(reinterpret_cast<const char*>(&sum), 8);
+  WriteFile(path, bytes);
+  const auto r = LoadModel(path.string());
+  EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("future_thing"), std::string::npos);
 }
 
 TEST(EvaluateModelTest, UnknownGoldLabelIsAnError) {

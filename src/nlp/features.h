@@ -14,6 +14,9 @@ struct FeatureOptions {
   int hash_bits = 20;             //!< feature space has 2^hash_bits buckets
   bool word_unigrams = true;      //!< final token texts (stems, NEG_-marked)
   bool word_bigrams = true;       //!< adjacent final token texts
+  bool word_trigrams = false;     //!< three adjacent final token texts
+  bool skip_bigrams = false;      //!< token pairs with one token between ("tidak terlalu bagus")
+  bool length_buckets = false;    //!< one feature for the text's token count (log2 bucket)
   bool surface_unigrams = false;  //!< the standardised word before stemming, as its own feature
   int char_min = 3;          //!< character n-grams of "<surface>" of length char_min..char_max;
   int char_max = 5;          //!< char_max = 0 turns them off

@@ -271,6 +271,21 @@ const std::unordered_map<std::string_view, std::string_view>& StemGuard() {
       {"penyesalan", "sesal"},
       {"mengecewakannya", "kecewa"},
       {"terimakasih", "terimakasih"},
+      // question words and common forms the stemmer cuts into other words
+      {"berapa", "berapa"},
+      {"beberapa", "beberapa"},
+      {"mengapa", "mengapa"},
+      {"setelah", "setelah"},
+      {"menunggu", "tunggu"},
+      {"ditunggu", "tunggu"},
+      {"pertama", "pertama"},
+      {"sekali", "sekali"},
+      {"sekalian", "sekali"},
+      {"sendiri", "sendiri"},
+      {"sepertinya", "seperti"},
+      {"sebenarnya", "benar"},
+      {"seharusnya", "harus"},
+      {"terakhir", "akhir"},
   };
   return kMap;
 }

@@ -29,11 +29,45 @@ void Softmax(const float* z, std::size_t k, float* p) {
 
 // Softmax regression by SGD with a linearly decaying step and L2 via a global scale factor
 // (weights = scale * W), so each step touches only the example's features.
+// Per-(bucket, label) scales nb + |log((a + n_jc) / (a + N_c)) - log((a + n_j~c) / (a + N_~c))|
+// from presence counts on rows (empty when options.nb == 0).
+std::vector<float> NbScales(const Prepared& d, const std::vector<std::size_t>& rows,
+                            std::size_t dim, std::size_t k, double nb) {
+  if (nb <= 0) return {};
+  std::vector<float> count(dim * k, 0.0f);
+  std::vector<double> total(k, 0.0);
+  std::vector<std::uint32_t> seen;
+  for (std::size_t r : rows) {
+    seen.assign(d.x[r].index.begin(), d.x[r].index.end());
+    std::sort(seen.begin(), seen.end());
+    seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+    for (std::uint32_t j : seen) count[std::size_t{j} * k + d.y[r]] += 1;
+    total[d.y[r]] += static_cast<double>(seen.size());
+  }
+  const double all = std::accumulate(total.begin(), total.end(), 0.0);
+  std::vector<float> scale(dim * k);
+  for (std::size_t j = 0; j < dim; ++j) {
+    double row = 0;
+    for (std::size_t c = 0; c < k; ++c) row += count[j * k + c];
+    for (std::size_t c = 0; c < k; ++c) {
+      const double in = count[j * k + c], out = row - in;
+      const double ratio =
+          std::log((1 + in) / (1 + total[c])) - std::log((1 + out) / (1 + all - total[c]));
+      scale[j * k + c] = static_cast<float>(nb + std::abs(ratio));
+    }
+  }
+  return scale;
+}
+
 void Sgd(const Prepared& d, const std::vector<std::size_t>& rows, const std::vector<float>& cw,
          const TrainOptions& o, std::uint64_t seed, TextClassifier* model) {
   auto& W = model->mutable_weights();
   auto& b = model->mutable_bias();
   const std::size_t k = b.size();
+  const std::vector<float> S = NbScales(d, rows, W.size() / k, k, o.nb);
+  if (!S.empty()) {  // continue from existing weights in the scaled parametrisation
+    for (std::size_t i = 0; i < W.size(); ++i) W[i] /= S[i];
+  }
   std::mt19937_64 rng(seed);
   std::vector<std::size_t> order = rows;
   const double total = static_cast<double>(o.epochs) * static_cast<double>(rows.size());
@@ -52,8 +86,13 @@ void Sgd(const Prepared& d, const std::vector<std::size_t>& rows, const std::vec
       std::fill(z.begin(), z.end(), 0.0f);
       for (std::size_t i = 0; i < x.index.size(); ++i) {
         const float v = i < x.split ? x.value : x.char_value;
-        const float* w = &W[std::size_t{x.index[i]} * k];
-        for (std::size_t c = 0; c < k; ++c) z[c] += w[c] * v;
+        const std::size_t base = std::size_t{x.index[i]} * k;
+        const float* w = &W[base];
+        if (S.empty()) {
+          for (std::size_t c = 0; c < k; ++c) z[c] += w[c] * v;
+        } else {
+          for (std::size_t c = 0; c < k; ++c) z[c] += w[c] * S[base + c] * v;
+        }
       }
       for (std::size_t c = 0; c < k; ++c) z[c] = b[c] + static_cast<float>(scale) * z[c];
       Softmax(z.data(), k, p.data());
@@ -69,8 +108,13 @@ void Sgd(const Prepared& d, const std::vector<std::size_t>& rows, const std::vec
       const float step = static_cast<float>(eta / scale);
       for (std::size_t i = 0; i < x.index.size(); ++i) {
         const float sv = step * (i < x.split ? x.value : x.char_value);
-        float* w = &W[std::size_t{x.index[i]} * k];
-        for (std::size_t c = 0; c < k; ++c) w[c] -= sv * g[c];
+        const std::size_t base = std::size_t{x.index[i]} * k;
+        float* w = &W[base];
+        if (S.empty()) {
+          for (std::size_t c = 0; c < k; ++c) w[c] -= sv * g[c];
+        } else {
+          for (std::size_t c = 0; c < k; ++c) w[c] -= sv * g[c] * S[base + c];
+        }
       }
       for (std::size_t c = 0; c < k; ++c) b[c] -= static_cast<float>(eta) * g[c];
     }
@@ -87,6 +131,9 @@ void Sgd(const Prepared& d, const std::vector<std::size_t>& rows, const std::vec
     for (std::size_t c = 0; c < k; ++c) b[c] = avg_b[c] / static_cast<float>(averaged);
   } else {
     for (auto& w : W) w *= static_cast<float>(scale);
+  }
+  if (!S.empty()) {
+    for (std::size_t i = 0; i < W.size(); ++i) W[i] *= S[i];
   }
 }
 

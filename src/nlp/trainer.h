@@ -26,6 +26,11 @@ struct TrainOptions {
   //! Independent SGD runs (different shuffles) whose weights are averaged: an ensemble that costs
   //! nothing at prediction time, because the average of linear models is one linear model.
   int bags = 1;
+  //! Naive-Bayes feature scaling (as in NBSVM, Wang & Manning 2012): the step of weight (j, c) is
+  //! scaled by nb + |log-count ratio of feature j for class c vs the rest|, computed on the
+  //! training rows. 0 turns it off. The scales are folded into the weights after training, so the
+  //! model and its prediction cost are unchanged.
+  double nb = 0;
   int folds = 5;             //!< cross-validation folds for scores and calibration; <2 = none
   bool tune_offsets = true;  //!< tune per-label decision offsets for macro-F1 on the folds
   bool calibrate = true;     //!< fit the softmax temperature on the folds
