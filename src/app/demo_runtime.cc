@@ -1,6 +1,7 @@
 // Demo seeding and the live mention stream.
 #include "app/demo_runtime.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
@@ -18,16 +19,27 @@ constexpr UnixMillis kHistoryMs = 48LL * 3600 * 1000;
 constexpr int kHistoryMentions = 1500;
 
 Status SeedHistory(store::Store& store, const Clock& clock, const demo::DemoRegion& region) {
+  // Relative activity per local hour (WITA): quiet at night, peaks in the morning and evening,
+  // as Indonesian social-media use is.
+  static constexpr int kHourWeight[24] = {3, 2, 1, 1, 1, 2, 4, 7, 9, 9, 8, 8,
+                                          9, 8, 7, 7, 8, 9, 10, 11, 11, 9, 7, 5};
+  int total_weight = 0;
+  for (int w : kHourWeight) total_weight += w;
+  const UnixMillis kHour = 3600 * 1000;
+  const UnixMillis now = clock.Now();
+  const UnixMillis start = (now - kHistoryMs) / kHour * kHour;
   demo::MentionGenerator gen(/*seed=*/20251117, region);
+  std::vector<MentionInput> batch;
+  for (UnixMillis hour = start; hour < now; hour += kHour) {
+    int local_hour = static_cast<int>(((hour / kHour) + 8) % 24);  // WITA = UTC+8
+    int n = kHistoryMentions * kHourWeight[local_hour] / total_weight / 2;  // 2 days
+    for (int i = 0; i < n; ++i) {
+      UnixMillis t = hour + kHour * i / std::max(n, 1) + kHour / (2 * std::max(n, 1));
+      if (t < now) batch.push_back(gen.Next(t));
+    }
+  }
   ingest::Ingestor ingestor(store, clock);
   ingest::IngestReport report;
-  std::vector<MentionInput> batch;
-  UnixMillis start = clock.Now() - kHistoryMs;
-  for (int i = 0; i < kHistoryMentions; ++i) {
-    // Evenly spread over the last two days so the dashboard has history from the start.
-    UnixMillis t = start + kHistoryMs * i / kHistoryMentions;
-    batch.push_back(gen.Next(t));
-  }
   return ingestor.StoreBatch(std::move(batch), {}, &report);
 }
 
