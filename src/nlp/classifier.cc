@@ -102,7 +102,7 @@ std::string EncodeHeader(const ModelInfo& m) {
     << "\nfeatures.word_bigrams=" << f.word_bigrams
     << "\nfeatures.word_trigrams=" << f.word_trigrams
     << "\nfeatures.skip_bigrams=" << f.skip_bigrams
-    << "\nfeatures.length_buckets=" << f.length_buckets
+    << "\nfeatures.length_buckets=" << f.length_buckets << "\nfeatures.kind_rules=" << f.kind_rules
     << "\nfeatures.surface_unigrams=" << f.surface_unigrams << "\nfeatures.char_min=" << f.char_min
     << "\nfeatures.char_max=" << f.char_max << "\nfeatures.char_negated=" << f.char_negated
     << "\nfeatures.char_weight=" << JoinFloats({f.char_weight})
@@ -144,6 +144,8 @@ Status DecodeHeader(const std::string& text, ModelInfo* m) {
         f.word_unigrams = v == "1";
       else if (k == "features.word_bigrams")
         f.word_bigrams = v == "1";
+      else if (k == "features.kind_rules")
+        f.kind_rules = v == "1";
       else if (k == "features.length_buckets")
         f.length_buckets = v == "1";
       else if (k == "features.word_trigrams")

@@ -16,6 +16,7 @@
 
 #include "nlp/classifier.h"
 #include "nlp/dataset.h"
+#include "nlp/kind_rules.h"
 #include "nlp/pii.h"
 #include "nlp/trainer.h"
 
@@ -125,7 +126,8 @@ constexpr const char* kTrainUsage =
     "train --task TASK --data FILE --out MODEL [--init MODEL] [--check FILE] [--card FILE]\n"
     "        [--version V] [--epochs N] [--lr X] [--l2 X] [--class-weight X] [--average N]\n"
     "        [--bags N] [--nb X] [--folds N] [--hash-bits N] [--char MIN,MAX] [--char-weight W]\n"
-    "        [--negation N] [--length] [--no-bigrams] [--trigrams] [--skip-bigrams] [--no-stem]\n"
+    "        [--negation N] [--no-rules] [--length] [--no-bigrams] [--trigrams] [--skip-bigrams] "
+    "[--no-stem]\n"
     "        [--no-lexicon] [--no-squeeze] [--surface] [--no-char-negated] [--no-offsets]\n"
     "        [--no-calibrate] [--seed N]";
 
@@ -133,9 +135,10 @@ constexpr const char* kTrainUsage =
 
 int TrainMain(int argc, char** argv) {
   const char* cmd = argc > 0 ? argv[0] : "train";
-  Args args(argc, argv,
-            {"no-bigrams", "length", "trigrams", "skip-bigrams", "no-stem", "no-lexicon",
-             "no-squeeze", "surface", "no-char-negated", "no-offsets", "no-calibrate", "help"});
+  Args args(
+      argc, argv,
+      {"no-bigrams", "no-rules", "length", "trigrams", "skip-bigrams", "no-stem", "no-lexicon",
+       "no-squeeze", "surface", "no-char-negated", "no-offsets", "no-calibrate", "help"});
   if (!args.error().empty() || args.Has("help")) return Usage(cmd, args.error(), kTrainUsage);
   const std::string task = args.Get("task"), data_path = args.Get("data"), out = args.Get("out");
   if (task.empty() || data_path.empty() || out.empty()) {
@@ -156,6 +159,8 @@ int TrainMain(int argc, char** argv) {
     f.surface_unigrams = args.Has("surface");
     f.word_trigrams = args.Has("trigrams");
     f.length_buckets = args.Has("length");
+    // the kind-of-input task always uses its cue-word rules; --no-rules measures without them
+    f.kind_rules = task == "kind" && !args.Has("no-rules");
     f.skip_bigrams = args.Has("skip-bigrams");
     f.char_negated = !args.Has("no-char-negated");
     f.hash_bits = std::stoi(args.Get("hash-bits", std::to_string(f.hash_bits)));
@@ -295,11 +300,34 @@ int TrainMain(int argc, char** argv) {
 
 int EvalMain(int argc, char** argv) {
   const char* cmd = argc > 0 ? argv[0] : "eval";
-  constexpr const char* kUsage = "eval --task TASK [--model MODEL] --data FILE";
-  Args args(argc, argv, {"help"});
+  constexpr const char* kUsage = "eval --task TASK [--model MODEL | --rules] --data FILE";
+  Args args(argc, argv, {"rules", "help"});
   if (!args.error().empty() || args.Has("help")) return Usage(cmd, args.error(), kUsage);
   if (!args.Has("task") || !args.Has("data"))
     return Usage(cmd, "--task and --data are required", kUsage);
+  if (args.Has("rules")) {  // the cue-word rules alone, as a baseline for the kind model
+    if (args.Get("task") != "kind") return Usage(cmd, "--rules works with --task kind", kUsage);
+    auto data = ReadLabelledFile(args.Get("data"));
+    if (!data.ok()) {
+      std::cerr << cmd << ": " << data.status().message() << "\n";
+      return 1;
+    }
+    const auto labels = TaskLabels("kind");
+    const Normalizer normalizer;
+    std::vector<int> gold, pred;
+    for (const auto& e : *data) {
+      const auto it = std::find(labels.begin(), labels.end(), e.label);
+      if (it == labels.end()) {
+        std::cerr << cmd << ": label \"" << e.label << "\" is not a kind label\n";
+        return 1;
+      }
+      gold.push_back(static_cast<int>(it - labels.begin()));
+      pred.push_back(KindByRules(normalizer.Normalize(e.text)));
+    }
+    std::cout << "cue-word rules on " << args.Get("data") << "\n\n"
+              << Evaluate(labels, gold, pred).Format();
+    return 0;
+  }
   auto model = ModelFor(args);
   if (!model.ok()) {
     std::cerr << cmd << ": " << model.status().message() << "\n";
@@ -393,7 +421,8 @@ int ExplainMain(int argc, char** argv) {
 
 int BenchMain(int argc, char** argv) {
   const char* cmd = argc > 0 ? argv[0] : "bench";
-  constexpr const char* kUsage = "bench --data FILE [--model MODEL] [--repeat N]";
+  constexpr const char* kUsage =
+      "bench --data FILE [--model MODEL] [--kind-model MODEL] [--repeat N]";
   Args args(argc, argv, {"help"});
   if (!args.error().empty() || args.Has("help") || !args.Has("data"))
     return Usage(cmd, args.error(), kUsage);
@@ -424,16 +453,27 @@ int BenchMain(int argc, char** argv) {
     for (const auto& t : texts) checksum += (*model)->Predict(t).label;
   }
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
-  // the full pipeline as intake runs it: normalise + sentiment + personal-data detector
+  // the full pipeline as intake runs it: sentiment + kind of input + personal-data detector
+  std::unique_ptr<TextClassifier> kind;
+  if (auto k = LoadModel(args.Get("kind-model", ShippedModelPath("kind").string())); k.ok()) {
+    kind = std::move(k).value();
+  }
   const auto t2 = std::chrono::steady_clock::now();
   for (int r = 0; r < repeat; ++r) {
-    for (const auto& t : texts) checksum += (*model)->Predict(t).label + HasPersonalData(t);
+    for (const auto& t : texts) {
+      // both models use the default normaliser: normalise once (as intake will)
+      const auto tokens = (*model)->normalizer().Normalize(t);
+      checksum += (*model)->PredictTokens(tokens).label + HasPersonalData(t);
+      if (kind) checksum += kind->PredictTokens(tokens).label;
+    }
   }
   const double s2 = std::chrono::duration<double>(std::chrono::steady_clock::now() - t2).count();
   std::printf(
-      "texts=%.0f classify_texts_per_s=%.0f pipeline_texts_per_s=%.0f load_s=%.3f "
-      "model_memory_mb=%.1f checksum=%ld\n",
-      n, n / s, n / s2, load_s, static_cast<double>((*model)->MemoryBytes()) / 1048576.0, checksum);
+      "texts=%.0f classify_texts_per_s=%.0f pipeline_texts_per_s=%.0f (%s) load_s=%.3f "
+      "model_memory_mb=%.1f kind_model_memory_mb=%.1f checksum=%ld\n",
+      n, n / s, n / s2, kind ? "sentiment+kind+pii" : "sentiment+pii", load_s,
+      static_cast<double>((*model)->MemoryBytes()) / 1048576.0,
+      kind ? static_cast<double>(kind->MemoryBytes()) / 1048576.0 : 0.0, checksum);
   return 0;
 }
 

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "nlp/kind_rules.h"
+
 namespace humas::nlp {
 namespace {
 
@@ -16,6 +18,7 @@ constexpr std::uint64_t kCharSeed = 0x165667B19E3779F9ull;
 constexpr std::uint64_t kCharNegSeed = 0x27D4EB2F165667C5ull;
 constexpr std::uint64_t kBiasFeature = 0x85EBCA77C2B2AE63ull;
 constexpr std::uint64_t kLengthSeed = 0x94D049BB133111EBull;
+constexpr std::uint64_t kRuleSeed = 0xBF58476D1CE4E5B9ull;
 
 std::uint64_t Mix(std::uint64_t h) {  // finaliser from MurmurHash3
   h ^= h >> 33;
@@ -76,6 +79,14 @@ void ExtractFeatures(const std::vector<Token>& tokens, const FeatureOptions& opt
     out->index.push_back(static_cast<std::uint32_t>(Mix(h) & mask));
   };
   add(kBiasFeature);  // a constant feature, so empty texts still have a vector
+  if (options.kind_rules) {
+    // one feature per cue family that fires, and one for "fires twice or more"
+    const auto counts = KindCueCounts(tokens);
+    for (int c = 0; c < kKindCues; ++c) {
+      if (counts[c] > 0) add(kRuleSeed + 2 * static_cast<std::uint64_t>(c));
+      if (counts[c] > 1) add(kRuleSeed + 2 * static_cast<std::uint64_t>(c) + 1);
+    }
+  }
   if (options.length_buckets) {
     // neutral texts are short, reviews long; unit-length vectors would otherwise hide length
     std::uint64_t bucket = 0;

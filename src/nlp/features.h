@@ -16,6 +16,7 @@ struct FeatureOptions {
   bool word_bigrams = true;       //!< adjacent final token texts
   bool word_trigrams = false;     //!< three adjacent final token texts
   bool skip_bigrams = false;      //!< token pairs with one token between ("tidak terlalu bagus")
+  bool kind_rules = false;        //!< cue-word counts of kind_rules.h as features (task "kind")
   bool length_buckets = false;    //!< one feature for the text's token count (log2 bucket)
   bool surface_unigrams = false;  //!< the standardised word before stemming, as its own feature
   int char_min = 3;          //!< character n-grams of "<surface>" of length char_min..char_max;

@@ -624,6 +624,7 @@ namespace {
 struct WordResult {
   std::vector<Token> tokens;
   std::vector<std::uint8_t> flags;  // bit 0: negator, bit 1: scope breaker (per token)
+  bool replaced = false;            // the lexicon replaced the word
 };
 
 WordResult ProcessWord(const std::string& word, const NormalizeOptions& o) {
@@ -641,6 +642,7 @@ WordResult ProcessWord(const std::string& word, const NormalizeOptions& o) {
   const std::vector<std::string>* repl =
       (o.lexicon && t.kind == TokenKind::kWord) ? LookupColloquial(t.text) : nullptr;
   if (repl != nullptr && !repl->empty()) {
+    r.replaced = true;
     for (const auto& w : *repl) {
       Token nt = MakeToken(w, w.front() == '<' ? TokenKind::kLaugh : TokenKind::kWord);
       nt.elongated = t.elongated;
@@ -689,11 +691,14 @@ std::vector<Token> Normalizer::Normalize(std::string_view text) const {
       tokens.insert(tokens.end(), w.tokens.begin(), w.tokens.end());
       flags.insert(flags.end(), w.flags.begin(), w.flags.end());
     } else if (t.kind == TokenKind::kHashtag) {
-      // rare: run the steps directly, keeping the hashtag kind where the word is kept
+      // rare: run the steps directly. A hashtag the lexicon replaces becomes plain words (as in
+      // Explain); one it keeps stays a hashtag, which is never a negator.
       WordResult w = ProcessWord(t.text, options_);
       for (std::size_t i = 0; i < w.tokens.size(); ++i) {
-        if (w.tokens[i].kind == TokenKind::kWord) w.tokens[i].kind = TokenKind::kHashtag;
-        w.flags[i] &= 2;  // a hashtag is never a negator
+        if (!w.replaced) {
+          if (w.tokens[i].kind == TokenKind::kWord) w.tokens[i].kind = TokenKind::kHashtag;
+          w.flags[i] &= 2;
+        }
         tokens.push_back(std::move(w.tokens[i]));
         flags.push_back(w.flags[i]);
       }

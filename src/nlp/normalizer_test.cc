@@ -159,6 +159,8 @@ TEST(NormalizerTest, FastPathMatchesExplain) {
       "keluhan saya belum ditanggapi sdh 3 hari #JalanRusak",
       "ＴＩＤＡＫ ba\u200Dgus \xff\xfe enak-enak sayur-mayur 2x",
       "",
+      "333###4V7-g ab",  // found by the fuzzer: a hashtag the lexicon replaces
+      "#gak bagus #mantapp",
   };
   for (bool stem : {true, false}) {
     NormalizeOptions o;

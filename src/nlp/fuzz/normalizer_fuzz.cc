@@ -1,0 +1,37 @@
+// libFuzzer target: the normaliser, tokeniser, feature extractor and personal-data detector must
+// accept any bytes without crashing, and keep their invariants (valid UTF-8 out, bounded size).
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "nlp/features.h"
+#include "nlp/normalizer.h"
+#include "nlp/pii.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace humas::nlp;
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  const std::string clean = SanitizeUtf8(text, 4096);
+  if (clean.size() > 4096 || SanitizeUtf8(clean) != clean) std::abort();  // idempotent, valid
+  NormalizeOptions o;
+  o.max_input_bytes = 4096;
+  static const Normalizer kNormalizer(o);
+  const auto tokens = kNormalizer.Normalize(text);
+  const auto steps = kNormalizer.Explain(text);
+  std::string joined;
+  for (const auto& t : tokens) joined += (joined.empty() ? "" : " ") + t.text;
+  if (steps.empty() || steps.back().output != joined) std::abort();  // fast path == explain
+  FeatureVector x;
+  ExtractFeatures(tokens, FeatureOptions{}, &x);
+  for (auto i : x.index) {
+    if (i >= (1u << FeatureOptions{}.hash_bits)) std::abort();
+  }
+  const std::string redacted = RedactPersonalData(text);
+  for (const auto& m : FindPersonalData(text)) {
+    if (m.begin >= m.end || m.end > text.size()) std::abort();
+  }
+  (void)redacted;
+  return 0;
+}
