@@ -18,6 +18,7 @@
 #include "nlp/dataset.h"
 #include "nlp/kind_rules.h"
 #include "nlp/pii.h"
+#include "nlp/pipeline.h"
 #include "nlp/trainer.h"
 
 namespace humas::nlp {
@@ -130,6 +131,52 @@ constexpr const char* kTrainUsage =
     "[--no-stem]\n"
     "        [--no-lexicon] [--no-squeeze] [--surface] [--no-char-negated] [--no-offsets]\n"
     "        [--no-calibrate] [--seed N]";
+
+// Full pipeline: every label per line, from the models in dir (default: the shipped ones).
+int ClassifyAll(const char* cmd, const std::string& dir) {
+  auto pipeline = Pipeline::Load(dir);
+  if (!pipeline.ok()) {
+    std::cerr << cmd << ": " << pipeline.status().message() << "\n";
+    return 1;
+  }
+  const auto& p = **pipeline;
+  std::string out;
+  char* buf = nullptr;
+  std::size_t cap = 0;
+  ssize_t len = 0;
+  while ((len = ::getline(&buf, &cap, stdin)) >= 0) {
+    std::string_view line(buf, static_cast<std::size_t>(len));
+    if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const MentionLabels l = p.Label(line);
+    out = "{\"label\":\"" + l.sentiment + "\",\"confidence\":";
+    AppendProbability(out, static_cast<float>(l.sentiment_confidence));
+    out += ",\"sentiment\":{\"label\":\"" + l.sentiment + "\",\"confidence\":";
+    AppendProbability(out, static_cast<float>(l.sentiment_confidence));
+    out += "}";
+    if (p.kind() != nullptr) {
+      out += ",\"kind\":{\"label\":\"" + l.input_kind + "\",\"confidence\":";
+      AppendProbability(out, static_cast<float>(l.input_kind_confidence));
+      out += "}";
+    }
+    out += ",\"hoax_score\":";
+    AppendProbability(out, static_cast<float>(l.hoax_score));
+    if (l.hoax_score >= 0.5) {  // name the claim only for a real near-duplicate
+      if (auto m = p.hoax().Best(line, 0.0)) out += ",\"hoax_claim\":\"" + JsonEscape(m->id) + "\"";
+    }
+    out += ",\"personal_data\":[";
+    bool first = true;
+    for (const auto& m : FindPersonalData(line)) {
+      out += std::string(first ? "" : ",") + "\"" + std::string(ToString(m.kind)) + "\"";
+      first = false;
+    }
+    out += "]}\n";
+    std::fwrite(out.data(), 1, out.size(), stdout);
+  }
+  std::free(buf);
+  std::fflush(stdout);
+  return 0;
+}
 
 }  // namespace
 
@@ -355,9 +402,12 @@ int EvalMain(int argc, char** argv) {
 
 int ClassifyMain(int argc, char** argv) {
   const char* cmd = argc > 0 ? argv[0] : "classify";
-  constexpr const char* kUsage = "classify [--model MODEL | --task TASK] [--tokens] < texts";
-  Args args(argc, argv, {"tokens", "help"});
+  constexpr const char* kUsage =
+      "classify [--model MODEL | --task TASK] [--tokens] < texts\n"
+      "       humas classify --all [--models-dir DIR] < texts   (every label)";
+  Args args(argc, argv, {"tokens", "all", "help"});
   if (!args.error().empty() || args.Has("help")) return Usage(cmd, args.error(), kUsage);
+  if (args.Has("all")) return ClassifyAll(cmd, args.Get("models-dir"));
   auto model = ModelFor(args);
   if (!model.ok()) {
     std::cerr << cmd << ": " << model.status().message() << "\n";

@@ -19,6 +19,9 @@ int EvalMain(int argc, char** argv);
 //! humas classify [--model MODEL | --task TASK] [--tokens]
 //! Reads one text per line on stdin; writes one JSON object per line:
 //! {"label":...,"confidence":...,"probabilities":{label:p,...}} (+ "tokens" with --tokens).
+//! humas classify --all [--models-dir DIR]: the full pipeline, every label per line:
+//! {"label","confidence" (sentiment), "sentiment":{...}, "kind":{...}, "hoax_score",
+//!  ["hoax_claim"], "personal_data":[kinds]}.
 int ClassifyMain(int argc, char** argv);
 
 //! humas explain: reads one text per line on stdin; prints each normalisation step.

@@ -1,0 +1,70 @@
+// Near-duplicate matching against clarified hoax claims (see hoax.h).
+#include "nlp/hoax.h"
+
+#include <algorithm>
+#include <fstream>
+
+#include "nlp/features.h"
+
+namespace humas::nlp {
+
+std::vector<std::uint32_t> HoaxMatcher::Shingles(std::string_view text) const {
+  std::string joined;
+  for (const auto& t : normalizer_.Normalize(text)) {
+    if (t.kind == TokenKind::kPunct || t.kind == TokenKind::kEmoji) continue;
+    joined += t.text;
+    joined.push_back(' ');
+  }
+  std::vector<std::uint32_t> out;
+  constexpr std::size_t kN = 5;
+  for (std::size_t i = 0; i + kN <= joined.size(); ++i) {
+    out.push_back(static_cast<std::uint32_t>(HashBytes(std::string_view(joined).substr(i, kN), 7)));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+bool HoaxMatcher::Add(std::string id, std::string_view claim) {
+  std::size_t words = 0;
+  for (const auto& t : normalizer_.Normalize(claim)) words += t.kind == TokenKind::kWord;
+  if (words < 3) return false;
+  const auto sh = Shingles(claim);
+  const auto index = static_cast<std::uint32_t>(ids_.size());
+  ids_.push_back(std::move(id));
+  sizes_.push_back(static_cast<std::uint32_t>(sh.size()));
+  for (auto s : sh) postings_[s].push_back(index);
+  return true;
+}
+
+std::optional<HoaxMatcher::Match> HoaxMatcher::Best(std::string_view text, double min_score) const {
+  if (ids_.empty()) return std::nullopt;
+  std::unordered_map<std::uint32_t, std::uint32_t> hits;
+  for (auto s : Shingles(text)) {
+    auto it = postings_.find(s);
+    if (it == postings_.end()) continue;
+    for (auto c : it->second) ++hits[c];
+  }
+  std::optional<Match> best;
+  for (const auto& [claim, n] : hits) {
+    const double score = static_cast<double>(n) / std::max<std::uint32_t>(1, sizes_[claim]);
+    if (score >= min_score && (!best || score > best->score)) best = Match{ids_[claim], score};
+  }
+  return best;
+}
+
+Result<HoaxMatcher> HoaxMatcher::LoadTsv(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return NotFound("cannot open hoax claims " + path);
+  HoaxMatcher m;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    const auto tab = line.find('\t');
+    if (tab == std::string::npos) continue;
+    m.Add(line.substr(0, tab), std::string_view(line).substr(tab + 1));
+  }
+  return m;
+}
+
+}  // namespace humas::nlp

@@ -1,0 +1,49 @@
+// Hoax signal: how closely a text matches a library of known, clarified hoax claims
+// (near-duplicate matching on shingles of the normalised text).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/status.h"
+#include "nlp/normalizer.h"
+
+namespace humas::nlp {
+
+//! A library of clarified hoax claims and a matcher against it. Add() is not thread-safe;
+//! Best() is (const, no shared mutable state).
+class HoaxMatcher {
+ public:
+  struct Match {
+    std::string id;    //!< the claim's id (e.g. a clarification URL or number)
+    double score = 0;  //!< share of the claim's shingles found in the text, 0..1
+  };
+
+  //! Adds a claim. Claims with fewer than 3 words are ignored (too short to match safely);
+  //! returns false then.
+  bool Add(std::string id, std::string_view claim);
+  std::size_t size() const { return ids_.size(); }
+
+  //! The best-matching claim with score >= min_score, if any. Scores are containment of the
+  //! claim's character 5-gram shingles (over the stemmed, negation-marked tokens) in the text's,
+  //! so a post that quotes a hoax inside other words still scores high, while word order,
+  //! spelling variants and slang matter little.
+  std::optional<Match> Best(std::string_view text, double min_score = 0.5) const;
+
+  //! Reads "id<TAB>claim" lines (no header; '#' comments). NotFound if unreadable.
+  static Result<HoaxMatcher> LoadTsv(const std::string& path);
+
+ private:
+  std::vector<std::uint32_t> Shingles(std::string_view text) const;
+
+  Normalizer normalizer_;
+  std::vector<std::string> ids_;
+  std::vector<std::uint32_t> sizes_;  // distinct shingles per claim
+  std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> postings_;  // shingle -> claims
+};
+
+}  // namespace humas::nlp
