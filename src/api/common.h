@@ -16,6 +16,7 @@
 #include "core/clock.h"
 #include "core/model.h"
 #include "http/http.h"
+#include "ingest/ingest.h"
 #include "store/store.h"
 
 namespace humas::api {
@@ -38,6 +39,8 @@ struct Context {
   ApiOptions options;
   LoginLimiter limiter;
   http::Server* server = nullptr;  //!< for publishing live events; set before Start()
+  //! Labels incoming mentions (language engine); empty when no model is loaded.
+  ingest::Labeler labeler;
 };
 
 //! The authenticated caller of one request.

@@ -99,12 +99,15 @@ http::Response ImportMentions(Context& ctx, const http::Request& req, Caller& c)
   policy.require_agency = !c.access->SeesUnassigned();
   const Hierarchy* h = c.hierarchy.get();
   ingest::Ingestor ingestor(
-      ctx.store, ctx.clock, [&ctx, h](const Mention& m) { PublishMention(ctx, m, h); }, {},
-      std::move(policy));
+      ctx.store, ctx.clock, [&ctx, h](const Mention& m) { PublishMention(ctx, m, h); },
+      ctx.labeler, std::move(policy));
   auto report = ingestor.ImportBytes(req.body, format);
   if (!report.ok()) return Error(report.status());
   json errors = json::array();
-  for (const auto& e : report->errors) errors.push_back({{"line", e.line}, {"reason", e.reason}});
+  for (const auto& e : report->errors) {
+    errors.push_back(
+        {{"line", e.line}, {"code", ToString(e.code)}, {"field", e.field}, {"reason", e.reason}});
+  }
   json result = {{"imported", report->imported},
                  {"duplicates", report->duplicates},
                  {"updated", report->updated},

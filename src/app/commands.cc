@@ -16,6 +16,7 @@
 #include "app/flags.h"
 #include "core/log.h"
 #include "ingest/ingest.h"
+#include "ingest/labeling.h"
 #include "jobs/runner.h"
 
 namespace humas::app {
@@ -68,6 +69,7 @@ Result<Config> LoadConfig(const Flags& flags, Config config = {}) {
   if (auto v = flags.Get("listen")) HUMAS_RETURN_IF_ERROR(ApplyConfigValue(&config, "listen", *v, "--listen"));
   if (auto v = flags.Get("web-dir")) HUMAS_RETURN_IF_ERROR(ApplyConfigValue(&config, "web_dir", *v, "--web-dir"));
   if (auto v = flags.Get("workers")) HUMAS_RETURN_IF_ERROR(ApplyConfigValue(&config, "workers", *v, "--workers"));
+  if (auto v = flags.Get("models-dir")) HUMAS_RETURN_IF_ERROR(ApplyConfigValue(&config, "models_dir", *v, "--models-dir"));
   if (auto v = flags.Get("demo-rate")) HUMAS_RETURN_IF_ERROR(ApplyConfigValue(&config, "demo_rate_per_minute", *v, "--demo-rate"));
   return config;
 }
@@ -84,6 +86,19 @@ Status ScheduleMaintenance(store::Store& store, UnixMillis now) {
   return store.jobs().Enqueue(&job);
 }
 
+//! The language engine's labeler, or an empty one (labels left empty) when no model is found.
+ingest::Labeler LabelerOrNothing(const std::string& models_dir) {
+  auto labeler = ingest::LoadLabeler(models_dir);
+  if (labeler.ok()) {
+    Log(LogLevel::kInfo, "nlp.models_loaded", {{"models", "sentiment"}});
+    return *labeler;
+  }
+  Log(LogLevel::kWarn, "nlp.models_missing",
+      {{"error", labeler.status().message()},
+       {"effect", "mentions are stored without sentiment labels"}});
+  return {};
+}
+
 LogLevel ParseLevel(const std::string& s) {
   if (s == "debug") return LogLevel::kDebug;
   if (s == "warn") return LogLevel::kWarn;
@@ -94,7 +109,7 @@ LogLevel ParseLevel(const std::string& s) {
 }  // namespace
 
 int ServeCommand(const std::vector<std::string>& args, bool demo) {
-  auto flags = ParseFlags(args, {"data-dir", "listen", "config", "web-dir", "workers", "demo-rate"},
+  auto flags = ParseFlags(args, {"data-dir", "listen", "config", "web-dir", "models-dir", "workers", "demo-rate"},
                           {});
   if (!flags.ok()) return Fail(demo ? "demo" : "serve", flags.status());
   Config defaults;
@@ -122,6 +137,7 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
   api_options.session_idle_ms = config->session_idle_minutes * 60LL * 1000;
   api_options.session_max_ms = config->session_max_hours * 3600LL * 1000;
   api::Context ctx(**store, WallClock(), api_options);
+  ctx.labeler = LabelerOrNothing(config->models_dir);
 
   // Background work runs from the durable job queue, so it survives restarts.
   jobs::JobRunner runner((*store)->jobs(), WallClock(), "serve:" + std::to_string(::getpid()));
@@ -138,7 +154,7 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
 
   std::unique_ptr<DemoRuntime> demo_runtime;
   if (demo) {
-    auto seeded = SeedDemoRegion(**store, WallClock());
+    auto seeded = SeedDemoRegion(**store, WallClock(), ctx.labeler);
     if (!seeded.ok()) return Fail("demo region", seeded.status());
   }
 
@@ -263,7 +279,7 @@ int UserCommand(const std::vector<std::string>& args) {
 }
 
 int IngestCommand(const std::vector<std::string>& args) {
-  auto flags = ParseFlags(args, {"data-dir", "format", "config"}, {});
+  auto flags = ParseFlags(args, {"data-dir", "format", "config", "models-dir"}, {});
   if (!flags.ok()) return Fail("ingest", flags.status());
   if (flags->positional.size() != 1)
     return Fail("ingest", InvalidArgument("give exactly one FILE to import (or - for stdin)"));
@@ -285,7 +301,7 @@ int IngestCommand(const std::vector<std::string>& args) {
   }
   auto store = OpenStore(config->data_dir);
   if (!store.ok()) return Fail("database", store.status());
-  ingest::Ingestor ingestor(**store, WallClock());
+  ingest::Ingestor ingestor(**store, WallClock(), {}, LabelerOrNothing(config->models_dir));
   auto report = ingestor.Import(*in, format, /*max_errors=*/SIZE_MAX);
   if (!report.ok()) return Fail("ingest " + path, report.status());
   for (const auto& e : report->errors) std::printf("rejected %s\n", e.ToString().c_str());

@@ -18,7 +18,8 @@ namespace {
 constexpr UnixMillis kHistoryMs = 48LL * 3600 * 1000;
 constexpr int kHistoryMentions = 1500;
 
-Status SeedHistory(store::Store& store, const Clock& clock, const demo::DemoRegion& region) {
+Status SeedHistory(store::Store& store, const Clock& clock, const demo::DemoRegion& region,
+                   const ingest::Labeler& labeler) {
   // Relative activity per local hour (WITA): quiet at night, peaks in the morning and evening,
   // as Indonesian social-media use is.
   static constexpr int kHourWeight[24] = {3, 2, 1, 1, 1, 2, 4, 7, 9, 9, 8, 8,
@@ -38,14 +39,15 @@ Status SeedHistory(store::Store& store, const Clock& clock, const demo::DemoRegi
       if (t < now) batch.push_back(gen.Next(t));
     }
   }
-  ingest::Ingestor ingestor(store, clock);
+  ingest::Ingestor ingestor(store, clock, {}, labeler);
   ingest::IngestReport report;
   return ingestor.StoreBatch(std::move(batch), {}, &report);
 }
 
 }  // namespace
 
-Result<bool> SeedDemoRegion(store::Store& store, const Clock& clock) {
+Result<bool> SeedDemoRegion(store::Store& store, const Clock& clock,
+                            const ingest::Labeler& labeler) {
   auto existing = store.agencies().All();
   if (!existing.ok()) return existing.status();
   if (!existing->empty()) return false;
@@ -90,7 +92,7 @@ Result<bool> SeedDemoRegion(store::Store& store, const Clock& clock) {
   e.details_json = "{\"region\":\"" + region.name + "\",\"agencies\":" +
                    std::to_string(region.agencies.size()) + "}";
   HUMAS_RETURN_IF_ERROR(store.audit().Append(&e));
-  HUMAS_RETURN_IF_ERROR(SeedHistory(store, clock, region));
+  HUMAS_RETURN_IF_ERROR(SeedHistory(store, clock, region, labeler));
   Log(LogLevel::kInfo, "demo.seeded",
       {{"region", region.name}, {"agencies", static_cast<int64_t>(region.agencies.size())}});
   return true;
@@ -132,9 +134,10 @@ void DemoRuntime::Run() {
   demo::MentionGenerator gen(static_cast<uint64_t>(ctx_.clock.Now()), region);
   auto agencies = ctx_.store.agencies().All();
   api::Hierarchy hierarchy(agencies.ok() ? std::move(agencies).value() : std::vector<Agency>{});
-  ingest::Ingestor ingestor(ctx_.store, ctx_.clock, [this, &hierarchy](const Mention& m) {
-    api::PublishMention(ctx_, m, &hierarchy);
-  });
+  ingest::Ingestor ingestor(
+      ctx_.store, ctx_.clock,
+      [this, &hierarchy](const Mention& m) { api::PublishMention(ctx_, m, &hierarchy); },
+      ctx_.labeler);
   const auto interval = std::chrono::microseconds(static_cast<int64_t>(60e6 / per_minute_));
   std::unique_lock<std::mutex> lock(mu_);
   while (!cv_.wait_for(lock, interval, [this] { return stopping_; })) {

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "api/common.h"
+#include "ingest/ingest.h"
 #include "core/clock.h"
 #include "store/store.h"
 
@@ -16,7 +17,8 @@ namespace humas::app {
 //! Loads the demo region (agencies, accounts, appointments, users, and two days of mention
 //! history) when the database has no agencies yet; does nothing otherwise, so restarting the
 //! demo keeps what people changed. Returns true when it seeded.
-Result<bool> SeedDemoRegion(store::Store& store, const Clock& clock);
+Result<bool> SeedDemoRegion(store::Store& store, const Clock& clock,
+                            const ingest::Labeler& labeler);
 
 //! Prints the URL and the demo logins to standard output.
 void PrintDemoBanner(const std::string& url);

@@ -31,10 +31,11 @@ Status Ingestor::StoreBatch(std::vector<MentionInput> inputs,
                             size_t max_errors) {
   std::vector<Mention> batch;
   batch.reserve(inputs.size());
-  auto reject = [&](size_t i, std::string reason) {
+  auto reject = [&](size_t i, ImportErrorCode code, std::string reason) {
     ++report->rejected;
     if (report->errors.size() < max_errors)
-      report->errors.push_back({i < lines.size() ? lines[i] : 0, std::move(reason)});
+      report->errors.push_back(
+          {i < lines.size() ? lines[i] : 0, code, "agency", std::move(reason)});
   };
   for (size_t i = 0; i < inputs.size(); ++i) {
     Mention m;
@@ -42,7 +43,7 @@ Status Ingestor::StoreBatch(std::vector<MentionInput> inputs,
       auto id = ResolveAgency(inputs[i].agency_code);
       if (!id.ok()) {
         if (id.status().code() != Code::kNotFound) return id.status();
-        reject(i, id.status().message());
+        reject(i, ImportErrorCode::kUnknownAgency, id.status().message());
         continue;
       }
       m.agency_id = *id;
@@ -50,11 +51,13 @@ Status Ingestor::StoreBatch(std::vector<MentionInput> inputs,
       m.agency_id = policy_.default_agency;
     }
     if (m.agency_id && policy_.agency_allowed && !policy_.agency_allowed(*m.agency_id)) {
-      reject(i, "agency: \"" + inputs[i].agency_code + "\" is outside the agencies you work for");
+      reject(i, ImportErrorCode::kAgencyOutOfScope,
+             "agency: \"" + inputs[i].agency_code + "\" is outside the agencies you work for");
       continue;
     }
     if (!m.agency_id && policy_.require_agency) {
-      reject(i, "agency: required (name one of your agencies in the \"agency\" field)");
+      reject(i, ImportErrorCode::kAgencyRequired,
+             "agency: required (name one of your agencies in the \"agency\" field)");
       continue;
     }
     if (labeler_) labeler_(&inputs[i]);

@@ -92,6 +92,13 @@ test('a JSONL import stores valid lines and reports each rejected line with its 
   assert.deepEqual(lines, [2, 4, 7]);
   assert.match(r.json.errors[0].reason, /created_at/);
   assert.match(r.json.errors[2].reason, /tidak-ada/);
+  // Stable codes and fields for clients to translate; the reason stays English detail.
+  assert.deepEqual(r.json.errors.map((e) => [e.code, e.field]), [
+    ['missing_field', 'created_at'],
+    ['invalid_json', ''],
+    ['unknown_agency', 'agency'],
+  ]);
+  assert.deepEqual(Object.keys(r.json.errors[0]).sort(), ['code', 'field', 'line', 'reason']);
 });
 
 test('importing the same file again stores nothing twice', async () => {
@@ -149,6 +156,21 @@ test('a petugas finds only mentions of their agency', async () => {
   assert.equal(imp.json.imported, 0);
   assert.equal(imp.json.rejected, 1);
   assert.match(imp.json.errors[0].reason, /outside/);
+  assert.equal(imp.json.errors[0].code, 'agency_out_of_scope');
+  assert.equal(imp.json.errors[0].field, 'agency');
+  // An officer cannot leave a line without an agency (they could not see it afterwards).
+  const none = await importFile(p, line({ platform: 'x', external_id: 'p2', author: { handle: 'c' }, text: 'tanpa instansi', created_at: iso(1) }));
+  assert.equal(none.json.imported, 0, none.text);
+  assert.deepEqual(none.json.errors.map((e) => [e.line, e.code, e.field]), [[1, 'agency_required', 'agency']]);
+});
+
+test('mentions are labelled by the shipped language models at intake', async () => {
+  const r = await admin.get('/api/v1/mentions?q=' + encodeURIComponent('"lancar sekali"'));
+  const labels = r.json.items[0].labels;
+  assert.ok(['positive', 'neutral', 'negative'].includes(labels.sentiment), labels.sentiment);
+  assert.ok(labels.sentiment_confidence > 0.5 && labels.sentiment_confidence <= 1);
+  const q = await admin.get('/api/v1/mentions?q=posyandu');
+  assert.equal(q.json.items[0].labels.input_kind, 'pertanyaan');
 });
 
 test('the dashboard counts come from the rollups', async () => {
@@ -156,7 +178,9 @@ test('the dashboard counts come from the rollups', async () => {
   assert.equal(d.status, 200, d.text);
   assert.equal(d.json.total, 4);
   assert.equal(d.json.by_platform.x, 1);
-  assert.equal(d.json.by_sentiment.unlabelled, 4);
+  const s = d.json.by_sentiment;
+  assert.equal(s.positive + s.neutral + s.negative + s.unlabelled, 4);
+  assert.equal(s.unlabelled, 0);  // the shipped models label every mention at intake
   assert.equal(d.json.series.length, 24);
   assert.equal(d.json.series.reduce((s, p) => s + p.count, 0), 4);
   const dinkes = d.json.agencies.find((a) => a.agency_id === ids.dinkes);
