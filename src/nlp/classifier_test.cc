@@ -107,6 +107,15 @@ TEST(DatasetTest, ReadsTsvAndCsv) {
   EXPECT_EQ(ReadLabelledFile(TempPath("missing.tsv").string()).status().code(), Code::kNotFound);
 }
 
+TEST(DatasetTest, DedupAcrossSets) {
+  EXPECT_EQ(DedupKey("Kue-kue yang disajikan, ENAK!"), "kue kue yang disajikan enak");
+  EXPECT_EQ(DedupKey("kue - kue yang disajikan , enak !"), "kue kue yang disajikan enak");
+  std::vector<LabelledText> data = {{"Enak sekali!", "positive"}, {"jelek", "negative"}};
+  EXPECT_EQ(RemoveOverlap(&data, {{"enak sekali .", "neutral"}}), 1u);
+  ASSERT_EQ(data.size(), 1u);
+  EXPECT_EQ(data[0].text, "jelek");
+}
+
 TEST(TrainerTest, LearnsATinySet) {
   auto m = TrainTiny();
   for (const auto& e : TinySet()) {

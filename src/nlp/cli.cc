@@ -347,7 +347,8 @@ int TrainMain(int argc, char** argv) {
 
 int EvalMain(int argc, char** argv) {
   const char* cmd = argc > 0 ? argv[0] : "eval";
-  constexpr const char* kUsage = "eval --task TASK [--model MODEL | --rules] --data FILE";
+  constexpr const char* kUsage =
+      "eval --task TASK [--model MODEL | --rules] --data FILE [--exclude FILE]";
   Args args(argc, argv, {"rules", "help"});
   if (!args.error().empty() || args.Has("help")) return Usage(cmd, args.error(), kUsage);
   if (!args.Has("task") || !args.Has("data"))
@@ -389,6 +390,16 @@ int EvalMain(int argc, char** argv) {
   if (!data.ok()) {
     std::cerr << cmd << ": " << data.status().message() << "\n";
     return 1;
+  }
+  if (args.Has("exclude")) {  // de-duplicate against another set (e.g. the training data)
+    auto other = ReadLabelledFile(args.Get("exclude"));
+    if (!other.ok()) {
+      std::cerr << cmd << ": " << other.status().message() << "\n";
+      return 1;
+    }
+    const auto removed = RemoveOverlap(&data.value(), *other);
+    std::cout << "removed " << removed << " texts that also occur in " << args.Get("exclude")
+              << "\n";
   }
   auto report = EvaluateModel(**model, *data);
   if (!report.ok()) {

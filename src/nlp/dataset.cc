@@ -3,6 +3,9 @@
 
 #include <fstream>
 #include <sstream>
+#include <unordered_set>
+
+#include "nlp/normalizer.h"
 
 namespace humas::nlp {
 namespace {
@@ -109,6 +112,29 @@ Result<std::vector<LabelledText>> ReadLabelledFile(const std::string& path) {
     out.push_back({line.substr(0, tab), line.substr(tab + 1)});
   }
   return out;
+}
+
+std::string DedupKey(std::string_view text) {
+  const std::string folded = NfkcCaseFold(SanitizeUtf8(text));
+  std::string key;
+  bool in_word = false;
+  for (unsigned char c : folded) {
+    const bool word = std::isalnum(c) || c >= 0x80;
+    if (word) {
+      if (!in_word && !key.empty()) key.push_back(' ');
+      key.push_back(static_cast<char>(c));
+    }
+    in_word = word;
+  }
+  return key;
+}
+
+std::size_t RemoveOverlap(std::vector<LabelledText>* data, const std::vector<LabelledText>& other) {
+  std::unordered_set<std::string> keys;
+  for (const auto& e : other) keys.insert(DedupKey(e.text));
+  const auto before = data->size();
+  std::erase_if(*data, [&](const LabelledText& e) { return keys.count(DedupKey(e.text)) > 0; });
+  return before - data->size();
 }
 
 }  // namespace humas::nlp

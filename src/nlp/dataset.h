@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -19,5 +20,13 @@ struct LabelledText {
 //! Blank lines are skipped. Returns NotFound when the file cannot be opened and InvalidArgument
 //! (naming the line) when a line has no label.
 Result<std::vector<LabelledText>> ReadLabelledFile(const std::string& path);
+
+//! Key for finding the same text across data sets: case-folded word tokens (letters and digits)
+//! joined by single spaces, so punctuation, spacing and case differences do not hide duplicates
+//! (NusaX texts reappear in SmSA lower-cased and re-tokenised).
+std::string DedupKey(std::string_view text);
+
+//! Removes from data every text whose DedupKey occurs in `other`; returns how many were removed.
+std::size_t RemoveOverlap(std::vector<LabelledText>* data, const std::vector<LabelledText>& other);
 
 }  // namespace humas::nlp
