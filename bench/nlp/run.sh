@@ -28,13 +28,24 @@ score() {
             f = pr + rc ? 2 * pr * rc / (pr + rc) : 0; s += f; k++ }
           printf "macro_f1=%.4f accuracy=%.4f n=%d\n", s / k, ok / n, n }'
 }
-# texts/s of a prediction command over $TMP/big.txt, minus the same command on one line
+# texts/s of a prediction command over $TMP/big.txt, minus the same command on one line (which
+# removes model loading). Prints "wall cpu": wall-clock based, and CPU-time (user+sys) based, which
+# is steadier when other work shares the cores.
+cputime() {  # runs "$@" < $1, prints "wall_seconds cpu_seconds"
+  local input=$1 t0 t1 c
+  shift
+  t0=$(now)
+  c=$( { TIMEFORMAT='%U %S'; time "$@" < "$input" > /dev/null 2>&1; } 2>&1 | awk '{ print $1 + $2 }')
+  t1=$(now)
+  echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }') $c"
+}
 throughput() {
-  local t0 t1 t2 t3
-  t0=$(now); "$@" < "$TMP/one.txt" > /dev/null; t1=$(now)
-  t2=$(now); "$@" < "$TMP/big.txt" > /dev/null; t3=$(now)
-  awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" -v n="$(wc -l < "$TMP/big.txt")" \
-    'BEGIN { printf "%.0f", (n - 1) / ((d - c) - (b - a)) }'
+  local one big
+  one=$(cputime "$TMP/one.txt" "$@")
+  big=$(cputime "$TMP/big.txt" "$@")
+  awk -v o="$one" -v b="$big" -v n="$(wc -l < "$TMP/big.txt")" 'BEGIN {
+    split(o, x, " "); split(b, y, " ")
+    printf "%.0f %.0f", (n - 1) / (y[1] - x[1]), (n - 1) / (y[2] - x[2]) }'
 }
 
 cut -f1 "$DATA/valid_preprocess.tsv" > "$TMP/valid.txt"
@@ -50,8 +61,8 @@ $ONE fasttext supervised -input "$TMP/ft_train.txt" -output "$TMP/ft" -lr 1.0 -e
 t1=$(now)
 fasttext predict "$TMP/ft.bin" - < "$TMP/valid.txt" | sed 's/^__label__//' > "$TMP/ft_pred.txt"
 FT_SCORE=$(paste "$TMP/gold.txt" "$TMP/ft_pred.txt" | score)
-FT_TPS=$(throughput $ONE fasttext predict "$TMP/ft.bin" -)
-echo "train_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}') $FT_SCORE texts_per_s=$FT_TPS model_bytes=$(stat -c %s "$TMP/ft.bin")"
+read -r FT_TPS FT_CPU <<< "$(throughput $ONE fasttext predict "$TMP/ft.bin" -)"
+echo "train_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}') $FT_SCORE texts_per_s=$FT_TPS texts_per_cpu_s=$FT_CPU model_bytes=$(stat -c %s "$TMP/ft.bin")"
 
 echo "== humas: $HUMAS train --task sentiment (defaults)"
 t0=$(now)
@@ -63,15 +74,16 @@ grep -E "cross-validation on" "$TMP/h_train.log" || true
 "$HUMAS" classify --model "$TMP/h.model" < "$TMP/valid.txt" |
   sed 's/^{"label":"\([a-z]*\)".*/\1/' > "$TMP/h_pred.txt"
 H_SCORE=$(paste "$TMP/gold.txt" "$TMP/h_pred.txt" | score)
-H_TPS=$(throughput $ONE "$HUMAS" classify --model "$TMP/h.model")
+read -r H_TPS H_CPU <<< "$(throughput $ONE "$HUMAS" classify --model "$TMP/h.model")"
 H_INPROC=$($ONE "$HUMAS" bench --model "$TMP/h.model" --data "$TMP/valid.txt" --repeat "$REPEAT")
-echo "train_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}') (incl. 5-fold CV) $H_SCORE texts_per_s=$H_TPS model_bytes=$(stat -c %s "$TMP/h.model")"
+echo "train_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}') (incl. 5-fold CV) $H_SCORE texts_per_s=$H_TPS texts_per_cpu_s=$H_CPU model_bytes=$(stat -c %s "$TMP/h.model")"
 echo "eval: $(tail -1 "$TMP/h_eval.txt")"
 echo "in-process (normalise + features + classify, no I/O): $H_INPROC"
 
 echo "== humas vs fastText"
 FT_F1=$(echo "$FT_SCORE" | sed 's/macro_f1=\([0-9.]*\).*/\1/')
 H_F1=$(echo "$H_SCORE" | sed 's/macro_f1=\([0-9.]*\).*/\1/')
-awk -v h="$H_F1" -v f="$FT_F1" -v ht="$H_TPS" -v ft="$FT_TPS" 'BEGIN {
+awk -v h="$H_F1" -v f="$FT_F1" -v ht="$H_TPS" -v ft="$FT_TPS" -v hc="$H_CPU" -v fc="$FT_CPU" 'BEGIN {
   printf "macro_f1 humas=%.4f fasttext=%.4f diff=%+.2f points\n", h, f, 100 * (h - f)
-  printf "texts_per_s humas=%d fasttext=%d ratio=%.2f\n", ht, ft, ht / ft }'
+  printf "texts_per_s (wall) humas=%d fasttext=%d ratio=%.2f\n", ht, ft, ht / ft
+  printf "texts_per_cpu_s humas=%d fasttext=%d ratio=%.2f\n", hc, fc, hc / fc }'

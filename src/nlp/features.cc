@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "nlp/kind_rules.h"
+#include "nlp/word_cache.h"
 
 namespace humas::nlp {
 namespace {
@@ -32,7 +33,7 @@ std::uint64_t Mix(std::uint64_t h) {  // finaliser from MurmurHash3
 // Bucket indices of the character n-grams of "<word>" (memoised per thread: words repeat).
 const std::vector<std::uint32_t>& CharGrams(const std::string& word, bool negated,
                                             const FeatureOptions& o) {
-  thread_local std::unordered_map<std::string, std::vector<std::uint32_t>> cache;
+  thread_local WordCache<std::vector<std::uint32_t>> cache;
   thread_local std::string key;
   key.clear();
   key.push_back(negated ? 'n' : 'p');
@@ -42,22 +43,21 @@ const std::vector<std::uint32_t>& CharGrams(const std::string& word, bool negate
   key.push_back('<');
   key += word;
   key.push_back('>');
-  auto it = cache.find(key);
-  if (it != cache.end()) return it->second;
-  if (cache.size() > 200000) cache.clear();
-  const std::uint64_t mask = (std::uint64_t{1} << o.hash_bits) - 1;
-  const std::uint64_t seed = negated ? kCharNegSeed : kCharSeed;
-  const std::string_view p = std::string_view(key).substr(4);
-  std::vector<std::uint32_t> grams;
-  for (int n = o.char_min; n <= o.char_max; ++n) {
-    if (static_cast<std::size_t>(n) > p.size()) break;
-    // the whole padded word is already covered by the unigram feature
-    for (std::size_t i = 0; i + n <= p.size(); ++i) {
-      if (i == 0 && static_cast<std::size_t>(n) == p.size()) continue;
-      grams.push_back(static_cast<std::uint32_t>(Mix(HashBytes(p.substr(i, n), seed)) & mask));
+  return cache.Get(key, [&] {
+    const std::uint64_t mask = (std::uint64_t{1} << o.hash_bits) - 1;
+    const std::uint64_t seed = negated ? kCharNegSeed : kCharSeed;
+    const std::string_view p = std::string_view(key).substr(4);
+    std::vector<std::uint32_t> grams;
+    for (int n = o.char_min; n <= o.char_max; ++n) {
+      if (static_cast<std::size_t>(n) > p.size()) break;
+      // the whole padded word is already covered by the unigram feature
+      for (std::size_t i = 0; i + n <= p.size(); ++i) {
+        if (i == 0 && static_cast<std::size_t>(n) == p.size()) continue;
+        grams.push_back(static_cast<std::uint32_t>(Mix(HashBytes(p.substr(i, n), seed)) & mask));
+      }
     }
-  }
-  return cache.emplace(key, std::move(grams)).first->second;
+    return grams;
+  });
 }
 
 }  // namespace

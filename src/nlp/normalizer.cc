@@ -13,6 +13,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "nlp/word_cache.h"
+
 namespace humas::nlp {
 namespace {
 
@@ -662,17 +664,14 @@ WordResult ProcessWord(const std::string& word, const NormalizeOptions& o) {
 }
 
 const WordResult& CachedWord(const std::string& word, const NormalizeOptions& o) {
-  // One cache per thread (no locking); bounded so hostile input cannot grow it without limit.
-  thread_local std::unordered_map<std::string, WordResult> cache;
+  // One cache per thread (no locking), bounded; the key carries the options that matter.
+  thread_local WordCache<WordResult> cache;
   thread_local std::string key;
   key.clear();
   key.push_back(
       static_cast<char>('0' + (o.squeeze ? 1 : 0) + (o.lexicon ? 2 : 0) + (o.stem ? 4 : 0)));
   key += word;
-  auto it = cache.find(key);
-  if (it != cache.end()) return it->second;
-  if (cache.size() > 200000) cache.clear();
-  return cache.emplace(key, ProcessWord(word, o)).first->second;
+  return cache.Get(key, [&] { return ProcessWord(word, o); });
 }
 
 }  // namespace
