@@ -288,6 +288,19 @@ TEST(CliTest, TrainThenEvalPrintsMetricsLast) {
   EXPECT_EQ(out.substr(out.rfind('\n', out.size() - 2) + 1),
             "accuracy=1.0000 macro_f1=1.0000 n=60\n");
   EXPECT_NE(out.find("confusion matrix"), std::string::npos);
+  // incremental retraining from the saved model (officers' corrections appended)
+  const auto more = TempPath("more.tsv");
+  WriteFile(more, "awas hoaks\tnegative\nitu hoaks\tnegative\n");
+  const auto next = TempPath("next.model");
+  testing::internal::CaptureStdout();
+  EXPECT_EQ(RunCli(TrainMain, {"train", "--task", "sentiment", "--data", more.string(), "--out",
+                               next.string(), "--init", model.string(), "--folds", "0"}),
+            0);
+  testing::internal::GetCapturedStdout();
+  auto loaded = LoadModel(next.string());
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ((*loaded)->info().trained_examples, 62u);
+  EXPECT_NE((*loaded)->info().card.find("continued from"), std::string::npos);
   // usage errors exit with 2
   testing::internal::CaptureStderr();
   EXPECT_EQ(RunCli(TrainMain, {"train", "--task", "sentiment"}), 2);
