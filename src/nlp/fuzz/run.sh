@@ -13,7 +13,7 @@ mkdir -p "$OUT/corpus"
   printf ')HUMASLEX";\n}\n'; } > "$OUT/colloquial_data.cc"
 clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -I"$ROOT/src" \
   "$ROOT/src/nlp/fuzz/normalizer_fuzz.cc" "$ROOT/src/nlp/normalizer.cc" "$ROOT/src/nlp/lexicon.cc" \
-  "$ROOT/src/nlp/features.cc" "$ROOT/src/nlp/pii.cc" "$OUT/colloquial_data.cc" \
+  "$ROOT/src/nlp/features.cc" "$ROOT/src/nlp/kind_rules.cc" "$ROOT/src/nlp/pii.cc" "$OUT/colloquial_data.cc" \
   -lutf8proc -lstemmer -o "$OUT/normalizer_fuzz"
 # seeds: a few hostile and ordinary texts
 printf 'Pelayanannya GAK jelasss \xf0\x9f\x98\xa1 @humas #BanjirBerau https://x.id' > "$OUT/corpus/seed1"
