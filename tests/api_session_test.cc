@@ -151,9 +151,9 @@ TEST_F(SessionExpiryTest, ExpiredSessionCannotWrite) {
   ASSERT_NE(pos, std::string::npos);
   std::string csrf = me.body.substr(pos + 14, 43);
   clock_.Advance(13LL * 3600 * 1000);
-  Reply r = Call(base_ + "/api/v1/agencies", "POST",
-                 R"({"kind":"agency","parent_id":1,"name":"Dinas Baru","code":"baru"})", cookie,
-                 csrf);
+  Reply r =
+      Call(base_ + "/api/v1/agencies", "POST",
+           R"({"kind":"agency","parent_id":1,"name":"Dinas Baru","code":"baru"})", cookie, csrf);
   EXPECT_EQ(r.status, 401);
   auto list = store_->agencies().GetByCode("baru");
   EXPECT_FALSE(list.ok());

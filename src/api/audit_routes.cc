@@ -7,7 +7,8 @@ namespace humas::api {
 void RegisterAuditRoutes(http::Server& server, Context& ctx) {
   using R = const http::Request&;
   server.Route("GET", "/api/v1/audit", Authed(ctx, [&ctx](R req, Caller& c) {
-                 if (!c.access->IsAdmin()) return Error(PermissionDenied("only an admin may read the audit log"));
+                 if (!c.access->IsAdmin())
+                   return Error(PermissionDenied("only an admin may read the audit log"));
                  store::AuditFilter f;
                  f.action = req.Query("action").value_or("");
                  f.actor = req.Query("actor").value_or("");
@@ -20,7 +21,8 @@ void RegisterAuditRoutes(http::Server& server, Context& ctx) {
                  return Json(200, {{"items", items}, {"total", list->total}});
                }));
   server.Route("GET", "/api/v1/audit/verify", Authed(ctx, [&ctx](R, Caller& c) {
-                 if (!c.access->IsAdmin()) return Error(PermissionDenied("only an admin may verify the audit log"));
+                 if (!c.access->IsAdmin())
+                   return Error(PermissionDenied("only an admin may verify the audit log"));
                  auto v = ctx.store.audit().Verify();
                  if (!v.ok()) return Error(v.status());
                  json body = {{"ok", v->ok}, {"entries", v->entries}};

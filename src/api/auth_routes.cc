@@ -82,20 +82,17 @@ http::Response Login(Context& ctx, const http::Request& req) {
 void RegisterAuthRoutes(http::Server& server, Context& ctx) {
   server.Route("GET", "/api/v1/health", [&ctx](const http::Request&) {
     Status db = ctx.store.Ping();
-    json body = {{"status", db.ok() ? "ok" : "degraded"},
-                 {"version", ctx.options.version},
-                 {"database", db.ok() ? "ok" : db.message()},
-                 {"backend", ctx.store.backend()},
-                 {"schema_version", ctx.store.schema_version()},
-                 {"time", FormatRfc3339(ctx.clock.Now())}};
+    json body = {
+        {"status", db.ok() ? "ok" : "degraded"},        {"version", ctx.options.version},
+        {"database", db.ok() ? "ok" : db.message()},    {"backend", ctx.store.backend()},
+        {"schema_version", ctx.store.schema_version()}, {"time", FormatRfc3339(ctx.clock.Now())}};
     return Json(db.ok() ? 200 : 503, body);
   });
 
   server.Route("POST", "/api/v1/auth/login",
                [&ctx](const http::Request& req) { return Login(ctx, req); });
 
-  server.Route("POST", "/api/v1/auth/logout",
-               Authed(ctx, [&ctx](const http::Request&, Caller& c) {
+  server.Route("POST", "/api/v1/auth/logout", Authed(ctx, [&ctx](const http::Request&, Caller& c) {
                  (void)ctx.store.users().DeleteSession(c.session.token_hash);
                  c.Audit(ctx, "auth.logout", "user", std::to_string(c.user.id), std::nullopt,
                          json::object());

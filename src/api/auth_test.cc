@@ -31,8 +31,7 @@ TEST_F(AuthTest, TokensAreRandomAndHashesStable) {
   std::string a = NewToken(), b = NewToken();
   EXPECT_EQ(a.size(), 43u);
   EXPECT_NE(a, b);
-  EXPECT_EQ(Sha256Hex("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_TRUE(SafeEquals("x1", "x1"));
   EXPECT_FALSE(SafeEquals("x1", "x2"));
   EXPECT_FALSE(SafeEquals("x1", "x12"));

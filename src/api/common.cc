@@ -26,18 +26,42 @@ http::Response NoContent() {
 http::Response Error(const Status& s) {
   int status = 500;
   switch (s.code()) {
-    case Code::kOk: status = 200; break;
-    case Code::kInvalidArgument: status = 400; break;
-    case Code::kNotFound: status = 404; break;
-    case Code::kAlreadyExists: status = 409; break;
-    case Code::kPermissionDenied: status = 403; break;
-    case Code::kUnauthenticated: status = 401; break;
-    case Code::kFailedPrecondition: status = 409; break;
-    case Code::kResourceExhausted: status = 429; break;
-    case Code::kConflict: status = 409; break;
-    case Code::kUnavailable: status = 503; break;
-    case Code::kInternal: status = 500; break;
-    case Code::kDataLoss: status = 500; break;
+    case Code::kOk:
+      status = 200;
+      break;
+    case Code::kInvalidArgument:
+      status = 400;
+      break;
+    case Code::kNotFound:
+      status = 404;
+      break;
+    case Code::kAlreadyExists:
+      status = 409;
+      break;
+    case Code::kPermissionDenied:
+      status = 403;
+      break;
+    case Code::kUnauthenticated:
+      status = 401;
+      break;
+    case Code::kFailedPrecondition:
+      status = 409;
+      break;
+    case Code::kResourceExhausted:
+      status = 429;
+      break;
+    case Code::kConflict:
+      status = 409;
+      break;
+    case Code::kUnavailable:
+      status = 503;
+      break;
+    case Code::kInternal:
+      status = 500;
+      break;
+    case Code::kDataLoss:
+      status = 500;
+      break;
   }
   if (status >= 500) Log(LogLevel::kError, "api.error", {{"status", s.ToString()}});
   std::string message = status >= 500 && s.code() == Code::kInternal
@@ -68,9 +92,7 @@ size_t Utf8Length(const std::string& s) {
   return n;
 }
 
-bool IsDate(const std::string& s) {
-  return s.size() == 10 && ParseRfc3339(s + "T00:00:00Z").ok();
-}
+bool IsDate(const std::string& s) { return s.size() == 10 && ParseRfc3339(s + "T00:00:00Z").ok(); }
 
 Status ReadString(const json& body, const char* key, std::string* out, bool required,
                   size_t min_chars, size_t max_chars) {
@@ -86,7 +108,8 @@ Status ReadString(const json& body, const char* key, std::string* out, bool requ
   size_t e = v.find_last_not_of(" \t\r\n");
   v = b == std::string::npos ? "" : v.substr(b, e - b + 1);
   size_t len = Utf8Length(v);
-  if (required && len == 0) return InvalidArgument(std::string(key) + " is required").WithField(key);
+  if (required && len == 0)
+    return InvalidArgument(std::string(key) + " is required").WithField(key);
   if (len > 0 && len < min_chars)
     return InvalidArgument(std::string(key) + " must have at least " + std::to_string(min_chars) +
                            " characters")
@@ -191,7 +214,8 @@ void Caller::Audit(Context& ctx, const std::string& action, const std::string& e
   e.agency_id = agency_id;
   e.details_json = details.dump(-1, ' ', false, json::error_handler_t::replace);
   Status s = ctx.store.audit().Append(&e);
-  if (!s.ok()) Log(LogLevel::kError, "audit.append_failed", {{"action", action}, {"error", s.ToString()}});
+  if (!s.ok())
+    Log(LogLevel::kError, "audit.append_failed", {{"action", action}, {"error", s.ToString()}});
 }
 
 Result<std::unique_ptr<Caller>> ResolveCaller(Context& ctx, const http::Request& req) {

@@ -13,8 +13,9 @@ const char* const kAgencyFields[] = {"parent_id", "kind",  "name",  "short_name"
 
 Status ValidateTimezone(const std::string& tz) {
   if (tz == "Asia/Jakarta" || tz == "Asia/Makassar" || tz == "Asia/Jayapura") return Status::Ok();
-  return InvalidArgument("timezone must be Asia/Jakarta (WIB), Asia/Makassar (WITA) or "
-                         "Asia/Jayapura (WIT)")
+  return InvalidArgument(
+             "timezone must be Asia/Jakarta (WIB), Asia/Makassar (WITA) or "
+             "Asia/Jayapura (WIT)")
       .WithField("timezone");
 }
 
@@ -104,15 +105,19 @@ http::Response ListAgencies(Context& ctx, const http::Request& req, Caller& c) {
   f.q = req.Query("q").value_or("");
   if (auto kind = req.Query("kind"); kind && !kind->empty()) {
     f.kind = ParseAgencyKind(*kind);
-    if (!f.kind) return Error(InvalidArgument("kind must be region, agency or unit").WithField("kind"));
+    if (!f.kind)
+      return Error(InvalidArgument("kind must be region, agency or unit").WithField("kind"));
   }
   auto parent = QueryId(req, "parent_id");
   if (!parent.ok()) return Error(parent.status());
   f.parent_id = *parent;
   std::string active = req.Query("active").value_or("true");
-  if (active == "true") f.active = true;
-  else if (active == "false") f.active = false;
-  else if (active != "all") return Error(InvalidArgument("active must be true, false or all"));
+  if (active == "true")
+    f.active = true;
+  else if (active == "false")
+    f.active = false;
+  else if (active != "all")
+    return Error(InvalidArgument("active must be true, false or all"));
   f.ids = c.access->Readable();
   auto page = QueryPage(req);
   if (!page.ok()) return Error(page.status());
@@ -145,7 +150,8 @@ http::Response CreateAgency(Context& ctx, const http::Request& req, Caller& c) {
   if (Status s = CheckPlacement(a, *c.hierarchy); !s.ok()) return Error(s);
   if (a.short_name.empty()) a.short_name = a.name;
   if (Status s = ctx.store.agencies().Create(&a); !s.ok()) {
-    if (s.code() == Code::kAlreadyExists) return Error(AlreadyExists("code is already used").WithField("code"));
+    if (s.code() == Code::kAlreadyExists)
+      return Error(AlreadyExists("code is already used").WithField("code"));
     return Error(s);
   }
   c.Audit(ctx, "agency.create", "agency", std::to_string(a.id), a.id, *body);
@@ -168,7 +174,8 @@ http::Response UpdateAgency(Context& ctx, const http::Request& req, Caller& c) {
       return Error(PermissionDenied("you may not move the agency there"));
   }
   if (Status s = ctx.store.agencies().Update(updated); !s.ok()) {
-    if (s.code() == Code::kAlreadyExists) return Error(AlreadyExists("code is already used").WithField("code"));
+    if (s.code() == Code::kAlreadyExists)
+      return Error(AlreadyExists("code is already used").WithField("code"));
     return Error(s);
   }
   c.Audit(ctx, "agency.update", "agency", std::to_string(a->id), a->id, *body);
@@ -193,8 +200,9 @@ http::Response SetAgencyActive(Context& ctx, const http::Request& req, Caller& c
 
 // ---------------------------------------------------------------- accounts
 
-const char* const kAccountFields[] = {"agency_id", "platform", "platform_type", "handle",
-                                      "display_name", "url", "status", "verified", "security"};
+const char* const kAccountFields[] = {"agency_id", "platform",     "platform_type",
+                                      "handle",    "display_name", "url",
+                                      "status",    "verified",     "security"};
 
 Status ReadAccount(const json& body, Account* a, bool creating) {
   if (creating) {
@@ -228,12 +236,15 @@ Status ReadAccount(const json& body, Account* a, bool creating) {
     s.clear();
     HUMAS_RETURN_IF_ERROR(ReadString(body, "status", &s, true));
     auto st = ParseAccountStatus(s);
-    if (!st) return InvalidArgument("status must be active, pending, inactive or suspended").WithField("status");
+    if (!st)
+      return InvalidArgument("status must be active, pending, inactive or suspended")
+          .WithField("status");
     a->status = *st;
   }
   HUMAS_RETURN_IF_ERROR(ReadBool(body, "verified", &a->verified));
   if (auto it = body.find("security"); it != body.end()) {
-    if (!it->is_object()) return InvalidArgument("security must be an object").WithField("security");
+    if (!it->is_object())
+      return InvalidArgument("security must be an object").WithField("security");
     for (auto f = it->begin(); f != it->end(); ++f) {
       const std::string& k = f.key();
       if (k != "two_factor" && k != "recovery_owned_by_agency" && k != "password_in_custody" &&
@@ -249,12 +260,14 @@ Status ReadAccount(const json& body, Account* a, bool creating) {
       if (lr->is_null()) {
         sec.last_review.reset();
       } else if (!lr->is_string()) {
-        return InvalidArgument("security.last_review must be a date").WithField("security.last_review");
+        return InvalidArgument("security.last_review must be a date")
+            .WithField("security.last_review");
       } else {
         std::string v = lr->get<std::string>();
         auto t = ParseRfc3339(v.size() == 10 ? v + "T00:00:00Z" : v);
         if (!t.ok())
-          return InvalidArgument("security.last_review must be a date (YYYY-MM-DD)").WithField("security.last_review");
+          return InvalidArgument("security.last_review must be a date (YYYY-MM-DD)")
+              .WithField("security.last_review");
         sec.last_review = *t;
       }
     }
@@ -310,7 +323,8 @@ http::Response CreateAccount(Context& ctx, const http::Request& req, Caller& c) 
     return Error(PermissionDenied("you may not add accounts to this agency"));
   if (Status s = ctx.store.accounts().Create(&a); !s.ok()) {
     if (s.code() == Code::kAlreadyExists)
-      return Error(AlreadyExists("this handle is already registered on the platform").WithField("handle"));
+      return Error(
+          AlreadyExists("this handle is already registered on the platform").WithField("handle"));
     return Error(s);
   }
   c.Audit(ctx, "account.create", "account", std::to_string(a.id), a.agency_id, *body);
@@ -338,7 +352,8 @@ http::Response UpdateAccount(Context& ctx, const http::Request& req, Caller& c,
   }
   if (Status s = ctx.store.accounts().Update(updated); !s.ok()) {
     if (s.code() == Code::kAlreadyExists)
-      return Error(AlreadyExists("this handle is already registered on the platform").WithField("handle"));
+      return Error(
+          AlreadyExists("this handle is already registered on the platform").WithField("handle"));
     return Error(s);
   }
   c.Audit(ctx, set_status ? "account.deactivate" : "account.update", "account",
@@ -348,10 +363,9 @@ http::Response UpdateAccount(Context& ctx, const http::Request& req, Caller& c,
 
 // ---------------------------------------------------------------- appointments
 
-const char* const kAppointmentFields[] = {"agency_id",     "user_id",     "role",
-                                          "person_name",   "nip",         "position",
-                                          "decree_number", "decree_date", "valid_from",
-                                          "valid_until"};
+const char* const kAppointmentFields[] = {
+    "agency_id", "user_id",       "role",        "person_name", "nip",
+    "position",  "decree_number", "decree_date", "valid_from",  "valid_until"};
 
 Status ReadAppointment(const json& body, Appointment* a, bool creating) {
   if (creating || body.contains("agency_id")) {
@@ -380,10 +394,11 @@ Status ReadAppointment(const json& body, Appointment* a, bool creating) {
   }
   HUMAS_RETURN_IF_ERROR(ReadString(body, "position", &a->position, false, 0, 200));
   HUMAS_RETURN_IF_ERROR(ReadString(body, "decree_number", &a->decree_number, creating, 1, 100));
-  for (auto [key, field] : {std::pair{"decree_date", &a->decree_date},
-                            std::pair{"valid_from", &a->valid_from},
-                            std::pair{"valid_until", &a->valid_until}}) {
-    HUMAS_RETURN_IF_ERROR(ReadString(body, key, field, creating && std::string(key) != "valid_until", 0, 10));
+  for (auto [key, field] :
+       {std::pair{"decree_date", &a->decree_date}, std::pair{"valid_from", &a->valid_from},
+        std::pair{"valid_until", &a->valid_until}}) {
+    HUMAS_RETURN_IF_ERROR(
+        ReadString(body, key, field, creating && std::string(key) != "valid_until", 0, 10));
     if (!field->empty() && !IsDate(*field))
       return InvalidArgument(std::string(key) + " must be a date (YYYY-MM-DD)").WithField(key);
   }
@@ -532,8 +547,9 @@ void RegisterDirectoryRoutes(http::Server& server, Context& ctx) {
   server.Route("PATCH", "/api/v1/appointments/{id}", Authed(ctx, [&ctx](R req, Caller& c) {
                  return UpdateAppointment(ctx, req, c, false);
                }));
-  server.Route("POST", "/api/v1/appointments/{id}/deactivate",
-               Authed(ctx, [&ctx](R req, Caller& c) { return UpdateAppointment(ctx, req, c, true); }));
+  server.Route(
+      "POST", "/api/v1/appointments/{id}/deactivate",
+      Authed(ctx, [&ctx](R req, Caller& c) { return UpdateAppointment(ctx, req, c, true); }));
 }
 
 }  // namespace humas::api

@@ -33,14 +33,16 @@ Result<std::optional<UnixMillis>> QueryTime(const http::Request& req, const char
   if (text.size() == 10) text += "T00:00:00+07:00";  // a bare date is a WIB calendar day
   auto t = ParseRfc3339(text);
   if (!t.ok())
-    return InvalidArgument(std::string(name) + " must be a date or an RFC 3339 time").WithField(name);
+    return InvalidArgument(std::string(name) + " must be a date or an RFC 3339 time")
+        .WithField(name);
   return std::optional<UnixMillis>(*t);
 }
 
 http::Response SearchMentions(Context& ctx, const http::Request& req, Caller& c) {
   store::MentionFilter f;
   f.q = req.Query("q").value_or("");
-  if (f.q.size() > 500) return Error(InvalidArgument("q is too long (500 characters at most)").WithField("q"));
+  if (f.q.size() > 500)
+    return Error(InvalidArgument("q is too long (500 characters at most)").WithField("q"));
   if (Status s = ScopeFor(req, c, &f.agency_ids, &f.include_unassigned); !s.ok()) return Error(s);
   if (auto p = req.Query("platform"); p && !p->empty()) {
     f.platform = ParsePlatform(*p);
@@ -92,15 +94,16 @@ http::Response ImportMentions(Context& ctx, const http::Request& req, Caller& c)
   auto agency = QueryId(req, "agency_id");
   if (!agency.ok()) return Error(agency.status());
   if (*agency) {
-    if (!c.access->CanRead(**agency)) return Error(NotFound("no such agency").WithField("agency_id"));
+    if (!c.access->CanRead(**agency))
+      return Error(NotFound("no such agency").WithField("agency_id"));
     policy.default_agency = *agency;
   }
   policy.agency_allowed = [&c](Id id) { return c.access->CanRead(id); };
   policy.require_agency = !c.access->SeesUnassigned();
   const Hierarchy* h = c.hierarchy.get();
   ingest::Ingestor ingestor(
-      ctx.store, ctx.clock, [&ctx, h](const Mention& m) { PublishMention(ctx, m, h); },
-      ctx.labeler, std::move(policy));
+      ctx.store, ctx.clock, [&ctx, h](const Mention& m) { PublishMention(ctx, m, h); }, ctx.labeler,
+      std::move(policy));
   auto report = ingestor.ImportBytes(req.body, format);
   if (!report.ok()) return Error(report.status());
   json errors = json::array();
@@ -192,10 +195,9 @@ void RegisterMentionRoutes(http::Server& server, Context& ctx) {
                Authed(ctx, [&ctx](R req, Caller& c) { return SearchMentions(ctx, req, c); }));
   server.Route("GET", "/api/v1/mentions/{id}",
                Authed(ctx, [&ctx](R req, Caller& c) { return GetMention(ctx, req, c); }));
-  server.Route(
-      "POST", "/api/v1/mentions/import",
-      Authed(ctx, [&ctx](R req, Caller& c) { return ImportMentions(ctx, req, c); }),
-      /*large_body=*/true);
+  server.Route("POST", "/api/v1/mentions/import",
+               Authed(ctx, [&ctx](R req, Caller& c) { return ImportMentions(ctx, req, c); }),
+               /*large_body=*/true);
   server.Route("GET", "/api/v1/dashboard",
                Authed(ctx, [&ctx](R req, Caller& c) { return Dashboard(ctx, req, c); }));
 

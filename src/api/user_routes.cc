@@ -9,8 +9,8 @@ namespace {
 
 const char* const kCreateFields[] = {"username", "display_name", "email", "password",
                                      "roles",    "locale",       "active"};
-const char* const kUpdateFields[] = {"display_name", "email", "password", "roles", "locale",
-                                     "active"};
+const char* const kUpdateFields[] = {"display_name", "email",  "password",
+                                     "roles",        "locale", "active"};
 
 Status ReadRoles(const json& body, const Hierarchy& h, std::vector<RoleGrant>* out) {
   auto it = body.find("roles");
@@ -22,7 +22,9 @@ Status ReadRoles(const json& body, const Hierarchy& h, std::vector<RoleGrant>* o
         !r["role"].is_string() || !r["agency_id"].is_number_integer())
       return InvalidArgument("each role needs exactly {role, agency_id}").WithField("roles");
     auto role = ParseRole(r["role"].get<std::string>());
-    if (!role) return InvalidArgument("unknown role \"" + r["role"].get<std::string>() + "\"").WithField("roles");
+    if (!role)
+      return InvalidArgument("unknown role \"" + r["role"].get<std::string>() + "\"")
+          .WithField("roles");
     Id agency = r["agency_id"].get<Id>();
     if (!h.Find(agency)) return InvalidArgument("roles: no such agency").WithField("roles");
     roles.push_back({*role, agency});
@@ -63,7 +65,8 @@ Status ValidateUsername(std::string* username) {
 void RegisterUserRoutes(http::Server& server, Context& ctx) {
   using R = const http::Request&;
   server.Route("GET", "/api/v1/users", Authed(ctx, [&ctx](R req, Caller& c) {
-                 if (!c.access->IsAdmin()) return Error(PermissionDenied("only an admin may manage users"));
+                 if (!c.access->IsAdmin())
+                   return Error(PermissionDenied("only an admin may manage users"));
                  auto page = QueryPage(req);
                  if (!page.ok()) return Error(page.status());
                  auto list = ctx.store.users().List(*page);
@@ -74,12 +77,14 @@ void RegisterUserRoutes(http::Server& server, Context& ctx) {
                }));
 
   server.Route("POST", "/api/v1/users", Authed(ctx, [&ctx](R req, Caller& c) {
-                 if (!c.access->IsAdmin()) return Error(PermissionDenied("only an admin may manage users"));
+                 if (!c.access->IsAdmin())
+                   return Error(PermissionDenied("only an admin may manage users"));
                  auto body = ParseBody(req, kCreateFields);
                  if (!body.ok()) return Error(body.status());
                  User u;
                  std::string password;
-                 if (Status s = ReadString(*body, "username", &u.username, true); !s.ok()) return Error(s);
+                 if (Status s = ReadString(*body, "username", &u.username, true); !s.ok())
+                   return Error(s);
                  if (Status s = ValidateUsername(&u.username); !s.ok()) return Error(s);
                  if (Status s = ReadUserFields(*body, *c.hierarchy, &u, &password, true); !s.ok())
                    return Error(s);
@@ -97,35 +102,38 @@ void RegisterUserRoutes(http::Server& server, Context& ctx) {
                  return Json(201, UserJson(u, c.hierarchy.get()));
                }));
 
-  server.Route("PATCH", "/api/v1/users/{id}", Authed(ctx, [&ctx](R req, Caller& c) {
-                 if (!c.access->IsAdmin()) return Error(PermissionDenied("only an admin may manage users"));
-                 auto id = PathId(req);
-                 if (!id.ok()) return Error(id.status());
-                 auto u = ctx.store.users().Get(*id);
-                 if (!u.ok()) return Error(u.status());
-                 auto body = ParseBody(req, kUpdateFields);
-                 if (!body.ok()) return Error(body.status());
-                 User updated = *u;
-                 std::string password;
-                 if (Status s = ReadUserFields(*body, *c.hierarchy, &updated, &password, false); !s.ok())
-                   return Error(s);
-                 if (updated.id == c.user.id && (!updated.active ||
-                     std::none_of(updated.roles.begin(), updated.roles.end(),
-                                  [](const RoleGrant& g) { return g.role == Role::kAdmin; })))
-                   return Error(FailedPrecondition("you cannot remove your own admin access"));
-                 if (!password.empty()) {
-                   auto hash = HashPassword(password);
-                   if (!hash.ok()) return Error(hash.status());
-                   updated.password_hash = *hash;
-                 }
-                 if (Status s = ctx.store.users().Update(updated); !s.ok()) return Error(s);
-                 // Password change or deactivation revokes the user's sessions.
-                 if (!password.empty() || !updated.active) (void)ctx.store.users().DeleteUserSessions(updated.id);
-                 json details = *body;
-                 if (details.contains("password")) details["password"] = "(changed)";
-                 c.Audit(ctx, "user.update", "user", std::to_string(updated.id), std::nullopt, details);
-                 return Json(200, UserJson(updated, c.hierarchy.get()));
-               }));
+  server.Route(
+      "PATCH", "/api/v1/users/{id}", Authed(ctx, [&ctx](R req, Caller& c) {
+        if (!c.access->IsAdmin()) return Error(PermissionDenied("only an admin may manage users"));
+        auto id = PathId(req);
+        if (!id.ok()) return Error(id.status());
+        auto u = ctx.store.users().Get(*id);
+        if (!u.ok()) return Error(u.status());
+        auto body = ParseBody(req, kUpdateFields);
+        if (!body.ok()) return Error(body.status());
+        User updated = *u;
+        std::string password;
+        if (Status s = ReadUserFields(*body, *c.hierarchy, &updated, &password, false); !s.ok())
+          return Error(s);
+        if (updated.id == c.user.id &&
+            (!updated.active ||
+             std::none_of(updated.roles.begin(), updated.roles.end(),
+                          [](const RoleGrant& g) { return g.role == Role::kAdmin; })))
+          return Error(FailedPrecondition("you cannot remove your own admin access"));
+        if (!password.empty()) {
+          auto hash = HashPassword(password);
+          if (!hash.ok()) return Error(hash.status());
+          updated.password_hash = *hash;
+        }
+        if (Status s = ctx.store.users().Update(updated); !s.ok()) return Error(s);
+        // Password change or deactivation revokes the user's sessions.
+        if (!password.empty() || !updated.active)
+          (void)ctx.store.users().DeleteUserSessions(updated.id);
+        json details = *body;
+        if (details.contains("password")) details["password"] = "(changed)";
+        c.Audit(ctx, "user.update", "user", std::to_string(updated.id), std::nullopt, details);
+        return Json(200, UserJson(updated, c.hierarchy.get()));
+      }));
 }
 
 }  // namespace humas::api

@@ -65,12 +65,18 @@ std::string FindWebDir(const std::string& configured) {
 Result<Config> LoadConfig(const Flags& flags, Config config = {}) {
   if (auto path = flags.Get("config")) HUMAS_RETURN_IF_ERROR(LoadConfigFile(&config, *path));
   HUMAS_RETURN_IF_ERROR(LoadConfigEnv(&config, HumasEnvironment()));
-  if (auto v = flags.Get("data-dir")) HUMAS_RETURN_IF_ERROR(ApplyConfigValue(&config, "data_dir", *v, "--data-dir"));
-  if (auto v = flags.Get("listen")) HUMAS_RETURN_IF_ERROR(ApplyConfigValue(&config, "listen", *v, "--listen"));
-  if (auto v = flags.Get("web-dir")) HUMAS_RETURN_IF_ERROR(ApplyConfigValue(&config, "web_dir", *v, "--web-dir"));
-  if (auto v = flags.Get("workers")) HUMAS_RETURN_IF_ERROR(ApplyConfigValue(&config, "workers", *v, "--workers"));
-  if (auto v = flags.Get("models-dir")) HUMAS_RETURN_IF_ERROR(ApplyConfigValue(&config, "models_dir", *v, "--models-dir"));
-  if (auto v = flags.Get("demo-rate")) HUMAS_RETURN_IF_ERROR(ApplyConfigValue(&config, "demo_rate_per_minute", *v, "--demo-rate"));
+  if (auto v = flags.Get("data-dir"))
+    HUMAS_RETURN_IF_ERROR(ApplyConfigValue(&config, "data_dir", *v, "--data-dir"));
+  if (auto v = flags.Get("listen"))
+    HUMAS_RETURN_IF_ERROR(ApplyConfigValue(&config, "listen", *v, "--listen"));
+  if (auto v = flags.Get("web-dir"))
+    HUMAS_RETURN_IF_ERROR(ApplyConfigValue(&config, "web_dir", *v, "--web-dir"));
+  if (auto v = flags.Get("workers"))
+    HUMAS_RETURN_IF_ERROR(ApplyConfigValue(&config, "workers", *v, "--workers"));
+  if (auto v = flags.Get("models-dir"))
+    HUMAS_RETURN_IF_ERROR(ApplyConfigValue(&config, "models_dir", *v, "--models-dir"));
+  if (auto v = flags.Get("demo-rate"))
+    HUMAS_RETURN_IF_ERROR(ApplyConfigValue(&config, "demo_rate_per_minute", *v, "--demo-rate"));
   return config;
 }
 
@@ -109,8 +115,8 @@ LogLevel ParseLevel(const std::string& s) {
 }  // namespace
 
 int ServeCommand(const std::vector<std::string>& args, bool demo) {
-  auto flags = ParseFlags(args, {"data-dir", "listen", "config", "web-dir", "models-dir", "workers", "demo-rate"},
-                          {});
+  auto flags = ParseFlags(
+      args, {"data-dir", "listen", "config", "web-dir", "models-dir", "workers", "demo-rate"}, {});
   if (!flags.ok()) return Fail(demo ? "demo" : "serve", flags.status());
   Config defaults;
   if (demo) defaults.data_dir = ".demo";
@@ -170,8 +176,8 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
   api::RegisterRoutes(*server, ctx);
   if (Status s = server->Start(); !s.ok()) return Fail("listen", s);
 
-  std::string host = config->host.find(':') != std::string::npos ? "[" + config->host + "]"
-                                                                  : config->host;
+  std::string host =
+      config->host.find(':') != std::string::npos ? "[" + config->host + "]" : config->host;
   std::string url = "http://" + host + ":" + std::to_string(server->port()) + "/";
   if (demo) {
     demo_runtime = std::make_unique<DemoRuntime>(ctx, config->demo_rate_per_minute);
@@ -199,8 +205,9 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
 
 int UserCommand(const std::vector<std::string>& args) {
   if (args.empty() || args[0] != "add") {
-    std::fprintf(stderr, "usage: humas user add --data-dir DIR --username NAME --role ROLE "
-                         "[--agency CODE] [--display-name NAME]  (password on standard input)\n");
+    std::fprintf(stderr,
+                 "usage: humas user add --data-dir DIR --username NAME --role ROLE "
+                 "[--agency CODE] [--display-name NAME]  (password on standard input)\n");
     return 2;
   }
   auto flags = ParseFlags({args.begin() + 1, args.end()},
@@ -270,8 +277,8 @@ int UserCommand(const std::vector<std::string>& args) {
   e.action = "user.create";
   e.entity = "user";
   e.entity_id = std::to_string(u.id);
-  e.details_json = "{\"username\":\"" + username + "\",\"role\":\"" +
-                   std::string(ToString(*role)) + "\",\"via\":\"cli\"}";
+  e.details_json = "{\"username\":\"" + username + "\",\"role\":\"" + std::string(ToString(*role)) +
+                   "\",\"via\":\"cli\"}";
   if (Status s = st.audit().Append(&e); !s.ok()) return Fail("audit", s);
   std::printf("created user %s (id %lld, role %s)\n", username.c_str(),
               static_cast<long long>(u.id), std::string(ToString(*role)).c_str());

@@ -34,10 +34,16 @@ bool ParseInt(const std::string& v, long long lo, long long hi, long long* out) 
 }  // namespace
 
 const std::vector<std::string>& ConfigKeys() {
-  static const std::vector<std::string> kKeys = {
-      "data_dir",          "listen",          "web_dir",   "models_dir",
-      "workers",           "cookie_secure",   "session_idle_minutes",
-      "session_max_hours", "log_level",       "demo_rate_per_minute"};
+  static const std::vector<std::string> kKeys = {"data_dir",
+                                                 "listen",
+                                                 "web_dir",
+                                                 "models_dir",
+                                                 "workers",
+                                                 "cookie_secure",
+                                                 "session_idle_minutes",
+                                                 "session_max_hours",
+                                                 "log_level",
+                                                 "demo_rate_per_minute"};
   return kKeys;
 }
 
@@ -74,9 +80,12 @@ Status ApplyConfigValue(Config* c, const std::string& key, const std::string& va
     if (!ParseInt(value, 1, 256, &n)) return Bad(source, key, value, "a number from 1 to 256");
     c->workers = static_cast<int>(n);
   } else if (key == "cookie_secure") {
-    if (value == "true" || value == "1" || value == "yes") c->cookie_secure = true;
-    else if (value == "false" || value == "0" || value == "no") c->cookie_secure = false;
-    else return Bad(source, key, value, "true or false");
+    if (value == "true" || value == "1" || value == "yes")
+      c->cookie_secure = true;
+    else if (value == "false" || value == "0" || value == "no")
+      c->cookie_secure = false;
+    else
+      return Bad(source, key, value, "true or false");
   } else if (key == "session_idle_minutes") {
     if (!ParseInt(value, 1, 60 * 24 * 30, &n))
       return Bad(source, key, value, "minutes from 1 to 43200");
@@ -115,8 +124,8 @@ Status LoadConfigFile(Config* config, const std::string& path) {
     std::string where = path + ":" + std::to_string(line_no);
     if (eq == std::string::npos)
       return InvalidArgument(where + ": expected key = value, got \"" + t + "\"");
-    HUMAS_RETURN_IF_ERROR(ApplyConfigValue(config, Trim(t.substr(0, eq)), Trim(t.substr(eq + 1)),
-                                           where));
+    HUMAS_RETURN_IF_ERROR(
+        ApplyConfigValue(config, Trim(t.substr(0, eq)), Trim(t.substr(eq + 1)), where));
   }
   return Status::Ok();
 }

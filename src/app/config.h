@@ -11,17 +11,17 @@
 namespace humas::app {
 
 struct Config {
-  std::string data_dir = "data";        //!< holds humas.db; created if absent
+  std::string data_dir = "data";  //!< holds humas.db; created if absent
   std::string host = "127.0.0.1";
   uint16_t port = 8080;
-  std::string web_dir;                  //!< built web client; "" = autodetect next to the binary
-  std::string models_dir;               //!< language models; "" = autodetect
-  int workers = 4;                      //!< HTTP handler threads
-  bool cookie_secure = false;           //!< set Secure on cookies (behind HTTPS)
-  int session_idle_minutes = 720;       //!< 12 h
-  int session_max_hours = 168;          //!< 7 days
-  std::string log_level = "info";       //!< debug | info | warn | error
-  double demo_rate_per_minute = 30;     //!< mentions generated per minute in demo mode
+  std::string web_dir;               //!< built web client; "" = autodetect next to the binary
+  std::string models_dir;            //!< language models; "" = autodetect
+  int workers = 4;                   //!< HTTP handler threads
+  bool cookie_secure = false;        //!< set Secure on cookies (behind HTTPS)
+  int session_idle_minutes = 720;    //!< 12 h
+  int session_max_hours = 168;       //!< 7 days
+  std::string log_level = "info";    //!< debug | info | warn | error
+  double demo_rate_per_minute = 30;  //!< mentions generated per minute in demo mode
 };
 
 //! Keys accepted in the file and (upper-cased, with HUMAS_ prefix) in the environment:

@@ -22,7 +22,7 @@ Status SeedHistory(store::Store& store, const Clock& clock, const demo::DemoRegi
                    const ingest::Labeler& labeler) {
   // Relative activity per local hour (WITA): quiet at night, peaks in the morning and evening,
   // as Indonesian social-media use is.
-  static constexpr int kHourWeight[24] = {3, 2, 1, 1, 1, 2, 4, 7, 9, 9, 8, 8,
+  static constexpr int kHourWeight[24] = {3, 2, 1, 1, 1, 2, 4,  7,  9,  9, 8, 8,
                                           9, 8, 7, 7, 8, 9, 10, 11, 11, 9, 7, 5};
   int total_weight = 0;
   for (int w : kHourWeight) total_weight += w;
@@ -32,7 +32,7 @@ Status SeedHistory(store::Store& store, const Clock& clock, const demo::DemoRegi
   demo::MentionGenerator gen(/*seed=*/20251117, region);
   std::vector<MentionInput> batch;
   for (UnixMillis hour = start; hour < now; hour += kHour) {
-    int local_hour = static_cast<int>(((hour / kHour) + 8) % 24);  // WITA = UTC+8
+    int local_hour = static_cast<int>(((hour / kHour) + 8) % 24);           // WITA = UTC+8
     int n = kHistoryMentions * kHourWeight[local_hour] / total_weight / 2;  // 2 days
     for (int i = 0; i < n; ++i) {
       UnixMillis t = hour + kHour * i / std::max(n, 1) + kHour / (2 * std::max(n, 1));
@@ -89,8 +89,8 @@ Result<bool> SeedDemoRegion(store::Store& store, const Clock& clock,
   e.actor_name = "system";
   e.action = "demo.seed";
   e.entity = "region";
-  e.details_json = "{\"region\":\"" + region.name + "\",\"agencies\":" +
-                   std::to_string(region.agencies.size()) + "}";
+  e.details_json = "{\"region\":\"" + region.name +
+                   "\",\"agencies\":" + std::to_string(region.agencies.size()) + "}";
   HUMAS_RETURN_IF_ERROR(store.audit().Append(&e));
   HUMAS_RETURN_IF_ERROR(SeedHistory(store, clock, region, labeler));
   Log(LogLevel::kInfo, "demo.seeded",
@@ -100,9 +100,10 @@ Result<bool> SeedDemoRegion(store::Store& store, const Clock& clock,
 
 void PrintDemoBanner(const std::string& url) {
   const demo::DemoRegion region = demo::MakeDemoRegion();
-  std::printf("\n  humas demo — %s (%s)\n\n  Buka / open:  %s\n\n  Login (kata sandi / password: %s)\n",
-              region.name.c_str(), region.province.c_str(), url.c_str(),
-              std::string(demo::kDemoPassword).c_str());
+  std::printf(
+      "\n  humas demo — %s (%s)\n\n  Buka / open:  %s\n\n  Login (kata sandi / password: %s)\n",
+      region.name.c_str(), region.province.c_str(), url.c_str(),
+      std::string(demo::kDemoPassword).c_str());
   for (const auto& u : region.users) {
     std::string roles;
     for (const auto& g : u.roles)

@@ -8,8 +8,8 @@
 #include <thread>
 
 #include "api/common.h"
-#include "ingest/ingest.h"
 #include "core/clock.h"
+#include "ingest/ingest.h"
 #include "store/store.h"
 
 namespace humas::app {

@@ -104,9 +104,7 @@ std::optional<AppointmentRole> ParseAppointmentRole(std::string_view s) {
   return Lookup(kAppointmentRoles, s);
 }
 std::string_view ToString(MentionKind k) { return NameOf(kMentionKinds, k); }
-std::optional<MentionKind> ParseMentionKind(std::string_view s) {
-  return Lookup(kMentionKinds, s);
-}
+std::optional<MentionKind> ParseMentionKind(std::string_view s) { return Lookup(kMentionKinds, s); }
 std::string_view ToString(JobState s) { return NameOf(kJobStates, s); }
 std::optional<JobState> ParseJobState(std::string_view s) { return Lookup(kJobStates, s); }
 

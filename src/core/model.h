@@ -31,11 +31,11 @@ struct RoleGrant {
 
 struct User {
   Id id = 0;
-  std::string username;      //!< 3-64 chars [a-z0-9._-], unique, case-insensitive
+  std::string username;  //!< 3-64 chars [a-z0-9._-], unique, case-insensitive
   std::string display_name;
   std::string email;
-  std::string password_hash; //!< Argon2id encoded string (never sent to clients)
-  std::string locale = "id"; //!< "id" or "en"
+  std::string password_hash;  //!< Argon2id encoded string (never sent to clients)
+  std::string locale = "id";  //!< "id" or "en"
   bool active = true;
   std::vector<RoleGrant> roles;
   UnixMillis created_at = 0;
@@ -51,11 +51,11 @@ std::optional<AgencyKind> ParseAgencyKind(std::string_view s);
 
 struct Agency {
   Id id = 0;
-  std::optional<Id> parent_id;     //!< empty only for a region
+  std::optional<Id> parent_id;  //!< empty only for a region
   AgencyKind kind = AgencyKind::kAgency;
-  std::string name;                //!< e.g. "Dinas Kesehatan"
-  std::string short_name;          //!< e.g. "Dinkes"
-  std::string code;                //!< unique slug, e.g. "dinkes"
+  std::string name;                       //!< e.g. "Dinas Kesehatan"
+  std::string short_name;                 //!< e.g. "Dinkes"
+  std::string code;                       //!< unique slug, e.g. "dinkes"
   std::string timezone = "Asia/Jakarta";  //!< Asia/Jakarta | Asia/Makassar | Asia/Jayapura
   std::string email;
   std::string phone;
@@ -68,8 +68,18 @@ struct Agency {
 //! Platform identifiers. Stable names: "x", "facebook", "instagram", "youtube", "tiktok",
 //! "telegram", "whatsapp", "mastodon", "bluesky", "rss", "website", "other".
 enum class Platform {
-  kX, kFacebook, kInstagram, kYoutube, kTiktok, kTelegram, kWhatsapp, kMastodon, kBluesky,
-  kRss, kWebsite, kOther
+  kX,
+  kFacebook,
+  kInstagram,
+  kYoutube,
+  kTiktok,
+  kTelegram,
+  kWhatsapp,
+  kMastodon,
+  kBluesky,
+  kRss,
+  kWebsite,
+  kOther
 };
 std::string_view ToString(Platform p);
 std::optional<Platform> ParsePlatform(std::string_view s);
@@ -77,7 +87,14 @@ std::optional<Platform> ParsePlatform(std::string_view s);
 //! Platform types of the guideline. Stable names: "blog", "microblog", "media_sharing",
 //! "social_network", "wiki", "forum", "messaging", "review".
 enum class PlatformType {
-  kBlog, kMicroblog, kMediaSharing, kSocialNetwork, kWiki, kForum, kMessaging, kReview
+  kBlog,
+  kMicroblog,
+  kMediaSharing,
+  kSocialNetwork,
+  kWiki,
+  kForum,
+  kMessaging,
+  kReview
 };
 std::string_view ToString(PlatformType t);
 std::optional<PlatformType> ParsePlatformType(std::string_view s);
@@ -123,8 +140,8 @@ struct Appointment {
   std::optional<Id> user_id;  //!< linked humas user, if the person has a login
   AppointmentRole role = AppointmentRole::kPetugas;
   std::string person_name;
-  std::string nip;          //!< civil-servant number (optional)
-  std::string position;     //!< jabatan
+  std::string nip;       //!< civil-servant number (optional)
+  std::string position;  //!< jabatan
   std::string decree_number;
   std::string decree_date;  //!< YYYY-MM-DD
   std::string valid_from;   //!< YYYY-MM-DD
@@ -143,9 +160,9 @@ std::optional<MentionKind> ParseMentionKind(std::string_view s);
 
 //! Labels filled by the language engine (issue 4); empty until it has run. Never faked.
 struct MentionLabels {
-  std::string sentiment;        //!< "positive" | "neutral" | "negative" | "" (unlabelled)
+  std::string sentiment;  //!< "positive" | "neutral" | "negative" | "" (unlabelled)
   double sentiment_confidence = 0;
-  std::string input_kind;       //!< pertanyaan|keluhan|kritik|saran|apresiasi|lainnya|""
+  std::string input_kind;  //!< pertanyaan|keluhan|kritik|saran|apresiasi|lainnya|""
   double input_kind_confidence = 0;
   double hoax_score = 0;
   bool has_personal_data = false;
@@ -161,9 +178,9 @@ struct MentionInput {
   std::string text;
   UnixMillis created_at = 0;
   MentionKind kind = MentionKind::kPost;
-  std::string agency_code;   //!< optional: which agency it concerns (by code)
-  std::string in_reply_to;   //!< external id of the parent on the same platform
-  std::string shared_from;   //!< external id of the original when this is a share/quote
+  std::string agency_code;  //!< optional: which agency it concerns (by code)
+  std::string in_reply_to;  //!< external id of the parent on the same platform
+  std::string shared_from;  //!< external id of the original when this is a share/quote
   std::int64_t shares = 0;
   std::int64_t likes = 0;
   std::int64_t replies = 0;
@@ -181,12 +198,12 @@ struct Mention {
 // ---------------------------------------------------------------- audit
 
 struct AuditEntry {
-  Id seq = 0;                //!< position in the chain, 1-based, gap-free
+  Id seq = 0;  //!< position in the chain, 1-based, gap-free
   UnixMillis at = 0;
   std::optional<Id> actor_user_id;
-  std::string actor_name;    //!< username at the time (kept if the user is later renamed)
-  std::string action;        //!< e.g. "agency.create", "auth.login"
-  std::string entity;        //!< e.g. "agency"
+  std::string actor_name;  //!< username at the time (kept if the user is later renamed)
+  std::string action;      //!< e.g. "agency.create", "auth.login"
+  std::string entity;      //!< e.g. "agency"
   std::string entity_id;
   std::optional<Id> agency_id;
   std::string details_json;  //!< what changed, as a JSON object
@@ -203,9 +220,9 @@ std::optional<JobState> ParseJobState(std::string_view s);
 
 struct Job {
   Id id = 0;
-  std::string queue;          //!< e.g. "publish", "poll", "sla", "demo"
+  std::string queue;  //!< e.g. "publish", "poll", "sla", "demo"
   std::string payload_json;
-  std::string dedupe_key;     //!< optional; a pending/running job with the same key is not re-added
+  std::string dedupe_key;  //!< optional; a pending/running job with the same key is not re-added
   JobState state = JobState::kPending;
   UnixMillis run_at = 0;
   int attempts = 0;

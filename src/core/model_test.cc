@@ -7,8 +7,7 @@ namespace humas {
 namespace {
 
 TEST(Model, EnumNamesRoundTrip) {
-  for (auto r : {Role::kAdmin, Role::kKoordinator, Role::kPejabat, Role::kPetugas,
-                 Role::kPimpinan})
+  for (auto r : {Role::kAdmin, Role::kKoordinator, Role::kPejabat, Role::kPetugas, Role::kPimpinan})
     EXPECT_EQ(ParseRole(ToString(r)), r);
   for (int i = 0; i <= static_cast<int>(Platform::kOther); ++i) {
     auto p = static_cast<Platform>(i);

@@ -13,17 +13,17 @@ namespace humas {
 //! never renumber or rename one; add new codes at the end.
 enum class Code {
   kOk = 0,
-  kInvalidArgument,    // the caller sent something malformed or out of range
-  kNotFound,           // no such entity (or the caller may not know it exists)
-  kAlreadyExists,      // a unique key is taken
-  kPermissionDenied,   // authenticated, but the role/scope does not allow it
-  kUnauthenticated,    // no or expired session
-  kFailedPrecondition, // the entity is not in a state that allows the operation
-  kResourceExhausted,  // rate limit, size limit, queue full
-  kConflict,           // concurrent modification (stale version)
-  kUnavailable,        // a dependency is down or busy; retrying may help
-  kInternal,           // a bug or a broken invariant; logged with detail
-  kDataLoss,           // stored data failed an integrity check (e.g. audit chain)
+  kInvalidArgument,     // the caller sent something malformed or out of range
+  kNotFound,            // no such entity (or the caller may not know it exists)
+  kAlreadyExists,       // a unique key is taken
+  kPermissionDenied,    // authenticated, but the role/scope does not allow it
+  kUnauthenticated,     // no or expired session
+  kFailedPrecondition,  // the entity is not in a state that allows the operation
+  kResourceExhausted,   // rate limit, size limit, queue full
+  kConflict,            // concurrent modification (stale version)
+  kUnavailable,         // a dependency is down or busy; retrying may help
+  kInternal,            // a bug or a broken invariant; logged with detail
+  kDataLoss,            // stored data failed an integrity check (e.g. audit chain)
 };
 
 //! Short machine name of a code, e.g. "invalid_argument"; used as the API error code.
@@ -75,7 +75,7 @@ inline Status DataLoss(std::string msg) { return {Code::kDataLoss, std::move(msg
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {  // NOLINT: implicit by design
     assert(!std::get<Status>(v_).ok() && "Result needs an error Status or a value");
   }
@@ -100,17 +100,17 @@ class [[nodiscard]] Result {
 }  // namespace humas
 
 //! Returns early from the enclosing function when `expr` (a Status) is an error.
-#define HUMAS_RETURN_IF_ERROR(expr)            \
-  do {                                         \
-    ::humas::Status humas_status_ = (expr);    \
+#define HUMAS_RETURN_IF_ERROR(expr)                \
+  do {                                             \
+    ::humas::Status humas_status_ = (expr);        \
     if (!humas_status_.ok()) return humas_status_; \
   } while (0)
 
 #define HUMAS_CONCAT_INNER(a, b) a##b
 #define HUMAS_CONCAT(a, b) HUMAS_CONCAT_INNER(a, b)
 //! `HUMAS_ASSIGN_OR_RETURN(auto x, Compute());` unwraps a Result or returns its Status.
-#define HUMAS_ASSIGN_OR_RETURN(lhs, expr)                          \
-  auto HUMAS_CONCAT(humas_result_, __LINE__) = (expr);             \
-  if (!HUMAS_CONCAT(humas_result_, __LINE__).ok())                 \
-    return HUMAS_CONCAT(humas_result_, __LINE__).status();         \
+#define HUMAS_ASSIGN_OR_RETURN(lhs, expr)                  \
+  auto HUMAS_CONCAT(humas_result_, __LINE__) = (expr);     \
+  if (!HUMAS_CONCAT(humas_result_, __LINE__).ok())         \
+    return HUMAS_CONCAT(humas_result_, __LINE__).status(); \
   lhs = std::move(HUMAS_CONCAT(humas_result_, __LINE__)).value()

@@ -78,8 +78,12 @@ Status Ingestor::StoreBatch(std::vector<MentionInput> inputs,
           on_new_(batch[i]);
         }
         break;
-      case store::UpsertOutcome::Kind::kDuplicate: ++report->duplicates; break;
-      case store::UpsertOutcome::Kind::kUpdated: ++report->updated; break;
+      case store::UpsertOutcome::Kind::kDuplicate:
+        ++report->duplicates;
+        break;
+      case store::UpsertOutcome::Kind::kUpdated:
+        ++report->updated;
+        break;
     }
   }
   return Status::Ok();

@@ -44,8 +44,8 @@ struct IngestPolicy {
 //! Not thread-safe; create one per import. Cheap to construct.
 class Ingestor {
  public:
-  Ingestor(store::Store& store, const Clock& clock, MentionSink on_new = {},
-           Labeler labeler = {}, IngestPolicy policy = {});
+  Ingestor(store::Store& store, const Clock& clock, MentionSink on_new = {}, Labeler labeler = {},
+           IngestPolicy policy = {});
 
   //! Imports a whole stream (JSONL or CSV). Line problems are reported in the result; a
   //! non-OK Status means the import stopped (unreadable CSV header, storage failure): batches

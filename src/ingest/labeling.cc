@@ -20,8 +20,7 @@ std::filesystem::path ModelPath(const std::string& models_dir, const std::string
 Result<Labeler> LoadLabeler(const std::string& models_dir) {
   std::filesystem::path path = ModelPath(models_dir, "sentiment");
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec))
-    return NotFound("no sentiment model at " + path.string());
+  if (!std::filesystem::exists(path, ec)) return NotFound("no sentiment model at " + path.string());
   auto model = nlp::LoadModel(path.string());
   if (!model.ok()) return model.status();
   // shared_ptr: the Labeler is a copyable std::function and every copy uses the same models.
