@@ -9,9 +9,9 @@
 
 namespace humas::ingest {
 
-//! Loads the shipped sentiment model (and the kind-of-input model when present) from
-//! `models_dir` ("" = the default models directory) and returns a thread-safe Labeler setting
-//! labels.sentiment / labels.input_kind and their calibrated confidences.
+//! Loads the language pipeline (nlp::Pipeline: sentiment, kind of input, personal data, hoax
+//! signal) from `models_dir` ("" = the shipped models) and returns a thread-safe Labeler that
+//! fills every label of a mention.
 //! NotFound when no model is there: callers then ingest without labels (labels stay empty, never
 //! guessed).
 Result<Labeler> LoadLabeler(const std::string& models_dir);
