@@ -5,6 +5,7 @@ import type {
   Account, AccountInput, Agency, AgencyInput, Appointment, AppointmentInput, AuditEntry, AuditVerify,
   Dashboard, ImportResult, ListResponse, Mention, SessionResponse,
 } from './types'
+import type { User, UserCreateInput, UserUpdateInput } from '@/modules/users/model'
 
 export const authApi = {
   login: (username: string, password: string) =>
@@ -54,6 +55,21 @@ export const dashboardApi = {
 export const auditApi = {
   list: (query: Query = {}) => api.get<ListResponse<AuditEntry>>('/audit', query),
   verify: () => api.get<AuditVerify>('/audit/verify'),
+}
+
+export const usersApi = {
+  list: (query: Query = {}) => api.get<ListResponse<User>>('/users', query),
+  /** Every user (admins only), fetched page by page at the API's maximum page size. */
+  async listAll(): Promise<User[]> {
+    const all: User[] = []
+    for (;;) {
+      const page = await api.get<ListResponse<User>>('/users', { limit: 200, offset: all.length })
+      all.push(...page.items)
+      if (page.items.length === 0 || all.length >= page.total) return all
+    }
+  },
+  create: (input: UserCreateInput) => api.post<User>('/users', input),
+  update: (id: number, input: UserUpdateInput) => api.patch<User>(`/users/${id}`, input),
 }
 
 /** URL of the server-sent events stream. */
