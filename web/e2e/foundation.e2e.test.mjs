@@ -110,6 +110,11 @@ test('importing a file stores good lines, lists rejected ones, and search finds 
   assert.equal((await page.textContent(tid('import-imported'))).trim(), '2');
   assert.equal((await page.textContent(tid('import-rejected'))).trim(), '1');
   assert.match(await page.textContent(tid('import-errors')), /2/);
+  // The rejected line reads in Indonesian; the server's English reason is only the small print.
+  assert.equal((await page.textContent(tid('import-error-message'))).trim(), 'Baris bukan JSON yang sah');
+  assert.equal(await page.getAttribute(tid('import-error-message'), 'data-code'), 'invalid_json');
+  assert.match(await page.textContent(tid('import-error-detail')), /^not valid JSON/);
+  assert.equal(await page.getAttribute(tid('import-error-detail'), 'lang'), 'en');
   await snap(page, '05-import-result');
 
   await page.click(tid('nav-mentions'));

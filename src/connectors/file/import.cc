@@ -79,6 +79,21 @@ std::string PlatformList() {
   return out;
 }
 
+//! Why a line is rejected, on its way to an ImportError.
+struct Rejection {
+  ImportErrorCode code = ImportErrorCode::kInvalidValue;
+  std::string field;
+  std::string reason;
+};
+
+//! Fills *r and returns false, so that a check can end with `return Reject(...)`.
+bool Reject(Rejection* r, ImportErrorCode code, std::string_view field, std::string reason) {
+  r->code = code;
+  r->field.assign(field);
+  r->reason = std::move(reason);
+  return false;
+}
+
 //! The fields of one line/record before validation. Views point into the parser's buffers and
 //! are valid only while the line is being processed.
 struct RawFields {
@@ -90,39 +105,36 @@ struct RawFields {
 };
 
 //! Checks an id-like value (external_id, in_reply_to, shared_from).
-bool CheckId(std::string_view field, std::string_view v, bool check_utf8, std::string* error) {
-  if (Trim(v).empty()) {
-    *error = std::string(field) + ": must not be empty";
-    return false;
-  }
-  if (check_utf8 && !simdjson::validate_utf8(v.data(), v.size())) {
-    *error = std::string(field) + ": not valid UTF-8";
-    return false;
-  }
-  if (Utf8Chars(v) > kMaxExternalIdChars) {
-    *error =
-        std::string(field) + ": longer than " + std::to_string(kMaxExternalIdChars) + " characters";
-    return false;
-  }
+bool CheckId(std::string_view field, std::string_view v, bool check_utf8, Rejection* error) {
+  if (Trim(v).empty())
+    return Reject(error, ImportErrorCode::kMissingField, field,
+                  std::string(field) + ": must not be empty");
+  if (check_utf8 && !simdjson::validate_utf8(v.data(), v.size()))
+    return Reject(error, ImportErrorCode::kInvalidUtf8, field,
+                  std::string(field) + ": not valid UTF-8");
+  if (Utf8Chars(v) > kMaxExternalIdChars)
+    return Reject(error, ImportErrorCode::kTooLong, field,
+                  std::string(field) + ": longer than " + std::to_string(kMaxExternalIdChars) +
+                      " characters");
   return true;
 }
 
 bool CheckPlainText(std::string_view field, std::string_view v, std::size_t max_chars,
-                    bool check_utf8, std::string* error) {
-  if (check_utf8 && !simdjson::validate_utf8(v.data(), v.size())) {
-    *error = std::string(field) + ": not valid UTF-8";
-    return false;
-  }
-  if (Utf8Chars(v) > max_chars) {
-    *error = std::string(field) + ": longer than " + std::to_string(max_chars) + " characters";
-    return false;
-  }
+                    bool check_utf8, Rejection* error) {
+  if (check_utf8 && !simdjson::validate_utf8(v.data(), v.size()))
+    return Reject(error, ImportErrorCode::kInvalidUtf8, field,
+                  std::string(field) + ": not valid UTF-8");
+  if (Utf8Chars(v) > max_chars)
+    return Reject(
+        error, ImportErrorCode::kTooLong, field,
+        std::string(field) + ": longer than " + std::to_string(max_chars) + " characters");
   return true;
 }
 
 //! Validates `raw` by the rules of docs/import-format.md and fills `out`. On failure sets *error
-//! to a reason naming the field (as spelled in the format, `csv` or JSONL) and returns false.
-bool BuildMention(const RawFields& raw, bool csv, MentionInput* out, std::string* error) {
+//! to a code and a reason naming the field (as spelled in the format, `csv` or JSONL) and returns
+//! false.
+bool BuildMention(const RawFields& raw, bool csv, MentionInput* out, Rejection* error) {
   // JSON lines were UTF-8-validated as a whole by simdjson; CSV cells are checked here.
   const bool check_utf8 = csv;
   const std::string_view handle_field = csv ? "author_handle" : "author.handle";
@@ -140,17 +152,17 @@ bool BuildMention(const RawFields& raw, bool csv, MentionInput* out, std::string
   need(raw.text, "text");
   need(raw.created_at, "created_at");
   if (!missing.empty()) {
-    *error = (missing.find(',') == std::string::npos ? "missing required field "
-                                                     : "missing required fields ") +
-             missing;
-    return false;
+    return Reject(error, ImportErrorCode::kMissingField, missing,
+                  (missing.find(',') == std::string::npos ? "missing required field "
+                                                          : "missing required fields ") +
+                      missing);
   }
 
   auto platform = ParsePlatform(Trim(*raw.platform));
   if (!platform) {
-    *error = "platform: unknown platform " + Quote(*raw.platform) + " (expected one of " +
-             PlatformList() + ")";
-    return false;
+    return Reject(error, ImportErrorCode::kInvalidValue, "platform",
+                  "platform: unknown platform " + Quote(*raw.platform) + " (expected one of " +
+                      PlatformList() + ")");
   }
   out->platform = *platform;
 
@@ -160,18 +172,16 @@ bool BuildMention(const RawFields& raw, bool csv, MentionInput* out, std::string
   if (raw.url && !Trim(*raw.url).empty()) {
     const std::string_view url = Trim(*raw.url);
     if (!StartsWithNoCase(url, "http://") && !StartsWithNoCase(url, "https://")) {
-      *error = "url: must start with http:// or https://, got " + Quote(url);
-      return false;
+      return Reject(error, ImportErrorCode::kInvalidValue, "url",
+                    "url: must start with http:// or https://, got " + Quote(url));
     }
     if (url.size() > kMaxUrlBytes ||
         std::any_of(url.begin(), url.end(), [](char c) { return IsSpace(c); })) {
-      *error = "url: not a valid URL (spaces inside or longer than 2048 bytes)";
-      return false;
+      return Reject(error, ImportErrorCode::kInvalidValue, "url",
+                    "url: not a valid URL (spaces inside or longer than 2048 bytes)");
     }
-    if (check_utf8 && !simdjson::validate_utf8(url.data(), url.size())) {
-      *error = "url: not valid UTF-8";
-      return false;
-    }
+    if (check_utf8 && !simdjson::validate_utf8(url.data(), url.size()))
+      return Reject(error, ImportErrorCode::kInvalidUtf8, "url", "url: not valid UTF-8");
     out->url.assign(url);
   } else {
     out->url.clear();
@@ -190,13 +200,13 @@ bool BuildMention(const RawFields& raw, bool csv, MentionInput* out, std::string
 
   const std::string_view text = *raw.text;
   if (text.size() > kMaxTextBytes) {
-    *error = "text: " + std::to_string(text.size()) + " bytes, more than the limit of " +
-             std::to_string(kMaxTextBytes);
-    return false;
+    return Reject(error, ImportErrorCode::kTooLong, "text",
+                  "text: " + std::to_string(text.size()) + " bytes, more than the limit of " +
+                      std::to_string(kMaxTextBytes));
   }
   if (check_utf8 && !simdjson::validate_utf8(text.data(), text.size())) {
-    *error = "text: not valid UTF-8 (the file must be UTF-8 encoded)";
-    return false;
+    return Reject(error, ImportErrorCode::kInvalidUtf8, "text",
+                  "text: not valid UTF-8 (the file must be UTF-8 encoded)");
   }
   out->text.assign(text);  // verbatim: quotes must stay exactly as written
 
@@ -205,8 +215,7 @@ bool BuildMention(const RawFields& raw, bool csv, MentionInput* out, std::string
     std::string msg = created.status().message();
     if (check_utf8 && !simdjson::validate_utf8(msg.data(), msg.size()))
       msg = "invalid RFC 3339 time " + Quote(*raw.created_at);
-    *error = "created_at: " + msg;
-    return false;
+    return Reject(error, ImportErrorCode::kInvalidTime, "created_at", "created_at: " + msg);
   }
   out->created_at = *created;
 
@@ -214,9 +223,10 @@ bool BuildMention(const RawFields& raw, bool csv, MentionInput* out, std::string
   if (raw.agency && !Trim(*raw.agency).empty()) {
     const std::string_view code = Trim(*raw.agency);
     if (!IsAgencyCode(code)) {
-      *error = "agency: " + Quote(code) +
-               " is not an agency code (2-40 characters a-z, 0-9 and '-', e.g. \"dinkes\")";
-      return false;
+      return Reject(error, ImportErrorCode::kInvalidValue, "agency",
+                    "agency: " + Quote(code) +
+                        " is not an agency code (2-40 characters a-z, 0-9 and '-', e.g. "
+                        "\"dinkes\")");
     }
     out->agency_code.assign(code);
   }
@@ -235,9 +245,9 @@ bool BuildMention(const RawFields& raw, bool csv, MentionInput* out, std::string
   if (raw.kind && !Trim(*raw.kind).empty()) {
     auto kind = ParseMentionKind(Trim(*raw.kind));
     if (!kind) {
-      *error = "kind: unknown kind " + Quote(*raw.kind) +
-               " (expected post, comment, reply, share or message)";
-      return false;
+      return Reject(error, ImportErrorCode::kInvalidValue, "kind",
+                    "kind: unknown kind " + Quote(*raw.kind) +
+                        " (expected post, comment, reply, share or message)");
     }
     out->kind = *kind;
   } else {
@@ -277,12 +287,13 @@ std::string_view TypeName(simdjson::dom::element_type t) {
 
 //! Field of JSON type string; null means absent.
 bool JsonString(std::string_view field, simdjson::dom::element v,
-                std::optional<std::string_view>* out, std::string* error) {
+                std::optional<std::string_view>* out, Rejection* error) {
   if (v.is_null()) return true;
   std::string_view s;
   if (v.get_string().get(s)) {
-    *error = std::string(field) + ": must be a string, got " + std::string(TypeName(v.type()));
-    return false;
+    return Reject(
+        error, ImportErrorCode::kWrongType, field,
+        std::string(field) + ": must be a string, got " + std::string(TypeName(v.type())));
   }
   *out = s;
   return true;
@@ -290,7 +301,7 @@ bool JsonString(std::string_view field, simdjson::dom::element v,
 
 //! Id field: a string or an integer (written in decimal); null means absent.
 bool JsonId(std::string_view field, simdjson::dom::element v, std::optional<std::string_view>* out,
-            std::string* buf, std::string* error) {
+            std::string* buf, Rejection* error) {
   using T = simdjson::dom::element_type;
   switch (v.type()) {
     case T::NULL_VALUE:
@@ -305,9 +316,9 @@ bool JsonId(std::string_view field, simdjson::dom::element v, std::optional<std:
       *buf = std::to_string(uint64_t(v.get_uint64().value_unsafe()));
       break;
     default:
-      *error = std::string(field) + ": must be a string or an integer, got " +
-               std::string(TypeName(v.type()));
-      return false;
+      return Reject(error, ImportErrorCode::kWrongType, field,
+                    std::string(field) + ": must be a string or an integer, got " +
+                        std::string(TypeName(v.type())));
   }
   *out = *buf;
   return true;
@@ -315,7 +326,7 @@ bool JsonId(std::string_view field, simdjson::dom::element v, std::optional<std:
 
 //! Counter field: a non-negative integer; null means absent.
 bool JsonCount(std::string_view field, simdjson::dom::element v, std::optional<std::int64_t>* out,
-               std::string* error) {
+               Rejection* error) {
   using T = simdjson::dom::element_type;
   switch (v.type()) {
     case T::NULL_VALUE:
@@ -323,19 +334,20 @@ bool JsonCount(std::string_view field, simdjson::dom::element v, std::optional<s
     case T::INT64: {
       const int64_t n = v.get_int64().value_unsafe();
       if (n < 0) {
-        *error = std::string(field) + ": must be a non-negative integer, got " + std::to_string(n);
-        return false;
+        return Reject(
+            error, ImportErrorCode::kInvalidValue, field,
+            std::string(field) + ": must be a non-negative integer, got " + std::to_string(n));
       }
       *out = n;
       return true;
     }
     case T::UINT64:
-      *error = std::string(field) + ": integer too large";
-      return false;
+      return Reject(error, ImportErrorCode::kInvalidValue, field,
+                    std::string(field) + ": integer too large");
     default:
-      *error = std::string(field) + ": must be a non-negative integer, got " +
-               std::string(TypeName(v.type()));
-      return false;
+      return Reject(error, ImportErrorCode::kWrongType, field,
+                    std::string(field) + ": must be a non-negative integer, got " +
+                        std::string(TypeName(v.type())));
   }
 }
 
@@ -386,18 +398,18 @@ constexpr std::array<std::pair<std::string_view, Column>, 5> kRequiredColumns{{
 
 //! A CSV counter cell: empty = absent, else decimal digits (surrounding spaces allowed).
 bool CsvCount(std::string_view field, std::string_view cell, std::optional<std::int64_t>* out,
-              std::string* error) {
+              Rejection* error) {
   const std::string_view v = Trim(cell);
   if (v.empty()) return true;
   std::int64_t n = 0;
   const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (ec == std::errc::result_out_of_range) {
-    *error = std::string(field) + ": integer too large";
-    return false;
-  }
+  if (ec == std::errc::result_out_of_range)
+    return Reject(error, ImportErrorCode::kInvalidValue, field,
+                  std::string(field) + ": integer too large");
   if (ec != std::errc() || ptr != v.data() + v.size() || n < 0) {
-    *error = std::string(field) + ": must be a non-negative integer, got " + Quote(v);
-    return false;
+    // CSV cells have no types: a counter that is not digits is a bad value, not a wrong type.
+    return Reject(error, ImportErrorCode::kInvalidValue, field,
+                  std::string(field) + ": must be a non-negative integer, got " + Quote(v));
   }
   *out = n;
   return true;
@@ -437,6 +449,43 @@ ImportFormat FormatFromFilename(std::string_view path) {
   if (ends(".jsonl") || ends(".ndjson") || ends(".json")) return ImportFormat::kJsonl;
   if (ends(".csv")) return ImportFormat::kCsv;
   return ImportFormat::kAuto;
+}
+
+std::string_view ToString(ImportErrorCode c) {
+  using C = ImportErrorCode;
+  switch (c) {
+    case C::kInvalidJson:
+      return "invalid_json";
+    case C::kNotAnObject:
+      return "not_an_object";
+    case C::kInvalidUtf8:
+      return "invalid_utf8";
+    case C::kLineTooLong:
+      return "line_too_long";
+    case C::kWrongColumnCount:
+      return "wrong_column_count";
+    case C::kMalformedQuote:
+      return "malformed_quote";
+    case C::kUnterminatedQuote:
+      return "unterminated_quote";
+    case C::kMissingField:
+      return "missing_field";
+    case C::kWrongType:
+      return "wrong_type";
+    case C::kInvalidValue:
+      return "invalid_value";
+    case C::kInvalidTime:
+      return "invalid_time";
+    case C::kTooLong:
+      return "too_long";
+    case C::kUnknownAgency:
+      return "unknown_agency";
+    case C::kAgencyOutOfScope:
+      return "agency_out_of_scope";
+    case C::kAgencyRequired:
+      return "agency_required";
+  }
+  return "invalid_value";
 }
 
 std::string ImportError::ToString() const { return "line " + std::to_string(line) + ": " + reason; }
@@ -555,10 +604,15 @@ class MentionImportParser::Impl {
     if (batch_.mentions.size() >= options_.batch_size) Flush();
   }
 
-  void AddError(std::int64_t line, std::string reason) {
-    batch_.errors.push_back(ImportError{line, std::move(reason)});
+  void AddError(std::int64_t line, ImportErrorCode code, std::string_view field,
+                std::string reason) {
+    batch_.errors.push_back(ImportError{line, code, std::string(field), std::move(reason)});
     ++stats_.rejected;
     if (batch_.errors.size() >= options_.batch_size) Flush();
+  }
+
+  void AddError(std::int64_t line, Rejection&& r) {
+    AddError(line, r.code, r.field, std::move(r.reason));
   }
 
   void Flush() {
@@ -620,13 +674,13 @@ class MentionImportParser::Impl {
 
   void JsonlLine(std::string_view line) {
     if (line_oversized_) {
-      AddError(line_no_, LineTooLong());
+      AddError(line_no_, ImportErrorCode::kLineTooLong, "", LineTooLong());
       return;
     }
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (IsBlank(line)) return;
     if (line.size() > options_.max_line_bytes) {
-      AddError(line_no_, LineTooLong());
+      AddError(line_no_, ImportErrorCode::kLineTooLong, "", LineTooLong());
       return;
     }
     // simdjson reads up to SIMDJSON_PADDING bytes past the end: parse from a padded copy.
@@ -638,21 +692,24 @@ class MentionImportParser::Impl {
     const simdjson::error_code ec =
         json_parser_.parse(json_buf_.data(), line.size(), /*realloc_if_needed=*/false).get(doc);
     if (ec == simdjson::UTF8_ERROR) {
-      AddError(line_no_, "not valid UTF-8 (the file must be UTF-8 encoded)");
+      AddError(line_no_, ImportErrorCode::kInvalidUtf8, "",
+               "not valid UTF-8 (the file must be UTF-8 encoded)");
       return;
     }
     if (ec) {
-      AddError(line_no_, std::string("not valid JSON: ") + simdjson::error_message(ec));
+      AddError(line_no_, ImportErrorCode::kInvalidJson, "",
+               std::string("not valid JSON: ") + simdjson::error_message(ec));
       return;
     }
     simdjson::dom::object obj;
     if (doc.get_object().get(obj)) {
-      AddError(line_no_, "expected a JSON object, got " + std::string(TypeName(doc.type())));
+      AddError(line_no_, ImportErrorCode::kNotAnObject, "",
+               "expected a JSON object, got " + std::string(TypeName(doc.type())));
       return;
     }
 
     RawFields raw;
-    std::string error;
+    Rejection error;
     if (!JsonFields(obj, &raw, &error)) {
       AddError(line_no_, std::move(error));
       return;
@@ -665,7 +722,7 @@ class MentionImportParser::Impl {
     AddMention(line_no_, std::move(m));
   }
 
-  static bool JsonFields(simdjson::dom::object obj, RawFields* raw, std::string* error) {
+  static bool JsonFields(simdjson::dom::object obj, RawFields* raw, Rejection* error) {
     for (auto field : obj) {
       const std::string_view key = field.key;
       const simdjson::dom::element v = field.value;
@@ -682,9 +739,9 @@ class MentionImportParser::Impl {
         if (v.is_null()) continue;
         simdjson::dom::object author;
         if (v.get_object().get(author)) {
-          *error = "author: must be an object with \"handle\" and \"name\", got " +
-                   std::string(TypeName(v.type()));
-          return false;
+          return Reject(error, ImportErrorCode::kWrongType, "author",
+                        "author: must be an object with \"handle\" and \"name\", got " +
+                            std::string(TypeName(v.type())));
         }
         for (auto af : author) {
           const std::string_view ak = af.key;
@@ -850,7 +907,7 @@ class MentionImportParser::Impl {
     if (csv_state_ == CsvState::kQuoted) {
       const std::string reason = "unterminated quoted field (a '\"' is missing) at end of file";
       if (header_read_)
-        AddError(record_line_, reason);
+        AddError(record_line_, ImportErrorCode::kUnterminatedQuote, "", reason);
       else
         failed_ =
             InvalidArgument("CSV header (line " + std::to_string(record_line_) + "): " + reason);
@@ -885,24 +942,27 @@ class MentionImportParser::Impl {
       return;
     }
     std::string broken;
+    ImportErrorCode broken_code = ImportErrorCode::kLineTooLong;
     if (record_oversized_) {
       broken = "record is more than " + std::to_string(options_.max_line_bytes) +
                " bytes long (is a closing quote missing?)";
     } else if (record_malformed_) {
+      broken_code = ImportErrorCode::kMalformedQuote;
       broken =
           "malformed quoted field: a closing '\"' must be followed by the delimiter or the "
           "end of the line (write \"\" for a quote inside a quoted field)";
     }
     if (!broken.empty()) {
       if (header_read_)
-        AddError(line, std::move(broken));
+        AddError(line, broken_code, "", std::move(broken));
       else
         failed_ = InvalidArgument("CSV header (line " + std::to_string(line) + "): " + broken);
     } else if (!header_read_) {
       CsvHeader(n);
     } else if (n != columns_.size()) {
-      AddError(line, "expected " + std::to_string(columns_.size()) +
-                         " columns as in the header, found " + std::to_string(n));
+      AddError(line, ImportErrorCode::kWrongColumnCount, "",
+               "expected " + std::to_string(columns_.size()) + " columns as in the header, found " +
+                   std::to_string(n));
     } else {
       CsvRow(line);
     }
@@ -947,7 +1007,7 @@ class MentionImportParser::Impl {
 
   void CsvRow(std::int64_t line) {
     RawFields raw;
-    std::string error;
+    Rejection error;
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       const std::string_view cell = fields_[i];
       bool ok = true;

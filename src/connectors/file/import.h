@@ -26,11 +26,43 @@ std::optional<ImportFormat> ParseImportFormat(std::string_view s);
 //! (case-insensitive).
 ImportFormat FormatFromFilename(std::string_view path);
 
+//! Why a line was rejected, for programs and translations (the API sends ToString() as "code";
+//! the list is in docs/import-format.md). Stable: never renamed, only added to.
+enum class ImportErrorCode {
+  // From the parser:
+  kInvalidJson,       //!< "invalid_json": the JSONL line is not a single JSON value
+  kNotAnObject,       //!< "not_an_object": the JSONL line is JSON, but not an object
+  kInvalidUtf8,       //!< "invalid_utf8": not UTF-8 (field: the CSV column; empty for a JSONL line)
+  kLineTooLong,       //!< "line_too_long": line or record over ImportOptions::max_line_bytes
+  kWrongColumnCount,  //!< "wrong_column_count": CSV record with more or fewer fields than the
+                      //!< header
+  kMalformedQuote,    //!< "malformed_quote": CSV closing quote not followed by delimiter/line end
+  kUnterminatedQuote,  //!< "unterminated_quote": CSV quoted field still open at the end of the file
+  kMissingField,       //!< "missing_field": required field absent or blank (field: all of them)
+  kWrongType,          //!< "wrong_type": JSON value of the wrong type (e.g. "likes": "12")
+  kInvalidValue,       //!< "invalid_value": unknown platform or kind, bad URL or agency code,
+                       //!< counter that is negative, not a number or too large
+  kInvalidTime,        //!< "invalid_time": created_at is not RFC 3339 with an offset
+  kTooLong,            //!< "too_long": a field over its length limit
+  // From ingest (resolving the agency; field "agency"):
+  kUnknownAgency,     //!< "unknown_agency": no agency has that code
+  kAgencyOutOfScope,  //!< "agency_out_of_scope": not one of the caller's agencies
+  kAgencyRequired,    //!< "agency_required": no agency given and the caller needs one
+};
+//! The stable snake_case name, e.g. "invalid_json".
+std::string_view ToString(ImportErrorCode c);
+
 //! One rejected line (JSONL) or record (CSV). The line is 1-based and physical: for a CSV record
 //! with quoted newlines it is the line where the record starts.
 struct ImportError {
   std::int64_t line = 0;
-  std::string reason;  //!< e.g. "created_at: invalid RFC 3339 time ..." (no "line N:" prefix)
+  ImportErrorCode code = ImportErrorCode::kInvalidValue;
+  //! The field concerned as spelled in the input ("created_at", "author.handle" in JSONL,
+  //! "author_handle" in CSV); empty when the whole line is at fault. For kMissingField, every
+  //! missing field, separated by ", ".
+  std::string field;
+  //! English detail for people, e.g. "created_at: invalid RFC 3339 time ..." (no "line N:" prefix).
+  std::string reason;
   //! "line 7: created_at: ..."
   std::string ToString() const;
 };

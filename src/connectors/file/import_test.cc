@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <random>
+#include <set>
 #include <sstream>
 
 namespace humas {
@@ -24,11 +25,24 @@ ParsedBatch ParseOk(std::string_view data, ImportOptions options = {}) {
   return r.ok() ? std::move(r).value() : ParsedBatch{};
 }
 
-std::string OneError(std::string_view line) {
+//! The one error of a single bad JSONL line.
+ImportError OneImportError(std::string_view line) {
   ParsedBatch b = ParseOk(line, {.format = ImportFormat::kJsonl});
   EXPECT_EQ(b.mentions.size(), 0u) << line;
   EXPECT_EQ(b.errors.size(), 1u) << line;
-  return b.errors.empty() ? "" : b.errors[0].reason;
+  return b.errors.empty() ? ImportError{} : b.errors[0];
+}
+
+std::string OneError(std::string_view line) { return OneImportError(line).reason; }
+
+//! "code field" of the one error of a single bad JSONL line, e.g. "wrong_type likes".
+std::string OneCode(std::string_view line) {
+  const ImportError e = OneImportError(line);
+  return std::string(ToString(e.code)) + (e.field.empty() ? "" : " " + e.field);
+}
+
+std::string CodeOf(const ImportError& e) {
+  return std::string(ToString(e.code)) + (e.field.empty() ? "" : " " + e.field);
 }
 
 //! Feeds `data` in pieces chosen by `next_size` and returns everything, flattened.
@@ -69,6 +83,8 @@ void ExpectSame(const ParsedBatch& a, const ParsedBatch& b) {
   ASSERT_EQ(a.errors.size(), b.errors.size());
   for (size_t i = 0; i < a.errors.size(); ++i) {
     EXPECT_EQ(a.errors[i].line, b.errors[i].line);
+    EXPECT_EQ(a.errors[i].code, b.errors[i].code);
+    EXPECT_EQ(a.errors[i].field, b.errors[i].field);
     EXPECT_EQ(a.errors[i].reason, b.errors[i].reason);
   }
 }
@@ -164,6 +180,12 @@ TEST(JsonlImport, RejectsNotJson) {
   EXPECT_THAT(OneError("platform=x"), HasSubstr("not valid JSON"));
   EXPECT_THAT(OneError(std::string(kGood) + " {}"), HasSubstr("not valid JSON"));
   EXPECT_THAT(OneError("[1,2]"), HasSubstr("expected a JSON object, got an array"));
+  // The whole line is at fault: a code and no field.
+  EXPECT_EQ(OneCode("{\"platform\":\"x\","), "invalid_json");
+  EXPECT_EQ(OneCode("platform=x"), "invalid_json");
+  EXPECT_EQ(OneCode(std::string(kGood) + " {}"), "invalid_json");
+  EXPECT_EQ(OneCode("[1,2]"), "not_an_object");
+  EXPECT_EQ(OneCode("\"just a string\""), "not_an_object");
 }
 
 TEST(JsonlImport, RejectsMissingRequiredFields) {
@@ -174,6 +196,13 @@ TEST(JsonlImport, RejectsMissingRequiredFields) {
             "missing required fields external_id, author.handle, created_at");
   EXPECT_EQ(OneError(WithField(R"("text":"   ")").substr(0) /* later key wins */),
             "missing required field text");
+  // field names every missing field, as the format spells it.
+  EXPECT_EQ(OneCode(R"({"platform":"x","external_id":"1","author":{"handle":"@a"},)"
+                    R"("created_at":"2025-01-01T00:00:00Z"})"),
+            "missing_field text");
+  EXPECT_EQ(OneCode(R"({"platform":"x","author":{"name":"A"},"text":"t"})"),
+            "missing_field external_id, author.handle, created_at");
+  EXPECT_EQ(OneCode(WithField(R"("platform":"  ")")), "missing_field platform");
 }
 
 TEST(JsonlImport, RejectsWrongTypesNamingTheField) {
@@ -191,6 +220,19 @@ TEST(JsonlImport, RejectsWrongTypesNamingTheField) {
   EXPECT_EQ(OneError(WithField(R"("agency":true)")), "agency: must be a string, got a boolean");
   EXPECT_EQ(OneError(WithField(R"("author":{"handle":1})")),
             "author.handle: must be a string, got an integer");
+
+  EXPECT_EQ(OneCode(WithField(R"("likes":"12")")), "wrong_type likes");
+  EXPECT_EQ(OneCode(WithField(R"("likes":1.5)")), "wrong_type likes");
+  EXPECT_EQ(OneCode(WithField(R"("author":"@a")")), "wrong_type author");
+  EXPECT_EQ(OneCode(WithField(R"("external_id":["1"])")), "wrong_type external_id");
+  EXPECT_EQ(OneCode(WithField(R"("text":42)")), "wrong_type text");
+  EXPECT_EQ(OneCode(WithField(R"("agency":true)")), "wrong_type agency");
+  EXPECT_EQ(OneCode(WithField(R"("author":{"handle":1})")), "wrong_type author.handle");
+  EXPECT_EQ(OneCode(WithField(R"("author_name":{})")), "wrong_type author_name");
+  EXPECT_EQ(OneCode(WithField(R"("in_reply_to":1.5)")), "wrong_type in_reply_to");
+  // Right type, wrong value.
+  EXPECT_EQ(OneCode(WithField(R"("shares":-3)")), "invalid_value shares");
+  EXPECT_EQ(OneCode(WithField(R"("replies":18446744073709551615)")), "invalid_value replies");
 }
 
 TEST(JsonlImport, RejectsBadValues) {
@@ -210,6 +252,28 @@ TEST(JsonlImport, RejectsBadValues) {
   EXPECT_EQ(OneError(WithField(R"("external_id":"")")), "missing required field external_id");
   EXPECT_EQ(OneError(WithField(R"("in_reply_to":")" + std::string(201, '9') + "\"")),
             "in_reply_to: longer than 200 characters");
+
+  EXPECT_EQ(OneCode(WithField(R"("created_at":"2025-13-01T00:00:00Z")")),
+            "invalid_time created_at");
+  EXPECT_EQ(OneCode(WithField(R"("created_at":"2025-01-01 10:00")")), "invalid_time created_at");
+  EXPECT_EQ(OneCode(WithField(R"("created_at":"2025-01-01T10:00:00")")),
+            "invalid_time created_at");  // no offset
+  EXPECT_EQ(OneCode(WithField(R"("platform":"twitter")")), "invalid_value platform");
+  EXPECT_EQ(OneCode(WithField(R"("kind":"retweet")")), "invalid_value kind");
+  EXPECT_EQ(OneCode(WithField(R"("url":"ftp://a.example/x")")), "invalid_value url");
+  EXPECT_EQ(OneCode(WithField(R"("url":"https://a.example/x y")")), "invalid_value url");
+  EXPECT_EQ(OneCode(WithField(R"("agency":"Dinas Kesehatan")")), "invalid_value agency");
+  EXPECT_EQ(OneCode(WithField(R"("external_id":")" + std::string(201, 'a') + "\"")),
+            "too_long external_id");
+  EXPECT_EQ(OneCode(WithField(R"("in_reply_to":")" + std::string(201, '9') + "\"")),
+            "too_long in_reply_to");
+  EXPECT_EQ(OneCode(WithField(R"("shared_from":")" + std::string(201, '9') + "\"")),
+            "too_long shared_from");
+  EXPECT_EQ(OneCode(WithField(R"("author":{"handle":")" + std::string(201, 'h') + "\"}")),
+            "too_long author.handle");
+  EXPECT_EQ(
+      OneCode(WithField(R"("author":{"handle":"a","name":")" + std::string(201, 'n') + "\"}")),
+      "too_long author.name");
 }
 
 TEST(JsonlImport, ExternalIdOf200MultibyteCharactersIsAccepted) {
@@ -224,13 +288,17 @@ TEST(JsonlImport, TextLimit) {
   EXPECT_EQ(ok.mentions.size(), 1u);
   EXPECT_EQ(OneError(WithField(R"("text":")" + std::string(kMaxTextBytes + 1, 'a') + "\"")),
             "text: 100001 bytes, more than the limit of 100000");
+  EXPECT_EQ(OneCode(WithField(R"("text":")" + std::string(kMaxTextBytes + 1, 'a') + "\"")),
+            "too_long text");
 }
 
 TEST(JsonlImport, InvalidUtf8IsRejected) {
   std::string bad = WithField(R"("text":"caf)" + std::string("\xC3\x28") + "\"");
   EXPECT_THAT(OneError(bad), HasSubstr("not valid UTF-8"));
-  // A lone surrogate escape is not valid text either.
+  EXPECT_EQ(OneCode(bad), "invalid_utf8");  // the JSON line as a whole
+  // A lone surrogate escape is not valid text either (simdjson calls it a JSON string error).
   EXPECT_FALSE(OneError(WithField(R"("text":"\ud800")")).empty());
+  EXPECT_EQ(OneCode(WithField(R"("text":"\ud800")")), "invalid_json");
 }
 
 TEST(JsonlImport, HugeLineIsRejectedAndParsingGoesOn) {
@@ -241,18 +309,52 @@ TEST(JsonlImport, HugeLineIsRejectedAndParsingGoesOn) {
     ASSERT_EQ(b.errors.size(), 1u);
     EXPECT_EQ(b.errors[0].line, 2);
     EXPECT_THAT(b.errors[0].reason, HasSubstr("longer than the limit of 1048576 bytes"));
+    EXPECT_EQ(CodeOf(b.errors[0]), "line_too_long");
     EXPECT_EQ(b.lines, (std::vector<int64_t>{1, 3}));
   }
   // The last line, without a newline, too.
   ParsedBatch b = ParseChunked(std::string(kGood) + "\n" + huge, [] { return 4096; });
   ASSERT_EQ(b.errors.size(), 1u);
   EXPECT_EQ(b.errors[0].line, 2);
+  EXPECT_EQ(CodeOf(b.errors[0]), "line_too_long");
 }
 
 TEST(JsonlImport, ErrorToStringHasTheLine) {
   ParsedBatch b = ParseOk(std::string(kGood) + "\n\n{oops\n");
   ASSERT_EQ(b.errors.size(), 1u);
   EXPECT_THAT(b.errors[0].ToString(), HasSubstr("line 3: not valid JSON: "));
+  // Code and field stay out of the text people read.
+  ImportError e{.line = 9,
+                .code = ImportErrorCode::kMissingField,
+                .field = "text",
+                .reason = "missing required field text"};
+  EXPECT_EQ(e.ToString(), "line 9: missing required field text");
+}
+
+TEST(ImportErrorCodes, StableDistinctSnakeCaseNames) {
+  const std::vector<std::pair<ImportErrorCode, std::string_view>> all = {
+      {ImportErrorCode::kInvalidJson, "invalid_json"},
+      {ImportErrorCode::kNotAnObject, "not_an_object"},
+      {ImportErrorCode::kInvalidUtf8, "invalid_utf8"},
+      {ImportErrorCode::kLineTooLong, "line_too_long"},
+      {ImportErrorCode::kWrongColumnCount, "wrong_column_count"},
+      {ImportErrorCode::kMalformedQuote, "malformed_quote"},
+      {ImportErrorCode::kUnterminatedQuote, "unterminated_quote"},
+      {ImportErrorCode::kMissingField, "missing_field"},
+      {ImportErrorCode::kWrongType, "wrong_type"},
+      {ImportErrorCode::kInvalidValue, "invalid_value"},
+      {ImportErrorCode::kInvalidTime, "invalid_time"},
+      {ImportErrorCode::kTooLong, "too_long"},
+      {ImportErrorCode::kUnknownAgency, "unknown_agency"},
+      {ImportErrorCode::kAgencyOutOfScope, "agency_out_of_scope"},
+      {ImportErrorCode::kAgencyRequired, "agency_required"},
+  };
+  std::set<std::string_view> seen;
+  for (const auto& [code, name] : all) {
+    EXPECT_EQ(ToString(code), name);
+    EXPECT_TRUE(seen.insert(ToString(code)).second) << name;
+  }
+  EXPECT_EQ(seen.size(), static_cast<size_t>(ImportErrorCode::kAgencyRequired) + 1);
 }
 
 // ---------------------------------------------------------------- chunking and batching
@@ -461,6 +563,12 @@ TEST(CsvImport, BadRowsAreRejectedWithTheirLine) {
   ParsedBatch b = ParseOk(data);
   EXPECT_EQ(b.lines, (std::vector<int64_t>{2, 9}));
   ASSERT_EQ(b.errors.size(), 7u);
+  std::vector<std::string> codes;
+  for (const auto& e : b.errors) codes.push_back(CodeOf(e));
+  EXPECT_EQ(codes, (std::vector<std::string>{"wrong_column_count", "wrong_column_count",
+                                             "invalid_value likes", "missing_field text",
+                                             "malformed_quote", "invalid_utf8 text",
+                                             "unterminated_quote"}));
   EXPECT_EQ(b.errors[0].ToString(), "line 3: expected 7 columns as in the header, found 5");
   EXPECT_EQ(b.errors[1].ToString(), "line 4: expected 7 columns as in the header, found 8");
   EXPECT_EQ(b.errors[2].ToString(), "line 5: likes: must be a non-negative integer, got \"lots\"");
@@ -478,7 +586,28 @@ TEST(CsvImport, HugeRecordIsRejected) {
   ASSERT_EQ(b.errors.size(), 1u);
   EXPECT_EQ(b.errors[0].line, 2);
   EXPECT_THAT(b.errors[0].reason, HasSubstr("more than 1048576 bytes"));
+  EXPECT_EQ(CodeOf(b.errors[0]), "line_too_long");
   EXPECT_EQ(b.lines, (std::vector<int64_t>{3}));
+}
+
+TEST(CsvImport, CellErrorsNameTheCsvColumn) {
+  const std::string header = std::string(kHeader) + ",url,agency,shares,kind\n";
+  const auto code = [&](std::string_view row) {
+    ParsedBatch b = ParseOk(header + std::string(row) + "\n");
+    EXPECT_EQ(b.errors.size(), 1u) << row;
+    return b.errors.empty() ? std::string() : CodeOf(b.errors[0]);
+  };
+  EXPECT_EQ(code("x,1,,,t,2025-01-01T00:00:00Z,,,,"), "missing_field author_handle");
+  EXPECT_EQ(code("x,1,@a,\"Bu\xff\",t,2025-01-01T00:00:00Z,,,,"), "invalid_utf8 author_name");
+  EXPECT_EQ(code("x,1,@a,,t,2025-01-01T00:00:00Z,https://a.example/\xff,,,"), "invalid_utf8 url");
+  EXPECT_EQ(code("x,1," + std::string(201, 'h') + ",,t,2025-01-01T00:00:00Z,,,,"),
+            "too_long author_handle");
+  EXPECT_EQ(code("x,1,@a,,t,kemarin,,,,"), "invalid_time created_at");
+  EXPECT_EQ(code("x,1,@a,,t,2025-01-01T00:00:00Z,,DINKES,,"), "invalid_value agency");
+  EXPECT_EQ(code("x,1,@a,,t,2025-01-01T00:00:00Z,,,1.234,"), "invalid_value shares");
+  EXPECT_EQ(code("x,1,@a,,t,2025-01-01T00:00:00Z,,,99999999999999999999,"), "invalid_value shares");
+  EXPECT_EQ(code("x,1,@a,,t,2025-01-01T00:00:00Z,,,,retweet"), "invalid_value kind");
+  EXPECT_EQ(code("fb,1,@a,,t,2025-01-01T00:00:00Z,,,,"), "invalid_value platform");
 }
 
 TEST(CsvImport, HeaderOnlyAndUnquotedBareQuotes) {

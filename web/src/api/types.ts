@@ -179,14 +179,38 @@ export interface Mention {
   labels: MentionLabels
 }
 
+/** Stable codes of rejected import lines (docs/api.md, Mentions); the server may add more. */
+export type ImportErrorCode =
+  | 'invalid_json'
+  | 'not_an_object'
+  | 'invalid_utf8'
+  | 'line_too_long'
+  | 'wrong_column_count'
+  | 'malformed_quote'
+  | 'unterminated_quote'
+  | 'missing_field'
+  | 'wrong_type'
+  | 'invalid_value'
+  | 'invalid_time'
+  | 'too_long'
+  | 'unknown_agency'
+  | 'agency_out_of_scope'
+  | 'agency_required'
+
 export interface ImportError {
   line: number
+  /** One of ImportErrorCode, or a newer code this client does not know yet. */
+  code: ImportErrorCode | (string & {})
+  /** The field concerned as spelled in the file ("created_at", "author.handle"); "" for the line. */
+  field: string
+  /** English detail for developers; shown to officers only as secondary text. */
   reason: string
 }
 
 export interface ImportResult {
   imported: number
   duplicates: number
+  updated: number
   rejected: number
   errors: ImportError[]
 }
