@@ -124,6 +124,9 @@ test('importing a file stores good lines, lists rejected ones, and search finds 
   const results = await page.$$(tid('mention-result'));
   assert.equal(results.length, 1);
   assert.match(await results[0].textContent(), /Ahmad Yani/);
+  // Labelled at intake by the shipped language models: a sentiment and, here, a complaint.
+  assert.ok(await results[0].$(tid('sentiment-badge')), 'sentiment badge');
+  assert.match(await (await results[0].$(tid('kind-badge'))).textContent(), /Keluhan/);
   await snap(page, '06-search');
 });
 
