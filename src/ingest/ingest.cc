@@ -1,7 +1,9 @@
 // Intake: parse → resolve agency → label (if available) → store in batches → announce.
 #include "ingest/ingest.h"
 
+#include <algorithm>
 #include <array>
+#include <thread>
 
 namespace humas::ingest {
 
@@ -24,6 +26,22 @@ Result<Id> Ingestor::ResolveAgency(const std::string& code) {
   }
   agency_cache_[code] = agency->id;
   return agency->id;
+}
+
+void Ingestor::LabelAll(std::vector<Mention>* batch) const {
+  if (!labeler_) return;
+  // Labelling is the costly, independent step: spread large batches over the cores. The labeler
+  // is thread-safe (immutable models); each thread labels a disjoint slice.
+  const size_t n = batch->size();
+  const size_t threads = n < 512 ? 1 : std::max(1u, std::thread::hardware_concurrency());
+  auto label_range = [&](size_t from, size_t to) {
+    for (size_t i = from; i < to; ++i) labeler_(&(*batch)[i].data);
+  };
+  std::vector<std::thread> workers;
+  for (size_t t = 1; t < threads; ++t)
+    workers.emplace_back(label_range, n * t / threads, n * (t + 1) / threads);
+  label_range(0, n / threads);
+  for (auto& w : workers) w.join();
 }
 
 Status Ingestor::StoreBatch(std::vector<MentionInput> inputs,
@@ -60,11 +78,11 @@ Status Ingestor::StoreBatch(std::vector<MentionInput> inputs,
              "agency: required (name one of your agencies in the \"agency\" field)");
       continue;
     }
-    if (labeler_) labeler_(&inputs[i]);
     m.data = std::move(inputs[i]);
     batch.push_back(std::move(m));
   }
   if (batch.empty()) return Status::Ok();
+  LabelAll(&batch);
   auto outcomes = store_.mentions().UpsertBatch(batch, clock_.Now());
   if (!outcomes.ok()) return outcomes.status();
   for (size_t i = 0; i < outcomes->size(); ++i) {

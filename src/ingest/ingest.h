@@ -60,6 +60,8 @@ class Ingestor {
                     IngestReport* report, size_t max_errors = 1000);
 
  private:
+  //! Applies the labeler to every mention of the batch (in parallel for large batches).
+  void LabelAll(std::vector<Mention>* batch) const;
   Result<IngestReport> Run(ImportFormat format, size_t max_errors,
                            const std::function<Status(MentionImportParser&)>& feed);
   //! Agency id for a code, caching lookups; NotFound for unknown codes.
