@@ -78,12 +78,12 @@ using SseAuthorizer = std::function<SseDecision(const Request&)>;
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  uint16_t port = 8080;            //!< 0 picks a free port (see Server::port())
-  int worker_threads = 4;          //!< handlers run on this many threads
-  size_t max_queued_requests = 1024;  //!< beyond this, requests get 503 (back-pressure)
-  size_t max_body_bytes = 1 << 20;    //!< larger bodies get 413 before the handler runs
-  size_t max_upload_bytes = 64 << 20; //!< limit for routes registered with large_body = true
-  std::string static_dir;          //!< web client files; "" disables static serving
+  uint16_t port = 8080;                //!< 0 picks a free port (see Server::port())
+  int worker_threads = 4;              //!< handlers run on this many threads
+  size_t max_queued_requests = 1024;   //!< beyond this, requests get 503 (back-pressure)
+  size_t max_body_bytes = 1 << 20;     //!< larger bodies get 413 before the handler runs
+  size_t max_upload_bytes = 64 << 20;  //!< limit for routes registered with large_body = true
+  std::string static_dir;              //!< web client files; "" disables static serving
   int sse_heartbeat_seconds = 15;
   //! A client must send a request's header within this time (slowloris protection); an idle
   //! keep-alive connection is closed after it, and a normal body must arrive within it too

@@ -69,10 +69,10 @@ class UserRepository {
 // ---------------------------------------------------------------- directory
 
 struct AgencyFilter {
-  std::string q;                    //!< substring of name, short_name or code (case-insensitive)
+  std::string q;  //!< substring of name, short_name or code (case-insensitive)
   std::optional<AgencyKind> kind;
   std::optional<Id> parent_id;
-  std::optional<bool> active;       //!< nullopt = both
+  std::optional<bool> active;          //!< nullopt = both
   std::optional<std::vector<Id>> ids;  //!< restrict to these (scope); nullopt = no restriction
 };
 
@@ -135,7 +135,7 @@ struct MentionFilter {
   std::string q;  //!< full-text query: words ANDed, "phrases", -excluded; "" = no text filter
   std::optional<Id> agency_id;  //!< this agency only (not descendants; callers expand scope)
   std::optional<Platform> platform;
-  std::string author;            //!< author handle, exact (case-insensitive)
+  std::string author;               //!< author handle, exact (case-insensitive)
   std::optional<UnixMillis> since;  //!< created_at >= since
   std::optional<UnixMillis> until;  //!< created_at < until
   //! Scope: only mentions of these agencies; `include_unassigned` adds mentions with no agency.
@@ -175,8 +175,8 @@ struct RollupRow {
 };
 
 struct RollupFilter {
-  UnixMillis since = 0;  //!< hour >= since
-  UnixMillis until = 0;  //!< hour < until
+  UnixMillis since = 0;                       //!< hour >= since
+  UnixMillis until = 0;                       //!< hour < until
   std::optional<std::vector<Id>> agency_ids;  //!< scope; nullopt = all
   bool include_unassigned = true;
 };
@@ -267,9 +267,9 @@ class Store {
 };
 
 struct SqliteOptions {
-  std::string path;       //!< database file; created if absent
+  std::string path;  //!< database file; created if absent
   int busy_timeout_ms = 5000;
-  int pool_size = 4;      //!< connections kept open
+  int pool_size = 4;  //!< connections kept open
 };
 
 //! Opens (creating and migrating if needed) a SQLite store. Migration checksum mismatch →
