@@ -28,7 +28,8 @@ http::Response Login(Context& ctx, const http::Request& req) {
   if (username.empty() || username.size() > 64 || password.size() > 1024)
     return Error(InvalidArgument("username and password are required"));
 
-  if (UnixMillis wait = ctx.limiter.RetryAfter(username, req.remote_ip); wait > 0) {
+  const std::string ip = ClientIp(ctx.options, req);
+  if (UnixMillis wait = ctx.limiter.RetryAfter(username, ip); wait > 0) {
     auto r = http::ErrorResponse(429, "rate_limited",
                                  "too many failed logins; try again in " +
                                      std::to_string((wait + 59999) / 60000) + " minute(s)");
@@ -41,14 +42,14 @@ http::Response Login(Context& ctx, const http::Request& req) {
   bool ok = VerifyPassword(user.ok() ? user->password_hash : kDummyHash, password) && user.ok() &&
             user->active;
   if (!ok) {
-    ctx.limiter.RecordFailure(username, req.remote_ip);
-    Log(LogLevel::kWarn, "auth.login_failed", {{"username", username}, {"ip", req.remote_ip}});
+    ctx.limiter.RecordFailure(username, ip);
+    Log(LogLevel::kWarn, "auth.login_failed", {{"username", username}, {"ip", ip}});
     AuditEntry e;
     e.at = ctx.clock.Now();
     e.actor_name = username;
     e.action = "auth.login_failed";
     e.entity = "user";
-    e.details_json = json{{"ip", req.remote_ip}}.dump();
+    e.details_json = json{{"ip", ip}}.dump();
     (void)ctx.store.audit().Append(&e);
     return http::ErrorResponse(401, "invalid_credentials", "wrong username or password");
   }
@@ -61,7 +62,7 @@ http::Response Login(Context& ctx, const http::Request& req) {
   s.csrf_token = NewToken();
   s.created_at = s.last_seen_at = ctx.clock.Now();
   s.expires_at = s.created_at + ctx.options.session_max_ms;
-  s.remote_ip = req.remote_ip;
+  s.remote_ip = ip;
   s.user_agent = req.Header("user-agent").substr(0, 300);
   if (Status st = ctx.store.users().CreateSession(s); !st.ok()) return Error(st);
   (void)ctx.store.users().DeleteExpiredSessions(s.created_at);
@@ -70,8 +71,7 @@ http::Response Login(Context& ctx, const http::Request& req) {
   Hierarchy h(agencies.ok() ? std::move(agencies).value() : std::vector<Agency>{});
   Caller c;
   c.user = *user;
-  c.Audit(ctx, "auth.login", "user", std::to_string(user->id), std::nullopt,
-          {{"ip", req.remote_ip}});
+  c.Audit(ctx, "auth.login", "user", std::to_string(user->id), std::nullopt, {{"ip", ip}});
   auto r = Json(200, {{"user", UserJson(*user, &h)}, {"csrf_token", s.csrf_token}});
   r.AddHeader("Set-Cookie", SessionCookie(ctx, token, ctx.options.session_max_ms / 1000));
   return r;

@@ -1,6 +1,7 @@
 // Shared handler machinery: JSON, errors, sessions, CSRF.
 #include "api/common.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "core/clock.h"
@@ -83,6 +84,31 @@ Result<json> ParseBody(const http::Request& req, std::span<const char* const> al
     if (!known) return InvalidArgument("unknown field \"" + it.key() + "\"").WithField(it.key());
   }
   return body;
+}
+
+std::string ClientIp(const ApiOptions& options, const http::Request& req) {
+  auto trusted = [&](const std::string& ip) {
+    return std::find(options.trusted_proxies.begin(), options.trusted_proxies.end(), ip) !=
+           options.trusted_proxies.end();
+  };
+  if (!trusted(req.remote_ip)) return req.remote_ip;
+  // Walk X-Forwarded-For from the right: each trusted proxy appended the address it saw.
+  std::string chain = req.Header("x-forwarded-for");
+  std::string client = req.remote_ip;
+  size_t end = chain.size();
+  while (end > 0) {
+    size_t comma = chain.rfind(',', end - 1);
+    size_t begin = comma == std::string::npos ? 0 : comma + 1;
+    std::string ip = chain.substr(begin, end - begin);
+    ip.erase(0, ip.find_first_not_of(" \t"));
+    ip.erase(ip.find_last_not_of(" \t") + 1);
+    if (ip.empty() || ip.size() > 45) break;
+    client = ip;
+    if (!trusted(ip)) break;
+    if (comma == std::string::npos) break;
+    end = comma;
+  }
+  return client;
 }
 
 size_t Utf8Length(const std::string& s) {

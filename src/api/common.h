@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "api/access.h"
 #include "api/auth.h"
@@ -27,6 +28,8 @@ struct ApiOptions {
   UnixMillis session_idle_ms = 12LL * 3600 * 1000;
   UnixMillis session_max_ms = 7LL * 24 * 3600 * 1000;
   std::string version = "0.1.0";
+  //! Addresses of reverse proxies whose X-Forwarded-For header is believed (exact IPs).
+  std::vector<std::string> trusted_proxies;
 };
 
 //! Everything a handler needs. Outlives the server.
@@ -80,6 +83,11 @@ Result<std::optional<Id>> QueryId(const http::Request& req, const char* name);
 Result<store::Page> QueryPage(const http::Request& req);
 //! Path parameter {id}.
 Result<Id> PathId(const http::Request& req, const char* name = "id");
+
+//! The client's address: the socket's, or — when the socket peer is a trusted proxy — the
+//! right-most X-Forwarded-For entry that is not itself a trusted proxy. Used for rate limiting
+//! and the audit log.
+std::string ClientIp(const ApiOptions& options, const http::Request& req);
 
 //! Length in Unicode code points (invalid bytes count as one each).
 size_t Utf8Length(const std::string& s);

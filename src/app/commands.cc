@@ -142,6 +142,7 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
   api_options.cookie_secure = config->cookie_secure;
   api_options.session_idle_ms = config->session_idle_minutes * 60LL * 1000;
   api_options.session_max_ms = config->session_max_hours * 3600LL * 1000;
+  api_options.trusted_proxies = config->trusted_proxies;
   api::Context ctx(**store, WallClock(), api_options);
   ctx.labeler = LabelerOrNothing(config->models_dir);
 

@@ -43,7 +43,8 @@ const std::vector<std::string>& ConfigKeys() {
                                                  "session_idle_minutes",
                                                  "session_max_hours",
                                                  "log_level",
-                                                 "demo_rate_per_minute"};
+                                                 "demo_rate_per_minute",
+                                                 "trusted_proxies"};
   return kKeys;
 }
 
@@ -103,6 +104,23 @@ Status ApplyConfigValue(Config* c, const std::string& key, const std::string& va
     if (value.empty() || *end != '\0' || !(d > 0 && d <= 60000))
       return Bad(source, key, value, "a number of mentions per minute from 0 to 60000");
     c->demo_rate_per_minute = d;
+  } else if (key == "trusted_proxies") {
+    std::vector<std::string> ips;
+    size_t start = 0;
+    while (start <= value.size()) {
+      size_t comma = value.find(',', start);
+      std::string ip =
+          Trim(value.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+      if (!ip.empty()) {
+        bool ok = ip.size() <= 45 &&
+                  ip.find_first_not_of("0123456789abcdefABCDEF.:") == std::string::npos;
+        if (!ok) return Bad(source, key, value, "IP addresses separated by commas");
+        ips.push_back(ip);
+      }
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    c->trusted_proxies = std::move(ips);
   } else {
     std::string known;
     for (const auto& k : ConfigKeys()) known += (known.empty() ? "" : ", ") + k;

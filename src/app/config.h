@@ -22,11 +22,12 @@ struct Config {
   int session_max_hours = 168;       //!< 7 days
   std::string log_level = "info";    //!< debug | info | warn | error
   double demo_rate_per_minute = 30;  //!< mentions generated per minute in demo mode
+  std::vector<std::string> trusted_proxies;  //!< reverse proxies whose X-Forwarded-For counts
 };
 
 //! Keys accepted in the file and (upper-cased, with HUMAS_ prefix) in the environment:
 //! data_dir, listen (HOST:PORT), web_dir, models_dir, workers, cookie_secure, session_idle_minutes,
-//! session_max_hours, log_level, demo_rate_per_minute.
+//! session_max_hours, log_level, demo_rate_per_minute, trusted_proxies (comma-separated IPs).
 const std::vector<std::string>& ConfigKeys();
 
 //! Applies one key/value. InvalidArgument naming the key, the bad value and what is expected.

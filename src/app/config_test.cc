@@ -52,6 +52,14 @@ TEST(Config, EnvironmentOverridesFile) {
   std::remove(path.c_str());
 }
 
+TEST(Config, TrustedProxiesAreAListOfAddresses) {
+  Config c;
+  ASSERT_TRUE(ApplyConfigValue(&c, "trusted_proxies", "127.0.0.1, ::1", "test").ok());
+  EXPECT_EQ(c.trusted_proxies, (std::vector<std::string>{"127.0.0.1", "::1"}));
+  EXPECT_FALSE(ApplyConfigValue(&c, "trusted_proxies", "127.0.0.1; rm -rf", "test").ok());
+  EXPECT_EQ(c.trusted_proxies.size(), 2u);  // unchanged by the bad value
+}
+
 TEST(Config, FileErrorsNameTheLine) {
   std::string path = ::testing::TempDir() + "/humas_bad.conf";
   {

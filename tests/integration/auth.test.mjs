@@ -157,3 +157,28 @@ test('SIGTERM stops the server gracefully with exit status 0', async () => {
   const result = await s.stop();
   assert.equal(result.code, 0);
 });
+
+test('behind a trusted proxy, login limits apply per forwarded client address', async () => {
+  const dataDir = newDataDir();
+  addUser(dataDir, 'admin', 'admin');
+  const s = await startServer({ dataDir, env: { HUMAS_TRUSTED_PROXIES: '127.0.0.1' } });
+  try {
+    const attacker = { 'x-forwarded-for': '198.51.100.7' };
+    for (let i = 0; i < 20; i++) {
+      const r = await new Client(s.url).request('POST', '/api/v1/auth/login', {
+        body: { username: 'tebakan' + i, password: 'salah-kata-sandi' }, headers: attacker,
+      });
+      assert.equal(r.status, 401);
+    }
+    const blocked = await new Client(s.url).request('POST', '/api/v1/auth/login', {
+      body: { username: 'admin', password: PASSWORD }, headers: attacker,
+    });
+    assert.equal(blocked.status, 429);
+    const officer = await new Client(s.url).request('POST', '/api/v1/auth/login', {
+      body: { username: 'admin', password: PASSWORD }, headers: { 'x-forwarded-for': '203.0.113.20' },
+    });
+    assert.equal(officer.status, 200);  // another office behind the same proxy is not locked out
+  } finally {
+    await s.stop();
+  }
+});
