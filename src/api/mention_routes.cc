@@ -63,7 +63,8 @@ http::Response SearchMentions(Context& ctx, const http::Request& req, Caller& c)
   if (!list.ok()) return Error(list.status());
   json items = json::array();
   for (const Mention& m : list->items) items.push_back(ToJson(m, c.hierarchy.get()));
-  return Json(200, {{"items", items}, {"total", list->total}});
+  return Json(200,
+              {{"items", items}, {"total", list->total}, {"total_capped", list->total_capped}});
 }
 
 http::Response GetMention(Context& ctx, const http::Request& req, Caller& c) {

@@ -25,8 +25,13 @@ struct Page {
 template <typename T>
 struct ListResult {
   std::vector<T> items;
-  std::int64_t total = 0;  //!< matches ignoring paging
+  std::int64_t total = 0;     //!< matches ignoring paging
+  bool total_capped = false;  //!< counting stopped at a cap: there are more than `total`
 };
+
+//! Mention searches count at most this many matches (an exact count over millions of mentions
+//! would cost more than the page itself); beyond it total = kMentionTotalCap, total_capped.
+inline constexpr std::int64_t kMentionTotalCap = 10000;
 
 // ---------------------------------------------------------------- users and sessions
 
@@ -161,7 +166,7 @@ class MentionRepository {
   virtual Result<std::vector<UpsertOutcome>> UpsertBatch(const std::vector<Mention>& mentions,
                                                          UnixMillis now) = 0;
   virtual Result<Mention> Get(Id id) = 0;
-  //! Newest first (created_at desc, id desc).
+  //! Newest first (created_at desc, id desc). The total is exact up to kMentionTotalCap.
   virtual Result<ListResult<Mention>> Search(const MentionFilter& filter, const Page& page) = 0;
 };
 

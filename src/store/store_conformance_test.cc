@@ -774,6 +774,26 @@ TEST_P(MentionSearchTest, PagingAndTotals) {
   EXPECT_EQ(fts.items[0].data.external_id, "2");
 }
 
+TEST_P(StoreConformanceTest, MentionTotalsAreExactUpToTheCap) {
+  std::vector<Mention> batch;
+  for (std::int64_t i = 0; i <= kMentionTotalCap; ++i)  // cap + 1 mentions
+    batch.push_back(MakeMention("cap_" + std::to_string(i), "banjir rob", kT0 + i));
+  Unwrap(store().mentions().UpsertBatch(batch, kT0));
+  auto all = Unwrap(store().mentions().Search({}, {20, 0}));
+  EXPECT_EQ(all.total, kMentionTotalCap);
+  EXPECT_TRUE(all.total_capped);
+  EXPECT_EQ(all.items.size(), 20u);
+  EXPECT_EQ(all.items[0].data.external_id, "cap_" + std::to_string(kMentionTotalCap));
+  MentionFilter recent;
+  recent.since = kT0 + kMentionTotalCap - 9;  // the newest 10
+  auto few = Unwrap(store().mentions().Search(recent, {20, 0}));
+  EXPECT_EQ(few.total, 10);
+  EXPECT_FALSE(few.total_capped);
+  MentionFilter text;
+  text.q = "banjir";
+  EXPECT_TRUE(Unwrap(store().mentions().Search(text, {1, 0})).total_capped);
+}
+
 TEST_P(MentionSearchTest, FullTextWordsPhrasesExclusions) {
   EXPECT_EQ(Q("jalan"), (Strings{"2", "1"}));
   EXPECT_EQ(Q("JALAN redeb"), (Strings{"2", "1"}));

@@ -108,6 +108,7 @@ test('importing the same file again stores nothing twice', async () => {
   assert.equal(r.json.duplicates + r.json.updated, 3);
   const all = await admin.get('/api/v1/mentions?limit=200');
   assert.equal(all.json.total, 3);
+  assert.equal(all.json.total_capped, false);
 });
 
 test('CSV imports with quoted fields work', async () => {

@@ -37,7 +37,8 @@ constexpr char kSqlMentionColumns[] =
     "m.replies, m.sentiment, m.sentiment_confidence, m.input_kind, m.input_kind_confidence, "
     "m.hoax_score, m.has_personal_data, m.agency_id, m.account_id, m.ingested_at "
     "FROM mentions m ";
-constexpr char kSqlMentionCount[] = "SELECT count(*) FROM mentions m ";
+// Counts at most kMentionTotalCap + 1 matches (closed by kSqlMentionCountCapped's suffix).
+constexpr char kSqlMentionCount[] = "SELECT count(*) FROM (SELECT 1 FROM mentions m ";
 constexpr char kSqlMentionFtsFilter[] =
     " AND m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?)";
 
@@ -214,8 +215,16 @@ Result<ListResult<Mention>> SqliteMentionRepository::Search(const MentionFilter&
     where += ")";
   }
   auto conn = ctx_.pool->Acquire();
-  return ListQuery<Mention>(*conn, kSqlMentionCount, kSqlMentionColumns, where,
-                            "m.created_at DESC, m.id DESC", binds, page, ReadMention);
+  HUMAS_ASSIGN_OR_RETURN(
+      ListResult<Mention> out,
+      ListQuery<Mention>(*conn, kSqlMentionCount, kSqlMentionColumns, where,
+                         "m.created_at DESC, m.id DESC", binds, page, ReadMention,
+                         " LIMIT " + std::to_string(kMentionTotalCap + 1) + ")"));
+  if (out.total > kMentionTotalCap) {
+    out.total = kMentionTotalCap;
+    out.total_capped = true;
+  }
+  return out;
 }
 
 Result<std::vector<RollupRow>> SqliteRollupRepository::Query(const RollupFilter& f) {

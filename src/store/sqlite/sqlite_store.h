@@ -44,11 +44,12 @@ template <typename T, typename ReadFn>
 Result<ListResult<T>> ListQuery(Connection& conn, const std::string& count_sql,
                                 const std::string& select_sql, const std::string& where,
                                 const std::string& order, const std::vector<BindValue>& binds,
-                                const Page& page, ReadFn read) {
+                                const Page& page, ReadFn read,
+                                const std::string& count_suffix = "") {
   Page p = ClampPage(page);
   ListResult<T> out;
   {
-    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn.Prepare(count_sql + where));
+    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn.Prepare(count_sql + where + count_suffix));
     BindAll(st, binds);
     HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
     if (row) out.total = st.Int(0);

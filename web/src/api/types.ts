@@ -25,6 +25,8 @@ export interface SessionResponse {
 export interface ListResponse<T> {
   items: T[]
   total: number
+  /** Mentions only: the count stopped at a cap and there are more than `total`. */
+  total_capped?: boolean
 }
 
 export type AgencyKind = 'region' | 'agency' | 'unit'
