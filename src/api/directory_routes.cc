@@ -431,17 +431,37 @@ http::Response ListAppointments(Context& ctx, const http::Request& req, Caller& 
   f.agency_ids = c.access->Readable();
   auto page = QueryPage(req);
   if (!page.ok()) return Error(page.status());
-  auto list = ctx.store.appointments().List(f, *page);
-  if (!list.ok()) return Error(list.status());
   std::string want = req.Query("status").value_or("");
+  if (!want.empty() && want != "valid" && want != "expired" && want != "upcoming" &&
+      want != "inactive")
+    return Error(
+        InvalidArgument("status must be valid, expired, upcoming or inactive").WithField("status"));
+  auto to_json = [&](const Appointment& a) {
+    return ToJson(a, c.hierarchy.get(), AgencyToday(ctx, *c.hierarchy, a.agency_id));
+  };
   json items = json::array();
-  for (const Appointment& a : list->items) {
-    json j = ToJson(a, c.hierarchy.get(), AgencyToday(ctx, *c.hierarchy, a.agency_id));
-    if (!want.empty() && j["status"] != want) continue;  // status is derived from today's date
-    items.push_back(std::move(j));
+  if (want.empty()) {
+    auto list = ctx.store.appointments().List(f, *page);
+    if (!list.ok()) return Error(list.status());
+    for (const Appointment& a : list->items) items.push_back(to_json(a));
+    return Json(200, {{"items", items}, {"total", list->total}});
   }
-  std::int64_t total = want.empty() ? list->total : static_cast<std::int64_t>(items.size());
-  return Json(200, {{"items", items}, {"total", total}});
+  // The status depends on today's date in each agency's zone, so it is filtered here over the
+  // whole (small: decrees of the caller's agencies) result, then paged.
+  std::int64_t matched = 0;
+  for (int offset = 0;; offset += 200) {
+    auto list = ctx.store.appointments().List(f, {200, offset});
+    if (!list.ok()) return Error(list.status());
+    for (const Appointment& a : list->items) {
+      json j = to_json(a);
+      if (j["status"] != want) continue;
+      if (matched >= page->offset && matched < page->offset + page->limit)
+        items.push_back(std::move(j));
+      ++matched;
+    }
+    if (list->items.size() < 200) break;
+  }
+  return Json(200, {{"items", items}, {"total", matched}});
 }
 
 Result<Appointment> ReadableAppointment(Context& ctx, const http::Request& req, Caller& c) {

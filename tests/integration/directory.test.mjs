@@ -121,6 +121,14 @@ test('appointments record the decree and compute validity', async () => {
   assert.equal(badNip.status, 400);
   const expired = await admin.get(`/api/v1/appointments?agency_id=${ids.dinkes}&status=expired`);
   assert.equal(expired.json.items.length, 1);
+  assert.equal(expired.json.total, 1);
+  const valid = await admin.get(`/api/v1/appointments?agency_id=${ids.dinkes}&status=valid&limit=1&offset=0`);
+  assert.equal(valid.json.total, 1);
+  assert.equal(valid.json.items[0].person_name, 'Andi Pratama');
+  const none = await admin.get(`/api/v1/appointments?status=expired&offset=1`);
+  assert.equal(none.json.total, 1);
+  assert.equal(none.json.items.length, 0);
+  assert.equal((await admin.get('/api/v1/appointments?status=kadaluarsa')).status, 400);
 });
 
 test('a petugas sees only their agency and may not change the directory', async () => {
