@@ -35,7 +35,7 @@ fi
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
 if [ "$node_major" -lt 20 ]; then
   echo "humas: Node.js 20 or newer is needed to build the web client (found: $(node --version 2>/dev/null || echo none))." >&2
-  echo "       Debian 12's nodejs package is version 18; install Node.js 20 (e.g. from Debian backports) and run this again." >&2
+  echo "       Debian 12's nodejs package is version 18; install Node.js 20 or newer and run this again." >&2
   exit 1
 fi
 
