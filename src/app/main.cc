@@ -25,6 +25,9 @@ const char kUsage[] =
     "          import mentions; prints every rejected line, then imported=N rejected=M\n"
     "  audit verify --data-dir DIR\n"
     "          check the hash chain of the audit log (exit 1 if it was tampered with)\n"
+    "  webhook-verify --platform meta|x|telegram|standard --secret S --headers FILE --body FILE\n"
+    "          check a webhook delivery's signature (headers: \"Name: value\" lines or a JSON\n"
+    "          object; --now SECONDS for Standard Webhooks); exit 0 authentic, 1 not\n"
     "  migrate --data-dir DIR\n"
     "          create or upgrade the database and exit\n"
     "  train   --task sentiment --data FILE --out MODEL\n"
@@ -54,6 +57,7 @@ int main(int argc, char** argv) {
   if (cmd == "ingest") return humas::app::IngestCommand(args);
   if (cmd == "audit") return humas::app::AuditCommand(args);
   if (cmd == "migrate") return humas::app::MigrateCommand(args);
+  if (cmd == "webhook-verify") return humas::app::WebhookVerifyCommand(args);
   // The language engine's commands take argv with the subcommand as argv[0].
   if (cmd == "train") return humas::nlp::TrainMain(argc - 1, argv + 1);
   if (cmd == "eval") return humas::nlp::EvalMain(argc - 1, argv + 1);
