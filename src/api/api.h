@@ -15,6 +15,14 @@ void RegisterDirectoryRoutes(http::Server& server, Context& ctx);
 void RegisterUserRoutes(http::Server& server, Context& ctx);
 void RegisterMentionRoutes(http::Server& server, Context& ctx);
 void RegisterAuditRoutes(http::Server& server, Context& ctx);
+void RegisterSpreadRoutes(http::Server& server, Context& ctx);
+
+//! The agencies a mention query may cover: the caller's readable set, narrowed to the subtree of
+//! the `agency_id` query parameter when given (NotFound when that agency is out of scope).
+Status MentionScope(const http::Request& req, Caller& c, std::optional<std::vector<Id>>* ids,
+                    bool* include_unassigned);
+//! A time query parameter: a date (a WIB calendar day) or an RFC 3339 time; nullopt if absent.
+Result<std::optional<UnixMillis>> QueryTime(const http::Request& req, const char* name);
 
 //! Lower-cases and validates a username: 3-64 of [a-z0-9._-].
 Status ValidateUsername(std::string* username);

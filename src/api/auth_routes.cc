@@ -114,6 +114,7 @@ void RegisterRoutes(http::Server& server, Context& ctx) {
   RegisterUserRoutes(server, ctx);
   RegisterMentionRoutes(server, ctx);
   RegisterAuditRoutes(server, ctx);
+  RegisterSpreadRoutes(server, ctx);
 }
 
 }  // namespace humas::api

@@ -194,6 +194,19 @@ bool ParseInt64(const std::string& s, std::int64_t* out) {
 }
 }  // namespace
 
+Result<std::int64_t> QueryInt(const http::Request& req, const char* name, std::int64_t fallback,
+                              std::int64_t min, std::int64_t max) {
+  auto v = req.Query(name);
+  if (!v || v->empty()) return fallback;
+  std::int64_t n = 0;
+  if (!ParseInt64(*v, &n) || n < min || n > max) {
+    return InvalidArgument(std::string(name) + " must be from " + std::to_string(min) + " to " +
+                           std::to_string(max))
+        .WithField(name);
+  }
+  return n;
+}
+
 Result<std::optional<Id>> QueryId(const http::Request& req, const char* name) {
   auto v = req.Query(name);
   if (!v || v->empty()) return std::optional<Id>();

@@ -81,6 +81,9 @@ Status ReadOptionalId(const json& body, const char* key, std::optional<Id>* out,
 //! Query parameter helpers: InvalidArgument naming the parameter when malformed.
 Result<std::optional<Id>> QueryId(const http::Request& req, const char* name);
 Result<store::Page> QueryPage(const http::Request& req);
+//! An integer query parameter in [min, max]; `fallback` when absent or empty.
+Result<std::int64_t> QueryInt(const http::Request& req, const char* name, std::int64_t fallback,
+                              std::int64_t min, std::int64_t max);
 //! Path parameter {id}.
 Result<Id> PathId(const http::Request& req, const char* name = "id");
 

@@ -8,12 +8,11 @@
 #include "ingest/ingest.h"
 
 namespace humas::api {
-namespace {
 
 //! The agencies a mention query may cover: the caller's readable set, narrowed to one agency's
 //! subtree when `agency_id` is given (404 when that agency is outside the caller's scope).
-Status ScopeFor(const http::Request& req, Caller& c, std::optional<std::vector<Id>>* ids,
-                bool* include_unassigned) {
+Status MentionScope(const http::Request& req, Caller& c, std::optional<std::vector<Id>>* ids,
+                    bool* include_unassigned) {
   HUMAS_ASSIGN_OR_RETURN(std::optional<Id> agency, QueryId(req, "agency_id"));
   if (agency) {
     if (!c.access->CanRead(*agency)) return NotFound("no such agency").WithField("agency_id");
@@ -38,12 +37,15 @@ Result<std::optional<UnixMillis>> QueryTime(const http::Request& req, const char
   return std::optional<UnixMillis>(*t);
 }
 
+namespace {
+
 http::Response SearchMentions(Context& ctx, const http::Request& req, Caller& c) {
   store::MentionFilter f;
   f.q = req.Query("q").value_or("");
   if (f.q.size() > 500)
     return Error(InvalidArgument("q is too long (500 characters at most)").WithField("q"));
-  if (Status s = ScopeFor(req, c, &f.agency_ids, &f.include_unassigned); !s.ok()) return Error(s);
+  if (Status s = MentionScope(req, c, &f.agency_ids, &f.include_unassigned); !s.ok())
+    return Error(s);
   if (auto p = req.Query("platform"); p && !p->empty()) {
     f.platform = ParsePlatform(*p);
     if (!f.platform) return Error(InvalidArgument("platform is not valid").WithField("platform"));
@@ -139,7 +141,8 @@ http::Response Dashboard(Context& ctx, const http::Request& req, Caller& c) {
       return Error(InvalidArgument("hours must be from 1 to 2160").WithField("hours"));
   }
   store::RollupFilter f;
-  if (Status s = ScopeFor(req, c, &f.agency_ids, &f.include_unassigned); !s.ok()) return Error(s);
+  if (Status s = MentionScope(req, c, &f.agency_ids, &f.include_unassigned); !s.ok())
+    return Error(s);
   const UnixMillis kHour = 3600 * 1000;
   UnixMillis now = ctx.clock.Now();
   f.until = (now / kHour + 1) * kHour;

@@ -18,6 +18,7 @@
 #include "ingest/ingest.h"
 #include "ingest/labeling.h"
 #include "jobs/runner.h"
+#include "store/spread.h"
 
 namespace humas::app {
 
@@ -360,6 +361,61 @@ int MigrateCommand(const std::vector<std::string>& args) {
   if (!store.ok()) return Fail("database", store.status());
   std::printf("database ready: %s schema version %d\n", (*store)->backend().c_str(),
               (*store)->schema_version());
+  return 0;
+}
+
+int CorrectionsCommand(const std::vector<std::string>& args) {
+  const char* usage =
+      "usage: humas corrections export --data-dir DIR --task sentiment|kind --out FILE\n";
+  if (args.empty() || args[0] != "export") {
+    std::fputs(usage, stderr);
+    return 2;
+  }
+  auto flags =
+      ParseFlags({args.begin() + 1, args.end()}, {"data-dir", "config", "task", "out"}, {});
+  if (!flags.ok()) return Fail("corrections export", flags.status());
+  auto task = store::ParseLabelTask(flags->Get("task").value_or(""));
+  if (!task || *task == store::LabelTask::kHoax || !flags->Has("out")) {
+    std::fputs(usage, stderr);
+    return 2;
+  }
+  auto config = LoadConfig(*flags);
+  if (!config.ok()) return Fail("configuration", config.status());
+  auto opened = OpenStore(config->data_dir);
+  if (!opened.ok()) return Fail("database", opened.status());
+  auto examples = (*opened)->corrections().Examples(*task);
+  if (!examples.ok()) return Fail("corrections export", examples.status());
+  // Written next to the target and renamed, so a failed export never leaves half a file.
+  const std::string out = *flags->Get("out");
+  const std::string tmp = out + ".tmp";
+  std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
+  if (!file) return Fail("corrections export", Unavailable("cannot write " + tmp));
+  std::int64_t written = 0;
+  for (const auto& e : *examples) {
+    // TSV "text<TAB>label" (humas train --data): tabs and line breaks in the text become spaces.
+    std::string text = e.text;
+    for (char& ch : text)
+      if (ch == '\t' || ch == '\n' || ch == '\r') ch = ' ';
+    if (text.find_first_not_of(' ') == std::string::npos) continue;
+    file << text << '\t' << e.label << '\n';
+    ++written;
+  }
+  file.close();
+  if (!file) return Fail("corrections export", Unavailable("cannot write " + tmp));
+  std::error_code ec;
+  fs::rename(tmp, out, ec);
+  if (ec)
+    return Fail("corrections export", Unavailable("cannot write " + out + ": " + ec.message()));
+  AuditEntry e;
+  e.at = WallClock().Now();
+  e.actor_name = "cli";
+  e.action = "corrections.export";
+  e.entity = "label_correction";
+  e.details_json = "{\"task\":\"" + std::string(store::ToString(*task)) +
+                   "\",\"examples\":" + std::to_string(written) + ",\"via\":\"cli\"}";
+  (void)(*opened)->audit().Append(&e);
+  std::printf("exported=%lld task=%s\n", static_cast<long long>(written),
+              std::string(store::ToString(*task)).c_str());
   return 0;
 }
 

@@ -14,5 +14,7 @@ int AuditCommand(const std::vector<std::string>& args);
 int MigrateCommand(const std::vector<std::string>& args);
 //! `humas webhook-verify`: exit 0 authentic, 1 not (one-line reason on stdout), 2 usage.
 int WebhookVerifyCommand(const std::vector<std::string>& args);
+//! `humas corrections export --task sentiment|kind --out FILE`: corrected labels as training TSV.
+int CorrectionsCommand(const std::vector<std::string>& args);
 
 }  // namespace humas::app

@@ -30,6 +30,8 @@ const char kUsage[] =
     "          object; --now SECONDS for Standard Webhooks); exit 0 authentic, 1 not\n"
     "  migrate --data-dir DIR\n"
     "          create or upgrade the database and exit\n"
+    "  corrections export --data-dir DIR --task sentiment|kind --out FILE\n"
+    "          officers' label corrections as training TSV (text<TAB>label) for train --init\n"
     "  train   --task sentiment --data FILE --out MODEL\n"
     "          train a language model from labelled TSV (text<TAB>label)\n"
     "  eval    --task sentiment [--model MODEL] --data FILE\n"
@@ -58,6 +60,7 @@ int main(int argc, char** argv) {
   if (cmd == "audit") return humas::app::AuditCommand(args);
   if (cmd == "migrate") return humas::app::MigrateCommand(args);
   if (cmd == "webhook-verify") return humas::app::WebhookVerifyCommand(args);
+  if (cmd == "corrections") return humas::app::CorrectionsCommand(args);
   // The language engine's commands take argv with the subcommand as argv[0].
   if (cmd == "train") return humas::nlp::TrainMain(argc - 1, argv + 1);
   if (cmd == "eval") return humas::nlp::EvalMain(argc - 1, argv + 1);

@@ -184,6 +184,8 @@ struct MentionInput {
   std::int64_t shares = 0;
   std::int64_t likes = 0;
   std::int64_t replies = 0;
+  //! The author's follower/subscriber count when the platform supplies it (estimated reach).
+  std::optional<std::int64_t> author_followers;
   MentionLabels labels;
 };
 

@@ -16,6 +16,9 @@
 
 namespace humas::store {
 
+class SpreadRepository;      // store/spread.h
+class CorrectionRepository;  // store/spread.h
+
 //! Paging for list queries. limit is clamped to [1, 200] by implementations.
 struct Page {
   int limit = 50;
@@ -264,6 +267,8 @@ class Store {
   virtual RollupRepository& rollups() = 0;
   virtual AuditRepository& audit() = 0;
   virtual JobRepository& jobs() = 0;
+  virtual SpreadRepository& spread() = 0;
+  virtual CorrectionRepository& corrections() = 0;
   //! Cheap liveness check for /health.
   virtual Status Ping() = 0;
   //! Backend name and schema version, e.g. "sqlite", 3.

@@ -526,11 +526,26 @@ MentionGenerator::MentionGenerator(std::uint64_t seed, const DemoRegion& region)
         authors_[i].base += "_" + std::to_string(i);
         break;
       }
+  // Habits and audiences: a few prolific posters with large followings, many who mostly reply
+  // or reshare, the rest mixed. Followers are Pareto-distributed (most accounts are small).
+  for (Author& a : authors_) {
+    const double h = Unit();
+    a.habit = h < 0.12   ? Habit::kPoster
+              : h < 0.42 ? Habit::kReplier
+              : h < 0.62 ? Habit::kSharer
+                         : Habit::kMixed;
+    const double u = std::max(Unit(), 1e-9);
+    double followers = std::min(2e5, 40.0 * std::pow(u, -1.0 / 1.1));
+    if (a.habit == Habit::kPoster) followers *= 6.0;
+    a.followers = static_cast<std::int64_t>(followers);
+  }
   for (const NewsOutlet& n : kNews) {
     Author a;
     a.base = std::string(n.handle);
     a.name = std::string(n.name);
     a.news = true;
+    a.habit = Habit::kPoster;
+    a.followers = 15'000 + static_cast<std::int64_t>(Uniform(120'000));
     authors_.push_back(std::move(a));
   }
 }
@@ -551,6 +566,25 @@ std::uint64_t MentionGenerator::Rand() {  // xoshiro256**
 std::uint64_t MentionGenerator::Uniform(std::uint64_t n) { return n == 0 ? 0 : Rand() % n; }
 
 double MentionGenerator::Unit() { return static_cast<double>(Rand() >> 11) * 0x1.0p-53; }
+
+const MentionGenerator::Author& MentionGenerator::PickAuthorWithHabit(Habit habit) {
+  const Author* a = &PickAuthor(false);
+  if (!Chance(0.8)) return *a;
+  for (int tries = 0; tries < 12 && a->habit != habit; ++tries) a = &PickAuthor(false);
+  return *a;
+}
+
+void MentionGenerator::Followers(MentionInput* m, std::int64_t followers) const {
+  switch (m->platform) {
+    case Platform::kWhatsapp:
+    case Platform::kRss:
+    case Platform::kWebsite:
+    case Platform::kOther:
+      return;  // chats and feeds report no audience
+    default:
+      m->author_followers = followers;
+  }
+}
 
 Platform MentionGenerator::PickPlatform() {
   // Rough share of public conversation about a regency by platform.
@@ -819,7 +853,21 @@ MentionInput MentionGenerator::Next(UnixMillis now) {
   m.platform = platform;
   m.external_id = ExternalId(platform);
   if (as_reply || as_share) {
-    const Recent& parent = recent_[Pick(parents)];
+    // Preferential attachment: what already spreads draws more replies and shares.
+    std::uint64_t total = 0;
+    for (std::size_t i : parents) total += 1 + 4 * static_cast<std::uint64_t>(recent_[i].children);
+    std::uint64_t pick = Uniform(total);
+    std::size_t chosen = parents.back();
+    for (std::size_t i : parents) {
+      const std::uint64_t w = 1 + 4 * static_cast<std::uint64_t>(recent_[i].children);
+      if (pick < w) {
+        chosen = i;
+        break;
+      }
+      pick -= w;
+    }
+    ++recent_[chosen].children;
+    const Recent parent = recent_[chosen];
     m.agency_code = parent.agency_code;
     const std::string official = AgencyHandle(parent.agency_code, platform);
     std::string text;
@@ -852,10 +900,12 @@ MentionInput MentionGenerator::Next(UnixMillis now) {
         if (a.account.platform == platform && a.account.handle == official)
           m.author_name = a.account.display_name;
     } else {
-      author = &PickAuthor(false);
+      author = &PickAuthorWithHabit(as_reply ? Habit::kReplier : Habit::kSharer);
       m.author_handle = HandleFor(*author, platform);
       m.author_name = author->name;
+      Followers(&m, author->followers);
     }
+    if (by_official) Followers(&m, 8'000 + static_cast<std::int64_t>(Uniform(40'000)));
     std::string tag = parent.author_handle;  // how the parent's author is tagged in a reply
     if (!tag.empty() && tag[0] != '@') tag.insert(0, "@");
     ReplaceAll(&text, "{p}", tag);
@@ -890,8 +940,9 @@ MentionInput MentionGenerator::Next(UnixMillis now) {
     tone = static_cast<int>(t.tone);
     const bool news = t.tone == Tone::kHeadline || (t.tone == Tone::kShare && Chance(0.3)) ||
                       (t.tone == Tone::kHoax && Chance(0.4));
-    const Author& author = PickAuthor(news);
+    const Author& author = news ? PickAuthor(true) : PickAuthorWithHabit(Habit::kPoster);
     m.author_name = author.name;
+    Followers(&m, author.followers);
     std::string tmpl(t.text);
     if (platform == Platform::kWhatsapp) ReplaceAll(&tmpl, "{@} ", "");  // a chat needs no tag
     std::string text = Fill(tmpl, m.agency_code, platform);
@@ -953,7 +1004,7 @@ MentionInput MentionGenerator::Next(UnixMillis now) {
   }
 
   recent_.push_back(
-      Recent{m.platform, m.external_id, m.author_handle, m.agency_code, m.kind, tone});
+      Recent{m.platform, m.external_id, m.author_handle, m.agency_code, m.kind, tone, 0});
   if (recent_.size() > 300) recent_.pop_front();
   ++seq_;
   return m;

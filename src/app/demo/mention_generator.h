@@ -22,6 +22,11 @@ namespace humas::demo {
 //! an agency of the region, in_reply_to/shared_from name an earlier mention of the same platform
 //! from this generator, and labels are left empty (the language engine sets them).
 //!
+//! Spread: a reply or share picks its parent among recent mentions with a weight growing with the
+//! parent's replies and shares so far, so some posts draw cascades several levels deep; authors
+//! have habits (mostly posting, replying or resharing) and follower counts (reported on the
+//! platforms that report them), so cascades, reach and segments show something.
+//!
 //! The same seed, region and sequence of `now` values give the same mentions. External ids embed
 //! a seed-derived prefix, so two runs with different seeds practically never collide; seed with
 //! the start time to keep a restarted demo from repeating ids. Not thread-safe.
@@ -36,10 +41,14 @@ class MentionGenerator {
   std::uint64_t count() const { return seq_; }
 
  private:
+  //! What an author mostly does, so the social-technographic segments show in the demo.
+  enum class Habit { kMixed, kPoster, kReplier, kSharer };
   struct Author {
     std::string name;
     std::string base;   // handle without platform decoration, e.g. "dewi.lestari"
     bool news = false;  // a local news/info account
+    Habit habit = Habit::kMixed;
+    std::int64_t followers = 0;
   };
   struct Recent {
     Platform platform;
@@ -47,7 +56,8 @@ class MentionGenerator {
     std::string author_handle;
     std::string agency_code;
     MentionKind kind;
-    int tone;  // Tone of the template (mention_generator.cc); -1 for replies and shares
+    int tone;          // Tone of the template (mention_generator.cc); -1 for replies and shares
+    int children = 0;  // replies and shares drawn so far (preferential attachment)
   };
 
   std::uint64_t Rand();
@@ -61,6 +71,10 @@ class MentionGenerator {
 
   Platform PickPlatform();
   const Author& PickAuthor(bool news);
+  //! An author who prefers `habit` (most of the time), keeping PickAuthor's recurrence skew.
+  const Author& PickAuthorWithHabit(Habit habit);
+  //! The follower count a platform reports with a post (none for chats and feeds).
+  void Followers(MentionInput* m, std::int64_t followers) const;
   std::string HandleFor(const Author& a, Platform p) const;
   std::string ExternalId(Platform p);
   std::string UrlFor(Platform p, const std::string& handle, const std::string& id);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -46,6 +47,7 @@ std::string ToJsonl(const MentionInput& m) {
   if (!m.agency_code.empty()) s += ",\"agency\":" + JsonString(m.agency_code);
   if (!m.in_reply_to.empty()) s += ",\"in_reply_to\":" + JsonString(m.in_reply_to);
   if (!m.shared_from.empty()) s += ",\"shared_from\":" + JsonString(m.shared_from);
+  if (m.author_followers) s += ",\"author_followers\":" + std::to_string(*m.author_followers);
   return s + "}\n";
 }
 
@@ -66,7 +68,7 @@ bool Same(const MentionInput& a, const MentionInput& b) {
          a.author_handle == b.author_handle && a.author_name == b.author_name && a.text == b.text &&
          a.created_at == b.created_at && a.kind == b.kind && a.agency_code == b.agency_code &&
          a.in_reply_to == b.in_reply_to && a.shared_from == b.shared_from && a.shares == b.shares &&
-         a.likes == b.likes && a.replies == b.replies;
+         a.likes == b.likes && a.replies == b.replies && a.author_followers == b.author_followers;
 }
 
 TEST(MentionGenerator, DeterministicForASeed) {
@@ -119,6 +121,7 @@ TEST(TenThousand, PassesTheImportRules) {
     EXPECT_EQ(a.text, b.text);
     EXPECT_EQ(a.created_at, b.created_at);
     EXPECT_EQ(a.kind, b.kind);
+    EXPECT_EQ(a.author_followers, b.author_followers);
     EXPECT_TRUE(a.labels.sentiment.empty() && a.labels.input_kind.empty());
   }
 }
@@ -144,6 +147,45 @@ TEST(TenThousand, RelationsPointToEarlierMentionsOfTheSamePlatform) {
   EXPECT_GT(shares, 200);
   EXPECT_GT(comments, 300);
   EXPECT_GT(messages, 200);
+}
+
+// Cascades several levels deep, authors with habits (segments) and follower counts (reach).
+TEST(TenThousand, SpreadShowsCascadesHabitsAndAudiences) {
+  std::map<std::pair<Platform, std::string>, std::pair<std::string, int>>
+      parent;  // → (root, depth)
+  std::map<std::pair<Platform, std::string>, int> size;
+  int max_depth = 0;
+  std::map<std::string, std::array<int, 3>> by_author;  // originals, replies, shares
+  int with_followers = 0, chats_with_followers = 0;
+  for (const MentionInput& m : M()) {
+    const std::string& up = m.shared_from.empty() ? m.in_reply_to : m.shared_from;
+    std::pair<std::string, int> here = {m.external_id, 0};
+    if (!up.empty()) {
+      const auto& p = parent[{m.platform, up}];
+      here = {p.first, p.second + 1};
+    }
+    parent[{m.platform, m.external_id}] = here;
+    ++size[{m.platform, here.first}];
+    max_depth = std::max(max_depth, here.second);
+    auto& counts = by_author[m.author_handle];
+    ++counts[!m.shared_from.empty() ? 2 : !m.in_reply_to.empty() ? 1 : 0];
+    with_followers += m.author_followers.has_value();
+    chats_with_followers += m.author_followers.has_value() &&
+                            (m.platform == Platform::kWhatsapp || m.platform == Platform::kRss);
+  }
+  int big = 0;
+  for (const auto& [root, n] : size) big += n >= 5;
+  EXPECT_GT(big, 50) << "cascades of 5 or more mentions";
+  EXPECT_GE(max_depth, 3);
+  int repliers = 0, sharers = 0;
+  for (const auto& [handle, c] : by_author) {
+    repliers += c[1] >= 3 && c[1] > c[0] + c[2];
+    sharers += c[2] >= 3 && c[2] > c[0] + c[1];
+  }
+  EXPECT_GT(repliers, 10);
+  EXPECT_GT(sharers, 5);
+  EXPECT_GT(with_followers, 5000);
+  EXPECT_EQ(chats_with_followers, 0);
 }
 
 TEST(TenThousand, RealisticVariety) {

@@ -99,7 +99,7 @@ bool Reject(Rejection* r, ImportErrorCode code, std::string_view field, std::str
 struct RawFields {
   std::optional<std::string_view> platform, external_id, url, author_handle, author_name, text,
       created_at, agency, kind, in_reply_to, shared_from;
-  std::optional<std::int64_t> shares, likes, replies;
+  std::optional<std::int64_t> shares, likes, replies, author_followers;
   // Storage for ids given as JSON integers.
   std::string external_id_buf, in_reply_to_buf, shared_from_buf;
 };
@@ -257,6 +257,7 @@ bool BuildMention(const RawFields& raw, bool csv, MentionInput* out, Rejection* 
   out->shares = raw.shares.value_or(0);
   out->likes = raw.likes.value_or(0);
   out->replies = raw.replies.value_or(0);
+  out->author_followers = raw.author_followers;
   out->labels = MentionLabels{};
   return true;
 }
@@ -368,10 +369,11 @@ enum class Column {
   kSharedFrom,
   kShares,
   kLikes,
-  kReplies
+  kReplies,
+  kAuthorFollowers
 };
 
-constexpr std::array<std::pair<std::string_view, Column>, 14> kColumns{{
+constexpr std::array<std::pair<std::string_view, Column>, 15> kColumns{{
     {"platform", Column::kPlatform},
     {"external_id", Column::kExternalId},
     {"url", Column::kUrl},
@@ -386,6 +388,7 @@ constexpr std::array<std::pair<std::string_view, Column>, 14> kColumns{{
     {"shares", Column::kShares},
     {"likes", Column::kLikes},
     {"replies", Column::kReplies},
+    {"author_followers", Column::kAuthorFollowers},
 }};
 
 constexpr std::array<std::pair<std::string_view, Column>, 5> kRequiredColumns{{
@@ -749,12 +752,16 @@ class MentionImportParser::Impl {
             ok = JsonString("author.handle", af.value, &raw->author_handle, error);
           else if (ak == "name")
             ok = JsonString("author.name", af.value, &raw->author_name, error);
+          else if (ak == "followers")
+            ok = JsonCount("author.followers", af.value, &raw->author_followers, error);
           if (!ok) return false;
         }
       } else if (key == "author_handle") {  // flat form, as in CSV
         ok = JsonString("author_handle", v, &raw->author_handle, error);
       } else if (key == "author_name") {
         ok = JsonString("author_name", v, &raw->author_name, error);
+      } else if (key == "author_followers") {
+        ok = JsonCount("author_followers", v, &raw->author_followers, error);
       } else if (key == "url") {
         ok = JsonString("url", v, &raw->url, error);
       } else if (key == "agency") {
@@ -1055,6 +1062,9 @@ class MentionImportParser::Impl {
           break;
         case Column::kReplies:
           ok = CsvCount("replies", cell, &raw.replies, &error);
+          break;
+        case Column::kAuthorFollowers:
+          ok = CsvCount("author_followers", cell, &raw.author_followers, &error);
           break;
       }
       if (!ok) {

@@ -16,8 +16,8 @@ constexpr char kSqlMentionInsert[] =
     "INSERT INTO mentions (platform, external_id, url, author_handle, author_name, text, "
     "created_at, kind, agency_code, in_reply_to, shared_from, shares, likes, replies, sentiment, "
     "sentiment_confidence, input_kind, input_kind_confidence, hoax_score, has_personal_data, "
-    "agency_id, account_id, ingested_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "agency_id, account_id, ingested_at, author_followers) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (platform, external_id) DO NOTHING";
 // Inserted by UpsertBatch right after the row (see migration 0002 for why not by a trigger).
 constexpr char kSqlMentionFtsInsert[] =
@@ -35,7 +35,8 @@ constexpr char kSqlMentionColumns[] =
     "SELECT m.id, m.platform, m.external_id, m.url, m.author_handle, m.author_name, m.text, "
     "m.created_at, m.kind, m.agency_code, m.in_reply_to, m.shared_from, m.shares, m.likes, "
     "m.replies, m.sentiment, m.sentiment_confidence, m.input_kind, m.input_kind_confidence, "
-    "m.hoax_score, m.has_personal_data, m.agency_id, m.account_id, m.ingested_at "
+    "m.hoax_score, m.has_personal_data, m.agency_id, m.account_id, m.ingested_at, "
+    "m.author_followers "
     "FROM mentions m ";
 // Counts at most kMentionTotalCap + 1 matches (closed by kSqlMentionCountCapped's suffix).
 constexpr char kSqlMentionCount[] = "SELECT count(*) FROM (SELECT 1 FROM mentions m ";
@@ -51,7 +52,8 @@ constexpr char kSqlRollupRebuild[] =
     "SELECT created_at - ((created_at % 3600000) + 3600000) % 3600000, coalesce(agency_id, 0), "
     "platform, sentiment, count(*) FROM mentions GROUP BY 1, 2, 3, 4";
 
-//! Start of the UTC hour containing t (floor, also for times before 1970).
+}  // namespace
+
 UnixMillis HourOf(UnixMillis t) { return t - ((t % kHourMs) + kHourMs) % kHourMs; }
 
 Result<Mention> ReadMention(const Stmt& st) {
@@ -85,8 +87,13 @@ Result<Mention> ReadMention(const Stmt& st) {
   m.agency_id = st.OptInt(21);
   m.account_id = st.OptInt(22);
   m.ingested_at = st.Int(23);
+  d.author_followers = st.OptInt(24);
   return m;
 }
+
+std::string MentionSelectSql() { return kSqlMentionColumns; }
+
+namespace {
 
 using RollupKey = std::tuple<UnixMillis, Id, std::string_view, std::string_view>;
 
@@ -122,6 +129,7 @@ Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
       st.Bind(d.labels.sentiment).Bind(d.labels.sentiment_confidence).Bind(d.labels.input_kind);
       st.Bind(d.labels.input_kind_confidence).Bind(d.labels.hoax_score);
       st.Bind(d.labels.has_personal_data).Bind(m.agency_id).Bind(m.account_id).Bind(now);
+      st.Bind(d.author_followers);
       Status s = st.Run();
       if (!s.ok()) {
         return Status(s.code(), "mention " + std::to_string(i) + " (" + std::string(platform) +

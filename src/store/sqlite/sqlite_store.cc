@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include "store/sqlite/migrate.h"
+#include "store/sqlite/spread_repo.h"
 
 namespace humas::store {
 namespace sqlite {
@@ -72,7 +73,9 @@ class SqliteStore final : public Store {
         mentions_(ctx_),
         rollups_(ctx_),
         audit_(ctx_),
-        jobs_(ctx_) {}
+        jobs_(ctx_),
+        spread_(ctx_),
+        corrections_(ctx_) {}
 
   UserRepository& users() override { return users_; }
   AgencyRepository& agencies() override { return agencies_; }
@@ -82,6 +85,8 @@ class SqliteStore final : public Store {
   RollupRepository& rollups() override { return rollups_; }
   AuditRepository& audit() override { return audit_; }
   JobRepository& jobs() override { return jobs_; }
+  SpreadRepository& spread() override { return spread_; }
+  CorrectionRepository& corrections() override { return corrections_; }
 
   Status Ping() override {
     auto conn = pool_->Acquire();
@@ -103,6 +108,8 @@ class SqliteStore final : public Store {
   SqliteRollupRepository rollups_;
   SqliteAuditRepository audit_;
   SqliteJobRepository jobs_;
+  SqliteSpreadRepository spread_;
+  SqliteCorrectionRepository corrections_;
 };
 
 }  // namespace

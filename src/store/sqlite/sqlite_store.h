@@ -39,6 +39,12 @@ void AppendIdsIn(std::string* where, std::vector<BindValue>* binds, std::string_
 //! Maps an unknown stored enum name to DataLoss.
 Status BadEnum(std::string_view what, std::string_view value);
 
+//! "SELECT <every mention column> FROM mentions m " and the reader of such a row (mention_repo.cc).
+std::string MentionSelectSql();
+Result<Mention> ReadMention(const Stmt& st);
+//! Start of the UTC hour containing t (floor, also for times before 1970): the rollup bucket.
+UnixMillis HourOf(UnixMillis t);
+
 //! Runs `SELECT ... WHERE ... ORDER BY ... LIMIT/OFFSET` plus the matching count.
 template <typename T, typename ReadFn>
 Result<ListResult<T>> ListQuery(Connection& conn, const std::string& count_sql,

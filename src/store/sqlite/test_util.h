@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/clock.h"
+#include "store/spread.h"
 #include "store/store.h"
 
 namespace humas::store::sqlite {
@@ -59,6 +60,8 @@ class TempSqliteStore final : public Store {
   RollupRepository& rollups() override { return inner_->rollups(); }
   AuditRepository& audit() override { return inner_->audit(); }
   JobRepository& jobs() override { return inner_->jobs(); }
+  SpreadRepository& spread() override { return inner_->spread(); }
+  CorrectionRepository& corrections() override { return inner_->corrections(); }
   Status Ping() override { return inner_->Ping(); }
   std::string backend() const override { return inner_->backend(); }
   int schema_version() const override { return inner_->schema_version(); }

@@ -166,7 +166,7 @@ export interface Mention {
   platform: Platform
   external_id: string
   url: string
-  author: { handle: string; name: string }
+  author: { handle: string; name: string; followers?: number | null }
   text: string
   created_at: string
   ingested_at: string

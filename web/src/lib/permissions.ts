@@ -8,6 +8,7 @@ export type Action =
   | 'mentions.import'
   | 'users.manage'
   | 'audit.read'
+  | 'labels.correct'
 
 const ALLOWED: Record<Action, RoleId[]> = {
   'agencies.write': ['admin', 'koordinator'],
@@ -15,6 +16,7 @@ const ALLOWED: Record<Action, RoleId[]> = {
   'mentions.import': ['admin', 'koordinator', 'pejabat', 'petugas'],
   'users.manage': ['admin'],
   'audit.read': ['admin'],
+  'labels.correct': ['admin', 'koordinator', 'pejabat', 'petugas'],
 }
 
 /** Parent of an agency, or null for a region / unknown agency. */
