@@ -980,7 +980,7 @@ class MentionImportParser::Impl {
     header_read_ = true;
     columns_.assign(n, Column::kIgnored);
     std::string seen_names;
-    std::array<bool, 15> have{};
+    std::array<bool, kColumns.size() + 1> have{};  // indexed by Column (kIgnored too)
     for (std::size_t i = 0; i < n; ++i) {
       std::string name(Trim(fields_[i]));
       std::transform(name.begin(), name.end(), name.begin(), Lower);

@@ -145,6 +145,38 @@ TEST(JsonlImport, FlatAuthorFieldsAndExplicitKind) {
   EXPECT_EQ(b.mentions[0].kind, MentionKind::kMessage);
 }
 
+TEST(Import, AuthorFollowersInEveryFormAndUnknownWhenAbsent) {
+  ParsedBatch b = ParseOk(
+      R"({"platform":"x","external_id":"1","author":{"handle":"a","followers":1200},"text":"t",)"
+      R"("created_at":"2025-01-01T00:00:00Z"})"
+      "\n"
+      R"({"platform":"x","external_id":"2","author_handle":"b","author_followers":0,"text":"t",)"
+      R"("created_at":"2025-01-01T00:00:00Z"})"
+      "\n"
+      R"({"platform":"x","external_id":"3","author":{"handle":"c","followers":null},"text":"t",)"
+      R"("created_at":"2025-01-01T00:00:00Z"})",
+      {.format = ImportFormat::kJsonl});
+  ASSERT_EQ(b.mentions.size(), 3u) << (b.errors.empty() ? "" : b.errors[0].reason);
+  EXPECT_EQ(b.mentions[0].author_followers, std::optional<std::int64_t>(1200));
+  EXPECT_EQ(b.mentions[1].author_followers, std::optional<std::int64_t>(0));
+  EXPECT_FALSE(b.mentions[2].author_followers.has_value());
+  EXPECT_EQ(OneCode(R"({"platform":"x","external_id":"1","author":{"handle":"a","followers":-5},)"
+                    R"("text":"t","created_at":"2025-01-01T00:00:00Z"})"),
+            "invalid_value author.followers");
+  EXPECT_EQ(OneCode(R"({"platform":"x","external_id":"1","author":{"handle":"a","followers":"9"},)"
+                    R"("text":"t","created_at":"2025-01-01T00:00:00Z"})"),
+            "wrong_type author.followers");
+
+  ParsedBatch csv = ParseOk(
+      "platform,external_id,author_handle,text,created_at,author_followers\n"
+      "x,1,a,t,2025-01-01T00:00:00Z,345\n"
+      "x,2,b,t,2025-01-01T00:00:00Z,\n",
+      {.format = ImportFormat::kCsv});
+  ASSERT_EQ(csv.mentions.size(), 2u) << (csv.errors.empty() ? "" : csv.errors[0].reason);
+  EXPECT_EQ(csv.mentions[0].author_followers, std::optional<std::int64_t>(345));
+  EXPECT_FALSE(csv.mentions[1].author_followers.has_value());
+}
+
 TEST(JsonlImport, BlankLinesAreSkippedAndLinesCounted) {
   const std::string data = "\n   \n" + std::string(kGood) + "\n\t\r\n" + kGood + "\n\n";
   ParsedBatch b = ParseOk(data);
