@@ -188,6 +188,14 @@ export class ApiClient {
   patch<T>(path: string, body: unknown, options: RequestOptions = {}): Promise<T> {
     return this.request<T>(path, { ...options, method: 'PATCH', body })
   }
+
+  put<T>(path: string, body: unknown, options: RequestOptions = {}): Promise<T> {
+    return this.request<T>(path, { ...options, method: 'PUT', body })
+  }
+
+  delete<T>(path: string, options: RequestOptions = {}): Promise<T> {
+    return this.request<T>(path, { ...options, method: 'DELETE' })
+  }
 }
 
 /** The one client the app uses. */

@@ -73,4 +73,19 @@ describe('live stream', () => {
     expect(stream.state).toBe('closed')
     expect(states[0]).toBe('connecting')
   })
+
+  it('delivers other named events (case changes) with parsed data', () => {
+    const sources: FakeSource[] = []
+    const cases: unknown[] = []
+    const stream = new LiveStream({
+      url: '/api/v1/events',
+      createSource: () => { const s = new FakeSource(); sources.push(s); return s },
+      on: { case: (data) => cases.push(data) },
+    })
+    stream.start()
+    sources[0].emit('case', JSON.stringify({ id: 3, state: 'dibuka' }))
+    sources[0].emit('case', '{broken')
+    expect(cases).toEqual([{ id: 3, state: 'dibuka' }])
+    stream.stop()
+  })
 })

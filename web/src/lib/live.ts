@@ -17,6 +17,8 @@ export interface LiveStreamOptions {
   url: string
   cap?: number
   onMention?: (mention: Mention) => void
+  /** Other named events (e.g. `case`), with their JSON data parsed; unparsable data is dropped. */
+  on?: Record<string, (data: unknown) => void>
   onState?: (state: LiveState) => void
   /** Called when the browser gave up and a reconnect is scheduled (e.g. to check the session). */
   onRetry?: (attempt: number) => void
@@ -89,6 +91,17 @@ export class LiveStream {
       }
       if (mention && typeof mention.id === 'number') this.options.onMention?.(mention)
     })
+    for (const [name, handler] of Object.entries(this.options.on ?? {})) {
+      source.addEventListener(name, (event: MessageEvent) => {
+        let data: unknown
+        try {
+          data = JSON.parse(String(event.data))
+        } catch {
+          return
+        }
+        handler(data)
+      })
+    }
   }
 
   private scheduleRetry(): void {

@@ -35,4 +35,13 @@ describe('permissions', () => {
     expect(can([grant('admin', 1)], 'audit.read')).toBe(true)
     expect(can([], 'audit.read')).toBe(false)
   })
+
+  it('lets every role but pimpinan work the inbox, and pejabat and up approve', () => {
+    expect(can([grant('petugas', 2)], 'inbox.write', 3, parentOf)).toBe(true)
+    expect(can([grant('petugas', 2)], 'inbox.write', 4, parentOf)).toBe(false)
+    expect(can([grant('pimpinan', 1)], 'inbox.write')).toBe(false)
+    expect(can([grant('petugas', 2)], 'inbox.approve', 2, parentOf)).toBe(false)
+    expect(can([grant('pejabat', 2)], 'inbox.approve', 2, parentOf)).toBe(true)
+    expect(can([grant('koordinator', 1)], 'calendar.admin')).toBe(false)
+  })
 })

@@ -9,6 +9,9 @@ export type Action =
   | 'users.manage'
   | 'audit.read'
   | 'labels.correct'
+  | 'inbox.write' // cases, notes, replies, dispositions
+  | 'inbox.approve' // replies and ready answers
+  | 'calendar.admin'
 
 const ALLOWED: Record<Action, RoleId[]> = {
   'agencies.write': ['admin', 'koordinator'],
@@ -17,6 +20,9 @@ const ALLOWED: Record<Action, RoleId[]> = {
   'users.manage': ['admin'],
   'audit.read': ['admin'],
   'labels.correct': ['admin', 'koordinator', 'pejabat', 'petugas'],
+  'inbox.write': ['admin', 'koordinator', 'pejabat', 'petugas'],
+  'inbox.approve': ['admin', 'koordinator', 'pejabat'],
+  'calendar.admin': ['admin'],
 }
 
 /** Parent of an agency, or null for a region / unknown agency. */
