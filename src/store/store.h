@@ -254,6 +254,8 @@ class JobRepository {
 
 // ---------------------------------------------------------------- the store
 
+class InboxRepository;  // store/cases.h
+
 //! Opens every repository over one database. Thread-safe: repositories may be used from many
 //! threads at once (implementations pool connections).
 class Store {
@@ -269,6 +271,8 @@ class Store {
   virtual JobRepository& jobs() = 0;
   virtual SpreadRepository& spread() = 0;
   virtual CorrectionRepository& corrections() = 0;
+  //! Cases, dispositions, replies, ready answers (store/cases.h).
+  virtual InboxRepository& inbox() = 0;
   //! Cheap liveness check for /health.
   virtual Status Ping() = 0;
   //! Backend name and schema version, e.g. "sqlite", 3.

@@ -3,6 +3,7 @@
 
 #include <sodium.h>
 
+#include "store/sqlite/inbox_repo.h"
 #include "store/sqlite/migrate.h"
 #include "store/sqlite/spread_repo.h"
 
@@ -75,7 +76,8 @@ class SqliteStore final : public Store {
         audit_(ctx_),
         jobs_(ctx_),
         spread_(ctx_),
-        corrections_(ctx_) {}
+        corrections_(ctx_),
+        inbox_(ctx_) {}
 
   UserRepository& users() override { return users_; }
   AgencyRepository& agencies() override { return agencies_; }
@@ -87,6 +89,7 @@ class SqliteStore final : public Store {
   JobRepository& jobs() override { return jobs_; }
   SpreadRepository& spread() override { return spread_; }
   CorrectionRepository& corrections() override { return corrections_; }
+  InboxRepository& inbox() override { return inbox_; }
 
   Status Ping() override {
     auto conn = pool_->Acquire();
@@ -110,6 +113,7 @@ class SqliteStore final : public Store {
   SqliteJobRepository jobs_;
   SqliteSpreadRepository spread_;
   SqliteCorrectionRepository corrections_;
+  SqliteInboxRepository inbox_;
 };
 
 }  // namespace

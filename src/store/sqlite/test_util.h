@@ -62,6 +62,7 @@ class TempSqliteStore final : public Store {
   JobRepository& jobs() override { return inner_->jobs(); }
   SpreadRepository& spread() override { return inner_->spread(); }
   CorrectionRepository& corrections() override { return inner_->corrections(); }
+  InboxRepository& inbox() override { return inner_->inbox(); }
   Status Ping() override { return inner_->Ping(); }
   std::string backend() const override { return inner_->backend(); }
   int schema_version() const override { return inner_->schema_version(); }

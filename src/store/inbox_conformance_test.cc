@@ -1,0 +1,472 @@
+// Backend-neutral conformance tests of the InboxRepository (store/cases.h).
+#include <algorithm>
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "store/cases.h"
+#include "store/store_conformance_test.h"
+
+namespace humas::store {
+namespace {
+
+constexpr UnixMillis kHour = 3'600'000;
+constexpr UnixMillis kT0 = 1'795'000'000'000;  // 2026-11-18
+
+template <typename T>
+T Must(Result<T> r) {
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  if (!r.ok()) throw std::runtime_error(r.status().ToString());
+  return std::move(r).value();
+}
+
+void MustOk(const Status& s) {
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  if (!s.ok()) throw std::runtime_error(s.ToString());
+}
+
+class InboxConformanceTest : public StoreConformanceTest {
+ protected:
+  void SetUp() override {
+    StoreConformanceTest::SetUp();
+    Agency region;
+    region.kind = AgencyKind::kRegion;
+    region.code = "berau";
+    region.name = "Kabupaten Berau";
+    MustOk(store().agencies().Create(&region));
+    region_ = region.id;
+    for (const char* code : {"diskominfo", "dinkes", "dukcapil"}) {
+      Agency a;
+      a.kind = AgencyKind::kAgency;
+      a.parent_id = region_;
+      a.code = code;
+      a.name = std::string("Dinas ") + code;
+      MustOk(store().agencies().Create(&a));
+      agencies_.push_back(a.id);
+    }
+    User u;
+    u.username = "petugas1";
+    MustOk(store().users().Create(&u));
+    user_ = u.id;
+  }
+
+  InboxRepository& inbox() { return store().inbox(); }
+
+  //! Stores a mention and returns it with its id.
+  Mention Stored(const std::string& ext, const std::string& author, UnixMillis at,
+                 const std::string& in_reply_to = "", std::optional<Id> agency = std::nullopt,
+                 MentionKind kind = MentionKind::kComment) {
+    Mention m;
+    m.agency_id = agency ? agency : std::optional<Id>(agencies_[1]);
+    m.data.platform = Platform::kX;
+    m.data.external_id = ext;
+    m.data.author_handle = author;
+    m.data.author_name = "Warga " + author;
+    m.data.text = "Kapan vaksin polio untuk balita tersedia di puskesmas? " + ext;
+    m.data.created_at = at;
+    m.data.kind = kind;
+    m.data.in_reply_to = in_reply_to;
+    m.data.labels.input_kind = "pertanyaan";
+    auto out = Must(store().mentions().UpsertBatch({m}, at));
+    m.id = out[0].id;
+    return m;
+  }
+
+  Case Opened(const std::string& ext, const std::string& author, UnixMillis at) {
+    return Must(inbox().AttachMention(Stored(ext, author, at), at)).case_;
+  }
+
+  Id region_ = 0;
+  std::vector<Id> agencies_;  // diskominfo, dinkes, dukcapil
+  Id user_ = 0;
+};
+
+CaseEvent Event(const std::string& kind, UnixMillis at, std::optional<Id> actor = std::nullopt) {
+  return CaseEvent{0, 0, at, actor, kind, "{}"};
+}
+
+TEST_P(InboxConformanceTest, MentionsGroupPerThreadAndCitizen) {
+  Mention first = Stored("p1", "ani", kT0, "agency-post-1");
+  CaseIntake a = Must(inbox().AttachMention(first, kT0));
+  EXPECT_TRUE(a.created);
+  EXPECT_EQ(a.case_.state, CaseState::kBaru);
+  EXPECT_EQ(a.case_.agency_id, agencies_[1]);
+  EXPECT_EQ(a.case_.input_kind, "pertanyaan");
+  EXPECT_EQ(a.case_.citizen_key, "x:ani");
+  // Ani follows up under her own comment: same case.
+  CaseIntake b = Must(inbox().AttachMention(Stored("p2", "Ani", kT0 + kHour, "p1"), kT0 + kHour));
+  EXPECT_FALSE(b.created);
+  EXPECT_EQ(b.case_.id, a.case_.id);
+  EXPECT_EQ(b.case_.mention_count, 2);
+  EXPECT_EQ(b.case_.last_mention_at, kT0 + kHour);
+  // Ani comments again on the agency's post: same thread, same citizen → same case.
+  CaseIntake c = Must(inbox().AttachMention(Stored("p3", "ani", kT0 + 2 * kHour, "agency-post-1"),
+                                            kT0 + 2 * kHour));
+  EXPECT_EQ(c.case_.id, a.case_.id);
+  // Budi in the same thread, even replying to Ani: his own case.
+  CaseIntake d =
+      Must(inbox().AttachMention(Stored("p4", "budi", kT0 + 3 * kHour, "p1"), kT0 + 3 * kHour));
+  EXPECT_TRUE(d.created);
+  EXPECT_NE(d.case_.id, a.case_.id);
+  // Direct messages of one citizen form one case.
+  Case dm1 = Must(inbox().AttachMention(
+                      Stored("dm1", "cici", kT0, "", std::nullopt, MentionKind::kMessage), kT0))
+                 .case_;
+  Case dm2 =
+      Must(inbox().AttachMention(
+               Stored("dm2", "cici", kT0 + 1, "", std::nullopt, MentionKind::kMessage), kT0 + 1))
+          .case_;
+  EXPECT_EQ(dm1.id, dm2.id);
+  // Attaching again changes nothing.
+  CaseIntake again = Must(inbox().AttachMention(first, kT0 + 4 * kHour));
+  EXPECT_FALSE(again.attached);
+  EXPECT_EQ(again.case_.mention_count, 3);
+  EXPECT_EQ(Must(inbox().CaseMentionIds(a.case_.id)).size(), 3u);
+  EXPECT_EQ(Must(inbox().CaseOfMention(first.id)).id, a.case_.id);
+  // The history: opened, then two mention_added.
+  auto events = Must(inbox().CaseEvents(a.case_.id));
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].kind, "opened");
+  EXPECT_EQ(events[1].kind, "mention_added");
+}
+
+TEST_P(InboxConformanceTest, MentionWithoutAgencyIsRefused) {
+  Mention m = Stored("u1", "ani", kT0);
+  m.agency_id.reset();
+  EXPECT_EQ(inbox().AttachMention(m, kT0).status().code(), Code::kFailedPrecondition);
+}
+
+TEST_P(InboxConformanceTest, ANewMessageReopensAClosedCase) {
+  Case c = Opened("r1", "ani", kT0);
+  Case closed = c;
+  closed.state = CaseState::kSelesai;
+  closed.closed_at = kT0 + kHour;
+  closed = Must(inbox().UpdateCase(closed, c.version, Event("state_changed", kT0 + kHour)));
+  EXPECT_EQ(closed.state, CaseState::kSelesai);
+  // A late-arriving older message joins without reopening.
+  auto old = Must(inbox().AttachMention(Stored("r0", "ani", kT0 + 1, "r1"), kT0 + 2 * kHour));
+  EXPECT_FALSE(old.reopened);
+  EXPECT_EQ(old.case_.state, CaseState::kSelesai);
+  auto fresh =
+      Must(inbox().AttachMention(Stored("r2", "ani", kT0 + 3 * kHour, "r1"), kT0 + 3 * kHour));
+  EXPECT_TRUE(fresh.reopened);
+  EXPECT_EQ(fresh.case_.id, c.id);
+  EXPECT_EQ(fresh.case_.state, CaseState::kDibukaKembali);
+  EXPECT_EQ(fresh.case_.reopened, 1);
+  EXPECT_FALSE(fresh.case_.closed_at.has_value());
+}
+
+TEST_P(InboxConformanceTest, StaleVersionIsAConflictAndChangesNothing) {
+  Case c = Opened("v1", "ani", kT0);
+  Case mine = c;
+  mine.assignee_id = user_;
+  Case stored = Must(inbox().UpdateCase(mine, c.version, Event("assigned", kT0, user_)));
+  EXPECT_EQ(stored.version, c.version + 1);
+  Case theirs = c;
+  theirs.priority = CasePriority::kMendesak;
+  EXPECT_EQ(inbox().UpdateCase(theirs, c.version, Event("priority_changed", kT0)).status().code(),
+            Code::kConflict);
+  Case now = Must(inbox().GetCase(c.id));
+  EXPECT_EQ(now.priority, CasePriority::kNormal);
+  EXPECT_EQ(now.assignee_id, user_);
+  Case ghost = c;
+  ghost.id = 999999;
+  EXPECT_EQ(inbox().UpdateCase(ghost, 1, Event("x", kT0)).status().code(), Code::kNotFound);
+}
+
+TEST_P(InboxConformanceTest, ListPagesByKeysetInActivityOrder) {
+  std::vector<Id> ids;
+  for (int i = 0; i < 7; ++i)
+    ids.push_back(Opened("k" + std::to_string(i), "w" + std::to_string(i), kT0 + i * kHour).id);
+  // One case in another agency: outside a dinkes-only scope.
+  Must(inbox().AttachMention(Stored("other", "zed", kT0 + 9 * kHour, "", agencies_[2]), kT0));
+  CaseFilter f;
+  f.agency_ids = {agencies_[1]};
+  f.limit = 3;
+  std::vector<Id> seen;
+  while (true) {
+    auto page = Must(inbox().ListCases(f));
+    for (const Case& c : page) seen.push_back(c.id);
+    if (page.size() < 3) break;
+    f.after = std::make_pair(page.back().last_activity_at, page.back().id);
+  }
+  std::vector<Id> expected(ids.rbegin(), ids.rend());
+  EXPECT_EQ(seen, expected);
+  // State filter and empty scope.
+  f.after.reset();
+  f.limit = 50;
+  f.states = {CaseState::kSelesai};
+  EXPECT_TRUE(Must(inbox().ListCases(f)).empty());
+  f.states.clear();
+  f.agency_ids.clear();
+  EXPECT_TRUE(Must(inbox().ListCases(f)).empty());
+  auto counts = Must(inbox().CountCases({agencies_[1]}, kT0, user_));
+  EXPECT_EQ(counts[0], (std::pair<std::string, std::int64_t>("baru", 7)));
+}
+
+TEST_P(InboxConformanceTest, DispositionsDriveTheCaseAndItsDeadline) {
+  Case c = Opened("d1", "ani", kT0);
+  std::vector<Disposition> ds(2);
+  ds[0].to_agency_id = agencies_[1];
+  ds[0].deadline_at = kT0 + 24 * kHour;
+  ds[0].reminder_points = {kT0 + 20 * kHour};
+  ds[1].to_agency_id = agencies_[2];
+  ds[1].deadline_at = kT0 + 30 * kHour;
+  for (auto& d : ds) {
+    d.from_agency_id = agencies_[0];
+    d.question = "Kapan vaksin polio tersedia?";
+    d.created_by = user_;
+    d.sla_mode = "calendar";
+    d.sla_ms = 24 * kHour;
+  }
+  Case waiting = Must(inbox().CreateDispositions(c.id, c.version, std::nullopt, 0, &ds,
+                                                 Event("disposition_created", kT0, user_)));
+  EXPECT_EQ(waiting.state, CaseState::kMenungguInstansi);
+  EXPECT_EQ(waiting.due_at, kT0 + 24 * kHour);
+  ASSERT_NE(ds[0].id, 0);
+  // A stale case version forwards nothing.
+  std::vector<Disposition> late = {ds[0]};
+  EXPECT_EQ(inbox()
+                .CreateDispositions(c.id, c.version, std::nullopt, 0, &late, Event("x", kT0))
+                .status()
+                .code(),
+            Code::kConflict);
+  EXPECT_EQ(Must(inbox().CaseDispositions(c.id)).size(), 2u);
+
+  // Two officers answer the same disposition at once: one wins, the other gets Conflict.
+  Disposition answered = Must(
+      inbox().ResolveDisposition(ds[0].id, 1, DispositionState::kDijawab, "Minggu depan.", user_,
+                                 kT0 + kHour, Event("disposition_answered", kT0 + kHour, user_)));
+  EXPECT_EQ(answered.state, DispositionState::kDijawab);
+  EXPECT_EQ(answered.answer, "Minggu depan.");
+  auto second = inbox().ResolveDisposition(ds[0].id, 1, DispositionState::kDijawab, "Besok.", user_,
+                                           kT0 + kHour, Event("x", kT0));
+  EXPECT_EQ(second.status().code(), Code::kConflict);
+  auto again = inbox().ResolveDisposition(ds[0].id, answered.version, DispositionState::kDitolak,
+                                          "bukan kewenangan kami", user_, kT0, Event("x", kT0));
+  EXPECT_EQ(again.status().code(), Code::kFailedPrecondition);
+  EXPECT_EQ(Must(inbox().GetDisposition(ds[0].id)).answer, "Minggu depan.");
+  Case still = Must(inbox().GetCase(c.id));
+  EXPECT_EQ(still.state, CaseState::kMenungguInstansi);
+  EXPECT_EQ(still.due_at, kT0 + 30 * kHour);
+
+  // Dukcapil re-forwards to Diskominfo; then Diskominfo refuses: nothing waits any more.
+  std::vector<Disposition> fwd(1);
+  fwd[0].from_agency_id = agencies_[2];
+  fwd[0].to_agency_id = agencies_[0];
+  fwd[0].question = "Mohon dijawab";
+  fwd[0].created_by = user_;
+  fwd[0].deadline_at = kT0 + 40 * kHour;
+  Must(inbox().CreateDispositions(c.id, 0, ds[1].id, ds[1].version, &fwd,
+                                  Event("disposition_forwarded", kT0 + 2 * kHour, user_)));
+  EXPECT_EQ(Must(inbox().GetDisposition(ds[1].id)).state, DispositionState::kDiteruskan);
+  EXPECT_EQ(Must(inbox().GetDisposition(fwd[0].id)).parent_id, ds[1].id);
+  EXPECT_EQ(Must(inbox().GetCase(c.id)).due_at, kT0 + 40 * kHour);
+  Must(inbox().ResolveDisposition(fwd[0].id, 1, DispositionState::kDitolak, "bukan kewenangan kami",
+                                  user_, kT0 + 3 * kHour,
+                                  Event("disposition_refused", kT0 + 3 * kHour, user_)));
+  Case back = Must(inbox().GetCase(c.id));
+  EXPECT_EQ(back.state, CaseState::kDibuka);
+  EXPECT_FALSE(back.due_at.has_value());
+
+  DispositionFilter in;
+  in.agency_ids = {agencies_[0]};
+  EXPECT_EQ(Must(inbox().ListDispositions(in)).size(), 1u);
+  in.incoming = false;
+  EXPECT_EQ(Must(inbox().ListDispositions(in)).size(), 2u);
+}
+
+TEST_P(InboxConformanceTest, RemindersAndEscalationAreHandledOnce) {
+  Case c = Opened("a1", "ani", kT0);
+  std::vector<Disposition> ds(1);
+  ds[0].from_agency_id = agencies_[0];
+  ds[0].to_agency_id = agencies_[1];
+  ds[0].question = "q";
+  ds[0].created_by = user_;
+  ds[0].deadline_at = kT0 + 24 * kHour;
+  ds[0].reminder_points = {kT0 + 20 * kHour, kT0 + 23 * kHour};
+  Must(inbox().CreateDispositions(c.id, c.version, std::nullopt, 0, &ds, Event("d", kT0)));
+  EXPECT_TRUE(Must(inbox().DueAlerts(kT0 + 19 * kHour, 10)).empty());
+  auto due = Must(inbox().DueAlerts(kT0 + 20 * kHour, 10));
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_FALSE(due[0].escalate);
+  EXPECT_TRUE(Must(inbox().MarkAlerted(ds[0].id, 0, false, kT0 + 20 * kHour)));
+  EXPECT_FALSE(Must(inbox().MarkAlerted(ds[0].id, 0, false, kT0 + 20 * kHour)));  // twice: no
+  EXPECT_TRUE(Must(inbox().DueAlerts(kT0 + 21 * kHour, 10)).empty());
+  // The server was down past the deadline: the second reminder is skipped for the escalation.
+  due = Must(inbox().DueAlerts(kT0 + 25 * kHour, 10));
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_TRUE(due[0].escalate);
+  EXPECT_TRUE(Must(inbox().MarkAlerted(ds[0].id, 1, true, kT0 + 25 * kHour)));
+  EXPECT_TRUE(Must(inbox().DueAlerts(kT0 + 100 * kHour, 10)).empty());
+  EXPECT_TRUE(Must(inbox().GetDisposition(ds[0].id)).escalated);
+}
+
+TEST_P(InboxConformanceTest, RepliesAreIdempotentAndClaimedOnce) {
+  Case c = Opened("s1", "ani", kT0);
+  Reply r;
+  r.case_id = c.id;
+  r.text = "Vaksin tersedia mulai Senin.";
+  r.state = ReplyState::kQueued;
+  r.idempotency_key = "key-0001";
+  r.created_by = user_;
+  r.platform = Platform::kX;
+  auto [stored, created] = Must(inbox().CreateReply(r, c.version));
+  EXPECT_TRUE(created);
+  // The same key again (a double click, a retried request): the stored reply, nothing new.
+  auto [same, created2] = Must(inbox().CreateReply(r, c.version));
+  EXPECT_FALSE(created2);
+  EXPECT_EQ(same.id, stored.id);
+  // Another officer answering the case version they loaded before: Conflict.
+  Reply other = r;
+  other.idempotency_key = "key-0002";
+  EXPECT_EQ(inbox().CreateReply(other, c.version).status().code(), Code::kConflict);
+  EXPECT_EQ(Must(inbox().CaseReplies(c.id)).size(), 1u);
+
+  // Eight senders race for the queued reply: exactly one claims it.
+  std::atomic<int> claimed{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      auto got = inbox().ClaimReply(stored.id, kT0 + kHour);
+      if (got.ok() && got->has_value()) claimed.fetch_add(1);
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(claimed.load(), 1);
+  Reply sent = Must(inbox().MarkReplySent(stored.id, "1234", "https://x.com/i/1234", kT0 + kHour));
+  EXPECT_EQ(Must(inbox().GetReply(stored.id)).state, ReplyState::kSent);
+  EXPECT_EQ(Must(inbox().GetReply(stored.id)).platform_id, "1234");
+  EXPECT_EQ(inbox().MarkReplySent(stored.id, "x", "", kT0).status().code(),
+            Code::kFailedPrecondition);
+  Case answered = Must(inbox().GetCase(c.id));
+  EXPECT_EQ(answered.state, CaseState::kDijawab);
+  EXPECT_EQ(answered.first_response_at, kT0 + kHour);
+  EXPECT_EQ(answered.first_responder_id, user_);
+  (void)sent;
+}
+
+TEST_P(InboxConformanceTest, ReplyStateChangesCheckStateAndVersion) {
+  Case c = Opened("t1", "ani", kT0);
+  Reply r;
+  r.case_id = c.id;
+  r.text = "draf";
+  r.idempotency_key = "key-draft-1";
+  r.created_by = user_;
+  auto [d, created] = Must(inbox().CreateReply(r, std::nullopt));
+  ASSERT_TRUE(created);
+  Reply edit = d;
+  edit.text = "draf kedua";
+  Reply e2 = Must(inbox().UpdateReply(edit, d.version, {ReplyState::kDraft}, Event("", kT0)));
+  EXPECT_EQ(e2.text, "draf kedua");
+  EXPECT_EQ(
+      inbox().UpdateReply(edit, d.version, {ReplyState::kDraft}, Event("", kT0)).status().code(),
+      Code::kConflict);
+  Reply q = e2;
+  q.state = ReplyState::kQueued;
+  EXPECT_EQ(
+      inbox().UpdateReply(q, e2.version, {ReplyState::kFailed}, Event("", kT0)).status().code(),
+      Code::kFailedPrecondition);
+  Reply queued = Must(inbox().UpdateReply(q, e2.version, {ReplyState::kDraft}, Event("", kT0)));
+  ASSERT_TRUE(Must(inbox().ClaimReply(queued.id, kT0)).has_value());
+  Reply failed = Must(inbox().MarkReplyFailed(queued.id, "HTTP 503", kT0));
+  EXPECT_EQ(failed.state, ReplyState::kFailed);
+  EXPECT_EQ(failed.last_error, "HTTP 503");
+  EXPECT_EQ(failed.attempts, 1);
+}
+
+TEST_P(InboxConformanceTest, ReadyAnswersAreSuggestedBySimilarity) {
+  auto add = [&](const std::string& title, const std::string& body, Id agency, bool approved,
+                 const std::string& until = "") {
+    ReadyAnswer a;
+    a.agency_id = agency;
+    a.title = title;
+    a.body = body;
+    a.tags = {"layanan"};
+    a.approved = approved;
+    a.valid_until = until;
+    MustOk(inbox().CreateAnswer(&a));
+    return a;
+  };
+  ReadyAnswer polio = add("Jadwal vaksin polio balita",
+                          "Vaksin polio untuk balita tersedia di semua puskesmas setiap Senin.",
+                          agencies_[1], true);
+  add("Jam buka puskesmas", "Puskesmas buka 07.30-14.00.", agencies_[1], true);
+  add("Vaksin polio (draf)", "Belum disetujui.", agencies_[1], false);
+  add("Vaksin polio 2025", "Kedaluwarsa.", agencies_[1], true, "2025-12-31");
+  add("KTP elektronik", "Cetak KTP di Dukcapil.", agencies_[2], true);
+  auto s = Must(inbox().SuggestAnswers({agencies_[1]}, "Kapan ada vaksin polio untuk balita?",
+                                       "2026-11-23", 5));
+  ASSERT_GE(s.size(), 1u);
+  EXPECT_EQ(s[0].id, polio.id);
+  EXPECT_GT(s[0].score, 0.0);
+  EXPECT_LE(s[0].score, 1.0);
+  for (const auto& a : s) {
+    EXPECT_TRUE(a.approved);
+    EXPECT_EQ(a.agency_id, agencies_[1]);
+    EXPECT_NE(a.title, "Vaksin polio 2025");
+  }
+  EXPECT_TRUE(Must(inbox().SuggestAnswers({agencies_[1]}, "yang dan di", "2026-11-23", 5)).empty());
+  AnswerFilter f;
+  f.agency_ids = {agencies_[1]};
+  f.q = "polio";
+  EXPECT_EQ(Must(inbox().ListAnswers(f)).total, 3);
+  f.approved = true;
+  EXPECT_EQ(Must(inbox().ListAnswers(f)).total, 2);
+  ReadyAnswer edited = polio;
+  edited.body = "Vaksin polio: setiap Selasa.";
+  edited.approved = false;
+  EXPECT_EQ(Must(inbox().UpdateAnswer(edited, polio.version)).version, 2);
+  EXPECT_EQ(inbox().UpdateAnswer(edited, polio.version).status().code(), Code::kConflict);
+}
+
+TEST_P(InboxConformanceTest, NotificationsAreDeduplicated) {
+  Notification n;
+  n.user_id = user_;
+  n.kind = "reminder";
+  n.title = "Disposisi hampir jatuh tempo";
+  n.dedupe_key = "disposition:1:reminder:0";
+  EXPECT_TRUE(Must(inbox().Notify(&n)));
+  Notification again = n;
+  EXPECT_FALSE(Must(inbox().Notify(&again)));
+  Notification other = n;
+  other.dedupe_key = "disposition:1:escalation";
+  EXPECT_TRUE(Must(inbox().Notify(&other)));
+  auto list = Must(inbox().ListNotifications(user_, true, {}));
+  EXPECT_EQ(list.total, 2);
+  EXPECT_EQ(Must(inbox().MarkRead(user_, {n.id})), 1);
+  EXPECT_EQ(Must(inbox().MarkRead(user_, {})), 0);
+}
+
+TEST_P(InboxConformanceTest, SettingsAndHolidayOverrides) {
+  InboxSettings s = Must(inbox().GetSettings(region_));
+  EXPECT_EQ(s.hours, 24);
+  EXPECT_EQ(s.mode, "calendar");
+  EXPECT_EQ(s.updated_at, 0);
+  s.mode = "working";
+  s.hours = 16;
+  s.reminder_minutes = {120, 30};
+  s.require_reply_approval = true;
+  MustOk(inbox().PutSettings(&s));
+  InboxSettings back = Must(inbox().GetSettings(region_));
+  EXPECT_EQ(back.mode, "working");
+  EXPECT_EQ(back.hours, 16);
+  EXPECT_EQ(back.reminder_minutes, (std::vector<int>{120, 30}));
+  EXPECT_TRUE(back.require_reply_approval);
+  MustOk(inbox().PutHolidayOverride(
+      {"2026-12-31", "Cuti bersama tambahan", "cuti_bersama", false, 0}));
+  MustOk(inbox().PutHolidayOverride({"2026-08-17", "", "libur_nasional", true, 0}));
+  auto h = Must(inbox().HolidayOverrides());
+  ASSERT_EQ(h.size(), 2u);
+  EXPECT_EQ(h[0].date, "2026-08-17");
+  EXPECT_TRUE(h[0].removed);
+  MustOk(inbox().DeleteHolidayOverride("2026-08-17"));
+  EXPECT_EQ(inbox().DeleteHolidayOverride("2026-08-17").code(), Code::kNotFound);
+}
+
+}  // namespace
+
+INSTANTIATE_TEST_SUITE_P(Backends, InboxConformanceTest, ::testing::ValuesIn(StoreBackends()),
+                         [](const auto& info) { return info.param.name; });
+
+}  // namespace humas::store
