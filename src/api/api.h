@@ -23,6 +23,8 @@ Status MentionScope(const http::Request& req, Caller& c, std::optional<std::vect
                     bool* include_unassigned);
 //! A time query parameter: a date (a WIB calendar day) or an RFC 3339 time; nullopt if absent.
 Result<std::optional<UnixMillis>> QueryTime(const http::Request& req, const char* name);
+void RegisterInboxRoutes(http::Server& server, Context& ctx);
+void RegisterInboxAdminRoutes(http::Server& server, Context& ctx);
 
 //! Lower-cases and validates a username: 3-64 of [a-z0-9._-].
 Status ValidateUsername(std::string* username);

@@ -115,6 +115,7 @@ void RegisterRoutes(http::Server& server, Context& ctx) {
   RegisterMentionRoutes(server, ctx);
   RegisterAuditRoutes(server, ctx);
   RegisterSpreadRoutes(server, ctx);
+  if (ctx.inbox) RegisterInboxRoutes(server, ctx);
 }
 
 }  // namespace humas::api

@@ -19,6 +19,10 @@
 #include "ingest/ingest.h"
 #include "store/store.h"
 
+namespace humas::inbox {
+struct Runtime;
+}
+
 namespace humas::api {
 
 using json = nlohmann::json;
@@ -43,6 +47,8 @@ struct Context {
   http::Server* server = nullptr;  //!< for publishing live events; set before Start()
   //! Labels incoming mentions (language engine); empty when no model is loaded.
   ingest::Labeler labeler;
+  //! The inbox's senders and channels (inbox/inbox.h); the inbox routes are off when null.
+  inbox::Runtime* inbox = nullptr;
 };
 
 //! The authenticated caller of one request.

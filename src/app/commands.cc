@@ -15,6 +15,7 @@
 #include "app/demo_runtime.h"
 #include "app/flags.h"
 #include "core/log.h"
+#include "inbox/inbox.h"
 #include "ingest/ingest.h"
 #include "ingest/labeling.h"
 #include "jobs/runner.h"
@@ -158,6 +159,10 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
     return ScheduleMaintenance(st, now);
   });
   if (Status s = ScheduleMaintenance(st, WallClock().Now()); !s.ok()) return Fail("jobs", s);
+  // The inbox: reply senders per platform, notification channels, the SLA sweep.
+  inbox::Runtime inbox_runtime(st, WallClock());
+  ctx.inbox = &inbox_runtime;
+  if (Status s = inbox::RegisterJobs(runner, inbox_runtime); !s.ok()) return Fail("jobs", s);
   if (Status s = runner.Start(); !s.ok()) return Fail("jobs", s);
 
   std::unique_ptr<DemoRuntime> demo_runtime;

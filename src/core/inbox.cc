@@ -56,6 +56,10 @@ constexpr std::array<std::pair<ReplyState, std::string_view>, 6> kReplyStates = 
 
 std::string_view ToString(CaseState s) { return Name(kCaseStates, s); }
 std::optional<CaseState> ParseCaseState(std::string_view s) { return Find(kCaseStates, s); }
+bool NeedsAnswer(std::string_view k) {
+  return k == "pertanyaan" || k == "keluhan" || k == "kritik" || k == "saran";
+}
+
 bool IsOpen(CaseState s) { return s != CaseState::kSelesai; }
 
 bool IsManualTransition(CaseState from, CaseState to) {

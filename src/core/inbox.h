@@ -23,6 +23,10 @@ bool IsOpen(CaseState s);
 //! set menunggu_instansi and dijawab themselves).
 bool IsManualTransition(CaseState from, CaseState to);
 
+//! Kinds of public input that need an answer and so open a case at intake (Perbup Berau
+//! Lampiran B): pertanyaan, keluhan, kritik, saran.
+bool NeedsAnswer(std::string_view input_kind);
+
 //! Stable names: "rendah", "normal", "tinggi", "mendesak".
 enum class CasePriority { kRendah, kNormal, kTinggi, kMendesak };
 std::string_view ToString(CasePriority p);

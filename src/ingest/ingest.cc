@@ -5,6 +5,9 @@
 #include <array>
 #include <thread>
 
+#include "core/inbox.h"
+#include "store/cases.h"
+
 namespace humas::ingest {
 
 Ingestor::Ingestor(store::Store& store, const Clock& clock, MentionSink on_new, Labeler labeler,
@@ -90,11 +93,14 @@ Status Ingestor::StoreBatch(std::vector<MentionInput> inputs,
     switch (o.kind) {
       case store::UpsertOutcome::Kind::kInserted:
         ++report->imported;
-        if (on_new_) {
-          batch[i].id = o.id;
-          batch[i].ingested_at = clock_.Now();
-          on_new_(batch[i]);
+        batch[i].id = o.id;
+        batch[i].ingested_at = clock_.Now();
+        // Questions, complaints, criticism and suggestions open (or extend) an inbox case.
+        if (batch[i].agency_id && NeedsAnswer(batch[i].data.labels.input_kind)) {
+          auto intake = store_.inbox().AttachMention(batch[i], clock_.Now());
+          if (!intake.ok()) return intake.status();
         }
+        if (on_new_) on_new_(batch[i]);
         break;
       case store::UpsertOutcome::Kind::kDuplicate:
         ++report->duplicates;

@@ -1,0 +1,339 @@
+// Deadlines, notifications, the SLA sweep and reply sending (see inbox.h).
+#include "inbox/inbox.h"
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "core/log.h"
+#include "jobs/runner.h"
+
+namespace humas::inbox {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr const char* kDays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+constexpr char kQueue[] = "inbox";
+
+std::string CivilToday(const sla::Calendar& c, UnixMillis now) {
+  return sla::FormatDate(c.LocalDay(now));
+}
+
+//! Schedules the next sweep at the next multiple of `every`: every server and restart computes
+//! the same instant and key, so only one sweep is pending at a time.
+Status ScheduleSweep(store::Store& store, UnixMillis now, UnixMillis every) {
+  Job job;
+  job.queue = kQueue;
+  job.payload_json = R"({"task":"sweep"})";
+  job.run_at = (now / every + 1) * every;
+  job.dedupe_key = "inbox:sweep:" + std::to_string(job.run_at);
+  return store.jobs().Enqueue(&job);
+}
+
+}  // namespace
+
+int MaxReplyChars(Platform p) {
+  switch (p) {
+    case Platform::kX:
+      return 280;
+    case Platform::kMastodon:
+      return 500;
+    case Platform::kBluesky:
+      return 300;
+    case Platform::kTelegram:
+      return 4096;
+    case Platform::kFacebook:
+      return 8000;
+    case Platform::kInstagram:
+      return 2200;
+    case Platform::kYoutube:
+      return 10000;
+    case Platform::kWhatsapp:
+      return 4096;
+    case Platform::kTiktok:
+      return 150;
+    default:
+      return 0;
+  }
+}
+
+Result<Id> RegionOf(store::Store& store, Id agency_id) {
+  HUMAS_ASSIGN_OR_RETURN(std::vector<Agency> all, store.agencies().All());
+  std::map<Id, const Agency*> by_id;
+  for (const Agency& a : all) by_id[a.id] = &a;
+  Id cur = agency_id;
+  for (int depth = 0; depth < 16; ++depth) {
+    auto it = by_id.find(cur);
+    if (it == by_id.end()) return NotFound("agency " + std::to_string(cur) + " does not exist");
+    if (it->second->kind == AgencyKind::kRegion || !it->second->parent_id) return cur;
+    cur = *it->second->parent_id;
+  }
+  return Internal("the agency hierarchy is deeper than expected");
+}
+
+Result<sla::WeeklySchedule> ParseSchedule(const std::string& text) {
+  if (text.empty()) return sla::WeeklySchedule::Default();
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object())
+    return InvalidArgument("schedule must be an object of weekdays").WithField("schedule");
+  sla::WeeklySchedule s;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    int day = -1;
+    for (int d = 0; d < 7; ++d)
+      if (it.key() == kDays[d]) day = d;
+    if (day < 0)
+      return InvalidArgument("schedule: unknown day '" + it.key() + "' (mon … sun)")
+          .WithField("schedule");
+    if (it->is_null()) continue;
+    if (!it->is_array() || it->size() != 2 || !(*it)[0].is_string() || !(*it)[1].is_string())
+      return InvalidArgument("schedule." + it.key() + " must be [\"HH:MM\", \"HH:MM\"] or null")
+          .WithField("schedule");
+    auto w = sla::ParseWindow((*it)[0].get<std::string>(), (*it)[1].get<std::string>());
+    if (!w.ok())
+      return InvalidArgument("schedule." + it.key() + ": " + w.status().message())
+          .WithField("schedule");
+    s.days[day] = *w;
+  }
+  return s;
+}
+
+std::string ScheduleJson(const sla::WeeklySchedule& s) {
+  json j = json::object();
+  for (int d = 0; d < 7; ++d) {
+    if (s.days[d]) {
+      j[kDays[d]] = {sla::FormatClock(s.days[d]->start_minute),
+                     sla::FormatClock(s.days[d]->end_minute)};
+    } else {
+      j[kDays[d]] = nullptr;
+    }
+  }
+  return j.dump();
+}
+
+Result<sla::Calendar> CalendarFor(store::Store& store, const InboxSettings& settings,
+                                  const std::string& timezone, UnixMillis now) {
+  HUMAS_ASSIGN_OR_RETURN(sla::WeeklySchedule schedule, ParseSchedule(settings.schedule_json));
+  auto zone = sla::ParseZone(timezone).value_or(sla::Zone::kWib);
+  std::set<std::int64_t> closed;
+  int y = 0;
+  unsigned m = 0;
+  unsigned d = 0;
+  CivilFromDays(now / 86'400'000, &y, &m, &d);
+  for (int year = y - 1; year <= y + 1; ++year)
+    for (const sla::Holiday& h : sla::OfficialHolidays(year))
+      if (auto day = sla::ParseDate(h.date); day.ok()) closed.insert(*day);
+  HUMAS_ASSIGN_OR_RETURN(auto overrides, store.inbox().HolidayOverrides());
+  for (const HolidayOverride& o : overrides) {
+    auto day = sla::ParseDate(o.date);
+    if (!day.ok()) continue;
+    if (o.removed) {
+      closed.erase(*day);
+    } else {
+      closed.insert(*day);
+    }
+  }
+  return sla::Calendar::Make(schedule, std::move(closed), zone);
+}
+
+Result<DeadlinePlan> PlanDeadline(store::Store& store, const Agency& to, UnixMillis now) {
+  HUMAS_ASSIGN_OR_RETURN(Id region, RegionOf(store, to.id));
+  HUMAS_ASSIGN_OR_RETURN(InboxSettings settings, store.inbox().GetSettings(region));
+  HUMAS_ASSIGN_OR_RETURN(sla::Calendar cal, CalendarFor(store, settings, to.timezone, now));
+  sla::Mode mode = sla::ParseMode(settings.mode).value_or(sla::Mode::kCalendar);
+  DeadlinePlan p;
+  p.mode = std::string(sla::ToString(mode));
+  p.sla_ms = static_cast<std::int64_t>(settings.hours) * 3'600'000;
+  p.timezone = to.timezone;
+  HUMAS_ASSIGN_OR_RETURN(p.deadline_at, cal.Deadline(now, p.sla_ms, mode));
+  std::vector<std::int64_t> before;
+  for (int minutes : settings.reminder_minutes) before.push_back(minutes * 60'000LL);
+  p.reminders = cal.ReminderPoints(now, p.deadline_at, before, mode);
+  return p;
+}
+
+SlaView ViewSla(const Disposition& d, const sla::Calendar& calendar, UnixMillis now) {
+  sla::Mode mode = sla::ParseMode(d.sla_mode).value_or(sla::Mode::kCalendar);
+  SlaView v;
+  if (d.state != DispositionState::kMenunggu) {
+    UnixMillis at = d.answered_at.value_or(now);
+    v.remaining_ms = calendar.Remaining(at, d.deadline_at, mode);
+    v.status = at <= d.deadline_at ? "answered_on_time" : "answered_late";
+    return v;
+  }
+  v.remaining_ms = calendar.Remaining(now, d.deadline_at, mode);
+  if (now >= d.deadline_at) {
+    v.status = "overdue";
+  } else if (!d.reminder_points.empty() && now >= d.reminder_points.front()) {
+    v.status = "due_soon";
+  } else {
+    v.status = "on_track";
+  }
+  return v;
+}
+
+Result<std::vector<User>> UsersWithRole(store::Store& store, std::initializer_list<Role> roles,
+                                        Id agency) {
+  HUMAS_ASSIGN_OR_RETURN(std::vector<Agency> all, store.agencies().All());
+  std::map<Id, std::optional<Id>> parent;
+  for (const Agency& a : all) parent[a.id] = a.parent_id;
+  std::set<Id> chain;
+  std::optional<Id> cur = agency;
+  for (int depth = 0; cur && depth < 16; ++depth) {
+    chain.insert(*cur);
+    auto it = parent.find(*cur);
+    cur = it == parent.end() ? std::nullopt : it->second;
+  }
+  std::vector<User> out;
+  store::Page page{200, 0};
+  while (true) {
+    HUMAS_ASSIGN_OR_RETURN(auto list, store.users().List(page));
+    for (User& u : list.items) {
+      if (!u.active) continue;
+      bool match = false;
+      for (const RoleGrant& g : u.roles)
+        for (Role r : roles)
+          if (g.role == r && chain.count(g.agency_id)) match = true;
+      if (match) out.push_back(std::move(u));
+    }
+    if (static_cast<int>(list.items.size()) < page.limit) break;
+    page.offset += page.limit;
+  }
+  return out;
+}
+
+Result<int> NotifyUsers(Runtime& rt, const std::vector<User>& users, Notification n,
+                        const std::string& key) {
+  int added = 0;
+  for (const User& u : users) {
+    Notification copy = n;
+    copy.user_id = u.id;
+    copy.dedupe_key = key;
+    HUMAS_ASSIGN_OR_RETURN(bool inserted, rt.store.inbox().Notify(&copy));
+    if (!inserted) continue;
+    ++added;
+    for (auto& ch : rt.channels) {
+      Status s = ch->Deliver(u, copy);
+      if (!s.ok())
+        Log(LogLevel::kWarn, "inbox.channel_failed",
+            {{"channel", ch->name()}, {"user", u.username}, {"error", s.message()}});
+    }
+  }
+  return added;
+}
+
+Result<int> Sweep(Runtime& rt, UnixMillis now) {
+  HUMAS_ASSIGN_OR_RETURN(auto due, rt.store.inbox().DueAlerts(now, 200));
+  int handled = 0;
+  for (const store::DueAlert& a : due) {
+    const Disposition& d = a.disposition;
+    // Record first: a crash after this point loses at most this one alert, never repeats it.
+    HUMAS_ASSIGN_OR_RETURN(bool mine,
+                           rt.store.inbox().MarkAlerted(d.id, d.reminders_sent, a.escalate, now));
+    if (!mine) continue;
+    auto to = rt.store.agencies().Get(d.to_agency_id);
+    std::string agency = to.ok() ? to->name : "";
+    Notification n;
+    n.case_id = d.case_id;
+    n.disposition_id = d.id;
+    std::vector<User> users;
+    std::string key;
+    if (a.escalate) {
+      HUMAS_ASSIGN_OR_RETURN(users, UsersWithRole(rt.store, {Role::kPejabat}, d.to_agency_id));
+      HUMAS_ASSIGN_OR_RETURN(Id region, RegionOf(rt.store, d.to_agency_id));
+      HUMAS_ASSIGN_OR_RETURN(auto koordinator,
+                             UsersWithRole(rt.store, {Role::kKoordinator}, region));
+      users.insert(users.end(), koordinator.begin(), koordinator.end());
+      n.kind = "escalation";
+      n.title = "Disposisi melewati batas waktu: " + agency;
+      n.body = d.question.substr(0, 500);
+      key = "disposition:" + std::to_string(d.id) + ":escalation";
+    } else {
+      HUMAS_ASSIGN_OR_RETURN(
+          users, UsersWithRole(rt.store, {Role::kPejabat, Role::kPetugas}, d.to_agency_id));
+      n.kind = "reminder";
+      n.title = "Pengingat disposisi: batas waktu " + FormatRfc3339(d.deadline_at);
+      n.body = d.question.substr(0, 500);
+      key = "disposition:" + std::to_string(d.id) + ":reminder:" + std::to_string(d.reminders_sent);
+    }
+    // A user holding two matching grants is told once.
+    std::set<Id> seen;
+    std::vector<User> unique;
+    for (User& u : users)
+      if (seen.insert(u.id).second) unique.push_back(std::move(u));
+    HUMAS_RETURN_IF_ERROR(NotifyUsers(rt, unique, n, key).status());
+    CaseEvent e{0,
+                d.case_id,
+                now,
+                std::nullopt,
+                a.escalate ? "escalated" : "reminder_sent",
+                json{{"disposition_id", d.id}, {"recipients", unique.size()}}.dump()};
+    HUMAS_RETURN_IF_ERROR(rt.store.inbox().AppendEvent(&e));
+    ++handled;
+  }
+  return handled;
+}
+
+Status SendReply(Runtime& rt, Id reply_id) {
+  UnixMillis now = rt.clock.Now();
+  HUMAS_ASSIGN_OR_RETURN(auto claimed, rt.store.inbox().ClaimReply(reply_id, now));
+  if (!claimed) return Status::Ok();  // someone else is sending it, or it is not queued
+  const Reply& r = *claimed;
+  auto it = rt.senders.find(r.platform);
+  if (it == rt.senders.end()) {
+    return rt.store.inbox()
+        .MarkReplyFailed(r.id, "this platform cannot be answered from humas yet", rt.clock.Now())
+        .status();
+  }
+  int limit = MaxReplyChars(r.platform);
+  size_t chars = 0;
+  for (unsigned char ch : r.text)
+    if ((ch & 0xC0) != 0x80) ++chars;
+  if (limit > 0 && chars > static_cast<size_t>(limit)) {
+    return rt.store.inbox()
+        .MarkReplyFailed(r.id,
+                         "the reply is longer than the platform allows (" + std::to_string(limit) +
+                             " characters)",
+                         rt.clock.Now())
+        .status();
+  }
+  HUMAS_ASSIGN_OR_RETURN(Case c, rt.store.inbox().GetCase(r.case_id));
+  auto sent = it->second->Send(r, c);
+  if (!sent.ok()) {
+    Log(LogLevel::kWarn, "inbox.reply_failed",
+        {{"reply_id", r.id}, {"error", sent.status().message()}});
+    return rt.store.inbox().MarkReplyFailed(r.id, sent.status().message(), rt.clock.Now()).status();
+  }
+  return rt.store.inbox()
+      .MarkReplySent(r.id, sent->platform_id, sent->url, rt.clock.Now())
+      .status();
+}
+
+Status EnqueueSend(store::Store& store, const Reply& reply, UnixMillis now) {
+  Job job;
+  job.queue = kQueue;
+  job.payload_json = json{{"task", "send"}, {"reply_id", reply.id}}.dump();
+  job.run_at = now;
+  job.max_attempts = 1;  // a failed send is shown to the officer, who retries; never automatic
+  job.dedupe_key = "inbox:send:" + std::to_string(reply.id) + ":" + std::to_string(reply.version);
+  return store.jobs().Enqueue(&job);
+}
+
+Status RegisterJobs(jobs::JobRunner& runner, Runtime& rt, UnixMillis sweep_every_ms) {
+  runner.Register(kQueue, [&rt, sweep_every_ms](const Job& job) -> Status {
+    json p = json::parse(job.payload_json, nullptr, false);
+    std::string task = p.is_object() ? p.value("task", "") : "";
+    if (task == "send") return SendReply(rt, p.value("reply_id", Id{0}));
+    if (task == "sweep") {
+      UnixMillis now = rt.clock.Now();
+      HUMAS_RETURN_IF_ERROR(Sweep(rt, now).status());
+      // A reply left queued (its job lost in a crash) is sent by the sweep.
+      HUMAS_ASSIGN_OR_RETURN(auto stale, rt.store.inbox().StaleQueuedReplies(now - 120'000, 50));
+      for (Id id : stale) HUMAS_RETURN_IF_ERROR(SendReply(rt, id));
+      return ScheduleSweep(rt.store, now, sweep_every_ms);
+    }
+    return InvalidArgument("unknown inbox task '" + task + "'");
+  });
+  return ScheduleSweep(rt.store, rt.clock.Now(), sweep_every_ms);
+}
+
+}  // namespace humas::inbox

@@ -1,0 +1,119 @@
+// The inbox's rules above the store (issue 6): deadlines from the region's settings and the
+// holiday calendar, notifications to the right people (in-app plus outside channels), the SLA sweep
+// (reminders before the deadline, escalation at breach), and sending replies through a
+// ReplySender per platform. Used by the API handlers and by the job runner.
+#pragma once
+
+#include <initializer_list>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/inbox.h"
+#include "core/model.h"
+#include "core/sla.h"
+#include "store/cases.h"
+#include "store/store.h"
+
+namespace humas::jobs {
+class JobRunner;
+}
+
+namespace humas::inbox {
+
+//! The longest reply a platform accepts, in characters (0 = no known limit).
+int MaxReplyChars(Platform p);
+
+//! What a platform returned for a sent reply.
+struct SentReply {
+  std::string platform_id;
+  std::string url;
+};
+
+//! Sends a reply back to the citizen on one platform (public reply or private message as the
+//! platform allows). Implementations live in src/connectors/<platform>/. Must not retry inside:
+//! the caller records the failure and the officer retries.
+class ReplySender {
+ public:
+  virtual ~ReplySender() = default;
+  virtual Result<SentReply> Send(const Reply& reply, const Case& c) = 0;
+};
+
+//! Delivers a notification outside humas (e-mail, Telegram). Called once per newly stored
+//! notification; errors are logged, the in-app notification stays.
+class Channel {
+ public:
+  virtual ~Channel() = default;
+  virtual std::string name() const = 0;
+  virtual Status Deliver(const User& to, const Notification& n) = 0;
+};
+
+//! What the API and the jobs share. Outlives both.
+struct Runtime {
+  Runtime(store::Store& s, const Clock& c) : store(s), clock(c) {}
+  store::Store& store;
+  const Clock& clock;
+  std::map<Platform, std::unique_ptr<ReplySender>> senders;
+  std::vector<std::unique_ptr<Channel>> channels;
+  bool CanSend(Platform p) const { return senders.count(p) > 0; }
+};
+
+//! The region an agency belongs to (itself for a region); NotFound for an unknown agency.
+Result<Id> RegionOf(store::Store& store, Id agency_id);
+
+//! Office hours parsed from InboxSettings::schedule_json ("" = the default week).
+Result<sla::WeeklySchedule> ParseSchedule(const std::string& json);
+//! The reverse, for the API.
+std::string ScheduleJson(const sla::WeeklySchedule& schedule);
+
+//! The working calendar of an agency: its region's schedule, the official holidays (±1 year
+//! around `now`) with the administrator's changes, in the agency's zone.
+Result<sla::Calendar> CalendarFor(store::Store& store, const InboxSettings& settings,
+                                  const std::string& timezone, UnixMillis now);
+
+struct DeadlinePlan {
+  UnixMillis deadline_at = 0;
+  std::vector<UnixMillis> reminders;
+  std::string mode;
+  std::int64_t sla_ms = 0;
+  std::string timezone;
+};
+//! The deadline of a disposition to `to` forwarded at `now` (the receiving agency's region
+//! settings and zone).
+Result<DeadlinePlan> PlanDeadline(store::Store& store, const Agency& to, UnixMillis now);
+
+//! "on_track" | "due_soon" | "overdue" | "answered_on_time" | "answered_late", and the time left.
+struct SlaView {
+  std::string status;
+  std::int64_t remaining_ms = 0;
+};
+SlaView ViewSla(const Disposition& d, const sla::Calendar& calendar, UnixMillis now);
+
+//! Active users holding one of `roles` on `agency` or one of its ancestors.
+Result<std::vector<User>> UsersWithRole(store::Store& store, std::initializer_list<Role> roles,
+                                        Id agency);
+
+//! Stores one notification per user (deduplicated by `key`) and delivers the new ones through
+//! every channel. Returns how many were new.
+Result<int> NotifyUsers(Runtime& rt, const std::vector<User>& users, Notification n,
+                        const std::string& key);
+
+//! One pass of the SLA clock at `now`: for every waiting disposition whose next reminder point
+//! or deadline passed, notifies (reminder: the receiving agency's pejabat and petugas; escalation:
+//! its pejabat and the region's koordinator) and records it so nobody is told twice.
+Result<int> Sweep(Runtime& rt, UnixMillis now);
+
+//! Sends a queued reply: claims it (once), sends through the platform's sender, records sent or
+//! failed. A reply that is not queued (already claimed or sent) is left alone (Ok).
+Status SendReply(Runtime& rt, Id reply_id);
+
+//! Queues the send job of a reply (idempotent per reply and attempt).
+Status EnqueueSend(store::Store& store, const Reply& reply, UnixMillis now);
+
+//! Registers the "inbox" queue (send, sweep) on the runner and schedules the first sweep.
+Status RegisterJobs(jobs::JobRunner& runner, Runtime& rt, UnixMillis sweep_every_ms = 60'000);
+
+}  // namespace humas::inbox
