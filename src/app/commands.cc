@@ -16,6 +16,7 @@
 #include "app/flags.h"
 #include "core/log.h"
 #include "inbox/inbox.h"
+#include "inbox/senders.h"
 #include "ingest/ingest.h"
 #include "ingest/labeling.h"
 #include "jobs/runner.h"
@@ -162,6 +163,12 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
   // The inbox: reply senders per platform, notification channels, the SLA sweep.
   inbox::Runtime inbox_runtime(st, WallClock());
   ctx.inbox = &inbox_runtime;
+  if (!config->telegram_bot_token.empty()) {
+    telegram::BotOptions bot;
+    bot.bot_token = config->telegram_bot_token;
+    bot.api_base = config->telegram_api_base;
+    inbox_runtime.senders[Platform::kTelegram] = inbox::MakeTelegramSender(bot);
+  }
   if (Status s = inbox::RegisterJobs(runner, inbox_runtime); !s.ok()) return Fail("jobs", s);
   if (Status s = runner.Start(); !s.ok()) return Fail("jobs", s);
 

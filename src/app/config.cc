@@ -44,7 +44,9 @@ const std::vector<std::string>& ConfigKeys() {
                                                  "session_max_hours",
                                                  "log_level",
                                                  "demo_rate_per_minute",
-                                                 "trusted_proxies"};
+                                                 "trusted_proxies",
+                                                 "telegram_bot_token",
+                                                 "telegram_api_base"};
   return kKeys;
 }
 
@@ -77,6 +79,12 @@ Status ApplyConfigValue(Config* c, const std::string& key, const std::string& va
     c->web_dir = value;
   } else if (key == "models_dir") {
     c->models_dir = value;
+  } else if (key == "telegram_bot_token") {
+    c->telegram_bot_token = value;
+  } else if (key == "telegram_api_base") {
+    if (value.rfind("http://", 0) != 0 && value.rfind("https://", 0) != 0)
+      return Bad(source, key, value, "an http(s):// address");
+    c->telegram_api_base = value;
   } else if (key == "workers") {
     if (!ParseInt(value, 1, 256, &n)) return Bad(source, key, value, "a number from 1 to 256");
     c->workers = static_cast<int>(n);

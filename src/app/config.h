@@ -22,6 +22,8 @@ struct Config {
   int session_max_hours = 168;       //!< 7 days
   std::string log_level = "info";    //!< debug | info | warn | error
   double demo_rate_per_minute = 30;  //!< mentions generated per minute in demo mode
+  std::string telegram_bot_token;    //!< answers Telegram conversations from the inbox; "" = off
+  std::string telegram_api_base = "https://api.telegram.org";  //!< tests point it at a fake
   std::vector<std::string> trusted_proxies;  //!< reverse proxies whose X-Forwarded-For counts
 };
 

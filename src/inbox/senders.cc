@@ -1,0 +1,29 @@
+// ReplySender adapters (see senders.h).
+#include "inbox/senders.h"
+
+namespace humas::inbox {
+namespace {
+
+class TelegramSender final : public ReplySender {
+ public:
+  explicit TelegramSender(telegram::BotOptions o) : options_(std::move(o)) {}
+  Result<SentReply> Send(const Reply& r, const Case&) override {
+    std::int64_t chat = 0;
+    std::int64_t message = 0;
+    HUMAS_RETURN_IF_ERROR(telegram::ParseMessageRef(r.in_reply_to, &chat, &message));
+    HUMAS_ASSIGN_OR_RETURN(telegram::SentMessage m,
+                           telegram::SendMessage(options_, chat, r.text, message));
+    return SentReply{std::to_string(m.chat_id) + ":" + std::to_string(m.message_id), m.url};
+  }
+
+ private:
+  telegram::BotOptions options_;
+};
+
+}  // namespace
+
+std::unique_ptr<ReplySender> MakeTelegramSender(telegram::BotOptions options) {
+  return std::make_unique<TelegramSender>(std::move(options));
+}
+
+}  // namespace humas::inbox

@@ -1,0 +1,15 @@
+// ReplySender adapters over the platform clients in src/connectors/.
+#pragma once
+
+#include <memory>
+
+#include "connectors/telegram/send.h"
+#include "inbox/inbox.h"
+
+namespace humas::inbox {
+
+//! Answers a Telegram conversation: a reply to the citizen's message in its chat (the mention's
+//! external id is "<chat_id>:<message_id>").
+std::unique_ptr<ReplySender> MakeTelegramSender(telegram::BotOptions options);
+
+}  // namespace humas::inbox

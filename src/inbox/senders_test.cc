@@ -1,0 +1,128 @@
+// The Telegram reply path against a fake Telegram Bot API server on loopback (humas's own HTTP
+// server) that answers sendMessage with the official example message from
+// ../shared/fixtures/telegram-bot, and Telegram's error format for refusals.
+#include "inbox/senders.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "http/http.h"
+
+namespace humas::inbox {
+namespace {
+
+using json = nlohmann::json;
+
+json FixtureMessage() {
+  std::ifstream in(std::string(HUMAS_SHARED_DIR) +
+                   "/fixtures/telegram-bot/official-webhook-guide/05_message_with_reply.json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  json update = json::parse(ss.str(), nullptr, false);
+  EXPECT_FALSE(update.is_discarded()) << "fixture missing";
+  return update.is_discarded() ? json::object() : update["message"];
+}
+
+class FakeTelegram {
+ public:
+  FakeTelegram() {
+    http::ServerOptions o;
+    o.port = 0;
+    o.worker_threads = 1;
+    server_ = http::NewServer(o);
+    server_->Route("POST", "/{bot}/sendMessage", [this](const http::Request& req) {
+      std::lock_guard lock(mu_);
+      http::Response r;
+      if (req.params.at("bot") != "bot123456:ABC-test") {
+        r.status = 401;
+        r.body = R"({"ok":false,"error_code":401,"description":"Unauthorized"})";
+        return r;
+      }
+      json body = json::parse(req.body, nullptr, false);
+      requests.push_back(body);
+      if (body.value("text", "").empty()) {
+        r.status = 400;
+        r.body =
+            R"({"ok":false,"error_code":400,"description":"Bad Request: message text is empty"})";
+        return r;
+      }
+      // The sent message as Telegram returns it: the fixture's shape with this chat and text.
+      json m = FixtureMessage();
+      m["message_id"] = 2001;
+      m["chat"]["id"] = body["chat_id"];
+      m["chat"]["type"] = public_chat ? "supergroup" : "private";
+      m["chat"]["username"] = "humas_berau";
+      m["text"] = body["text"];
+      r.body = json{{"ok", true}, {"result", m}}.dump();
+      return r;
+    });
+    EXPECT_TRUE(server_->Start().ok());
+  }
+  ~FakeTelegram() { server_->Stop(); }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+
+  std::mutex mu_;
+  std::vector<json> requests;  // guarded by mu_
+  bool public_chat = true;
+
+ private:
+  std::unique_ptr<http::Server> server_;
+};
+
+Reply TelegramReply(const std::string& in_reply_to, const std::string& text) {
+  Reply r;
+  r.id = 7;
+  r.platform = Platform::kTelegram;
+  r.in_reply_to = in_reply_to;
+  r.text = text;
+  return r;
+}
+
+TEST(TelegramSenderTest, RepliesInTheCitizensChat) {
+  FakeTelegram fake;
+  telegram::BotOptions o;
+  o.api_base = fake.url();
+  o.bot_token = "123456:ABC-test";
+  auto sender = MakeTelegramSender(o);
+  auto sent = sender->Send(TelegramReply("-1001234:1365", "Vaksin tersedia mulai Senin."), Case{});
+  ASSERT_TRUE(sent.ok()) << sent.status().ToString();
+  EXPECT_EQ(sent->platform_id, "-1001234:2001");
+  EXPECT_EQ(sent->url, "https://t.me/humas_berau/2001");
+  ASSERT_EQ(fake.requests.size(), 1u);
+  EXPECT_EQ(fake.requests[0]["chat_id"], -1001234);
+  EXPECT_EQ(fake.requests[0]["reply_parameters"]["message_id"], 1365);
+  EXPECT_EQ(fake.requests[0]["text"], "Vaksin tersedia mulai Senin.");
+  // A private chat has no public link.
+  fake.public_chat = false;
+  auto priv = sender->Send(TelegramReply("1111111:1365", "Baik."), Case{});
+  ASSERT_TRUE(priv.ok());
+  EXPECT_EQ(priv->url, "");
+}
+
+TEST(TelegramSenderTest, RefusalsAndBadReferencesAreClearErrors) {
+  FakeTelegram fake;
+  telegram::BotOptions o;
+  o.api_base = fake.url();
+  o.bot_token = "123456:ABC-test";
+  auto sender = MakeTelegramSender(o);
+  auto empty = sender->Send(TelegramReply("1:2", ""), Case{});
+  EXPECT_EQ(empty.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(empty.status().message().find("message text is empty"), std::string::npos);
+  auto bad_ref = sender->Send(TelegramReply("1365", "x"), Case{});
+  EXPECT_EQ(bad_ref.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(fake.requests.size(), 1u);  // the malformed reference never reached Telegram
+  o.bot_token = "999:wrong";
+  auto denied = MakeTelegramSender(o)->Send(TelegramReply("1:2", "x"), Case{});
+  EXPECT_EQ(denied.status().code(), Code::kPermissionDenied);
+  EXPECT_EQ(denied.status().message().find("999:wrong"), std::string::npos);  // no token leak
+  o.api_base = "http://127.0.0.1:1";                                          // nothing listens
+  auto down = MakeTelegramSender(o)->Send(TelegramReply("1:2", "x"), Case{});
+  EXPECT_EQ(down.status().code(), Code::kUnavailable);
+}
+
+}  // namespace
+}  // namespace humas::inbox
