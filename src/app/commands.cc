@@ -169,6 +169,15 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
     bot.api_base = config->telegram_api_base;
     inbox_runtime.senders[Platform::kTelegram] = inbox::MakeTelegramSender(bot);
   }
+  if (!config->smtp_url.empty()) {
+    mail::SmtpOptions smtp;
+    smtp.url = config->smtp_url;
+    smtp.from = config->smtp_from;
+    smtp.username = config->smtp_username;
+    smtp.password = config->smtp_password;
+    smtp.require_tls = config->smtp_require_tls;
+    inbox_runtime.channels.push_back(inbox::MakeEmailChannel(smtp));
+  }
   if (Status s = inbox::RegisterJobs(runner, inbox_runtime); !s.ok()) return Fail("jobs", s);
   if (Status s = runner.Start(); !s.ok()) return Fail("jobs", s);
 

@@ -46,7 +46,12 @@ const std::vector<std::string>& ConfigKeys() {
                                                  "demo_rate_per_minute",
                                                  "trusted_proxies",
                                                  "telegram_bot_token",
-                                                 "telegram_api_base"};
+                                                 "telegram_api_base",
+                                                 "smtp_url",
+                                                 "smtp_from",
+                                                 "smtp_username",
+                                                 "smtp_password",
+                                                 "smtp_require_tls"};
   return kKeys;
 }
 
@@ -79,6 +84,23 @@ Status ApplyConfigValue(Config* c, const std::string& key, const std::string& va
     c->web_dir = value;
   } else if (key == "models_dir") {
     c->models_dir = value;
+  } else if (key == "smtp_url") {
+    if (!value.empty() && value.rfind("smtp://", 0) != 0 && value.rfind("smtps://", 0) != 0)
+      return Bad(source, key, value, "an smtp:// or smtps:// address");
+    c->smtp_url = value;
+  } else if (key == "smtp_from") {
+    c->smtp_from = value;
+  } else if (key == "smtp_username") {
+    c->smtp_username = value;
+  } else if (key == "smtp_password") {
+    c->smtp_password = value;
+  } else if (key == "smtp_require_tls") {
+    if (value == "true" || value == "1" || value == "yes")
+      c->smtp_require_tls = true;
+    else if (value == "false" || value == "0" || value == "no")
+      c->smtp_require_tls = false;
+    else
+      return Bad(source, key, value, "true or false");
   } else if (key == "telegram_bot_token") {
     c->telegram_bot_token = value;
   } else if (key == "telegram_api_base") {

@@ -15,10 +15,6 @@ using json = nlohmann::json;
 constexpr const char* kDays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 constexpr char kQueue[] = "inbox";
 
-std::string CivilToday(const sla::Calendar& c, UnixMillis now) {
-  return sla::FormatDate(c.LocalDay(now));
-}
-
 //! Schedules the next sweep at the next multiple of `every`: every server and restart computes
 //! the same instant and key, so only one sweep is pending at a time.
 Status ScheduleSweep(store::Store& store, UnixMillis now, UnixMillis every) {

@@ -20,7 +20,29 @@ class TelegramSender final : public ReplySender {
   telegram::BotOptions options_;
 };
 
+class EmailChannel final : public Channel {
+ public:
+  explicit EmailChannel(mail::SmtpOptions o) : options_(std::move(o)) {}
+  std::string name() const override { return "email"; }
+  Status Deliver(const User& to, const Notification& n) override {
+    if (to.email.empty()) return Status::Ok();
+    mail::Message m;
+    m.to = to.email;
+    m.subject = "[humas] " + n.title;
+    m.body = n.body;
+    if (n.case_id) m.body += "\n\nKasus #" + std::to_string(*n.case_id) + " di kotak masuk humas.";
+    return mail::Send(options_, m);
+  }
+
+ private:
+  mail::SmtpOptions options_;
+};
+
 }  // namespace
+
+std::unique_ptr<Channel> MakeEmailChannel(mail::SmtpOptions options) {
+  return std::make_unique<EmailChannel>(std::move(options));
+}
 
 std::unique_ptr<ReplySender> MakeTelegramSender(telegram::BotOptions options) {
   return std::make_unique<TelegramSender>(std::move(options));

@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "connectors/mail/smtp.h"
 #include "connectors/telegram/send.h"
 #include "inbox/inbox.h"
 
@@ -11,5 +12,8 @@ namespace humas::inbox {
 //! Answers a Telegram conversation: a reply to the citizen's message in its chat (the mention's
 //! external id is "<chat_id>:<message_id>").
 std::unique_ptr<ReplySender> MakeTelegramSender(telegram::BotOptions options);
+
+//! Delivers notifications by e-mail to the user's address (users without one are skipped).
+std::unique_ptr<Channel> MakeEmailChannel(mail::SmtpOptions options);
 
 }  // namespace humas::inbox

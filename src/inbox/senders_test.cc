@@ -3,12 +3,17 @@
 // ../shared/fixtures/telegram-bot, and Telegram's error format for refusals.
 #include "inbox/senders.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "http/http.h"
 
@@ -122,6 +127,136 @@ TEST(TelegramSenderTest, RefusalsAndBadReferencesAreClearErrors) {
   o.api_base = "http://127.0.0.1:1";                                          // nothing listens
   auto down = MakeTelegramSender(o)->Send(TelegramReply("1:2", "x"), Case{});
   EXPECT_EQ(down.status().code(), Code::kUnavailable);
+}
+
+//! A minimal SMTP server on loopback: accepts one session per connection, records the envelope
+//! and the DATA, answers like a relay that accepts everything (or refuses RCPT when told to).
+class FakeSmtp {
+ public:
+  FakeSmtp() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    socklen_t len = sizeof a;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    ::listen(fd_, 4);
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~FakeSmtp() {
+    ::shutdown(fd_, SHUT_RDWR);
+    ::close(fd_);
+    thread_.join();
+  }
+  std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
+
+  std::mutex mu;
+  std::vector<std::string> rcpts;  // guarded by mu
+  std::vector<std::string> datas;  // guarded by mu
+  bool refuse_rcpt = false;
+
+ private:
+  void Serve() {
+    while (true) {
+      int c = ::accept(fd_, nullptr, nullptr);
+      if (c < 0) return;
+      Session(c);
+      ::close(c);
+    }
+  }
+  void Say(int c, const std::string& line) { (void)!::write(c, line.data(), line.size()); }
+  void Session(int c) {
+    Say(c, "220 fake ESMTP\r\n");
+    std::string buf;
+    bool in_data = false;
+    std::string data;
+    char chunk[4096];
+    while (true) {
+      ssize_t n = ::read(c, chunk, sizeof chunk);
+      if (n <= 0) return;
+      buf.append(chunk, static_cast<size_t>(n));
+      size_t eol;
+      while ((eol = buf.find("\r\n")) != std::string::npos) {
+        std::string line = buf.substr(0, eol);
+        buf.erase(0, eol + 2);
+        if (in_data) {
+          if (line == ".") {
+            in_data = false;
+            std::lock_guard lock(mu);
+            datas.push_back(data);
+            Say(c, "250 queued\r\n");
+          } else {
+            data += line + "\n";
+          }
+          continue;
+        }
+        std::string verb = line.substr(0, 4);
+        if (verb == "EHLO" || verb == "HELO") {
+          Say(c, "250 fake\r\n");
+        } else if (verb == "MAIL") {
+          Say(c, "250 ok\r\n");
+        } else if (verb == "RCPT") {
+          std::lock_guard lock(mu);
+          if (refuse_rcpt) {
+            Say(c, "550 no such user\r\n");
+          } else {
+            rcpts.push_back(line);
+            Say(c, "250 ok\r\n");
+          }
+        } else if (verb == "DATA") {
+          in_data = true;
+          data.clear();
+          Say(c, "354 go ahead\r\n");
+        } else if (verb == "QUIT") {
+          Say(c, "221 bye\r\n");
+          return;
+        } else {
+          Say(c, "250 ok\r\n");
+        }
+      }
+    }
+  }
+  int fd_ = -1;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+TEST(EmailChannelTest, NotificationsGoOutBySmtp) {
+  FakeSmtp smtp;
+  mail::SmtpOptions o;
+  o.url = smtp.url();
+  o.from = "humas@berau.go.id";
+  o.require_tls = false;  // the local fake relay speaks plain SMTP
+  auto ch = MakeEmailChannel(o);
+  User u;
+  u.username = "pejabat";
+  u.email = "pejabat@dinkes.berau.go.id";
+  Notification n;
+  n.kind = "escalation";
+  n.title = "Disposisi melewati batas waktu";
+  n.body = "Kapan vaksin polio tersedia?";
+  n.case_id = 12;
+  ASSERT_TRUE(ch->Deliver(u, n).ok());
+  {
+    std::lock_guard lock(smtp.mu);
+    ASSERT_EQ(smtp.rcpts.size(), 1u);
+    EXPECT_NE(smtp.rcpts[0].find("<pejabat@dinkes.berau.go.id>"), std::string::npos);
+    ASSERT_EQ(smtp.datas.size(), 1u);
+    EXPECT_NE(smtp.datas[0].find("Subject: =?UTF-8?B?"), std::string::npos);
+    EXPECT_NE(smtp.datas[0].find("Kapan vaksin polio tersedia?"), std::string::npos);
+    EXPECT_NE(smtp.datas[0].find("Kasus #12"), std::string::npos);
+  }
+  // No address: nothing to send, not an error. A refused recipient: a clear error.
+  User none;
+  EXPECT_TRUE(ch->Deliver(none, n).ok());
+  smtp.refuse_rcpt = true;
+  Status refused = ch->Deliver(u, n);
+  EXPECT_EQ(refused.code(), Code::kUnavailable);
+  User bad = u;
+  bad.email = "not an address";
+  EXPECT_EQ(ch->Deliver(bad, n).code(), Code::kInvalidArgument);
 }
 
 }  // namespace

@@ -88,6 +88,7 @@ Status Ingestor::StoreBatch(std::vector<MentionInput> inputs,
   LabelAll(&batch);
   auto outcomes = store_.mentions().UpsertBatch(batch, clock_.Now());
   if (!outcomes.ok()) return outcomes.status();
+  std::vector<Mention> needs_case;
   for (size_t i = 0; i < outcomes->size(); ++i) {
     const auto& o = (*outcomes)[i];
     switch (o.kind) {
@@ -96,10 +97,8 @@ Status Ingestor::StoreBatch(std::vector<MentionInput> inputs,
         batch[i].id = o.id;
         batch[i].ingested_at = clock_.Now();
         // Questions, complaints, criticism and suggestions open (or extend) an inbox case.
-        if (batch[i].agency_id && NeedsAnswer(batch[i].data.labels.input_kind)) {
-          auto intake = store_.inbox().AttachMention(batch[i], clock_.Now());
-          if (!intake.ok()) return intake.status();
-        }
+        if (batch[i].agency_id && NeedsAnswer(batch[i].data.labels.input_kind))
+          needs_case.push_back(batch[i]);
         if (on_new_) on_new_(batch[i]);
         break;
       case store::UpsertOutcome::Kind::kDuplicate:
@@ -110,7 +109,9 @@ Status Ingestor::StoreBatch(std::vector<MentionInput> inputs,
         break;
     }
   }
-  return Status::Ok();
+  // One transaction for the batch's cases. Should it fail, the mentions stay stored (the import
+  // stops with the error; an officer can still open their cases by hand).
+  return store_.inbox().AttachMentions(needs_case, clock_.Now()).status();
 }
 
 Result<IngestReport> Ingestor::Run(ImportFormat format, size_t max_errors,

@@ -92,6 +92,9 @@ class InboxRepository {
   //! root, citizen). A mention newer than the case's closing reopens a closed case. Idempotent: a
   //! mention already in a case returns that case with attached = false.
   virtual Result<CaseIntake> AttachMention(const Mention& mention, UnixMillis now) = 0;
+  //! The same for several mentions in ONE transaction (intake batches): all or nothing.
+  virtual Result<std::vector<CaseIntake>> AttachMentions(const std::vector<Mention>& mentions,
+                                                         UnixMillis now) = 0;
   //! NotFound if absent.
   virtual Result<Case> GetCase(Id id) = 0;
   //! The case a mention belongs to; NotFound when none.

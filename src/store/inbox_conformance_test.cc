@@ -130,6 +130,25 @@ TEST_P(InboxConformanceTest, MentionsGroupPerThreadAndCitizen) {
   EXPECT_EQ(events[1].kind, "mention_added");
 }
 
+TEST_P(InboxConformanceTest, ABatchAttachesInOneGo) {
+  std::vector<Mention> batch = {Stored("b1", "ani", kT0, "post-9"),
+                                Stored("b2", "ani", kT0 + 1, "b1"),
+                                Stored("b3", "budi", kT0 + 2, "post-9")};
+  auto out = Must(inbox().AttachMentions(batch, kT0 + 3));
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_TRUE(out[0].created);
+  EXPECT_EQ(out[1].case_.id, out[0].case_.id);
+  EXPECT_TRUE(out[2].created);
+  EXPECT_EQ(Must(inbox().GetCase(out[0].case_.id)).mention_count, 2);
+  // All or nothing: a mention without an agency fails the whole batch.
+  Mention orphan = Stored("b4", "cici", kT0 + 4);
+  orphan.agency_id.reset();
+  std::vector<Mention> bad = {Stored("b5", "dedi", kT0 + 5), orphan};
+  EXPECT_FALSE(inbox().AttachMentions(bad, kT0 + 6).ok());
+  EXPECT_EQ(inbox().CaseOfMention(bad[0].id).status().code(), Code::kNotFound);
+  EXPECT_TRUE(Must(inbox().AttachMentions({}, kT0)).empty());
+}
+
 TEST_P(InboxConformanceTest, MentionWithoutAgencyIsRefused) {
   Mention m = Stored("u1", "ani", kT0);
   m.agency_id.reset();

@@ -308,15 +308,16 @@ Status InsertEvent(Connection& conn, CaseEvent* e) {
   return Status::Ok();
 }
 
-Result<CaseIntake> SqliteInboxRepository::AttachMention(const Mention& m, UnixMillis now) {
+namespace {
+
+//! AttachMention's work inside the caller's write transaction, on `conn`.
+Result<CaseIntake> AttachOne(Connection& conn_ref, const Mention& m, UnixMillis now) {
+  Connection* conn = &conn_ref;
   if (m.id == 0) return InvalidArgument("the mention is not stored yet");
   if (!m.agency_id) {
     return FailedPrecondition("the mention has no agency; assign it to an agency first")
         .WithField("mention_id");
   }
-  auto conn = ctx_.pool->Acquire();
-  WriteTx tx(*conn);
-  HUMAS_RETURN_IF_ERROR(tx.Begin());
   CaseIntake out;
   {
     HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlCaseOfMention));
@@ -325,7 +326,7 @@ Result<CaseIntake> SqliteInboxRepository::AttachMention(const Mention& m, UnixMi
     if (row) {
       Id id = st.Int(0);
       HUMAS_ASSIGN_OR_RETURN(out.case_, LoadCase(*conn, id));
-      return out;  // already attached; nothing to commit
+      return out;  // already attached; nothing written
     }
   }
   const std::string platform(ToString(m.data.platform));
@@ -392,8 +393,33 @@ Result<CaseIntake> SqliteInboxRepository::AttachMention(const Mention& m, UnixMi
     HUMAS_RETURN_IF_ERROR(InsertEvent(*conn, &e));
   }
   HUMAS_ASSIGN_OR_RETURN(out.case_, LoadCase(*conn, *case_id));
-  HUMAS_RETURN_IF_ERROR(tx.Commit());
   out.attached = true;
+  return out;
+}
+
+}  // namespace
+
+Result<CaseIntake> SqliteInboxRepository::AttachMention(const Mention& m, UnixMillis now) {
+  auto conn = ctx_.pool->Acquire();
+  WriteTx tx(*conn);
+  HUMAS_RETURN_IF_ERROR(tx.Begin());
+  HUMAS_ASSIGN_OR_RETURN(CaseIntake out, AttachOne(*conn, m, now));
+  HUMAS_RETURN_IF_ERROR(tx.Commit());
+  return out;
+}
+
+Result<std::vector<CaseIntake>> SqliteInboxRepository::AttachMentions(
+    const std::vector<Mention>& mentions, UnixMillis now) {
+  std::vector<CaseIntake> out;
+  if (mentions.empty()) return out;
+  auto conn = ctx_.pool->Acquire();
+  WriteTx tx(*conn);
+  HUMAS_RETURN_IF_ERROR(tx.Begin());
+  for (const Mention& m : mentions) {
+    HUMAS_ASSIGN_OR_RETURN(CaseIntake one, AttachOne(*conn, m, now));
+    out.push_back(std::move(one));
+  }
+  HUMAS_RETURN_IF_ERROR(tx.Commit());
   return out;
 }
 
@@ -482,14 +508,15 @@ Result<std::vector<std::pair<std::string, std::int64_t>>> SqliteInboxRepository:
   {
     HUMAS_ASSIGN_OR_RETURN(
         Stmt st, conn->Prepare(std::string(
+                     // Grouped in the index's order (agency, state): no sort over the rows.
                      "SELECT state, count(*) FROM cases WHERE agency_id IN (SELECT value FROM "
-                     "json_each(?)) AND state != 'selesai' GROUP BY state")));
+                     "json_each(?)) AND state != 'selesai' GROUP BY agency_id, state")));
     st.Bind(ids);
     while (true) {
       HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
       for (auto& [name, n] : out)
-        if (name == st.Text(0)) n = st.Int(1);
+        if (name == st.Text(0)) n += st.Int(1);
     }
   }
   auto count = [&](const std::string& sql, auto bind) -> Result<std::int64_t> {

@@ -12,6 +12,8 @@ class SqliteInboxRepository final : public InboxRepository {
   explicit SqliteInboxRepository(Context ctx) : ctx_(ctx) {}
 
   Result<CaseIntake> AttachMention(const Mention& mention, UnixMillis now) override;
+  Result<std::vector<CaseIntake>> AttachMentions(const std::vector<Mention>& mentions,
+                                                 UnixMillis now) override;
   Result<Case> GetCase(Id id) override;
   Result<Case> CaseOfMention(Id mention_id) override;
   Result<std::vector<Case>> ListCases(const CaseFilter& filter) override;
