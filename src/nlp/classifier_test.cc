@@ -163,6 +163,47 @@ TEST(TrainerTest, CrossValidationAndCalibrationReport) {
   EXPECT_EQ((*m)->info().trained_examples, data.size());
 }
 
+TEST(TrainerTest, ExtraDataTrainsEveryFoldButIsNeverScored) {
+  ModelInfo info;
+  info.task = "sentiment";
+  info.features.hash_bits = 16;
+  std::vector<LabelledText> data;
+  for (int i = 0; i < 5; ++i) {
+    for (const auto& e : TinySet()) data.push_back({e.text + " " + std::to_string(i), e.label});
+  }
+  // "hoaks" occurs only in the extra texts
+  const std::vector<LabelledText> extra = {{"berita hoaks menyesatkan", "negative"},
+                                           {"itu hoaks", "negative"},
+                                           {"awas hoaks", "negative"}};
+  TrainOptions o;
+  o.folds = 3;
+  o.epochs = 20;
+  TrainReport rep;
+  auto m = Train(data, info, o, nullptr, &rep, extra);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(rep.cv.n, static_cast<long>(data.size()));  // extra texts are not scored
+  EXPECT_EQ(rep.oof_logits.size(), data.size());
+  EXPECT_EQ(rep.extra_used, extra.size());
+  EXPECT_EQ((*m)->info().trained_examples, data.size() + extra.size());
+  EXPECT_EQ((*m)->LabelName((*m)->Predict("hoaks").label), "negative");
+  // a bad label in the extra data is named as such
+  auto bad = Train(data, info, o, nullptr, nullptr, {{"x", "happy"}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("extra text 1"), std::string::npos);
+}
+
+TEST(TrainerTest, TaskDefaultsOnlyForSentiment) {
+  ModelInfo info;
+  TrainOptions o;
+  ApplyTaskDefaults("kind", &info, &o);
+  EXPECT_FALSE(info.features.surface_unigrams);
+  EXPECT_EQ(o.nb, 0);
+  ApplyTaskDefaults("sentiment", &info, &o);
+  EXPECT_TRUE(info.features.surface_unigrams);
+  EXPECT_EQ(o.nb, 1);
+  EXPECT_EQ(o.bags, 3);
+}
+
 TEST(TrainerTest, WarmStartLearnsAppendedData) {
   auto base = TrainTiny();
   // "hoaks" is new: officers' corrections add it as negative

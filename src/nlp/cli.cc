@@ -117,6 +117,19 @@ Result<std::unique_ptr<TextClassifier>> ModelFor(const Args& args) {
   return LoadModel(path);
 }
 
+// "a,b,c" -> {"a", "b", "c"}; empty -> {}.
+std::vector<std::string> SplitList(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < s.size()) {
+    auto end = s.find(',', start);
+    if (end == std::string::npos) end = s.size();
+    if (end > start) out.push_back(s.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
 std::string FormatDouble(double v, int digits = 4) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.*f", digits, v);
@@ -125,11 +138,13 @@ std::string FormatDouble(double v, int digits = 4) {
 
 constexpr const char* kTrainUsage =
     "train --task TASK --data FILE --out MODEL [--init MODEL] [--check FILE] [--card FILE]\n"
+    "        [--extra FILE[,FILE...]] [--extra-exclude FILE[,FILE...]] [--oof FILE]\n"
     "        [--version V] [--epochs N] [--lr X] [--l2 X] [--class-weight X] [--average N]\n"
     "        [--bags N] [--nb X] [--folds N] [--hash-bits N] [--char MIN,MAX] [--char-weight W]\n"
     "        [--negation N] [--no-rules] [--length] [--no-bigrams] [--trigrams] [--skip-bigrams] "
     "[--no-stem]\n"
-    "        [--no-lexicon] [--no-squeeze] [--surface] [--no-char-negated] [--no-offsets]\n"
+    "        [--no-lexicon] [--no-squeeze] [--surface|--no-surface] [--no-char-negated] "
+    "[--no-offsets]\n"
     "        [--no-calibrate] [--seed N]";
 
 // Full pipeline: every label per line, from the models in dir (default: the shipped ones).
@@ -162,7 +177,10 @@ int ClassifyAll(const char* cmd, const std::string& dir) {
     out += ",\"hoax_score\":";
     AppendProbability(out, static_cast<float>(l.hoax_score));
     if (l.hoax_score >= 0.5) {  // name the claim only for a real near-duplicate
-      if (auto m = p.hoax().Best(line, 0.0)) out += ",\"hoax_claim\":\"" + JsonEscape(m->id) + "\"";
+      if (auto m = p.hoax().Best(line, 0.0)) {
+        out += ",\"hoax_claim\":\"" + JsonEscape(m->id) + "\"";
+        if (!m->source.empty()) out += ",\"hoax_source\":\"" + JsonEscape(m->source) + "\"";
+      }
     }
     out += ",\"personal_data\":[";
     bool first = true;
@@ -182,10 +200,10 @@ int ClassifyAll(const char* cmd, const std::string& dir) {
 
 int TrainMain(int argc, char** argv) {
   const char* cmd = argc > 0 ? argv[0] : "train";
-  Args args(
-      argc, argv,
-      {"no-bigrams", "no-rules", "length", "trigrams", "skip-bigrams", "no-stem", "no-lexicon",
-       "no-squeeze", "surface", "no-char-negated", "no-offsets", "no-calibrate", "help"});
+  Args args(argc, argv,
+            {"no-bigrams", "no-rules", "length", "trigrams", "skip-bigrams", "no-stem",
+             "no-lexicon", "no-squeeze", "surface", "no-surface", "no-char-negated", "no-offsets",
+             "no-calibrate", "help"});
   if (!args.error().empty() || args.Has("help")) return Usage(cmd, args.error(), kTrainUsage);
   const std::string task = args.Get("task"), data_path = args.Get("data"), out = args.Get("out");
   if (task.empty() || data_path.empty() || out.empty()) {
@@ -193,6 +211,7 @@ int TrainMain(int argc, char** argv) {
   }
   ModelInfo info;
   TrainOptions topt;
+  ApplyTaskDefaults(task, &info, &topt);  // settings chosen by cross-validation for the task
   try {
     info.task = task;
     info.version = args.Get("version", task + "-1");
@@ -203,7 +222,7 @@ int TrainMain(int argc, char** argv) {
     n.squeeze = !args.Has("no-squeeze");
     n.negation_window = std::stoi(args.Get("negation", std::to_string(n.negation_window)));
     f.word_bigrams = !args.Has("no-bigrams");
-    f.surface_unigrams = args.Has("surface");
+    f.surface_unigrams = (f.surface_unigrams || args.Has("surface")) && !args.Has("no-surface");
     f.word_trigrams = args.Has("trigrams");
     f.length_buckets = args.Has("length");
     // the kind-of-input task always uses its cue-word rules; --no-rules measures without them
@@ -241,6 +260,32 @@ int TrainMain(int argc, char** argv) {
     std::cerr << cmd << ": " << data.status().message() << "\n";
     return 1;
   }
+  // Extra training texts: never scored by cross-validation; texts that also occur in the main
+  // data or in an --extra-exclude file (e.g. the validation split) are dropped first.
+  std::vector<LabelledText> extra;
+  std::size_t extra_dropped = 0;
+  std::string extra_names;
+  for (const auto& path : SplitList(args.Get("extra"))) {
+    auto more = ReadLabelledFile(path);
+    if (!more.ok()) {
+      std::cerr << cmd << ": " << more.status().message() << "\n";
+      return 1;
+    }
+    extra_names +=
+        (extra_names.empty() ? "`" : ", `") + std::filesystem::path(path).filename().string() + "`";
+    extra.insert(extra.end(), more->begin(), more->end());
+  }
+  if (!extra.empty()) {
+    extra_dropped += RemoveOverlap(&extra, *data);
+    for (const auto& path : SplitList(args.Get("extra-exclude"))) {
+      auto other = ReadLabelledFile(path);
+      if (!other.ok()) {
+        std::cerr << cmd << ": " << other.status().message() << "\n";
+        return 1;
+      }
+      extra_dropped += RemoveOverlap(&extra, *other);
+    }
+  }
   std::unique_ptr<TextClassifier> warm;
   if (args.Has("init")) {
     auto w = LoadModel(args.Get("init"));
@@ -256,7 +301,7 @@ int TrainMain(int argc, char** argv) {
     }
   }
   TrainReport rep;
-  auto model = Train(*data, info, topt, warm.get(), &rep);
+  auto model = Train(*data, info, topt, warm.get(), &rep, extra);
   if (!model.ok()) {
     std::cerr << cmd << ": " << model.status().message() << "\n";
     return 1;
@@ -279,9 +324,21 @@ int TrainMain(int argc, char** argv) {
   bool first = true;
   for (const auto& [l, c] : counts) card << (first ? "" : ", ") << l << " " << c, first = false;
   card << ")" << (warm ? "; continued from " + args.Get("init") : "") << "\n";
+  if (!extra_names.empty()) {
+    std::map<std::string, long> extra_counts;
+    for (const auto& e : extra) ++extra_counts[e.label];
+    card << "- Extra training data (in every training fold, never scored): " << extra_names << ", "
+         << extra.size() << " texts (";
+    first = true;
+    for (const auto& [l, c] : extra_counts)
+      card << (first ? "" : ", ") << l << " " << c, first = false;
+    card << ") after removing " << extra_dropped
+         << " that also occur in the training data or an excluded set\n";
+  }
   card << "- Model: softmax regression over hashed features (2^" << mi.features.hash_bits
        << " buckets): word unigrams" << (mi.features.word_bigrams ? " + bigrams" : "")
        << (mi.features.word_trigrams ? " + trigrams" : "")
+       << (mi.features.surface_unigrams ? " + unstemmed unigrams" : "")
        << (mi.features.length_buckets ? " + length bucket" : "")
        << (mi.features.skip_bigrams ? " + skip-bigrams" : "")
        << (mi.features.char_max > 0 ? " + character " + std::to_string(mi.features.char_min) + "-" +
@@ -342,6 +399,18 @@ int TrainMain(int argc, char** argv) {
   std::cout << card.str() << "\nwrote " << out << " (" << size << " bytes, " << m.NonZeroBuckets()
             << " non-zero buckets) in " << FormatDouble(rep.seconds, 1) << " s\n";
   if (topt.folds >= 2) std::cout << "\ncross-validation (out-of-fold):\n" << rep.cv.Format();
+  if (args.Has("oof") && !rep.oof_logits.empty()) {  // raw out-of-fold logits, for analysis
+    std::ofstream o(args.Get("oof"));
+    for (std::size_t i = 0; i < rep.oof_logits.size(); ++i) {
+      o << (*data)[i].label << "\t" << rep.oof_fold[i];
+      for (float z : rep.oof_logits[i]) o << "\t" << z;
+      o << "\n";
+    }
+    if (!o) {
+      std::cerr << cmd << ": cannot write " << args.Get("oof") << "\n";
+      return 1;
+    }
+  }
   return 0;
 }
 

@@ -21,7 +21,7 @@ int EvalMain(int argc, char** argv);
 //! {"label":...,"confidence":...,"probabilities":{label:p,...}} (+ "tokens" with --tokens).
 //! humas classify --all [--models-dir DIR]: the full pipeline, every label per line:
 //! {"label","confidence" (sentiment), "sentiment":{...}, "kind":{...}, "hoax_score",
-//!  ["hoax_claim"], "personal_data":[kinds]}.
+//!  ["hoax_claim", "hoax_source"], "personal_data":[kinds]}.
 int ClassifyMain(int argc, char** argv);
 
 //! humas explain: reads one text per line on stdin; prints each normalisation step.

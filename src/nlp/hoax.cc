@@ -25,13 +25,16 @@ std::vector<std::uint32_t> HoaxMatcher::Shingles(std::string_view text) const {
   return out;
 }
 
-bool HoaxMatcher::Add(std::string id, std::string_view claim) {
+bool HoaxMatcher::Add(std::string id, std::string_view claim, std::string source,
+                      std::string date) {
   std::size_t words = 0;
   for (const auto& t : normalizer_.Normalize(claim)) words += t.kind == TokenKind::kWord;
   if (words < 3) return false;
   const auto sh = Shingles(claim);
   const auto index = static_cast<std::uint32_t>(ids_.size());
   ids_.push_back(std::move(id));
+  sources_.push_back(std::move(source));
+  dates_.push_back(std::move(date));
   sizes_.push_back(static_cast<std::uint32_t>(sh.size()));
   for (auto s : sh) postings_[s].push_back(index);
   return true;
@@ -48,7 +51,8 @@ std::optional<HoaxMatcher::Match> HoaxMatcher::Best(std::string_view text, doubl
   std::optional<Match> best;
   for (const auto& [claim, n] : hits) {
     const double score = static_cast<double>(n) / std::max<std::uint32_t>(1, sizes_[claim]);
-    if (score >= min_score && (!best || score > best->score)) best = Match{ids_[claim], score};
+    if (score >= min_score && (!best || score > best->score))
+      best = Match{ids_[claim], score, sources_[claim], dates_[claim]};
   }
   return best;
 }
@@ -58,11 +62,22 @@ Result<HoaxMatcher> HoaxMatcher::LoadTsv(const std::string& path) {
   if (!in) return NotFound("cannot open hoax claims " + path);
   HoaxMatcher m;
   std::string line;
-  while (std::getline(in, line)) {
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || line[0] == '#') continue;
-    const auto tab = line.find('\t');
-    if (tab == std::string::npos) continue;
-    m.Add(line.substr(0, tab), std::string_view(line).substr(tab + 1));
+    std::vector<std::string> f;
+    for (std::size_t start = 0;;) {
+      const auto tab = line.find('\t', start);
+      f.push_back(line.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
+      if (tab == std::string::npos) break;
+      start = tab + 1;
+    }
+    if (f.size() < 2) {
+      return InvalidArgument(path + " line " + std::to_string(n) +
+                             ": expected id<TAB>claim[<TAB>source<TAB>date]");
+    }
+    f.resize(4);
+    m.Add(f[0], f[1], f[2], f[3]);
   }
   return m;
 }

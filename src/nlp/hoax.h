@@ -19,13 +19,15 @@ namespace humas::nlp {
 class HoaxMatcher {
  public:
   struct Match {
-    std::string id;    //!< the claim's id (e.g. a clarification URL or number)
-    double score = 0;  //!< share of the claim's shingles found in the text, 0..1
+    std::string id;      //!< the claim's id (e.g. a clarification URL or number)
+    double score = 0;    //!< share of the claim's shingles found in the text, 0..1
+    std::string source;  //!< where the claim was clarified (URL or name); may be empty
+    std::string date;    //!< date of the clarification (YYYY-MM-DD); may be empty
   };
 
   //! Adds a claim. Claims with fewer than 3 words are ignored (too short to match safely);
   //! returns false then.
-  bool Add(std::string id, std::string_view claim);
+  bool Add(std::string id, std::string_view claim, std::string source = "", std::string date = "");
   std::size_t size() const { return ids_.size(); }
 
   //! The best-matching claim with score >= min_score, if any. Scores are containment of the
@@ -34,7 +36,8 @@ class HoaxMatcher {
   //! spelling variants and slang matter little.
   std::optional<Match> Best(std::string_view text, double min_score = 0.5) const;
 
-  //! Reads "id<TAB>claim" lines (no header; '#' comments). NotFound if unreadable.
+  //! Reads "id<TAB>claim[<TAB>source<TAB>date]" lines (no header; '#' comments). NotFound if
+  //! unreadable; InvalidArgument naming the line if a line has no tab.
   static Result<HoaxMatcher> LoadTsv(const std::string& path);
 
  private:
@@ -42,6 +45,7 @@ class HoaxMatcher {
 
   Normalizer normalizer_;
   std::vector<std::string> ids_;
+  std::vector<std::string> sources_, dates_;
   std::vector<std::uint32_t> sizes_;  // distinct shingles per claim
   std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> postings_;  // shingle -> claims
 };

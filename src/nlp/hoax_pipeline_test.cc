@@ -51,8 +51,8 @@ TEST(PipelineTest, LabelsWithShippedModels) {
   l = (*p)->Label("jalan rusak parah, hubungi saya di 081234567890");
   EXPECT_EQ(l.sentiment, "negative");
   EXPECT_TRUE(l.has_personal_data);
-  l = (*p)->Label("vaksin covid mengandung microchip untuk melacak masyarakat");
-  EXPECT_GT(l.hoax_score, 0.8);
+  l = (*p)->Label("vaksin covid mengandung chip untuk melacak orang yang sudah disuntik");
+  EXPECT_GT(l.hoax_score, 0.5);  // the shipped claim kominfo-2021-vaksin-chip
   EXPECT_EQ(Pipeline::Load("/nonexistent").status().code(), Code::kNotFound);
 }
 

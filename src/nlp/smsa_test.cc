@@ -20,13 +20,15 @@ TEST(SmsaTest, TrainsAboveTheFastTextBaseline) {
   ModelInfo info;
   info.task = "sentiment";
   TrainOptions o;
+  ApplyTaskDefaults("sentiment", &info, &o);  // as `humas train --task sentiment`
   o.folds = 0;  // the shipped model's card carries the cross-validation; this checks the pipeline
   auto m = Train(*train, info, o, nullptr, nullptr);
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   auto r = EvaluateModel(**m, *valid);
   ASSERT_TRUE(r.ok());
-  // fastText (-lr 1.0 -epoch 25 -wordNgrams 2 -dim 100) scores about 0.855 here
-  EXPECT_GT(r->macro_f1, 0.86) << r->Format();
+  // fastText (-lr 1.0 -epoch 25 -wordNgrams 2 -dim 100) scores about 0.855 here; the shipped
+  // model 0.8749 (models/sentiment.md). The bound leaves room for platform float differences.
+  EXPECT_GT(r->macro_f1, 0.865) << r->Format();
 }
 
 }  // namespace

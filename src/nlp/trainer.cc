@@ -257,6 +257,14 @@ void CopyWeights(const TextClassifier& from, TextClassifier* to) {
 
 }  // namespace
 
+void ApplyTaskDefaults(const std::string& task, ModelInfo* info, TrainOptions* options) {
+  if (task != "sentiment") return;
+  info->features.surface_unigrams = true;
+  options->nb = 1;
+  options->l2 = 3e-6;
+  options->bags = 3;
+}
+
 std::vector<std::string> TaskLabels(const std::string& task) {
   if (task == "sentiment") return {"positive", "neutral", "negative"};
   if (task == "kind") return {"pertanyaan", "keluhan", "kritik", "saran", "apresiasi", "lainnya"};
@@ -265,8 +273,8 @@ std::vector<std::string> TaskLabels(const std::string& task) {
 
 Result<std::unique_ptr<TextClassifier>> Train(const std::vector<LabelledText>& data, ModelInfo info,
                                               const TrainOptions& options,
-                                              const TextClassifier* warm_start,
-                                              TrainReport* report) {
+                                              const TextClassifier* warm_start, TrainReport* report,
+                                              const std::vector<LabelledText>& extra) {
   const auto started = std::chrono::steady_clock::now();
   if (data.empty()) return InvalidArgument("no training texts: the data file is empty");
   if (warm_start != nullptr) {
@@ -305,16 +313,22 @@ Result<std::unique_ptr<TextClassifier>> Train(const std::vector<LabelledText>& d
   Prepared d;
   const Normalizer normalizer(info.normalize);
   const int folds = std::max(1, options.folds);
-  d.x.resize(data.size());
-  for (std::size_t i = 0; i < data.size(); ++i) {
-    auto it = index.find(data[i].label);
+  const std::size_t n_all = data.size() + extra.size();
+  const auto n_data = static_cast<std::ptrdiff_t>(data.size());
+  d.x.resize(n_all);
+  for (std::size_t i = 0; i < n_all; ++i) {
+    const bool is_extra = i >= data.size();
+    const LabelledText& e = is_extra ? extra[i - data.size()] : data[i];
+    auto it = index.find(e.label);
     if (it == index.end()) {
-      return InvalidArgument("label \"" + data[i].label + "\" (text " + std::to_string(i + 1) +
+      return InvalidArgument("label \"" + e.label + "\" (" + (is_extra ? "extra " : "") + "text " +
+                             std::to_string((is_extra ? i - data.size() : i) + 1) +
                              ") is not one of the model's labels");
     }
     d.y.push_back(it->second);
-    ExtractFeatures(normalizer.Normalize(data[i].text), info.features, &d.x[i]);
-    d.fold.push_back(static_cast<int>(HashBytes(data[i].text, options.seed) % folds));
+    ExtractFeatures(normalizer.Normalize(e.text), info.features, &d.x[i]);
+    // extra texts are in no fold: they train every fold and are never scored
+    d.fold.push_back(is_extra ? -1 : static_cast<int>(HashBytes(e.text, options.seed) % folds));
   }
   std::vector<double> count(k, 0);
   for (int y : d.y) count[y] += 1;
@@ -335,7 +349,7 @@ Result<std::unique_ptr<TextClassifier>> Train(const std::vector<LabelledText>& d
     Matrix oof(data.size(), std::vector<float>(k, 0.0f));
     for (int f = 0; f < folds; ++f) {
       std::vector<std::size_t> train_rows;
-      for (std::size_t i = 0; i < data.size(); ++i) {
+      for (std::size_t i = 0; i < n_all; ++i) {
         if (d.fold[i] != f) train_rows.push_back(i);
       }
       TextClassifier m(info);
@@ -359,7 +373,7 @@ Result<std::unique_ptr<TextClassifier>> Train(const std::vector<LabelledText>& d
       for (std::size_t j = 0; j < in.size(); ++j) pooled[in[j]] = pred[j];
       rep.fold_macro_f1.push_back(MacroF1(info.labels, d, oof, in, off));
     }
-    rep.cv = Evaluate(info.labels, d.y, pooled);
+    rep.cv = Evaluate(info.labels, std::vector<int>(d.y.begin(), d.y.begin() + n_data), pooled);
     double mean = 0, var = 0;
     for (double v : rep.fold_macro_f1) mean += v / folds;
     for (double v : rep.fold_macro_f1) var += (v - mean) * (v - mean) / std::max(1, folds - 1);
@@ -371,14 +385,17 @@ Result<std::unique_ptr<TextClassifier>> Train(const std::vector<LabelledText>& d
     if (options.calibrate) temperature = FitTemperature(d, oof, offset);
     rep.nll_after = Nll(d, oof, offset, temperature);
     rep.ece_after = Ece(d, oof, offset, temperature);
+    rep.oof_fold.assign(d.fold.begin(), d.fold.begin() + n_data);
+    rep.oof_logits = std::move(oof);
   }
+  rep.extra_used = extra.size();
 
   info.label_offset = offset;
   info.temperature = temperature;
-  info.trained_examples += data.size();
+  info.trained_examples += n_all;
   auto model = std::make_unique<TextClassifier>(info);
   if (warm_start) CopyWeights(*warm_start, model.get());
-  std::vector<std::size_t> all(data.size());
+  std::vector<std::size_t> all(n_all);
   std::iota(all.begin(), all.end(), 0);
   Bagged(d, all, cw, options, options.seed, model.get());
   rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

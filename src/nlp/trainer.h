@@ -46,6 +46,11 @@ struct TrainReport {
   double nll_before = 0, nll_after = 0;  //!< out-of-fold log loss before/after calibration
   double ece_before = 0, ece_after = 0;  //!< expected calibration error (10 bins)
   double seconds = 0;
+  //! Out-of-fold raw logits (before offsets and temperature), one row per training text, and
+  //! each text's fold: for analysis (e.g. `humas train --oof FILE`) and ensembles.
+  std::vector<std::vector<float>> oof_logits;
+  std::vector<int> oof_fold;
+  std::size_t extra_used = 0;  //!< extra texts that joined every training fold
 };
 
 //! Trains a model for `task` on `data`. The label set is taken from the data (sorted by the
@@ -54,10 +59,20 @@ struct TrainReport {
 //! on appended data: pass old + new data, or new data only with fewer epochs); labels not in the
 //! warm-start model are an error. Returns InvalidArgument for empty data, a single label, or
 //! labels a known task does not have.
+//!
+//! `extra` texts (e.g. another permissively licensed set) join the training rows of every
+//! cross-validation fold and the final model but are never scored: cross-validation stays a
+//! measure on `data` alone, so it can tell whether the extra data helps.
 Result<std::unique_ptr<TextClassifier>> Train(const std::vector<LabelledText>& data, ModelInfo info,
                                               const TrainOptions& options,
-                                              const TextClassifier* warm_start,
-                                              TrainReport* report);
+                                              const TextClassifier* warm_start, TrainReport* report,
+                                              const std::vector<LabelledText>& extra = {});
+
+//! Settings chosen for a known task by cross-validation on its training data, applied over the
+//! plain defaults: for "sentiment" (chosen on SmSA train, see models/sentiment.md) NB-scaled steps
+//! (nb 1), unstemmed word unigrams as extra features, L2 3e-6 and 3 averaged SGD runs. Other tasks
+//! keep the plain defaults.
+void ApplyTaskDefaults(const std::string& task, ModelInfo* info, TrainOptions* options);
 
 //! Canonical labels of known tasks ("sentiment": positive, neutral, negative); empty otherwise.
 std::vector<std::string> TaskLabels(const std::string& task);
