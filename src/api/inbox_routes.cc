@@ -34,6 +34,9 @@ json InboxJson::CaseJson(const Case& c) {
   json sla = nullptr;
   if (c.due_at) {
     sla = {{"deadline_at", FormatRfc3339(*c.due_at)},
+           {"mode", "calendar"},
+           {"hours", nullptr},
+           {"timezone", a ? a->timezone : "Asia/Jakarta"},
            {"remaining_ms", *c.due_at - now},
            {"status", now >= *c.due_at ? "overdue" : "on_track"}};
   }
@@ -697,13 +700,13 @@ http::Response ListDispositions(Context& ctx, R req, Caller& c) {
   if (!list.ok()) return Error(list.status());
   InboxJson j(ctx, c);
   json items = json::array();
-  for (const Disposition& d : *list) {
+  for (const Disposition& d : list->items) {
     json item = j.DispositionJson(d);
     auto kase = ctx.store.inbox().GetCase(d.case_id);
     item["case"] = kase.ok() ? j.CaseJson(*kase) : json(nullptr);
     items.push_back(std::move(item));
   }
-  return Json(200, {{"items", items}});
+  return Json(200, {{"items", items}, {"total", list->total}});
 }
 
 //! The disposition of {id} if the caller works for the receiving agency (404/403 otherwise).

@@ -136,7 +136,8 @@ class InboxRepository {
                                           const CaseEvent& event) = 0;
   virtual Result<Disposition> GetDisposition(Id id) = 0;
   virtual Result<std::vector<Disposition>> CaseDispositions(Id case_id) = 0;
-  virtual Result<std::vector<Disposition>> ListDispositions(const DispositionFilter& f) = 0;
+  //! Earliest deadline first; total = all matches.
+  virtual Result<ListResult<Disposition>> ListDispositions(const DispositionFilter& f) = 0;
   //! Answers (dijawab/sebagian) or refuses (ditolak) a waiting disposition at
   //! `expected_version` (Conflict when stale, FailedPrecondition when no longer waiting). When no
   //! disposition of the case is waiting any more, a case in menunggu_instansi returns to dibuka.

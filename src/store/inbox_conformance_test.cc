@@ -290,9 +290,12 @@ TEST_P(InboxConformanceTest, DispositionsDriveTheCaseAndItsDeadline) {
 
   DispositionFilter in;
   in.agency_ids = {agencies_[0]};
-  EXPECT_EQ(Must(inbox().ListDispositions(in)).size(), 1u);
+  EXPECT_EQ(Must(inbox().ListDispositions(in)).total, 1);
   in.incoming = false;
-  EXPECT_EQ(Must(inbox().ListDispositions(in)).size(), 2u);
+  auto out = Must(inbox().ListDispositions(in));
+  EXPECT_EQ(out.total, 2);
+  ASSERT_EQ(out.items.size(), 2u);
+  EXPECT_LE(out.items[0].deadline_at, out.items[1].deadline_at);
 }
 
 TEST_P(InboxConformanceTest, RemindersAndEscalationAreHandledOnce) {

@@ -142,6 +142,7 @@ test('forwarding starts the clock; two answers at once: one wins, nothing is los
   // The receiving agency sees it in its incoming box and may open the case.
   const box = await users.pejabat_dinkes.get('/api/v1/dispositions?box=incoming&state=menunggu');
   assert.equal(box.json.items.length, 1);
+  assert.equal(box.json.total, 1);
   assert.equal(box.json.items[0].case.id, caseId);
   assert.equal((await users.pejabat_dinkes.get(`/api/v1/cases/${caseId}`)).status, 200);
   const told = await users.petugas_dinkes.get('/api/v1/notifications');

@@ -694,24 +694,21 @@ Result<std::vector<Disposition>> SqliteInboxRepository::CaseDispositions(Id case
   return ReadAll<Disposition>(st, ReadDisposition);
 }
 
-Result<std::vector<Disposition>> SqliteInboxRepository::ListDispositions(
+Result<ListResult<Disposition>> SqliteInboxRepository::ListDispositions(
     const DispositionFilter& f) {
-  std::vector<Disposition> none;
+  ListResult<Disposition> none;
   if (f.agency_ids.empty()) return none;
-  std::string sql = std::string("SELECT ") + kDispCols + " FROM dispositions WHERE ";
+  std::string where = " WHERE ";
   std::vector<BindValue> binds;
-  AppendIdsIn(&sql, &binds, f.incoming ? "to_agency_id" : "from_agency_id", f.agency_ids);
+  AppendIdsIn(&where, &binds, f.incoming ? "to_agency_id" : "from_agency_id", f.agency_ids);
   if (f.state) {
-    sql += " AND state = ?";
+    where += " AND state = ?";
     binds.push_back(std::string(ToString(*f.state)));
   }
-  sql += " ORDER BY deadline_at, id LIMIT ? OFFSET ?";
-  binds.push_back(static_cast<std::int64_t>(std::clamp(f.limit, 1, 200)));
-  binds.push_back(static_cast<std::int64_t>(std::max(f.offset, 0)));
   auto conn = ctx_.pool->Acquire();
-  HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(sql));
-  BindAll(st, binds);
-  return ReadAll<Disposition>(st, ReadDisposition);
+  return ListQuery<Disposition>(*conn, "SELECT count(*) FROM dispositions",
+                                std::string("SELECT ") + kDispCols + " FROM dispositions", where,
+                                "deadline_at, id", binds, Page{f.limit, f.offset}, ReadDisposition);
 }
 
 Result<Disposition> SqliteInboxRepository::ResolveDisposition(Id id, std::int64_t expected_version,

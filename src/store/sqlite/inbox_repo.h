@@ -36,7 +36,7 @@ class SqliteInboxRepository final : public InboxRepository {
                                   const CaseEvent& event) override;
   Result<Disposition> GetDisposition(Id id) override;
   Result<std::vector<Disposition>> CaseDispositions(Id case_id) override;
-  Result<std::vector<Disposition>> ListDispositions(const DispositionFilter& f) override;
+  Result<ListResult<Disposition>> ListDispositions(const DispositionFilter& f) override;
   Result<Disposition> ResolveDisposition(Id id, std::int64_t expected_version, DispositionState to,
                                          const std::string& text, Id user_id, UnixMillis now,
                                          const CaseEvent& event) override;
