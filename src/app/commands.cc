@@ -169,6 +169,12 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
     bot.api_base = config->telegram_api_base;
     inbox_runtime.senders[Platform::kTelegram] = inbox::MakeTelegramSender(bot);
   }
+  if (!config->mastodon_instance_url.empty() && !config->mastodon_access_token.empty()) {
+    mastodon::ClientOptions m;
+    m.instance_url = config->mastodon_instance_url;
+    m.access_token = config->mastodon_access_token;
+    inbox_runtime.senders[Platform::kMastodon] = inbox::MakeMastodonSender(m);
+  }
   if (!config->smtp_url.empty()) {
     mail::SmtpOptions smtp;
     smtp.url = config->smtp_url;

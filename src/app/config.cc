@@ -47,6 +47,8 @@ const std::vector<std::string>& ConfigKeys() {
                                                  "trusted_proxies",
                                                  "telegram_bot_token",
                                                  "telegram_api_base",
+                                                 "mastodon_instance_url",
+                                                 "mastodon_access_token",
                                                  "smtp_url",
                                                  "smtp_from",
                                                  "smtp_username",
@@ -84,6 +86,12 @@ Status ApplyConfigValue(Config* c, const std::string& key, const std::string& va
     c->web_dir = value;
   } else if (key == "models_dir") {
     c->models_dir = value;
+  } else if (key == "mastodon_instance_url") {
+    if (!value.empty() && value.rfind("http://", 0) != 0 && value.rfind("https://", 0) != 0)
+      return Bad(source, key, value, "an http(s):// address");
+    c->mastodon_instance_url = value;
+  } else if (key == "mastodon_access_token") {
+    c->mastodon_access_token = value;
   } else if (key == "smtp_url") {
     if (!value.empty() && value.rfind("smtp://", 0) != 0 && value.rfind("smtps://", 0) != 0)
       return Bad(source, key, value, "an smtp:// or smtps:// address");

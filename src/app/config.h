@@ -24,6 +24,8 @@ struct Config {
   double demo_rate_per_minute = 30;  //!< mentions generated per minute in demo mode
   std::string telegram_bot_token;    //!< answers Telegram conversations from the inbox; "" = off
   std::string telegram_api_base = "https://api.telegram.org";  //!< tests point it at a fake
+  std::string mastodon_instance_url;  //!< the agency's Mastodon server; "" = no Mastodon replies
+  std::string mastodon_access_token;
   std::string smtp_url;  //!< e-mail for inbox notifications, e.g. smtp://mail.example:587; "" = off
   std::string smtp_from;
   std::string smtp_username;

@@ -20,6 +20,30 @@ class TelegramSender final : public ReplySender {
   telegram::BotOptions options_;
 };
 
+class MastodonSender final : public ReplySender {
+ public:
+  explicit MastodonSender(mastodon::ClientOptions o) : options_(std::move(o)) {}
+  Result<SentReply> Send(const Reply& r, const Case& c) override {
+    std::string text = r.text;
+    std::string handle = c.citizen_handle;
+    if (!handle.empty() && handle[0] != '@') handle = "@" + handle;
+    if (!handle.empty() && text.find(handle) == std::string::npos) text = handle + " " + text;
+    size_t chars = 0;
+    for (unsigned char ch : text)
+      if ((ch & 0xC0) != 0x80) ++chars;
+    if (chars > static_cast<size_t>(MaxReplyChars(Platform::kMastodon)))
+      return InvalidArgument(
+          "with the citizen's @handle the reply is longer than Mastodon's 500 "
+          "characters; shorten it");
+    HUMAS_ASSIGN_OR_RETURN(mastodon::PostedStatus s,
+                           mastodon::PostReply(options_, r.in_reply_to, text, r.idempotency_key));
+    return SentReply{s.id, s.url};
+  }
+
+ private:
+  mastodon::ClientOptions options_;
+};
+
 class EmailChannel final : public Channel {
  public:
   explicit EmailChannel(mail::SmtpOptions o) : options_(std::move(o)) {}
@@ -42,6 +66,10 @@ class EmailChannel final : public Channel {
 
 std::unique_ptr<Channel> MakeEmailChannel(mail::SmtpOptions options) {
   return std::make_unique<EmailChannel>(std::move(options));
+}
+
+std::unique_ptr<ReplySender> MakeMastodonSender(mastodon::ClientOptions options) {
+  return std::make_unique<MastodonSender>(std::move(options));
 }
 
 std::unique_ptr<ReplySender> MakeTelegramSender(telegram::BotOptions options) {

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "connectors/mail/smtp.h"
+#include "connectors/mastodon/post.h"
 #include "connectors/telegram/send.h"
 #include "inbox/inbox.h"
 
@@ -12,6 +13,11 @@ namespace humas::inbox {
 //! Answers a Telegram conversation: a reply to the citizen's message in its chat (the mention's
 //! external id is "<chat_id>:<message_id>").
 std::unique_ptr<ReplySender> MakeTelegramSender(telegram::BotOptions options);
+
+//! Answers on Mastodon: a public reply to the citizen's status (the mention's external id is the
+//! status id), starting with @handle so the citizen is notified; the reply's idempotency key is
+//! sent as Idempotency-Key.
+std::unique_ptr<ReplySender> MakeMastodonSender(mastodon::ClientOptions options);
 
 //! Delivers notifications by e-mail to the user's address (users without one are skipped).
 std::unique_ptr<Channel> MakeEmailChannel(mail::SmtpOptions options);
