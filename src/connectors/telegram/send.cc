@@ -1,18 +1,13 @@
 // Telegram sendMessage over libcurl.
 #include "connectors/telegram/send.h"
 
-#include <curl/curl.h>
-
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "connectors/http_client/post_json.h"
+
 namespace humas::telegram {
 namespace {
-
-size_t Collect(char* data, size_t size, size_t n, void* out) {
-  static_cast<std::string*>(out)->append(data, size * n);
-  return size * n;
-}
 
 bool ParseInt(std::string_view s, std::int64_t* v) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *v);
@@ -38,27 +33,13 @@ Result<SentMessage> SendMessage(const BotOptions& o, std::int64_t chat_id, const
   if (reply_to > 0)
     body["reply_parameters"] = {{"message_id", reply_to}, {"allow_sending_without_reply", true}};
   std::string payload = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  std::string url = o.api_base + "/bot" + o.bot_token + "/sendMessage";
-  CURL* curl = curl_easy_init();
-  if (!curl) return Internal("libcurl failed to initialise");
-  std::string response;
-  curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, payload.c_str());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(payload.size()));
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Collect);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, o.timeout_ms);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  CURLcode rc = curl_easy_perform(curl);
-  long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-  curl_slist_free_all(headers);
-  curl_easy_cleanup(curl);
-  // Never put the URL (it holds the token) into an error message.
-  if (rc != CURLE_OK)
-    return Unavailable(std::string("Telegram could not be reached: ") + curl_easy_strerror(rc));
+  // Never put the URL (it holds the token) into an error message: PostJson does not.
+  HUMAS_ASSIGN_OR_RETURN(
+      connectors::HttpAnswer answer,
+      connectors::PostJson("Telegram", o.api_base + "/bot" + o.bot_token + "/sendMessage", {},
+                           payload, o.timeout_ms));
+  const std::string& response = answer.body;
+  const long status = answer.status;
   nlohmann::json j = nlohmann::json::parse(response, nullptr, false);
   if (j.is_discarded() || !j.is_object())
     return Unavailable("Telegram answered HTTP " + std::to_string(status) + " without JSON");
