@@ -195,6 +195,9 @@ struct Mention {
   std::optional<Id> account_id;
   MentionInput data;
   UnixMillis ingested_at = 0;
+  //! Agency queries this mention matched, ascending (set at intake and stored with the mention
+  //! by MentionRepository::UpsertBatch; not loaded by Get/Search).
+  std::vector<Id> query_ids;
 };
 
 // ---------------------------------------------------------------- audit

@@ -4,10 +4,7 @@
 #include <cstdint>
 
 namespace humas::search {
-namespace {
 
-// Decodes one UTF-8 code point at `s[*i]`, advancing *i. Invalid sequences yield U+FFFD and
-// advance one byte, so garbage never stops the scan.
 char32_t DecodeUtf8(std::string_view s, size_t* i, size_t* len) {
   auto b0 = static_cast<unsigned char>(s[*i]);
   size_t need = 0;
@@ -50,9 +47,6 @@ char32_t DecodeUtf8(std::string_view s, size_t* i, size_t* len) {
   return cp;
 }
 
-// True for code points that belong inside a word. An approximation of the Unicode letter/number/
-// mark classes used by tokenisers such as SQLite's unicode61: ASCII letters and digits, and every
-// non-ASCII code point except well-known punctuation, symbol, space and emoji blocks.
 bool IsWordChar(char32_t c) {
   if (c < 0x80) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -72,6 +66,8 @@ bool IsWordChar(char32_t c) {
   return true;
 }
 
+namespace {
+
 struct Scanner {
   std::string_view s;
   size_t i = 0;
@@ -80,7 +76,8 @@ struct Scanner {
   char Peek() const { return s[i]; }
 };
 
-// Splits `text` into word tokens.
+}  // namespace
+
 std::vector<std::string> Tokenize(std::string_view text) {
   std::vector<std::string> out;
   std::string cur;
@@ -99,6 +96,8 @@ std::vector<std::string> Tokenize(std::string_view text) {
   if (!cur.empty()) out.push_back(std::move(cur));
   return out;
 }
+
+namespace {
 
 bool IsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';

@@ -41,4 +41,16 @@ inline constexpr size_t kMaxQueryTokens = 32;
 //! exclusions remain, or when the query exceeds the limits above.
 Result<ParsedQuery> ParseUserQuery(std::string_view q);
 
+//! Decodes one UTF-8 code point at `s[*i]`, advancing *i and setting *len to the bytes read.
+//! Invalid sequences yield U+FFFD and advance one byte, so garbage never stops a scan.
+char32_t DecodeUtf8(std::string_view s, size_t* i, size_t* len);
+
+//! True for code points that belong inside a word. An approximation of the Unicode letter/number/
+//! mark classes used by tokenisers such as SQLite's unicode61: ASCII letters and digits, and every
+//! non-ASCII code point except well-known punctuation, symbol, space and emoji blocks.
+bool IsWordChar(char32_t c);
+
+//! Splits `text` into word tokens (runs of IsWordChar code points).
+std::vector<std::string> Tokenize(std::string_view text);
+
 }  // namespace humas::search

@@ -143,6 +143,7 @@ struct MentionFilter {
   std::string q;  //!< full-text query: words ANDed, "phrases", -excluded; "" = no text filter
   std::optional<Id> agency_id;  //!< this agency only (not descendants; callers expand scope)
   std::optional<Platform> platform;
+  std::optional<Id> query_id;       //!< only mentions this agency query matched (store/queries.h)
   std::string author;               //!< author handle, exact (case-insensitive)
   std::optional<UnixMillis> since;  //!< created_at >= since
   std::optional<UnixMillis> until;  //!< created_at < until
@@ -164,7 +165,8 @@ class MentionRepository {
   //! Stores mentions idempotently on (platform, external_id) in ONE transaction: all or nothing.
   //! A mention already stored is not duplicated; its engagement counts (shares, likes, replies)
   //! are raised to the new values if larger (kUpdated), otherwise kDuplicate. Inserted mentions
-  //! are indexed for full-text search and counted in the hourly rollups in the same transaction.
+  //! are indexed for full-text search and counted in the hourly rollups in the same transaction,
+  //! and their Mention::query_ids are stored as matches and counted per query and hour.
   //! `agency_id` of each Mention is used as given (callers resolve agency_code).
   virtual Result<std::vector<UpsertOutcome>> UpsertBatch(const std::vector<Mention>& mentions,
                                                          UnixMillis now) = 0;
@@ -255,6 +257,7 @@ class JobRepository {
 // ---------------------------------------------------------------- the store
 
 class InboxRepository;  // store/cases.h
+class QueryRepository;  // store/queries.h
 
 //! Opens every repository over one database. Thread-safe: repositories may be used from many
 //! threads at once (implementations pool connections).
@@ -273,6 +276,7 @@ class Store {
   virtual CorrectionRepository& corrections() = 0;
   //! Cases, dispositions, replies, ready answers (store/cases.h).
   virtual InboxRepository& inbox() = 0;
+  virtual QueryRepository& queries() = 0;
   //! Cheap liveness check for /health.
   virtual Status Ping() = 0;
   //! Backend name and schema version, e.g. "sqlite", 3.

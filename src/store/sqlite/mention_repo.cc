@@ -38,6 +38,13 @@ constexpr char kSqlMentionColumns[] =
     "m.hoax_score, m.has_personal_data, m.agency_id, m.account_id, m.ingested_at, "
     "m.author_followers "
     "FROM mentions m ";
+constexpr char kSqlMentionQueryInsert[] =
+    "INSERT OR IGNORE INTO mention_queries (query_id, mention_id) VALUES (?, ?)";
+constexpr char kSqlQueryHourlyIncrement[] =
+    "INSERT INTO query_hourly (query_id, hour, sentiment, count) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (query_id, hour, sentiment) DO UPDATE SET count = count + excluded.count";
+constexpr char kSqlMentionQueryFilter[] =
+    " AND m.id IN (SELECT mention_id FROM mention_queries WHERE query_id = ?)";
 // Counts at most kMentionTotalCap + 1 matches (closed by kSqlMentionCountCapped's suffix).
 constexpr char kSqlMentionCount[] = "SELECT count(*) FROM (SELECT 1 FROM mentions m ";
 constexpr char kSqlMentionFtsFilter[] =
@@ -96,6 +103,7 @@ std::string MentionSelectSql() { return kSqlMentionColumns; }
 namespace {
 
 using RollupKey = std::tuple<UnixMillis, Id, std::string_view, std::string_view>;
+using QueryHourKey = std::tuple<Id, UnixMillis, std::string_view>;
 
 }  // namespace
 
@@ -116,6 +124,7 @@ Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
   WriteTx tx(*conn);
   HUMAS_RETURN_IF_ERROR(tx.Begin());
   std::map<RollupKey, std::int64_t> rollups;
+  std::map<QueryHourKey, std::int64_t> query_hours;
   sqlite3* db = conn->raw();
   for (size_t i = 0; i < mentions.size(); ++i) {
     const Mention& m = mentions[i];
@@ -143,6 +152,11 @@ Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
         HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlMentionFtsInsert));
         HUMAS_RETURN_IF_ERROR(
             st.Bind(id).Bind(d.text).Bind(d.author_handle).Bind(d.author_name).Run());
+      }
+      for (Id q : m.query_ids) {
+        HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlMentionQueryInsert));
+        HUMAS_RETURN_IF_ERROR(st.Bind(q).Bind(id).Run());
+        ++query_hours[QueryHourKey{q, HourOf(d.created_at), d.labels.sentiment}];
       }
       out.push_back({UpsertOutcome::Kind::kInserted, id});
       ++rollups[RollupKey{HourOf(d.created_at), m.agency_id.value_or(0), platform,
@@ -172,6 +186,11 @@ Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
     st.Bind(std::get<3>(key)).Bind(count);
     HUMAS_RETURN_IF_ERROR(st.Run());
   }
+  for (const auto& [key, count] : query_hours) {
+    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlQueryHourlyIncrement));
+    st.Bind(std::get<0>(key)).Bind(std::get<1>(key)).Bind(std::get<2>(key)).Bind(count);
+    HUMAS_RETURN_IF_ERROR(st.Run());
+  }
   HUMAS_RETURN_IF_ERROR(tx.Commit());
   return out;
 }
@@ -199,6 +218,10 @@ Result<ListResult<Mention>> SqliteMentionRepository::Search(const MentionFilter&
   if (f.agency_id) {
     where += " AND m.agency_id = ?";
     binds.push_back(*f.agency_id);
+  }
+  if (f.query_id) {
+    where += kSqlMentionQueryFilter;
+    binds.push_back(*f.query_id);
   }
   if (f.platform) {
     where += " AND m.platform = ?";

@@ -6,6 +6,7 @@
 #include "store/sqlite/inbox_repo.h"
 #include "store/sqlite/migrate.h"
 #include "store/sqlite/spread_repo.h"
+#include "store/sqlite/query_repo.h"
 
 namespace humas::store {
 namespace sqlite {
@@ -77,7 +78,8 @@ class SqliteStore final : public Store {
         jobs_(ctx_),
         spread_(ctx_),
         corrections_(ctx_),
-        inbox_(ctx_) {}
+        inbox_(ctx_),
+        queries_(ctx_) {}
 
   UserRepository& users() override { return users_; }
   AgencyRepository& agencies() override { return agencies_; }
@@ -90,6 +92,7 @@ class SqliteStore final : public Store {
   SpreadRepository& spread() override { return spread_; }
   CorrectionRepository& corrections() override { return corrections_; }
   InboxRepository& inbox() override { return inbox_; }
+  QueryRepository& queries() override { return queries_; }
 
   Status Ping() override {
     auto conn = pool_->Acquire();
@@ -114,6 +117,7 @@ class SqliteStore final : public Store {
   SqliteSpreadRepository spread_;
   SqliteCorrectionRepository corrections_;
   SqliteInboxRepository inbox_;
+  SqliteQueryRepository queries_;
 };
 
 }  // namespace
