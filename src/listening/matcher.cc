@@ -1,0 +1,289 @@
+// Matcher: query terms → space-delimited literals → one Hyperscan literal database.
+#include "listening/matcher.h"
+
+#include <hs/hs.h>
+
+#include <algorithm>
+#include <optional>
+#include <unordered_map>
+#include <utility>
+
+#include "core/log.h"
+#include "nlp/langid.h"
+#include "search/query_parser.h"
+
+namespace humas::listening {
+namespace {
+
+using search::DecodeUtf8;
+using search::IsWordChar;
+
+std::atomic<std::uint64_t> g_next_serial{1};
+
+// The literals a term stands for in the match stream.
+std::vector<std::string> Literals(const search::QueryTerm& t) {
+  std::string tail = t.prefix ? "" : " ";
+  switch (t.kind) {
+    case search::TermKind::kWord:
+      return {" " + t.tokens[0] + tail, " #" + t.tokens[0] + tail};
+    case search::TermKind::kHashtag:
+      return {" #" + t.tokens[0] + tail};
+    case search::TermKind::kAccount:
+      return {" @" + t.tokens[0] + tail};
+    case search::TermKind::kPhrase: {
+      std::string s;
+      for (const std::string& w : t.tokens) s += " " + w;
+      return {s + tail};
+    }
+  }
+  return {};
+}
+
+int OnMatch(unsigned int id, unsigned long long, unsigned long long, unsigned int, void* ctx) {
+  static_cast<std::vector<unsigned int>*>(ctx)->push_back(id);
+  return 0;  // continue scanning
+}
+
+// Per-thread Hyperscan scratch space, grown for whichever database the thread scans.
+struct Scratch {
+  hs_scratch_t* space = nullptr;
+  std::uint64_t serial = 0;
+  ~Scratch() {
+    if (space) hs_free_scratch(space);
+  }
+};
+
+// Words of the text part of a match stream (before "|"), for the language guess.
+std::vector<std::string_view> StreamWords(std::string_view stream) {
+  std::vector<std::string_view> words;
+  size_t i = 0;
+  while (i < stream.size()) {
+    size_t end = stream.find(' ', i);
+    if (end == std::string_view::npos) end = stream.size();
+    std::string_view w = stream.substr(i, end - i);
+    if (w == "|") break;
+    if (!w.empty() && w[0] != '#' && w[0] != '@') words.push_back(w);
+    i = end + 1;
+  }
+  return words;
+}
+
+}  // namespace
+
+std::string MatchStream(std::string_view text, std::string_view author_handle) {
+  std::string folded = search::FoldForMatch(text);
+  std::string out;
+  out.reserve(folded.size() + author_handle.size() + 8);
+  out.push_back(' ');
+  auto separate = [&out] {
+    if (out.back() != ' ') out.push_back(' ');
+  };
+  // True when a word character starts at byte i.
+  auto word_at = [&folded](size_t i) {
+    if (i >= folded.size()) return false;
+    size_t len = 0;
+    return IsWordChar(DecodeUtf8(folded, &i, &len));
+  };
+  bool prev_word = false;
+  size_t i = 0;
+  while (i < folded.size()) {
+    size_t start = i;
+    size_t len = 0;
+    char32_t c = DecodeUtf8(folded, &i, &len);
+    if ((c == '#' || (c == '@' && !prev_word)) && word_at(i)) {
+      // A hashtag (letters, digits, '_') or an account name (also inner '.').
+      separate();
+      out.push_back(static_cast<char>(c));
+      while (i < folded.size()) {
+        size_t next = i;
+        size_t clen = 0;
+        char32_t d = DecodeUtf8(folded, &next, &clen);
+        bool in_tag = IsWordChar(d) || d == '_' || (c == '@' && d == '.' && word_at(next));
+        if (!in_tag) break;
+        out.append(folded, i, clen);
+        i = next;
+      }
+      out.push_back(' ');
+      prev_word = true;
+    } else if (IsWordChar(c)) {
+      out.append(folded, start, len);
+      prev_word = true;
+    } else {
+      separate();
+      prev_word = false;
+    }
+  }
+  separate();
+  std::string_view handle = author_handle;
+  if (!handle.empty() && handle[0] == '@') handle.remove_prefix(1);
+  if (!handle.empty()) {
+    out += "| @";
+    out += search::FoldForMatch(handle);
+    out.push_back(' ');
+  }
+  return out;
+}
+
+Status ValidateLanguages(const std::vector<std::string>& languages) {
+  for (const std::string& l : languages) {
+    bool known = false;
+    for (const char* k : store::kQueryLanguages) known = known || l == k;
+    if (!known)
+      return InvalidArgument("languages: \"" + l + "\" is not one of id, en, other")
+          .WithField("languages");
+  }
+  return Status::Ok();
+}
+
+Result<QuerySpec> SpecFor(const store::AgencyQuery& query) {
+  QuerySpec spec;
+  spec.id = query.id;
+  HUMAS_ASSIGN_OR_RETURN(spec.expr, search::ParseAgencyQuery(query.expression));
+  HUMAS_RETURN_IF_ERROR(ValidateLanguages(query.languages));
+  spec.platforms = query.platforms;
+  spec.languages = query.languages;
+  return spec;
+}
+
+Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<QuerySpec> specs) {
+  std::shared_ptr<Matcher> m(new Matcher());
+  m->serial_ = g_next_serial.fetch_add(1);
+  if (specs.size() >= (1u << 24)) return InvalidArgument("too many queries for one matcher");
+  std::unordered_map<std::string, unsigned int> ids;
+  std::vector<std::string> literals;
+  for (size_t qi = 0; qi < specs.size(); ++qi) {
+    QuerySpec& s = specs[qi];
+    if (s.expr.terms.empty() || s.expr.terms.size() > search::kMaxExpressionTerms)
+      return InvalidArgument("query " + std::to_string(s.id) + " has no terms or too many");
+    HUMAS_RETURN_IF_ERROR(ValidateLanguages(s.languages));
+    Compiled c;
+    c.id = s.id;
+    for (Platform p : s.platforms) c.platform_mask |= std::uint64_t{1} << static_cast<int>(p);
+    for (const std::string& l : s.languages) {
+      nlp::Language lang = l == "id"   ? nlp::Language::kIndonesian
+                           : l == "en" ? nlp::Language::kEnglish
+                                       : nlp::Language::kOther;
+      c.language_mask |= static_cast<std::uint8_t>(1u << static_cast<int>(lang));
+    }
+    for (size_t ti = 0; ti < s.expr.terms.size(); ++ti) {
+      for (std::string& lit : Literals(s.expr.terms[ti])) {
+        auto [it, added] = ids.emplace(std::move(lit), static_cast<unsigned int>(literals.size()));
+        if (added) {
+          literals.push_back(it->first);
+          m->pattern_terms_.emplace_back();
+        }
+        m->pattern_terms_[it->second].push_back(static_cast<TermRef>((qi << 8) | ti));
+      }
+    }
+    c.expr = std::move(s.expr);
+    m->queries_.push_back(std::move(c));
+  }
+  if (literals.empty()) return std::shared_ptr<const Matcher>(std::move(m));
+
+  std::vector<const char*> exprs;
+  std::vector<size_t> lens;
+  std::vector<unsigned int> flags(literals.size(), HS_FLAG_SINGLEMATCH);
+  std::vector<unsigned int> pattern_ids;
+  for (size_t i = 0; i < literals.size(); ++i) {
+    exprs.push_back(literals[i].data());
+    lens.push_back(literals[i].size());
+    pattern_ids.push_back(static_cast<unsigned int>(i));
+  }
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* err = nullptr;
+  if (hs_compile_lit_multi(exprs.data(), flags.data(), pattern_ids.data(), lens.data(),
+                           static_cast<unsigned int>(literals.size()), HS_MODE_BLOCK, nullptr, &db,
+                           &err) != HS_SUCCESS) {
+    std::string msg = err && err->message ? err->message : "unknown error";
+    hs_free_compile_error(err);
+    return Internal("Hyperscan could not compile the query literals: " + msg);
+  }
+  m->db_ = db;
+  return std::shared_ptr<const Matcher>(std::move(m));
+}
+
+Matcher::~Matcher() {
+  if (db_) hs_free_database(static_cast<hs_database_t*>(db_));
+}
+
+std::vector<Id> Matcher::Match(Platform platform, std::string_view text,
+                               std::string_view author_handle) const {
+  if (!db_) return {};
+  return MatchStreamed(platform, MatchStream(text, author_handle));
+}
+
+std::vector<Id> Matcher::MatchStreamed(Platform platform, std::string_view stream) const {
+  std::vector<Id> out;
+  if (!db_) return out;
+  auto* db = static_cast<hs_database_t*>(db_);
+  thread_local Scratch scratch;
+  if (scratch.serial != serial_) {
+    if (hs_alloc_scratch(db, &scratch.space) != HS_SUCCESS) {
+      Log(LogLevel::kError, "listening.scratch", {{"error", "hs_alloc_scratch failed"}});
+      return out;
+    }
+    scratch.serial = serial_;
+  }
+  thread_local std::vector<unsigned int> hits;
+  hits.clear();
+  hs_error_t rc = hs_scan(db, stream.data(), static_cast<unsigned int>(stream.size()), 0,
+                          scratch.space, OnMatch, &hits);
+  if (rc != HS_SUCCESS) {
+    Log(LogLevel::kError, "listening.scan", {{"code", static_cast<int>(rc)}});
+    return out;
+  }
+  if (hits.empty()) return out;
+  // Candidate queries with the set of their terms that occurred (one bit per term).
+  thread_local std::vector<std::pair<std::uint32_t, std::uint64_t>> cand;
+  cand.clear();
+  for (unsigned int h : hits)
+    for (TermRef ref : pattern_terms_[h])
+      cand.push_back({ref >> 8, std::uint64_t{1} << (ref & 0xff)});
+  std::sort(cand.begin(), cand.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::optional<nlp::Language> language;
+  for (size_t i = 0; i < cand.size();) {
+    std::uint32_t qi = cand[i].first;
+    std::uint64_t present = 0;
+    for (; i < cand.size() && cand[i].first == qi; ++i) present |= cand[i].second;
+    const Compiled& q = queries_[qi];
+    if (q.platform_mask && !((q.platform_mask >> static_cast<int>(platform)) & 1)) continue;
+    if (q.language_mask) {
+      if (!language) language = nlp::DetectLanguageOfWords(StreamWords(stream));
+      if (!((q.language_mask >> static_cast<int>(*language)) & 1)) continue;
+    }
+    if (q.expr.Eval([present](int t) { return ((present >> t) & 1) != 0; })) out.push_back(q.id);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+MatcherHolder::MatcherHolder() {
+  auto empty = Matcher::Compile({});
+  current_.store(*empty);
+}
+
+Status MatcherHolder::Rebuild(store::QueryRepository& queries) {
+  std::lock_guard<std::mutex> lock(rebuild_mu_);
+  HUMAS_ASSIGN_OR_RETURN(std::vector<store::AgencyQuery> active, queries.AllActive());
+  std::vector<QuerySpec> specs;
+  specs.reserve(active.size());
+  for (const store::AgencyQuery& q : active) {
+    auto spec = SpecFor(q);
+    if (!spec.ok()) {
+      Log(LogLevel::kWarn, "listening.query_skipped",
+          {{"query_id", q.id}, {"reason", spec.status().message()}});
+      continue;
+    }
+    specs.push_back(std::move(spec).value());
+  }
+  HUMAS_ASSIGN_OR_RETURN(std::shared_ptr<const Matcher> compiled,
+                         Matcher::Compile(std::move(specs)));
+  current_.store(std::move(compiled));
+  Log(LogLevel::kInfo, "listening.matcher_rebuilt",
+      {{"queries", current_.load()->query_count()},
+       {"patterns", current_.load()->pattern_count()}});
+  return Status::Ok();
+}
+
+}  // namespace humas::listening

@@ -1,0 +1,102 @@
+// The compiled matcher of social listening: every active query of every agency, compiled into
+// one Hyperscan literal database, so each mention costs one multi-pattern pass plus a boolean
+// evaluation of only the queries one of whose terms occurred.
+//
+// How text is matched. A mention is folded (NFKC + case folding, search::FoldForMatch) and
+// rewritten as a "match stream": its words separated by single spaces, with hashtags kept as
+// "#tag" and accounts named in the text as "@name", then "|" and the author as "@handle":
+//   "Dinkes Berau: vaksinasi #Covid19 bersama @bupati_berau!"  by @warga1
+//   → " dinkes berau vaksinasi #covid19 bersama @bupati_berau | @warga1 "
+// Every term becomes space-delimited literals, which gives exact word boundaries:
+//   word w → " w " and " #w "; prefix w* → " w" and " #w"; phrase "a b" → " a b ";
+//   #tag → " #tag "; @name → " @name " (in the text or as the author).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/model.h"
+#include "core/status.h"
+#include "search/agency_query.h"
+#include "store/queries.h"
+
+namespace humas::listening {
+
+//! The match stream of a text and its author (see above).
+std::string MatchStream(std::string_view text, std::string_view author_handle);
+
+//! One query as the matcher needs it.
+struct QuerySpec {
+  Id id = 0;
+  search::QueryExpr expr;
+  std::vector<Platform> platforms;     //!< empty = every platform
+  std::vector<std::string> languages;  //!< "id", "en", "other"; empty = every language
+};
+
+//! Parses a stored query into a spec. InvalidArgument when its expression or filters are bad.
+Result<QuerySpec> SpecFor(const store::AgencyQuery& query);
+
+//! Checks platform and language filter values; InvalidArgument naming the field otherwise.
+Status ValidateLanguages(const std::vector<std::string>& languages);
+
+//! An immutable compiled set of queries. Thread-safe: Match() may run on many threads at once
+//! (each thread keeps its own Hyperscan scratch space).
+class Matcher {
+ public:
+  //! Compiles the specs (any number, including none). InvalidArgument for a bad spec;
+  //! Internal if Hyperscan refuses the database.
+  static Result<std::shared_ptr<const Matcher>> Compile(std::vector<QuerySpec> specs);
+  ~Matcher();
+  Matcher(const Matcher&) = delete;
+  Matcher& operator=(const Matcher&) = delete;
+
+  //! Ids of the queries the mention matches, ascending.
+  std::vector<Id> Match(Platform platform, std::string_view text,
+                        std::string_view author_handle) const;
+  //! The same for a prepared match stream (MatchStream()).
+  std::vector<Id> MatchStreamed(Platform platform, std::string_view stream) const;
+
+  size_t query_count() const { return queries_.size(); }
+  size_t pattern_count() const { return pattern_terms_.size(); }
+
+ private:
+  struct Compiled {
+    Id id = 0;
+    search::QueryExpr expr;
+    std::uint64_t platform_mask = 0;  //!< bit per Platform; 0 = all
+    std::uint8_t language_mask = 0;   //!< bit per nlp::Language; 0 = all
+  };
+  //! (query index << 8) | term index, for every term a literal stands for.
+  using TermRef = std::uint32_t;
+
+  Matcher() = default;
+
+  void* db_ = nullptr;  //!< hs_database_t*
+  std::uint64_t serial_ = 0;
+  std::vector<Compiled> queries_;
+  std::vector<std::vector<TermRef>> pattern_terms_;  //!< by literal id
+};
+
+//! Holds the current matcher for the intake path and swaps in a new one atomically when queries
+//! change: readers always see a complete matcher, old or new, never a half-built one.
+class MatcherHolder {
+ public:
+  MatcherHolder();
+  //! The current matcher (never null; empty before the first Rebuild).
+  std::shared_ptr<const Matcher> Get() const { return current_.load(); }
+  //! Loads every active query from the store, compiles, and publishes the result. A query whose
+  //! stored expression no longer parses is skipped and logged (it cannot be saved that way
+  //! through the API). Concurrent rebuilds are serialised; the last one wins.
+  Status Rebuild(store::QueryRepository& queries);
+
+ private:
+  std::mutex rebuild_mu_;
+  std::atomic<std::shared_ptr<const Matcher>> current_;
+};
+
+}  // namespace humas::listening
