@@ -14,6 +14,7 @@
 
 #include "app/demo/demo_region.h"
 #include "app/demo/mention_generator.h"
+#include "bench_common.h"
 #include "core/clock.h"
 #include "ingest/ingest.h"
 #include "ingest/labeling.h"
@@ -24,23 +25,8 @@ using humas::MentionInput;
 
 namespace {
 
-double Seconds(std::chrono::steady_clock::time_point since) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
-}
-
-std::string ToJsonl(const MentionInput& m) {
-  nlohmann::json j = {{"platform", humas::ToString(m.platform)},
-                      {"external_id", m.external_id},
-                      {"url", m.url},
-                      {"author", {{"handle", m.author_handle}, {"name", m.author_name}}},
-                      {"text", m.text},
-                      {"created_at", humas::FormatRfc3339(m.created_at)},
-                      {"agency", m.agency_code},
-                      {"shares", m.shares},
-                      {"likes", m.likes},
-                      {"replies", m.replies}};
-  return j.dump();
-}
+using humas::bench::Seconds;
+using humas::bench::ToJsonl;
 
 // The baseline: the same rows, same columns, one prepared INSERT, 10k rows per transaction.
 double BareInsert(const std::string& path, const std::vector<MentionInput>& rows) {
@@ -109,13 +95,8 @@ int main(int argc, char** argv) {
   auto run_import = [&](const char* name, humas::ingest::Labeler label) -> double {
     auto st = humas::store::OpenSqliteStore({(dir / (std::string(name) + ".db")).string()}, clock);
     if (!st.ok()) return -1;
-    std::map<std::string, humas::Id> agency_ids;
-    for (const auto& da : region.agencies) {
-      humas::Agency a = da.agency;
-      if (!da.parent_code.empty()) a.parent_id = agency_ids.at(da.parent_code);
-      if (!(*st)->agencies().Create(&a).ok()) return -1;
-      agency_ids[a.code] = a.id;
-    }
+    std::map<std::string, humas::Id> agency_ids = humas::bench::SeedAgencies(**st, region);
+    if (agency_ids.empty()) return -1;
     humas::ingest::Ingestor ingestor(**st, clock, {}, std::move(label));
     auto t0 = std::chrono::steady_clock::now();
     auto report = ingestor.ImportBytes(jsonl, humas::ImportFormat::kJsonl);

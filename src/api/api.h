@@ -26,6 +26,9 @@ Result<std::optional<UnixMillis>> QueryTime(const http::Request& req, const char
 void RegisterInboxRoutes(http::Server& server, Context& ctx);
 void RegisterInboxAdminRoutes(http::Server& server, Context& ctx);
 
+//! Agency queries (social listening); also compiles the stored active queries for intake.
+void RegisterQueryRoutes(http::Server& server, Context& ctx);
+
 //! Lower-cases and validates a username: 3-64 of [a-z0-9._-].
 Status ValidateUsername(std::string* username);
 

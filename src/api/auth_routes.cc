@@ -116,6 +116,7 @@ void RegisterRoutes(http::Server& server, Context& ctx) {
   RegisterAuditRoutes(server, ctx);
   RegisterSpreadRoutes(server, ctx);
   if (ctx.inbox) RegisterInboxRoutes(server, ctx);
+  RegisterQueryRoutes(server, ctx);
 }
 
 }  // namespace humas::api

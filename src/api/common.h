@@ -17,6 +17,7 @@
 #include "core/model.h"
 #include "http/http.h"
 #include "ingest/ingest.h"
+#include "listening/matcher.h"
 #include "store/store.h"
 
 namespace humas::inbox {
@@ -49,6 +50,9 @@ struct Context {
   ingest::Labeler labeler;
   //! The inbox's senders and channels (inbox/inbox.h); the inbox routes are off when null.
   inbox::Runtime* inbox = nullptr;
+  //! The compiled agency queries (social listening); rebuilt when a query changes. Every
+  //! Ingestor of the server sets listening::IntakeMatcher(matchers).
+  std::shared_ptr<listening::MatcherHolder> matchers = std::make_shared<listening::MatcherHolder>();
 };
 
 //! The authenticated caller of one request.

@@ -6,6 +6,7 @@
 #include "api/api.h"
 #include "api/json_model.h"
 #include "ingest/ingest.h"
+#include "store/queries.h"
 
 namespace humas::api {
 
@@ -49,6 +50,16 @@ http::Response SearchMentions(Context& ctx, const http::Request& req, Caller& c)
   if (auto p = req.Query("platform"); p && !p->empty()) {
     f.platform = ParsePlatform(*p);
     if (!f.platform) return Error(InvalidArgument("platform is not valid").WithField("platform"));
+  }
+  auto query_id = QueryId(req, "query_id");
+  if (!query_id.ok()) return Error(query_id.status());
+  if (*query_id) {
+    // The query must be one the caller may read; its matches are then shown within the
+    // caller's usual mention scope.
+    auto q = ctx.store.queries().Get(**query_id);
+    if (!q.ok() || !c.access->CanRead(q->agency_id))
+      return Error(NotFound("no such query").WithField("query_id"));
+    f.query_id = *query_id;
   }
   f.author = req.Query("author").value_or("");
   if (!f.author.empty() && f.author[0] == '@') f.author.erase(0, 1);
@@ -107,6 +118,7 @@ http::Response ImportMentions(Context& ctx, const http::Request& req, Caller& c)
   ingest::Ingestor ingestor(
       ctx.store, ctx.clock, [&ctx, h](const Mention& m) { PublishMention(ctx, m, h); }, ctx.labeler,
       std::move(policy));
+  ingestor.set_matcher(listening::IntakeMatcher(ctx.matchers));
   auto report = ingestor.ImportBytes(req.body, format);
   if (!report.ok()) return Error(report.status());
   json errors = json::array();
@@ -188,7 +200,9 @@ void PublishMention(Context& ctx, const Mention& m, const Hierarchy* h) {
   http::SseEvent e;
   e.event = "mention";
   e.id = std::to_string(m.id);
-  e.data = ToJson(m, h).dump(-1, ' ', false, json::error_handler_t::replace);
+  json j = ToJson(m, h);
+  j["query_ids"] = m.query_ids;  // the agency queries it matched at intake (stream filters)
+  e.data = j.dump(-1, ' ', false, json::error_handler_t::replace);
   e.scope = m.agency_id.value_or(0);
   ctx.server->Publish(e);
 }

@@ -338,6 +338,9 @@ int IngestCommand(const std::vector<std::string>& args) {
   auto store = OpenStore(config->data_dir);
   if (!store.ok()) return Fail("database", store.status());
   ingest::Ingestor ingestor(**store, WallClock(), {}, LabelerOrNothing(config->models_dir));
+  auto matchers = std::make_shared<listening::MatcherHolder>();
+  if (Status s = matchers->Rebuild((*store)->queries()); !s.ok()) return Fail("queries", s);
+  ingestor.set_matcher(listening::IntakeMatcher(matchers));
   auto report = ingestor.Import(*in, format, /*max_errors=*/SIZE_MAX);
   if (!report.ok()) return Fail("ingest " + path, report.status());
   for (const auto& e : report->errors) std::printf("rejected %s\n", e.ToString().c_str());

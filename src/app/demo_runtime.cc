@@ -139,6 +139,7 @@ void DemoRuntime::Run() {
       ctx_.store, ctx_.clock,
       [this, &hierarchy](const Mention& m) { api::PublishMention(ctx_, m, &hierarchy); },
       ctx_.labeler);
+  ingestor.set_matcher(listening::IntakeMatcher(ctx_.matchers));
   const auto interval = std::chrono::microseconds(static_cast<int64_t>(60e6 / per_minute_));
   std::unique_lock<std::mutex> lock(mu_);
   while (!cv_.wait_for(lock, interval, [this] { return stopping_; })) {

@@ -32,13 +32,18 @@ Result<Id> Ingestor::ResolveAgency(const std::string& code) {
 }
 
 void Ingestor::LabelAll(std::vector<Mention>* batch) const {
-  if (!labeler_) return;
-  // Labelling is the costly, independent step: spread large batches over the cores. The labeler
-  // is thread-safe (immutable models); each thread labels a disjoint slice.
+  if (!labeler_ && !matcher_) return;
+  // Labelling and matching are the costly, independent steps: spread large batches over the
+  // cores. Both are thread-safe (immutable models, immutable compiled matcher); each thread
+  // handles a disjoint slice.
   const size_t n = batch->size();
   const size_t threads = n < 512 ? 1 : std::max(1u, std::thread::hardware_concurrency());
   auto label_range = [&](size_t from, size_t to) {
-    for (size_t i = from; i < to; ++i) labeler_(&(*batch)[i].data);
+    for (size_t i = from; i < to; ++i) {
+      Mention& m = (*batch)[i];
+      if (labeler_) labeler_(&m.data);
+      if (matcher_) m.query_ids = matcher_(m);
+    }
   };
   std::vector<std::thread> workers;
   for (size_t t = 1; t < threads; ++t)

@@ -30,6 +30,9 @@ struct IngestReport {
 using MentionSink = std::function<void(const Mention&)>;
 //! Fills labels of a mention before it is stored (the language engine's seam; may be empty).
 using Labeler = std::function<void(MentionInput*)>;
+//! Returns the ids of the agency queries a mention matches (social listening; ascending). The
+//! result is stored with the mention in the batch's transaction (Mention::query_ids).
+using QueryMatcher = std::function<std::vector<Id>(const Mention&)>;
 
 //! Who may import what: lines are rejected (with a reason) when they break these rules.
 struct IngestPolicy {
@@ -47,6 +50,10 @@ class Ingestor {
   Ingestor(store::Store& store, const Clock& clock, MentionSink on_new = {}, Labeler labeler = {},
            IngestPolicy policy = {});
 
+  //! Matches every mention against the agencies' queries before it is stored (see
+  //! listening::IntakeMatcher). Every intake path should set it; without it nothing is matched.
+  void set_matcher(QueryMatcher matcher) { matcher_ = std::move(matcher); }
+
   //! Imports a whole stream (JSONL or CSV). Line problems are reported in the result; a
   //! non-OK Status means the import stopped (unreadable CSV header, storage failure): batches
   //! stored before that stay stored, which is safe because storing is idempotent.
@@ -60,7 +67,8 @@ class Ingestor {
                     IngestReport* report, size_t max_errors = 1000);
 
  private:
-  //! Applies the labeler to every mention of the batch (in parallel for large batches).
+  //! Applies the labeler and the query matcher to every mention of the batch (in parallel for
+  //! large batches).
   void LabelAll(std::vector<Mention>* batch) const;
   Result<IngestReport> Run(ImportFormat format, size_t max_errors,
                            const std::function<Status(MentionImportParser&)>& feed);
@@ -71,6 +79,7 @@ class Ingestor {
   const Clock& clock_;
   MentionSink on_new_;
   Labeler labeler_;
+  QueryMatcher matcher_;
   IngestPolicy policy_;
   std::map<std::string, Id> agency_cache_;
 };

@@ -286,4 +286,11 @@ Status MatcherHolder::Rebuild(store::QueryRepository& queries) {
   return Status::Ok();
 }
 
+std::function<std::vector<Id>(const Mention&)> IntakeMatcher(
+    std::shared_ptr<MatcherHolder> holder) {
+  return [holder = std::move(holder)](const Mention& m) {
+    return holder->Get()->Match(m.data.platform, m.data.text, m.data.author_handle);
+  };
+}
+
 }  // namespace humas::listening

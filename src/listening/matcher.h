@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -98,5 +99,8 @@ class MatcherHolder {
   std::mutex rebuild_mu_;
   std::atomic<std::shared_ptr<const Matcher>> current_;
 };
+
+//! The intake hook (ingest::QueryMatcher): matches a mention with the holder's current matcher.
+std::function<std::vector<Id>(const Mention&)> IntakeMatcher(std::shared_ptr<MatcherHolder> holder);
 
 }  // namespace humas::listening

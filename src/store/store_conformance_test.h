@@ -34,6 +34,16 @@ class StoreConformanceTest : public ::testing::TestWithParam<StoreFactory> {
   std::unique_ptr<Store> store_;
 };
 
+//! Shared by the conformance test files: an hour, a fixed hour boundary, and a status assertion.
+inline constexpr UnixMillis kHour = 3'600'000;
+inline constexpr UnixMillis kT0 = 1'723'860'000'000;  // 2024-08-17T02:00:00Z, an hour boundary
+
+#define ASSERT_OK(expr)                                     \
+  do {                                                      \
+    const ::humas::Status& s_ = (expr);                     \
+    ASSERT_TRUE(s_.ok()) << #expr << ": " << s_.ToString(); \
+  } while (0)
+
 //! The backends the suite runs against. Defined once per test binary by the backend's test
 //! file (e.g. sqlite/sqlite_conformance_test.cc returns the SQLite factory); the suites are
 //! instantiated over it in store_conformance_test.cc.

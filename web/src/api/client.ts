@@ -30,6 +30,8 @@ export class ApiError extends Error {
   readonly field?: string
   /** Seconds until a retry is allowed (from `Retry-After`), for `rate_limited`. */
   readonly retryAfter?: number
+  /** The whole `error` object of the response, for route-specific extras (e.g. `position`). */
+  detail: Record<string, unknown> = {}
 
   constructor(status: number, code: ApiErrorCode, message: string, field?: string, retryAfter?: number) {
     super(message)
@@ -58,9 +60,11 @@ export function errorFromBody(status: number, bodyText: string, retryAfter: stri
   let code: string | undefined
   let message = ''
   let field: string | undefined
+  let detail: Record<string, unknown> = {}
   try {
     const parsed = JSON.parse(bodyText) as { error?: { code?: unknown; message?: unknown; field?: unknown } }
     if (parsed && typeof parsed === 'object' && parsed.error && typeof parsed.error === 'object') {
+      detail = parsed.error as Record<string, unknown>
       if (typeof parsed.error.code === 'string') code = parsed.error.code
       if (typeof parsed.error.message === 'string') message = parsed.error.message
       if (typeof parsed.error.field === 'string' && parsed.error.field) field = parsed.error.field
@@ -69,7 +73,9 @@ export function errorFromBody(status: number, bodyText: string, retryAfter: stri
     // Not JSON (a proxy's HTML page, an empty body): fall back to the status below.
   }
   if (!code) code = codeForStatus(status)
-  return new ApiError(status, code, message || `HTTP ${status}`, field, parseRetryAfter(retryAfter))
+  const error = new ApiError(status, code, message || `HTTP ${status}`, field, parseRetryAfter(retryAfter))
+  error.detail = detail
+  return error
 }
 
 function codeForStatus(status: number): ApiErrorCode {

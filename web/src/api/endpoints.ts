@@ -3,7 +3,7 @@ import { api, type Query } from './client'
 import { uploadRaw, type UploadHandle } from './upload'
 import type {
   Account, AccountInput, Agency, AgencyInput, Appointment, AppointmentInput, AuditEntry, AuditVerify,
-  Dashboard, ImportResult, ListResponse, Mention, SessionResponse,
+  AgencyQuery, AgencyQueryInput, Dashboard, ImportResult, ListResponse, Mention, QueryPreview, SessionResponse,
 } from './types'
 import type { User, UserCreateInput, UserUpdateInput } from '@/modules/users/model'
 
@@ -46,6 +46,17 @@ export const mentionsApi = {
   import: (file: Blob, contentType: string, onProgress?: (loaded: number, total: number) => void):
     UploadHandle<ImportResult> =>
     uploadRaw<ImportResult>({ path: '/mentions/import', body: file, contentType, onProgress }),
+}
+
+export const queriesApi = {
+  list: (query: Query = {}) => api.get<ListResponse<AgencyQuery>>('/queries', query),
+  get: (id: number) => api.get<AgencyQuery>(`/queries/${id}`),
+  create: (input: AgencyQueryInput) => api.post<AgencyQuery>('/queries', input),
+  update: (id: number, input: Partial<AgencyQueryInput> & { version: number }) =>
+    api.patch<AgencyQuery>(`/queries/${id}`, input),
+  remove: (id: number) => api.delete(`/queries/${id}`),
+  preview: (input: { expression: string; platforms?: string[]; languages?: string[]; limit?: number }, signal?: AbortSignal) =>
+    api.post<QueryPreview>('/queries/preview', input, { signal }),
 }
 
 export const dashboardApi = {

@@ -179,6 +179,43 @@ export interface Mention {
   likes: number
   replies: number
   labels: MentionLabels
+  /** Live events only: the agency queries the mention matched at intake. */
+  query_ids?: number[]
+}
+
+export type QueryLanguage = 'id' | 'en' | 'other'
+export const QUERY_LANGUAGES: QueryLanguage[] = ['id', 'en', 'other']
+
+/** An agency query (social listening), docs/api.md "Agency queries". */
+export interface AgencyQuery {
+  id: number
+  agency_id: number
+  agency_name: string
+  name: string
+  expression: string
+  platforms: Platform[]
+  languages: QueryLanguage[]
+  active: boolean
+  created_by: number | null
+  created_at: string
+  updated_at: string
+  version: number
+}
+
+export interface AgencyQueryInput {
+  agency_id: number
+  name: string
+  expression: string
+  platforms: Platform[]
+  languages: QueryLanguage[]
+  active: boolean
+}
+
+export interface QueryPreview {
+  count: number
+  scanned: number
+  capped: boolean
+  items: Mention[]
 }
 
 /** Stable codes of rejected import lines (docs/api.md, Mentions); the server may add more. */

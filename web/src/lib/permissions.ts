@@ -12,6 +12,7 @@ export type Action =
   | 'inbox.write' // cases, notes, replies, dispositions
   | 'inbox.approve' // replies and ready answers
   | 'calendar.admin'
+  | 'queries.write' // agency queries (listening)
 
 const ALLOWED: Record<Action, RoleId[]> = {
   'agencies.write': ['admin', 'koordinator'],
@@ -23,6 +24,7 @@ const ALLOWED: Record<Action, RoleId[]> = {
   'inbox.write': ['admin', 'koordinator', 'pejabat', 'petugas'],
   'inbox.approve': ['admin', 'koordinator', 'pejabat'],
   'calendar.admin': ['admin'],
+  'queries.write': ['admin', 'koordinator', 'pejabat', 'petugas'],
 }
 
 /** Parent of an agency, or null for a region / unknown agency. */

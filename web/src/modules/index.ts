@@ -6,12 +6,13 @@ import { authModule } from './auth/routes'
 import { dashboardModule } from './dashboard/routes'
 import { directoryModule } from './directory/routes'
 import { inboxModule } from './inbox/routes'
+import { listeningModule } from './listening/routes'
 import { mentionsModule } from './mentions/routes'
 import { spreadModule } from './spread/routes'
 import { usersModule } from './users/routes'
 import type { AppModule, NavSection } from './types'
 
-export const modules: AppModule[] = [authModule, dashboardModule, mentionsModule, inboxModule, spreadModule, directoryModule, usersModule, auditModule]
+export const modules: AppModule[] = [authModule, dashboardModule, mentionsModule, listeningModule, inboxModule, spreadModule, directoryModule, usersModule, auditModule]
 
 export const moduleRoutes: RouteRecordRaw[] = modules.flatMap((m) => m.routes)
 
