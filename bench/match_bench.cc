@@ -2,7 +2,7 @@
 // (mentions/s on one thread, against the cost of folding the text into the match stream alone),
 // and the full intake path (parse JSONL → labels → match → UpsertBatch with FTS, rollups, matches
 // and per-query counters) with 0, 1,000 and 10,000 active queries, in one run, with ratios.
-// Usage: match_bench [N] (default 50000 mentions).
+// Usage: match_bench [N [selective|broad]] (default 50000 mentions, selective queries).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -33,38 +33,72 @@ namespace {
 using humas::bench::Seconds;
 using humas::bench::ToJsonl;
 
-// Query expressions an officer might write, drawn from the words of the mention stream (frequent
-// and rare words alike) so that queries really match.
-std::vector<std::string> MakeExpressions(const std::vector<MentionInput>& rows, size_t count) {
+// Query expressions an officer might write, drawn from the mention stream itself so that they
+// really match. "selective" (the default) builds them around phrases of two adjacent words seen in
+// the stream, as officers name their programmes and places; "broad" uses single common words, so
+// each mention matches about 1% of all queries (an upper bound on the matching work).
+std::vector<std::string> MakeExpressions(const std::vector<MentionInput>& rows, size_t count,
+                                         bool broad) {
   std::unordered_map<std::string, int> freq;
-  for (size_t i = 0; i < rows.size() && i < 20000; ++i)
-    for (const std::string& w : humas::search::Tokenize(humas::search::FoldForMatch(rows[i].text)))
-      if (w.size() >= 4) ++freq[w];
-  std::vector<std::string> vocab;
+  std::unordered_map<std::string, int> pairs;
+  for (size_t i = 0; i < rows.size() && i < 20000; ++i) {
+    auto words = humas::search::Tokenize(humas::search::FoldForMatch(rows[i].text));
+    for (size_t k = 0; k < words.size(); ++k) {
+      if (words[k].size() >= 4) ++freq[words[k]];
+      if (k + 1 < words.size() && words[k].size() >= 3 && words[k + 1].size() >= 3)
+        ++pairs[words[k] + " " + words[k + 1]];
+    }
+  }
+  std::vector<std::string> vocab, phrases;
   for (const auto& [w, n] : freq) vocab.push_back(w);
+  for (const auto& [p, n] : pairs) phrases.push_back(p);
   std::sort(vocab.begin(), vocab.end());
+  std::sort(phrases.begin(), phrases.end());
   std::mt19937 rng(7);
   auto word = [&] { return vocab[rng() % vocab.size()]; };
+  auto phrase = [&] { return "\"" + phrases[rng() % phrases.size()] + "\""; };
   std::vector<std::string> out;
   for (size_t i = 0; i < count; ++i) {
+    if (broad) {
+      switch (i % 6) {
+        case 0:
+          out.push_back(word() + " " + word());
+          break;
+        case 1:
+          out.push_back("(" + word() + " OR " + word() + ") -" + word());
+          break;
+        case 2:
+          out.push_back(phrase() + " OR " + word());
+          break;
+        case 3:
+          out.push_back(word().substr(0, 4) + "* " + word());
+          break;
+        case 4:
+          out.push_back("#" + word() + " OR @" + word());
+          break;
+        default:
+          out.push_back(word() + " OR " + word() + " OR " + word());
+      }
+      continue;
+    }
     switch (i % 6) {
       case 0:
-        out.push_back(word() + " " + word());
+        out.push_back(phrase());
         break;
       case 1:
-        out.push_back("(" + word() + " OR " + word() + ") -" + word());
+        out.push_back(phrase() + " -" + word());
         break;
       case 2:
-        out.push_back("\"" + word() + " " + word() + "\" OR " + word());
+        out.push_back("(" + phrase() + " OR " + phrase() + ") " + word());
         break;
       case 3:
-        out.push_back(word().substr(0, 4) + "* " + word());
+        out.push_back(word().substr(0, 4) + "* " + phrase());
         break;
       case 4:
-        out.push_back("#" + word() + " OR @" + word());
+        out.push_back("#" + word() + " OR " + phrase());
         break;
       default:
-        out.push_back(word() + " OR " + word() + " OR " + word());
+        out.push_back(phrase() + " " + word() + " -" + word());
     }
   }
   return out;
@@ -84,9 +118,11 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < n; ++i) rows.push_back(gen.Next(t += 500));
   std::string jsonl;
   for (const auto& m : rows) jsonl += ToJsonl(m) + "\n";
-  const std::vector<std::string> expressions = MakeExpressions(rows, 10000);
+  const bool broad = argc > 2 && std::string(argv[2]) == "broad";
+  const std::vector<std::string> expressions = MakeExpressions(rows, 10000, broad);
 
-  std::printf("mentions=%zu (demo generator), 1 thread for matching alone\n", n);
+  std::printf("mentions=%zu (demo generator), %s queries, 1 thread for matching alone\n", n,
+              broad ? "broad" : "selective");
   // Baseline for matching: folding each text into the match stream (NFKC, case folding, words).
   {
     auto t0 = std::chrono::steady_clock::now();

@@ -8,6 +8,9 @@
 namespace humas::store {
 namespace {
 
+constexpr UnixMillis kHour = 3'600'000;
+constexpr UnixMillis kT0 = 1'723'860'000'000;  // 2024-08-17T02:00:00Z, an hour boundary
+
 class QueryStoreTest : public StoreConformanceTest {
  protected:
   void SetUp() override {

@@ -10,6 +10,9 @@
 namespace humas::store {
 namespace {
 
+constexpr UnixMillis kHour = 3'600'000;
+constexpr UnixMillis kT0 = 1'723'860'000'000;  // 2024-08-17T02:00:00Z, an hour boundary
+
 template <typename T>
 T Unwrap(Result<T> r) {
   EXPECT_TRUE(r.ok()) << r.status().ToString();

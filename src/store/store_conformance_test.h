@@ -34,10 +34,7 @@ class StoreConformanceTest : public ::testing::TestWithParam<StoreFactory> {
   std::unique_ptr<Store> store_;
 };
 
-//! Shared by the conformance test files: an hour, a fixed hour boundary, and a status assertion.
-inline constexpr UnixMillis kHour = 3'600'000;
-inline constexpr UnixMillis kT0 = 1'723'860'000'000;  // 2024-08-17T02:00:00Z, an hour boundary
-
+//! Shared by the conformance test files: asserts that a Status is OK, printing it otherwise.
 #define ASSERT_OK(expr)                                     \
   do {                                                      \
     const ::humas::Status& s_ = (expr);                     \

@@ -1,5 +1,6 @@
 // SQLite MentionRepository and RollupRepository: idempotent batch ingest with full-text indexing
 // and hourly rollup counters in the same transaction.
+#include <algorithm>
 #include <map>
 #include <tuple>
 
@@ -125,6 +126,7 @@ Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
   HUMAS_RETURN_IF_ERROR(tx.Begin());
   std::map<RollupKey, std::int64_t> rollups;
   std::map<QueryHourKey, std::int64_t> query_hours;
+  std::vector<std::pair<Id, Id>> matches;  // (query, mention), written in key order below
   sqlite3* db = conn->raw();
   for (size_t i = 0; i < mentions.size(); ++i) {
     const Mention& m = mentions[i];
@@ -154,8 +156,7 @@ Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
             st.Bind(id).Bind(d.text).Bind(d.author_handle).Bind(d.author_name).Run());
       }
       for (Id q : m.query_ids) {
-        HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlMentionQueryInsert));
-        HUMAS_RETURN_IF_ERROR(st.Bind(q).Bind(id).Run());
+        matches.emplace_back(q, id);
         ++query_hours[QueryHourKey{q, HourOf(d.created_at), d.labels.sentiment}];
       }
       out.push_back({UpsertOutcome::Kind::kInserted, id});
@@ -185,6 +186,12 @@ Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
     st.Bind(std::get<0>(key)).Bind(std::get<1>(key)).Bind(std::get<2>(key));
     st.Bind(std::get<3>(key)).Bind(count);
     HUMAS_RETURN_IF_ERROR(st.Run());
+  }
+  // In primary-key order: each query's rows are appended together instead of scattered.
+  std::sort(matches.begin(), matches.end());
+  for (const auto& [q, id] : matches) {
+    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlMentionQueryInsert));
+    HUMAS_RETURN_IF_ERROR(st.Bind(q).Bind(id).Run());
   }
   for (const auto& [key, count] : query_hours) {
     HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlQueryHourlyIncrement));
