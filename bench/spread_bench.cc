@@ -59,6 +59,7 @@ void Print(const char* what, const Stats& s, const Stats* base = nullptr) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress shows while it runs
   const size_t n = argc > 1 ? std::stoul(argv[1]) : 1'000'000;
   const bool own_dir = argc <= 2;
   const fs::path dir =

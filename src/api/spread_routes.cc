@@ -145,16 +145,16 @@ http::Response CorrectLabel(Context& ctx, const http::Request& req, Caller& c) {
       200, {{"correction", CorrectionJson(x)}, {"mention", ToJson(*updated, c.hierarchy.get())}});
 }
 
-//! Window and scope of an author query: since/until (default: the 30 days up to now; at most 92
-//! days), agency_id (subtree) and topic (a hashtag, with or without '#').
-Status ReadActivityFilter(Context& ctx, const http::Request& req, Caller& c,
+//! Window and scope of an author query: since/until (default: the `default_days` up to now; at
+//! most 92 days), agency_id (subtree) and topic (a hashtag, with or without '#').
+Status ReadActivityFilter(Context& ctx, const http::Request& req, Caller& c, int default_days,
                           store::ActivityFilter* f) {
   HUMAS_RETURN_IF_ERROR(MentionScope(req, c, &f->agency_ids, &f->include_unassigned));
   HUMAS_ASSIGN_OR_RETURN(std::optional<UnixMillis> since, QueryTime(req, "since"));
   HUMAS_ASSIGN_OR_RETURN(std::optional<UnixMillis> until, QueryTime(req, "until"));
   if (until && req.Query("until")->size() == 10) *until += kDayMs;  // inclusive day
   f->until = until.value_or(ctx.clock.Now() + 1);
-  f->since = since.value_or(f->until - 30 * kDayMs);
+  f->since = since.value_or(f->until - default_days * kDayMs);
   if (f->since >= f->until) return InvalidArgument("since must be before until").WithField("since");
   if (f->until - f->since > kMaxWindowMs)
     return InvalidArgument("the window is at most 92 days").WithField("since");
@@ -204,7 +204,8 @@ json WindowJson(const store::ActivityFilter& f) {
 
 http::Response TopAuthors(Context& ctx, const http::Request& req, Caller& c) {
   store::ActivityFilter f;
-  if (Status s = ReadActivityFilter(ctx, req, c, &f); !s.ok()) return Error(s);
+  // A ranking reads every mention in the window and scope: a week by default.
+  if (Status s = ReadActivityFilter(ctx, req, c, 7, &f); !s.ok()) return Error(s);
   auto limit = QueryInt(req, "limit", 20, 1, 100);
   if (!limit.ok()) return Error(limit.status());
   auto top = ctx.store.spread().TopAuthors(f, static_cast<int>(*limit));
@@ -224,7 +225,7 @@ http::Response AuthorProfile(Context& ctx, const http::Request& req, Caller& c) 
   std::string handle = req.params.at("handle");
   if (handle.empty() || handle.size() > 200) return Error(NotFound("no such author"));
   store::ActivityFilter f;
-  if (Status s = ReadActivityFilter(ctx, req, c, &f); !s.ok()) return Error(s);
+  if (Status s = ReadActivityFilter(ctx, req, c, 30, &f); !s.ok()) return Error(s);
   auto a = ctx.store.spread().Author(*platform, handle, f);
   if (!a.ok()) return Error(a.status());
   // The author's latest mentions in the same scope and window.

@@ -837,14 +837,26 @@ void MentionGenerator::Engagement(MentionInput* m, double virality) {
 MentionInput MentionGenerator::Next(UnixMillis now) {
   MentionInput m;
   int tone = -1;
+  int depth = 0;
+  std::shared_ptr<int> cascade;  // the parent's cascade size, when this is a reply or share
   m.created_at = now - static_cast<UnixMillis>(Uniform(120'000));
   Platform platform = PickPlatform();
 
-  // Replies and shares of an earlier mention on the same platform.
+  // Replies and shares of an earlier mention on the same platform. Preferential attachment (what
+  // already spreads draws more) damped by depth, and cascades stop growing at a size, as real
+  // ones die out.
+  constexpr int kMaxDepth = 6;
+  constexpr int kMaxCascade = 250;
+  const auto weight = [](const Recent& p) -> std::uint64_t {
+    if (p.depth >= kMaxDepth || (p.cascade_size && *p.cascade_size >= kMaxCascade)) return 0;
+    return (1 + 4 * static_cast<std::uint64_t>(p.children)) * (p.depth == 0   ? 4
+                                                               : p.depth == 1 ? 2
+                                                                              : 1);
+  };
   std::vector<std::size_t> parents;
   if (platform != Platform::kWhatsapp && platform != Platform::kRss)
     for (std::size_t i = 0; i < recent_.size(); ++i)
-      if (recent_[i].platform == platform) parents.push_back(i);
+      if (recent_[i].platform == platform && weight(recent_[i]) > 0) parents.push_back(i);
   const double r = Unit();
   const bool as_reply = !parents.empty() && r < 0.18;
   const bool as_share = !parents.empty() && !as_reply && r < 0.26 &&
@@ -853,13 +865,12 @@ MentionInput MentionGenerator::Next(UnixMillis now) {
   m.platform = platform;
   m.external_id = ExternalId(platform);
   if (as_reply || as_share) {
-    // Preferential attachment: what already spreads draws more replies and shares.
     std::uint64_t total = 0;
-    for (std::size_t i : parents) total += 1 + 4 * static_cast<std::uint64_t>(recent_[i].children);
+    for (std::size_t i : parents) total += weight(recent_[i]);
     std::uint64_t pick = Uniform(total);
     std::size_t chosen = parents.back();
     for (std::size_t i : parents) {
-      const std::uint64_t w = 1 + 4 * static_cast<std::uint64_t>(recent_[i].children);
+      const std::uint64_t w = weight(recent_[i]);
       if (pick < w) {
         chosen = i;
         break;
@@ -867,7 +878,11 @@ MentionInput MentionGenerator::Next(UnixMillis now) {
       pick -= w;
     }
     ++recent_[chosen].children;
+    if (!recent_[chosen].cascade_size) recent_[chosen].cascade_size = std::make_shared<int>(1);
+    ++*recent_[chosen].cascade_size;
     const Recent parent = recent_[chosen];
+    depth = parent.depth + 1;
+    cascade = parent.cascade_size;
     m.agency_code = parent.agency_code;
     const std::string official = AgencyHandle(parent.agency_code, platform);
     std::string text;
@@ -1003,8 +1018,8 @@ MentionInput MentionGenerator::Next(UnixMillis now) {
     Engagement(&m, virality);
   }
 
-  recent_.push_back(
-      Recent{m.platform, m.external_id, m.author_handle, m.agency_code, m.kind, tone, 0});
+  recent_.push_back(Recent{m.platform, m.external_id, m.author_handle, m.agency_code, m.kind, tone,
+                           0, depth, std::move(cascade)});
   if (recent_.size() > 300) recent_.pop_front();
   ++seq_;
   return m;

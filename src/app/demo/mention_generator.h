@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,7 +24,8 @@ namespace humas::demo {
 //! from this generator, and labels are left empty (the language engine sets them).
 //!
 //! Spread: a reply or share picks its parent among recent mentions with a weight growing with the
-//! parent's replies and shares so far, so some posts draw cascades several levels deep; authors
+//! parent's replies and shares so far and shrinking with its depth, so some posts draw cascades
+//! several levels deep; like real ones they die out (at most 6 levels and 250 mentions); authors
 //! have habits (mostly posting, replying or resharing) and follower counts (reported on the
 //! platforms that report them), so cascades, reach and segments show something.
 //!
@@ -58,6 +60,8 @@ class MentionGenerator {
     MentionKind kind;
     int tone;          // Tone of the template (mention_generator.cc); -1 for replies and shares
     int children = 0;  // replies and shares drawn so far (preferential attachment)
+    int depth = 0;     // levels below its cascade's root
+    std::shared_ptr<int> cascade_size;  // shared by the cascade's members still in `recent_`
   };
 
   std::uint64_t Rand();
