@@ -325,6 +325,17 @@ Status RegisterJobs(jobs::JobRunner& runner, Runtime& rt, UnixMillis sweep_every
       // A reply left queued (its job lost in a crash) is sent by the sweep.
       HUMAS_ASSIGN_OR_RETURN(auto stale, rt.store.inbox().StaleQueuedReplies(now - 120'000, 50));
       for (Id id : stale) HUMAS_RETURN_IF_ERROR(SendReply(rt, id));
+      // A reply still "sending" long after its send started was interrupted (crash, kill): it may
+      // or may not have reached the platform. Show it as failed, never as sent, and say so.
+      HUMAS_ASSIGN_OR_RETURN(auto stuck, rt.store.inbox().StaleSendingReplies(now - 600'000, 50));
+      for (Id id : stuck) {
+        HUMAS_RETURN_IF_ERROR(rt.store.inbox()
+                                  .MarkReplyFailed(id,
+                                                   "interrupted while sending: check the platform "
+                                                   "before retrying, it may have been posted",
+                                                   now)
+                                  .status());
+      }
       return ScheduleSweep(rt.store, now, sweep_every_ms);
     }
     return InvalidArgument("unknown inbox task '" + task + "'");

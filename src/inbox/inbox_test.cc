@@ -280,5 +280,23 @@ TEST_F(InboxTest, FailuresAreVisibleAndNeverShownAsSent) {
   EXPECT_TRUE(none.platform_id.empty());
 }
 
+TEST_F(InboxTest, ASendInterruptedByACrashEndsFailedNotSent) {
+  Case c = OpenCase();
+  Reply r = QueuedReply(*store_, c, users_["petugas_kominfo"], "crash-0001");
+  // The worker claimed it and died before recording the outcome.
+  ASSERT_TRUE(store_->inbox().ClaimReply(r.id, clock_.Now())->has_value());
+  jobs::JobRunner runner(store_->jobs(), clock_, "test:2");
+  ASSERT_TRUE(RegisterJobs(runner, *rt_).ok());
+  clock_.Advance(5 * 60'000);
+  ASSERT_TRUE(runner.RunOnce(clock_.Now()).ok());
+  EXPECT_EQ(store_->inbox().GetReply(r.id)->state, ReplyState::kSending);  // may still be going
+  clock_.Advance(6 * 60'000);
+  ASSERT_TRUE(runner.RunOnce(clock_.Now()).ok());
+  Reply after = *store_->inbox().GetReply(r.id);
+  EXPECT_EQ(after.state, ReplyState::kFailed);
+  EXPECT_NE(after.last_error.find("interrupted while sending"), std::string::npos);
+  EXPECT_NE(store_->inbox().GetCase(c.id)->state, CaseState::kDijawab);
+}
+
 }  // namespace
 }  // namespace humas::inbox

@@ -177,6 +177,8 @@ class InboxRepository {
   virtual Result<Reply> MarkReplyFailed(Id id, const std::string& error, UnixMillis now) = 0;
   //! Ids of replies queued before `queued_before` (safety net when a send job was lost).
   virtual Result<std::vector<Id>> StaleQueuedReplies(UnixMillis queued_before, int limit) = 0;
+  //! Ids of replies left in `sending` since before `before` (the sender crashed mid-send).
+  virtual Result<std::vector<Id>> StaleSendingReplies(UnixMillis before, int limit) = 0;
 
   // ---------------------------------------------------------------- ready answers
 

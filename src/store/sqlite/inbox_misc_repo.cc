@@ -51,6 +51,8 @@ constexpr char kSqlCaseAnswered[] =
     "WHERE id = ?3";
 constexpr char kSqlStaleQueued[] =
     "SELECT id FROM replies WHERE state = 'queued' AND updated_at < ? ORDER BY id LIMIT ?";
+constexpr char kSqlStaleSending[] =
+    "SELECT id FROM replies WHERE state = 'sending' AND updated_at < ? ORDER BY id LIMIT ?";
 
 constexpr char kAnswerCols[] =
     "a.id, a.agency_id, a.title, a.body, a.tags, a.approved, a.approved_by, a.valid_from, "
@@ -398,6 +400,13 @@ Result<std::vector<Id>> SqliteInboxRepository::StaleQueuedReplies(UnixMillis que
   auto conn = ctx_.pool->Acquire();
   HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlStaleQueued));
   st.Bind(queued_before).Bind(std::clamp(limit, 1, 1000));
+  return ReadRows<Id>(st, [](const Stmt& s) -> Result<Id> { return s.Int(0); });
+}
+
+Result<std::vector<Id>> SqliteInboxRepository::StaleSendingReplies(UnixMillis before, int limit) {
+  auto conn = ctx_.pool->Acquire();
+  HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlStaleSending));
+  st.Bind(before).Bind(std::clamp(limit, 1, 1000));
   return ReadRows<Id>(st, [](const Stmt& s) -> Result<Id> { return s.Int(0); });
 }
 

@@ -55,6 +55,7 @@ class SqliteInboxRepository final : public InboxRepository {
                               const std::string& platform_url, UnixMillis now) override;
   Result<Reply> MarkReplyFailed(Id id, const std::string& error, UnixMillis now) override;
   Result<std::vector<Id>> StaleQueuedReplies(UnixMillis queued_before, int limit) override;
+  Result<std::vector<Id>> StaleSendingReplies(UnixMillis before, int limit) override;
 
   Status CreateAnswer(ReadyAnswer* answer) override;
   Result<ReadyAnswer> GetAnswer(Id id) override;
