@@ -108,6 +108,25 @@ test('on a phone the inbox fits the screen and the menu folds away', async () =>
   }
 });
 
+test('a mention offers to open a case from its page', async () => {
+  const imported = await admin.request('POST', '/api/v1/mentions/import', {
+    raw: true,
+    headers: { 'content-type': 'application/x-ndjson' },
+    body: JSON.stringify({ platform: 'x', external_id: 'e2e-inbox-0', author: { handle: 'warga.sambaliung' }, text: 'Bagaimana cara mengurus KTP elektronik yang hilang?', created_at: new Date().toISOString(), agency: 'diskominfo' }),
+  });
+  assert.equal(imported.status, 200, imported.text);
+  const found = await admin.get('/api/v1/mentions?q=' + encodeURIComponent('"KTP elektronik"'));
+  await page.goto(`${server.url}/mentions/${found.json.items[0].id}`);
+  await page.waitForSelector(tid('mention-open-case'));
+  assert.match(await page.textContent(tid('mention-open-case')), /Buka kasus/);
+  if (!inboxOnServer) {
+    // Without the server route the click says so and stays on the page.
+    await page.click(tid('mention-open-case'));
+    await page.waitForSelector(tid('toast'));
+    assert.match(page.url(), /\/mentions\/\d+$/);
+  }
+});
+
 test('a question goes from arrival through disposition and its answer to the public reply', async (t) => {
   if (!inboxOnServer) {
     t.skip('the server has no inbox routes yet (GET /api/v1/cases/counts answers 404)');
@@ -120,12 +139,14 @@ test('a question goes from arrival through disposition and its answer to the pub
     body: JSON.stringify({ platform: 'instagram', external_id: 'e2e-inbox-1', author: { handle: 'warga.berau', name: 'Warga Berau' }, text: QUESTION, created_at: new Date().toISOString(), agency: 'diskominfo' }),
   });
   assert.equal(imported.status, 200, imported.text);
-  // Opened automatically when labelled pertanyaan; otherwise by hand (POST /cases, as an officer would).
+  // Opened automatically when labelled pertanyaan; otherwise by hand from the mention's page.
   const found = await admin.get('/api/v1/mentions?q=' + encodeURIComponent('"Gunung Tabur"'));
   const mentionId = found.json.items[0].id;
-  const opened = await admin.post('/api/v1/cases', { mention_id: mentionId });
-  assert.ok([200, 201].includes(opened.status), opened.text);
-  const caseId = opened.json.id;
+  await page.goto(`${server.url}/mentions/${mentionId}`);
+  await page.click(tid('mention-open-case'));
+  await page.waitForURL(/\/inbox\/cases\/\d+$/);
+  const caseId = Number(/\/inbox\/cases\/(\d+)$/.exec(page.url())[1]);
+  await page.waitForSelector(tid('case-conversation'));
 
   // The officer finds it in the inbox and opens it from the keyboard.
   await page.goto(server.url + '/inbox');
@@ -141,6 +162,9 @@ test('a question goes from arrival through disposition and its answer to the pub
   await page.keyboard.press('f');
   await page.waitForSelector(tid('disposition-dialog'));
   await page.check(`${tid('disposition-agency-option')}[data-agency-code="dinas-pupr"]`);
+  // Before sending, an estimate of the deadline in the receiving agency's zone.
+  await page.waitForSelector(tid('disposition-estimate'));
+  assert.match(await page.textContent(tid('disposition-estimate')), /Dinas Pekerjaan Umum/);
   await page.fill(tid('disposition-context'), 'Mohon jadwal perbaikan untuk dijawab ke warga.');
   await page.click(tid('disposition-submit'));
   await page.waitForSelector(tid('disposition-result-item'));

@@ -1,6 +1,7 @@
 // One function per inbox route of docs/api.md ("Inbox (cases, dispositions, replies — issue 6)").
 import { api, type Query } from '@/api/client'
 import type { ListResponse } from '@/api/types'
+import type { InboxSettings } from './deadline'
 import type {
   Answer, AnswerInput, Case, CaseCounts, CaseDetail, CasePage, CaseState, Disposition, Holiday, Note,
   Notification, Priority, Reply, Responsiveness,
@@ -62,4 +63,8 @@ export const notificationsApi = {
 
 export const responsivenessApi = {
   get: (query: Query = {}) => api.get<Responsiveness>('/inbox/responsiveness', query),
+}
+
+export const inboxSettingsApi = {
+  get: (regionId: number) => api.get<InboxSettings>('/inbox/settings', { region_id: regionId }),
 }
