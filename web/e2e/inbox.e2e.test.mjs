@@ -132,6 +132,9 @@ test('a question goes from arrival through disposition and its answer to the pub
     t.skip('the server has no inbox routes yet (GET /api/v1/cases/counts answers 404)');
     return;
   }
+  await page.goto(server.url + '/');
+  await page.waitForSelector(`${tid('login-form')}, ${tid('nav-dashboard')}`);
+  if (await page.locator(tid('login-form')).count()) await login(page, 'admin');
   // Arrival: a citizen's question on Instagram, imported for Diskominfo.
   const imported = await admin.request('POST', '/api/v1/mentions/import', {
     raw: true,
@@ -181,11 +184,11 @@ test('a question goes from arrival through disposition and its answer to the pub
   await page.click(tid('disposition-answer'));
   await page.fill(tid('disposition-text'), 'Perbaikan dijadwalkan mulai 1 Desember 2026, selesai dalam tiga minggu.');
   await page.click(tid('disposition-confirm'));
-  await page.waitForSelector(`${tid('disposition')}[data-state="dijawab"]`, { state: 'attached' }).catch(async () => {
-    // The default filter shows waiting ones only: the answered one leaves the list.
-    await page.selectOption(tid('dispositions-state'), 'dijawab');
-    await page.waitForSelector(`${tid('disposition')}[data-state="dijawab"]`);
-  });
+  // The box shows waiting dispositions: the answered one leaves it, and is listed under "Dijawab".
+  await page.waitForSelector(`${tid('disposition')}[data-state="menunggu"]`, { state: 'detached' });
+  await page.selectOption(tid('dispositions-state'), 'dijawab');
+  await page.waitForSelector(`${tid('disposition')}[data-state="dijawab"]`);
+  assert.match(await page.textContent(tid('disposition-answer-text')), /1 Desember 2026/);
 
   // Back to the forwarding officer: the answer is on the case; the reply goes to the citizen.
   await logout(page);

@@ -727,7 +727,10 @@ Result<Disposition> SqliteInboxRepository::ResolveDisposition(Id id, std::int64_
   {
     bool refused = to == DispositionState::kDitolak;
     HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlDispResolve));
-    st.Bind(ToString(to)).Bind(refused ? std::string() : text).Bind(refused ? text : std::string());
+    // Views of `text`, not temporaries: the statement reads bound text when it runs.
+    const std::string_view answer = refused ? std::string_view("") : std::string_view(text);
+    const std::string_view reason = refused ? std::string_view(text) : std::string_view("");
+    st.Bind(ToString(to)).Bind(answer).Bind(reason);
     st.Bind(user_id).Bind(now).Bind(id).Bind(expected_version);
     HUMAS_RETURN_IF_ERROR(st.Run());
   }

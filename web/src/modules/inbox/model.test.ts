@@ -43,6 +43,8 @@ describe('matchesFilter', () => {
     expect(matchesFilter(c, { ...DEFAULT_FILTER, overdue: true }, 7, within)).toBe(false)
     expect(matchesFilter(c, { ...DEFAULT_FILTER, q: 'jalan REDEB' }, 7, within)).toBe(true)
     expect(matchesFilter(c, { ...DEFAULT_FILTER, q: 'banjir' }, 7, within)).toBe(false)
+    expect(matchesFilter(c, { ...DEFAULT_FILTER, sort: 'due' }, 7, within)).toBe(false)
+    expect(matchesFilter({ ...c, due_at: '2026-11-24T01:00:00.000Z' }, { ...DEFAULT_FILTER, sort: 'due' }, 7, within)).toBe(true)
   })
 })
 
@@ -54,6 +56,11 @@ describe('ordering and paging', () => {
     const d1 = mk(3, { due_at: '2026-11-24T01:00:00.000Z' })
     const d2 = mk(4, { due_at: '2026-11-23T05:00:00.000Z' })
     expect([a, d1, d2].sort((x, y) => compareCases(x, y, 'due')).map((c) => c.id)).toEqual([4, 3, 1])
+  })
+
+  it('prefers the server\'s last_activity_at', () => {
+    const a = mk(1, { last_activity_at: '2026-11-23T12:00:00.000Z' })
+    expect([mk(2), a].sort((x, y) => compareCases(x, y, 'activity')).map((c) => c.id)).toEqual([1, 2])
   })
 
   it('appends a page without repeating cases', () => {

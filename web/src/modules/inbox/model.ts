@@ -36,6 +36,8 @@ export function filterQuery(filter: CaseFilter): Record<string, string | number 
 export function matchesFilter(c: Case, filter: CaseFilter, meId: number | null, isWithin: (agencyId: number, ancestor: number) => boolean): boolean {
   const states: CaseState[] = filter.tab === 'open' || filter.tab === 'overdue' || filter.tab === 'mine' ? OPEN_STATES : [filter.tab]
   if (!states.includes(c.state)) return false
+  // The deadline sort lists only cases with a waiting disposition.
+  if (filter.sort === 'due' && !c.due_at) return false
   if (filter.agencyId !== null && !isWithin(c.agency_id, filter.agencyId)) return false
   const assignee = filter.tab === 'mine' ? 'me' : filter.assignee
   if (assignee === 'me' && c.assignee?.id !== meId) return false
@@ -50,10 +52,11 @@ export function matchesFilter(c: Case, filter: CaseFilter, meId: number | null, 
 }
 
 function activityKey(c: Case): string {
+  if (c.last_activity_at) return c.last_activity_at
   return c.updated_at > c.last_mention_at ? c.updated_at : c.last_mention_at
 }
 
-/** Sort order of the server: activity = newest first; due = earliest deadline first, none after. */
+/** Sort order of the server: activity = newest first; due = earliest deadline first (undated last, though the server leaves them out). */
 export function compareCases(a: Case, b: Case, sort: SortKey): number {
   if (sort === 'due') {
     if (a.due_at && b.due_at) return a.due_at < b.due_at ? -1 : a.due_at > b.due_at ? 1 : b.id - a.id

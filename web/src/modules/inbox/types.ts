@@ -19,7 +19,8 @@ export type SlaStatusCode = 'on_track' | 'due_soon' | 'overdue' | 'answered_on_t
 export interface SlaStatus {
   deadline_at: string
   mode: 'calendar' | 'working'
-  hours: number
+  /** null on a case's own status (it follows the earliest waiting disposition). */
+  hours: number | null
   timezone: TimeZoneId
   remaining_ms: number
   status: SlaStatusCode
@@ -50,6 +51,8 @@ export interface Case {
   first_response_at: string | null
   closed_at: string | null
   due_at: string | null
+  /** Last message or officer action (the activity sort key). */
+  last_activity_at?: string
   sla: SlaStatus | null
   version: number
   created_at: string
