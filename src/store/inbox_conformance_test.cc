@@ -252,19 +252,21 @@ TEST_P(InboxConformanceTest, DispositionsDriveTheCaseAndItsDeadline) {
             Code::kConflict);
   EXPECT_EQ(Must(inbox().CaseDispositions(c.id)).size(), 2u);
 
-  // Two officers answer the same disposition at once: one wins, the other gets Conflict.
+  // Two officers answer the same disposition at once: one wins, the other gets Conflict. The
+  // answer is longer than a short-string buffer, so it must survive until the statement runs.
+  const std::string kAnswer = "Minggu depan, setelah anggaran perubahan disahkan DPRD.";
   Disposition answered = Must(
-      inbox().ResolveDisposition(ds[0].id, 1, DispositionState::kDijawab, "Minggu depan.", user_,
+      inbox().ResolveDisposition(ds[0].id, 1, DispositionState::kDijawab, kAnswer, user_,
                                  kT0 + kHour, Event("disposition_answered", kT0 + kHour, user_)));
   EXPECT_EQ(answered.state, DispositionState::kDijawab);
-  EXPECT_EQ(answered.answer, "Minggu depan.");
+  EXPECT_EQ(answered.answer, kAnswer);
   auto second = inbox().ResolveDisposition(ds[0].id, 1, DispositionState::kDijawab, "Besok.", user_,
                                            kT0 + kHour, Event("x", kT0));
   EXPECT_EQ(second.status().code(), Code::kConflict);
   auto again = inbox().ResolveDisposition(ds[0].id, answered.version, DispositionState::kDitolak,
                                           "bukan kewenangan kami", user_, kT0, Event("x", kT0));
   EXPECT_EQ(again.status().code(), Code::kFailedPrecondition);
-  EXPECT_EQ(Must(inbox().GetDisposition(ds[0].id)).answer, "Minggu depan.");
+  EXPECT_EQ(Must(inbox().GetDisposition(ds[0].id)).answer, kAnswer);
   Case still = Must(inbox().GetCase(c.id));
   EXPECT_EQ(still.state, CaseState::kMenungguInstansi);
   EXPECT_EQ(still.due_at, kT0 + 30 * kHour);
@@ -284,6 +286,7 @@ TEST_P(InboxConformanceTest, DispositionsDriveTheCaseAndItsDeadline) {
   Must(inbox().ResolveDisposition(fwd[0].id, 1, DispositionState::kDitolak, "bukan kewenangan kami",
                                   user_, kT0 + 3 * kHour,
                                   Event("disposition_refused", kT0 + 3 * kHour, user_)));
+  EXPECT_EQ(Must(inbox().GetDisposition(fwd[0].id)).refusal_reason, "bukan kewenangan kami");
   Case back = Must(inbox().GetCase(c.id));
   EXPECT_EQ(back.state, CaseState::kDibuka);
   EXPECT_FALSE(back.due_at.has_value());
