@@ -39,6 +39,37 @@ std::vector<std::string> Literals(const search::QueryTerm& t) {
   return {};
 }
 
+// Terms of which at least one occurs whenever the subtree is true; nullopt when there is no such
+// set (a NOT). The parser guarantees the whole expression needs some term, so the root usually has
+// a set; when it has none (e.g. NOT NOT a), every term triggers.
+std::optional<std::vector<int>> Triggers(const search::QueryExpr& e, int n) {
+  const search::QueryNode& node = e.nodes[static_cast<size_t>(n)];
+  switch (node.op) {
+    case search::QueryNode::Op::kTerm:
+      return std::vector<int>{node.term};
+    case search::QueryNode::Op::kNot:
+      return std::nullopt;
+    case search::QueryNode::Op::kOr: {
+      std::vector<int> all;
+      for (int c : node.children) {
+        auto t = Triggers(e, c);
+        if (!t) return std::nullopt;
+        all.insert(all.end(), t->begin(), t->end());
+      }
+      return all;
+    }
+    case search::QueryNode::Op::kAnd: {
+      std::optional<std::vector<int>> best;
+      for (int c : node.children) {
+        auto t = Triggers(e, c);
+        if (t && (!best || t->size() < best->size())) best = std::move(t);
+      }
+      return best;
+    }
+  }
+  return std::nullopt;
+}
+
 int OnMatch(unsigned int id, unsigned long long, unsigned long long, unsigned int, void* ctx) {
   static_cast<std::vector<unsigned int>*>(ctx)->push_back(id);
   return 0;  // continue scanning
@@ -165,6 +196,13 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<QuerySpec> s
                                        : nlp::Language::kOther;
       c.language_mask |= static_cast<std::uint8_t>(1u << static_cast<int>(lang));
     }
+    std::vector<bool> trigger(s.expr.terms.size(), false);
+    if (auto t = Triggers(s.expr, s.expr.root)) {
+      for (int ti : *t) trigger[static_cast<size_t>(ti)] = true;
+    } else {
+      trigger.assign(trigger.size(), true);
+    }
+    c.term_literals.resize(s.expr.terms.size());
     for (size_t ti = 0; ti < s.expr.terms.size(); ++ti) {
       for (std::string& lit : Literals(s.expr.terms[ti])) {
         auto [it, added] = ids.emplace(std::move(lit), static_cast<unsigned int>(literals.size()));
@@ -172,7 +210,9 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<QuerySpec> s
           literals.push_back(it->first);
           m->pattern_terms_.emplace_back();
         }
-        m->pattern_terms_[it->second].push_back(static_cast<TermRef>((qi << 8) | ti));
+        c.term_literals[ti].push_back(it->second);
+        if (trigger[ti])
+          m->pattern_terms_[it->second].push_back(static_cast<TermRef>((qi << 8) | ti));
       }
     }
     c.expr = std::move(s.expr);
@@ -233,26 +273,37 @@ std::vector<Id> Matcher::MatchStreamed(Platform platform, std::string_view strea
     return out;
   }
   if (hits.empty()) return out;
-  // Candidate queries with the set of their terms that occurred (one bit per term).
-  thread_local std::vector<std::pair<std::uint32_t, std::uint64_t>> cand;
+  // Which literals occurred: stamped with this scan's epoch (no clearing between scans).
+  thread_local std::vector<std::uint32_t> stamp;
+  thread_local std::uint32_t epoch = 0;
+  if (stamp.size() < pattern_terms_.size()) stamp.resize(pattern_terms_.size(), 0);
+  if (++epoch == 0) {
+    std::fill(stamp.begin(), stamp.end(), 0);
+    epoch = 1;
+  }
+  // Candidate queries: those one of whose trigger terms occurred.
+  thread_local std::vector<std::uint32_t> cand;
   cand.clear();
-  for (unsigned int h : hits)
-    for (TermRef ref : pattern_terms_[h])
-      cand.push_back({ref >> 8, std::uint64_t{1} << (ref & 0xff)});
-  std::sort(cand.begin(), cand.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (unsigned int h : hits) {
+    stamp[h] = epoch;
+    for (TermRef ref : pattern_terms_[h]) cand.push_back(ref >> 8);
+  }
+  std::sort(cand.begin(), cand.end());
+  cand.erase(std::unique(cand.begin(), cand.end()), cand.end());
   std::optional<nlp::Language> language;
-  for (size_t i = 0; i < cand.size();) {
-    std::uint32_t qi = cand[i].first;
-    std::uint64_t present = 0;
-    for (; i < cand.size() && cand[i].first == qi; ++i) present |= cand[i].second;
+  for (std::uint32_t qi : cand) {
     const Compiled& q = queries_[qi];
     if (q.platform_mask && !((q.platform_mask >> static_cast<int>(platform)) & 1)) continue;
     if (q.language_mask) {
       if (!language) language = nlp::DetectLanguageOfWords(StreamWords(stream));
       if (!((q.language_mask >> static_cast<int>(*language)) & 1)) continue;
     }
-    if (q.expr.Eval([present](int t) { return ((present >> t) & 1) != 0; })) out.push_back(q.id);
+    auto present = [&q](int t) {
+      for (std::uint32_t l : q.term_literals[static_cast<size_t>(t)])
+        if (stamp[l] == epoch) return true;
+      return false;
+    };
+    if (q.expr.Eval(present)) out.push_back(q.id);
   }
   std::sort(out.begin(), out.end());
   return out;

@@ -69,10 +69,13 @@ class Matcher {
   struct Compiled {
     Id id = 0;
     search::QueryExpr expr;
-    std::uint64_t platform_mask = 0;  //!< bit per Platform; 0 = all
-    std::uint8_t language_mask = 0;   //!< bit per nlp::Language; 0 = all
+    std::uint64_t platform_mask = 0;                        //!< bit per Platform; 0 = all
+    std::uint8_t language_mask = 0;                         //!< bit per nlp::Language; 0 = all
+    std::vector<std::vector<std::uint32_t>> term_literals;  //!< literal ids of each term
   };
-  //! (query index << 8) | term index, for every term a literal stands for.
+  //! (query index << 8) | term index, for each trigger term a literal stands for. Triggers are
+  //! terms of which at least one must occur for the query to be true (for AND the smallest set
+  //! of one child, for OR all children's, never a NOT's): only they make a query a candidate.
   using TermRef = std::uint32_t;
 
   Matcher() = default;
@@ -80,7 +83,7 @@ class Matcher {
   void* db_ = nullptr;  //!< hs_database_t*
   std::uint64_t serial_ = 0;
   std::vector<Compiled> queries_;
-  std::vector<std::vector<TermRef>> pattern_terms_;  //!< by literal id
+  std::vector<std::vector<TermRef>> pattern_terms_;  //!< by literal id (trigger terms only)
 };
 
 //! Holds the current matcher for the intake path and swaps in a new one atomically when queries
