@@ -14,6 +14,7 @@
 #include "app/config.h"
 #include "app/demo_runtime.h"
 #include "app/flags.h"
+#include "connectors/webhook/intake.h"
 #include "core/log.h"
 #include "inbox/inbox.h"
 #include "inbox/senders.h"
@@ -106,6 +107,21 @@ ingest::Labeler LabelerOrNothing(const std::string& models_dir) {
       {{"error", labeler.status().message()},
        {"effect", "mentions are stored without sentiment labels"}});
   return {};
+}
+
+webhook::WebhookOptions WebhookOptionsFrom(const Config& c) {
+  webhook::WebhookOptions o;
+  o.secrets.meta_app_secret = c.webhook_meta_app_secret;
+  o.secrets.meta_verify_token = c.webhook_meta_verify_token;
+  o.secrets.whatsapp_app_secret = c.webhook_whatsapp_app_secret;
+  o.secrets.whatsapp_verify_token = c.webhook_whatsapp_verify_token;
+  o.secrets.x_consumer_secret = c.webhook_x_consumer_secret;
+  o.secrets.telegram = c.webhook_telegram_secrets;
+  o.secrets.standard = c.webhook_standard_secrets;
+  o.rate_per_minute = c.webhook_rate_per_minute;
+  o.burst = std::max(10.0, c.webhook_rate_per_minute / 6);  // ten seconds' worth
+  o.max_pending = c.webhook_max_pending;
+  return o;
 }
 
 LogLevel ParseLevel(const std::string& s) {
@@ -203,6 +219,9 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
         {{"hint", "web client not built: run scripts/setup.sh or pass --web-dir"}});
   auto server = http::NewServer(options);
   api::RegisterRoutes(*server, ctx);
+  webhook::WebhookIntake webhooks(ctx, WebhookOptionsFrom(*config));
+  webhook::RegisterWebhookRoutes(*server, webhooks);
+  if (Status s = webhooks.Start(); !s.ok()) return Fail("webhooks", s);
   if (Status s = server->Start(); !s.ok()) return Fail("listen", s);
 
   std::string host =
@@ -227,6 +246,7 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
   pthread_kill(signal_waiter.native_handle(), SIGTERM);
   signal_waiter.join();
   if (demo_runtime) demo_runtime->Stop();
+  webhooks.Stop();
   runner.Stop();
   Log(LogLevel::kInfo, "server.stopped");
   return 0;

@@ -31,6 +31,28 @@ bool ParseInt(const std::string& v, long long lo, long long hi, long long* out) 
   return true;
 }
 
+//! "name=secret,name2=secret2" with names of [a-z0-9_-]{1,40}; the secret is everything after
+//! the first '=' (base64 padding stays).
+bool ParseNamedSecrets(const std::string& value, std::map<std::string, std::string>* out) {
+  std::map<std::string, std::string> m;
+  size_t start = 0;
+  while (start < value.size()) {
+    size_t comma = value.find(',', start);
+    std::string item =
+        Trim(value.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    start = comma == std::string::npos ? value.size() : comma + 1;
+    if (item.empty()) continue;
+    size_t eq = item.find('=');
+    if (eq == std::string::npos || eq == 0 || eq > 40 || eq + 1 == item.size()) return false;
+    std::string name = item.substr(0, eq);
+    if (name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
+      return false;
+    m[name] = item.substr(eq + 1);
+  }
+  *out = std::move(m);
+  return true;
+}
+
 }  // namespace
 
 const std::vector<std::string>& ConfigKeys() {
@@ -53,7 +75,16 @@ const std::vector<std::string>& ConfigKeys() {
                                                  "smtp_from",
                                                  "smtp_username",
                                                  "smtp_password",
-                                                 "smtp_require_tls"};
+                                                 "smtp_require_tls",
+                                                 "webhook_meta_app_secret",
+                                                 "webhook_meta_verify_token",
+                                                 "webhook_whatsapp_app_secret",
+                                                 "webhook_whatsapp_verify_token",
+                                                 "webhook_x_consumer_secret",
+                                                 "webhook_telegram_secrets",
+                                                 "webhook_standard_secrets",
+                                                 "webhook_rate_per_minute",
+                                                 "webhook_max_pending"};
   return kKeys;
 }
 
@@ -159,6 +190,34 @@ Status ApplyConfigValue(Config* c, const std::string& key, const std::string& va
       start = comma + 1;
     }
     c->trusted_proxies = std::move(ips);
+  } else if (key == "webhook_meta_app_secret") {
+    c->webhook_meta_app_secret = value;
+  } else if (key == "webhook_meta_verify_token") {
+    c->webhook_meta_verify_token = value;
+  } else if (key == "webhook_whatsapp_app_secret") {
+    c->webhook_whatsapp_app_secret = value;
+  } else if (key == "webhook_whatsapp_verify_token") {
+    c->webhook_whatsapp_verify_token = value;
+  } else if (key == "webhook_x_consumer_secret") {
+    c->webhook_x_consumer_secret = value;
+  } else if (key == "webhook_telegram_secrets" || key == "webhook_standard_secrets") {
+    auto* target = key == "webhook_telegram_secrets" ? &c->webhook_telegram_secrets
+                                                     : &c->webhook_standard_secrets;
+    // The value holds secrets: never echo it in the error.
+    if (!ParseNamedSecrets(value, target))
+      return InvalidArgument(source + ": " + key +
+                             " is not valid: expected name=secret pairs separated by commas "
+                             "(names of a-z, 0-9, _ and -, up to 40 characters)");
+  } else if (key == "webhook_rate_per_minute") {
+    char* end = nullptr;
+    double d = std::strtod(value.c_str(), &end);
+    if (value.empty() || *end != '\0' || !(d >= 1 && d <= 1e7))
+      return Bad(source, key, value, "deliveries per minute from 1 to 10000000");
+    c->webhook_rate_per_minute = d;
+  } else if (key == "webhook_max_pending") {
+    if (!ParseInt(value, 1, 100000000, &n))
+      return Bad(source, key, value, "a number of deliveries from 1 to 100000000");
+    c->webhook_max_pending = n;
   } else {
     std::string known;
     for (const auto& k : ConfigKeys()) known += (known.empty() ? "" : ", ") + k;

@@ -32,11 +32,23 @@ struct Config {
   std::string smtp_password;
   bool smtp_require_tls = true;
   std::vector<std::string> trusted_proxies;  //!< reverse proxies whose X-Forwarded-For counts
+  // Webhook endpoints (/hooks/...): secrets until the connector registry holds them. Empty =
+  // the endpoint answers 404.
+  std::string webhook_meta_app_secret;
+  std::string webhook_meta_verify_token;
+  std::string webhook_whatsapp_app_secret;  //!< "" = the Meta app secret
+  std::string webhook_whatsapp_verify_token;
+  std::string webhook_x_consumer_secret;
+  std::map<std::string, std::string> webhook_telegram_secrets;  //!< connector → secret token
+  std::map<std::string, std::string> webhook_standard_secrets;  //!< connector → whsec_ secret
+  double webhook_rate_per_minute = 1200;                        //!< deliveries per client address
+  long long webhook_max_pending = 10000;  //!< backlog beyond which deliveries get 503
 };
 
 //! Keys accepted in the file and (upper-cased, with HUMAS_ prefix) in the environment:
 //! data_dir, listen (HOST:PORT), web_dir, models_dir, workers, cookie_secure, session_idle_minutes,
-//! session_max_hours, log_level, demo_rate_per_minute, trusted_proxies (comma-separated IPs).
+//! session_max_hours, log_level, demo_rate_per_minute, trusted_proxies (comma-separated IPs),
+//! webhook_* (README.md, Webhooks).
 const std::vector<std::string>& ConfigKeys();
 
 //! Applies one key/value. InvalidArgument naming the key, the bad value and what is expected.

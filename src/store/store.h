@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/model.h"
 #include "core/status.h"
+#include "store/webhook_inbox.h"
 
 namespace humas::store {
 
@@ -277,6 +278,7 @@ class Store {
   //! Cases, dispositions, replies, ready answers (store/cases.h).
   virtual InboxRepository& inbox() = 0;
   virtual QueryRepository& queries() = 0;
+  virtual WebhookInboxRepository& webhook_inbox() = 0;
   //! Cheap liveness check for /health.
   virtual Status Ping() = 0;
   //! Backend name and schema version, e.g. "sqlite", 3.

@@ -5,8 +5,9 @@
 
 #include "store/sqlite/inbox_repo.h"
 #include "store/sqlite/migrate.h"
-#include "store/sqlite/spread_repo.h"
 #include "store/sqlite/query_repo.h"
+#include "store/sqlite/spread_repo.h"
+#include "store/sqlite/webhook_inbox_repo.h"
 
 namespace humas::store {
 namespace sqlite {
@@ -79,7 +80,9 @@ class SqliteStore final : public Store {
         spread_(ctx_),
         corrections_(ctx_),
         inbox_(ctx_),
-        queries_(ctx_) {}
+        queries_(ctx_),
+
+        webhook_inbox_(ctx_) {}
 
   UserRepository& users() override { return users_; }
   AgencyRepository& agencies() override { return agencies_; }
@@ -93,6 +96,7 @@ class SqliteStore final : public Store {
   CorrectionRepository& corrections() override { return corrections_; }
   InboxRepository& inbox() override { return inbox_; }
   QueryRepository& queries() override { return queries_; }
+  WebhookInboxRepository& webhook_inbox() override { return webhook_inbox_; }
 
   Status Ping() override {
     auto conn = pool_->Acquire();
@@ -118,6 +122,7 @@ class SqliteStore final : public Store {
   SqliteCorrectionRepository corrections_;
   SqliteInboxRepository inbox_;
   SqliteQueryRepository queries_;
+  SqliteWebhookInboxRepository webhook_inbox_;
 };
 
 }  // namespace

@@ -1,0 +1,134 @@
+// The webhook intake worker: inbox → mapping → Ingestor → live stream.
+#include "connectors/webhook/intake.h"
+
+#include "api/api.h"
+#include "core/log.h"
+#include "ingest/ingest.h"
+
+namespace humas::webhook {
+namespace {
+
+std::optional<Source> SourceOf(const std::string& source) {
+  std::string family = source.substr(0, source.find('/'));
+  for (Source s :
+       {Source::kMeta, Source::kWhatsapp, Source::kTelegram, Source::kX, Source::kStandard})
+    if (ToString(s) == family) return s;
+  return std::nullopt;
+}
+
+}  // namespace
+
+WebhookIntake::WebhookIntake(api::Context& ctx, WebhookOptions options)
+    : ctx_(ctx), options_(std::move(options)) {}
+
+WebhookIntake::~WebhookIntake() { Stop(); }
+
+Status WebhookIntake::Start() {
+  HUMAS_ASSIGN_OR_RETURN(store::InboxCounts counts, ctx_.store.webhook_inbox().Counts());
+  pending_ = counts.pending;
+  if (counts.pending > 0)
+    Log(LogLevel::kInfo, "webhook.backlog", {{"pending", counts.pending}, {"dead", counts.dead}});
+  std::lock_guard<std::mutex> lock(mu_);
+  if (thread_.joinable()) return FailedPrecondition("webhook intake already running");
+  stop_ = false;
+  thread_ = std::thread([this] { Loop(); });
+  return Status::Ok();
+}
+
+void WebhookIntake::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+Result<bool> WebhookIntake::Accept(store::InboxDelivery delivery) {
+  if (pending_.load() >= options_.max_pending)
+    return ResourceExhausted("the webhook backlog is full (" +
+                             std::to_string(options_.max_pending) + " deliveries waiting)");
+  HUMAS_ASSIGN_OR_RETURN(bool added, ctx_.store.webhook_inbox().Add(&delivery));
+  if (added) {
+    ++pending_;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      signaled_ = true;
+    }
+    wake_.notify_one();
+  }
+  return added;
+}
+
+Result<int> WebhookIntake::ProcessOnce() {
+  auto& inbox = ctx_.store.webhook_inbox();
+  HUMAS_ASSIGN_OR_RETURN(std::vector<store::InboxDelivery> batch, inbox.Pending(options_.batch));
+  if (batch.empty()) return 0;
+  std::vector<MentionInput> inputs;
+  std::vector<Id> done_ids;
+  std::vector<std::int64_t> done_counts;
+  const UnixMillis now = ctx_.clock.Now();
+  for (const auto& d : batch) {
+    auto source = SourceOf(d.source);
+    auto mapped = source ? MapPayload(*source, d.body, d.received_at)
+                         : Result<Mapped>(InvalidArgument("unknown source " + d.source));
+    if (!mapped.ok()) {
+      // Checked at the endpoint, so only a changed mapping can get here: keep it, as dead.
+      Log(LogLevel::kError, "webhook.unprocessable",
+          {{"id", d.id}, {"source", d.source}, {"error", mapped.status().message()}});
+      HUMAS_RETURN_IF_ERROR(inbox.MarkFailed(d.id, mapped.status().message(), 1, now));
+      --pending_;
+      continue;
+    }
+    done_ids.push_back(d.id);
+    done_counts.push_back(static_cast<std::int64_t>(mapped->mentions.size()));
+    for (auto& m : mapped->mentions) inputs.push_back(std::move(m));
+  }
+  ingest::IngestReport report;
+  ingest::Ingestor ingestor(
+      ctx_.store, ctx_.clock, [this](const Mention& m) { api::PublishMention(ctx_, m, nullptr); },
+      ctx_.labeler);
+  Status stored = ingestor.StoreBatch(std::move(inputs), {}, &report);
+  if (!stored.ok()) {
+    // Nothing of the batch is stored (one transaction): leave the deliveries pending, retried.
+    for (Id id : done_ids)
+      HUMAS_RETURN_IF_ERROR(inbox.MarkFailed(id, stored.message(), options_.max_attempts, now));
+    return stored;
+  }
+  for (const auto& e : report.errors)
+    Log(LogLevel::kWarn, "webhook.mention_rejected", {{"reason", e.reason}});
+  HUMAS_RETURN_IF_ERROR(inbox.MarkDone(done_ids, done_counts, ctx_.clock.Now()));
+  pending_ -= static_cast<std::int64_t>(done_ids.size());
+  Log(LogLevel::kDebug, "webhook.processed",
+      {{"deliveries", done_ids.size()},
+       {"imported", report.imported},
+       {"duplicates", report.duplicates}});
+  return static_cast<int>(batch.size());
+}
+
+void WebhookIntake::Loop() {
+  int failures = 0;
+  while (true) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stop_) return;
+      signaled_ = false;
+    }
+    auto n = ProcessOnce();
+    if (!n.ok()) {
+      ++failures;
+      Log(LogLevel::kError, "webhook.process_failed", {{"error", n.status().message()}});
+    } else {
+      failures = 0;
+    }
+    if (n.ok() && *n > 0) continue;  // more may be waiting
+    std::unique_lock<std::mutex> lock(mu_);
+    // Back off after failures (the store may be busy); otherwise sleep until a delivery arrives
+    // or a second passes (deliveries left by a failed batch are retried then).
+    auto wait =
+        std::chrono::milliseconds(failures ? std::min(30000, 500 << std::min(failures, 6)) : 1000);
+    wake_.wait_for(lock, wait, [this, failures] { return stop_ || (signaled_ && failures == 0); });
+  }
+}
+
+}  // namespace humas::webhook
