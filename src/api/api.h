@@ -25,6 +25,7 @@ Status MentionScope(const http::Request& req, Caller& c, std::optional<std::vect
 Result<std::optional<UnixMillis>> QueryTime(const http::Request& req, const char* name);
 void RegisterInboxRoutes(http::Server& server, Context& ctx);
 void RegisterInboxAdminRoutes(http::Server& server, Context& ctx);
+void RegisterConnectorRoutes(http::Server& server, Context& ctx);
 
 //! Agency queries (social listening); also compiles the stored active queries for intake.
 void RegisterQueryRoutes(http::Server& server, Context& ctx);

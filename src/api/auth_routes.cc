@@ -117,6 +117,7 @@ void RegisterRoutes(http::Server& server, Context& ctx) {
   RegisterSpreadRoutes(server, ctx);
   if (ctx.inbox) RegisterInboxRoutes(server, ctx);
   RegisterQueryRoutes(server, ctx);
+  RegisterConnectorRoutes(server, ctx);
 }
 
 }  // namespace humas::api

@@ -23,6 +23,9 @@
 namespace humas::inbox {
 struct Runtime;
 }
+namespace humas::connectors {
+class Registry;  // connectors/registry/registry.h
+}  // namespace humas::connectors
 
 namespace humas::api {
 
@@ -53,6 +56,8 @@ struct Context {
   //! The compiled agency queries (social listening); rebuilt when a query changes. Every
   //! Ingestor of the server sets listening::IntakeMatcher(matchers).
   std::shared_ptr<listening::MatcherHolder> matchers = std::make_shared<listening::MatcherHolder>();
+  //! The connector registry (sealed credentials); null when not configured (routes answer 503).
+  connectors::Registry* connectors = nullptr;
 };
 
 //! The authenticated caller of one request.

@@ -15,6 +15,9 @@
 #include "app/demo_runtime.h"
 #include "app/flags.h"
 #include "connectors/webhook/intake.h"
+#include "connectors/feed/poller.h"
+#include "connectors/net/http_client.h"
+#include "connectors/registry/registry.h"
 #include "core/log.h"
 #include "inbox/inbox.h"
 #include "inbox/senders.h"
@@ -165,6 +168,15 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
   api::Context ctx(**store, WallClock(), api_options);
   ctx.labeler = LabelerOrNothing(config->models_dir);
 
+  // Connector credentials are sealed under a key kept outside the database (never logged).
+  std::string key_file = config->connector_key_file.empty()
+                             ? (fs::path(config->data_dir) / "connectors.key").string()
+                             : config->connector_key_file;
+  auto box = connectors::CredentialBox::OpenKeyFile(key_file);
+  if (!box.ok()) return Fail("connector key", box.status());
+  connectors::Registry registry(**store, WallClock(), std::move(box).value());
+  ctx.connectors = &registry;
+
   // Background work runs from the durable job queue, so it survives restarts.
   jobs::JobRunner runner((*store)->jobs(), WallClock(), "serve:" + std::to_string(::getpid()));
   store::Store& st = **store;
@@ -201,6 +213,24 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
     inbox_runtime.channels.push_back(inbox::MakeEmailChannel(smtp));
   }
   if (Status s = inbox::RegisterJobs(runner, inbox_runtime); !s.ok()) return Fail("jobs", s);
+
+  // RSS/Atom connectors: a tick job looks for due feeds; each feed keeps its own schedule.
+  connectors::net::HttpOptions http_options;
+  http_options.backoff_max_ms = 30'000;
+  connectors::net::HttpClient http_client(http_options);
+  connectors::feed::RssPoller rss_poller(
+      registry, st, WallClock(), http_client,
+      [&ctx](const Mention& m) { api::PublishMention(ctx, m, nullptr); }, ctx.labeler);
+  rss_poller.set_matcher(listening::IntakeMatcher(ctx.matchers));
+  const UnixMillis poll_tick_ms = config->connector_poll_tick_seconds * 1000LL;
+  runner.Register(connectors::feed::kPollQueue, [&](const Job&) -> Status {
+    auto polled = rss_poller.PollDue();
+    if (!polled.ok())
+      Log(LogLevel::kWarn, "connector.tick_failed", {{"error", polled.status().message()}});
+    return connectors::feed::SchedulePollTick(st, WallClock().Now(), poll_tick_ms);
+  });
+  if (Status s = connectors::feed::SchedulePollTick(st, WallClock().Now(), poll_tick_ms); !s.ok())
+    return Fail("jobs", s);
   if (Status s = runner.Start(); !s.ok()) return Fail("jobs", s);
 
   std::unique_ptr<DemoRuntime> demo_runtime;

@@ -16,5 +16,7 @@ int MigrateCommand(const std::vector<std::string>& args);
 int WebhookVerifyCommand(const std::vector<std::string>& args);
 //! `humas corrections export --task sentiment|kind --out FILE`: corrected labels as training TSV.
 int CorrectionsCommand(const std::vector<std::string>& args);
+//! `humas feed-parse FILE` (src/app/feed_commands.cc).
+int FeedParseCommand(const std::vector<std::string>& args);
 
 }  // namespace humas::app

@@ -84,7 +84,9 @@ const std::vector<std::string>& ConfigKeys() {
                                                  "webhook_telegram_secrets",
                                                  "webhook_standard_secrets",
                                                  "webhook_rate_per_minute",
-                                                 "webhook_max_pending"};
+                                                 "webhook_max_pending",
+                                                 "connector_key_file",
+                                                 "connector_poll_tick_seconds"};
   return kKeys;
 }
 
@@ -218,6 +220,15 @@ Status ApplyConfigValue(Config* c, const std::string& key, const std::string& va
     if (!ParseInt(value, 1, 100000000, &n))
       return Bad(source, key, value, "a number of deliveries from 1 to 100000000");
     c->webhook_max_pending = n;
+  } else if (key == "connector_poll_tick_seconds") {
+    char* end = nullptr;
+    long v = std::strtol(value.c_str(), &end, 10);
+    if (value.empty() || *end != '\0' || v < 1 || v > 3600)
+      return Bad(source, key, value, "a number of seconds from 1 to 3600");
+    c->connector_poll_tick_seconds = static_cast<int>(v);
+  } else if (key == "connector_key_file") {
+    if (value.empty()) return Bad(source, key, value, "a file path");
+    c->connector_key_file = value;
   } else {
     std::string known;
     for (const auto& k : ConfigKeys()) known += (known.empty() ? "" : ", ") + k;

@@ -43,12 +43,17 @@ struct Config {
   std::map<std::string, std::string> webhook_standard_secrets;  //!< connector → whsec_ secret
   double webhook_rate_per_minute = 1200;                        //!< deliveries per client address
   long long webhook_max_pending = 10000;  //!< backlog beyond which deliveries get 503
+  //! Key sealing connector credentials (created 0600 on first start); "" = DATA_DIR/connectors.key
+  std::string connector_key_file;
+  //! How often the server looks for due RSS connectors (each feed has its own interval).
+  int connector_poll_tick_seconds = 5;
 };
 
 //! Keys accepted in the file and (upper-cased, with HUMAS_ prefix) in the environment:
 //! data_dir, listen (HOST:PORT), web_dir, models_dir, workers, cookie_secure, session_idle_minutes,
 //! session_max_hours, log_level, demo_rate_per_minute, trusted_proxies (comma-separated IPs),
 //! webhook_* (README.md, Webhooks).
+//! connector_key_file.
 const std::vector<std::string>& ConfigKeys();
 
 //! Applies one key/value. InvalidArgument naming the key, the bad value and what is expected.

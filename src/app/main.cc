@@ -32,6 +32,9 @@ const char kUsage[] =
     "          create or upgrade the database and exit\n"
     "  corrections export --data-dir DIR --task sentiment|kind --out FILE\n"
     "          officers' label corrections as training TSV (text<TAB>label) for train --init\n"
+    "  feed-parse FILE\n"
+    "          read one RSS/Atom/RSS 1.0 document and print it as one JSON object (dates in\n"
+    "          RFC 3339 UTC); exit 2 with a one-line reason when it is not a readable feed\n"
     "  train   --task sentiment --data FILE --out MODEL\n"
     "          train a language model from labelled TSV (text<TAB>label)\n"
     "  eval    --task sentiment [--model MODEL] --data FILE\n"
@@ -61,6 +64,7 @@ int main(int argc, char** argv) {
   if (cmd == "migrate") return humas::app::MigrateCommand(args);
   if (cmd == "webhook-verify") return humas::app::WebhookVerifyCommand(args);
   if (cmd == "corrections") return humas::app::CorrectionsCommand(args);
+  if (cmd == "feed-parse") return humas::app::FeedParseCommand(args);
   // The language engine's commands take argv with the subcommand as argv[0].
   if (cmd == "train") return humas::nlp::TrainMain(argc - 1, argv + 1);
   if (cmd == "eval") return humas::nlp::EvalMain(argc - 1, argv + 1);

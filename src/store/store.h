@@ -259,6 +259,7 @@ class JobRepository {
 
 class InboxRepository;  // store/cases.h
 class QueryRepository;  // store/queries.h
+class ConnectorRepository;  // store/connectors.h
 
 //! Opens every repository over one database. Thread-safe: repositories may be used from many
 //! threads at once (implementations pool connections).
@@ -279,6 +280,8 @@ class Store {
   virtual InboxRepository& inbox() = 0;
   virtual QueryRepository& queries() = 0;
   virtual WebhookInboxRepository& webhook_inbox() = 0;
+  //! The connector registry (store/connectors.h).
+  virtual ConnectorRepository& connectors() = 0;
   //! Cheap liveness check for /health.
   virtual Status Ping() = 0;
   //! Backend name and schema version, e.g. "sqlite", 3.

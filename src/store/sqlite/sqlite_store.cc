@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include "store/sqlite/inbox_repo.h"
+#include "store/sqlite/connector_repo.h"
 #include "store/sqlite/migrate.h"
 #include "store/sqlite/query_repo.h"
 #include "store/sqlite/spread_repo.h"
@@ -81,8 +82,8 @@ class SqliteStore final : public Store {
         corrections_(ctx_),
         inbox_(ctx_),
         queries_(ctx_),
-
-        webhook_inbox_(ctx_) {}
+        webhook_inbox_(ctx_),
+        connectors_(ctx_) {}
 
   UserRepository& users() override { return users_; }
   AgencyRepository& agencies() override { return agencies_; }
@@ -97,6 +98,7 @@ class SqliteStore final : public Store {
   InboxRepository& inbox() override { return inbox_; }
   QueryRepository& queries() override { return queries_; }
   WebhookInboxRepository& webhook_inbox() override { return webhook_inbox_; }
+  ConnectorRepository& connectors() override { return connectors_; }
 
   Status Ping() override {
     auto conn = pool_->Acquire();
@@ -123,6 +125,7 @@ class SqliteStore final : public Store {
   SqliteInboxRepository inbox_;
   SqliteQueryRepository queries_;
   SqliteWebhookInboxRepository webhook_inbox_;
+  SqliteConnectorRepository connectors_;
 };
 
 }  // namespace

@@ -1,0 +1,185 @@
+// Integration: the connector registry API — CRUD scoped per agency, write-only credentials sealed
+// at rest (never in responses, the audit log or the database file), the key file, and health.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, statSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join, resolve } from 'node:path';
+import { startServer, newDataDir, addUser, loggedIn, PASSWORD, ROOT } from './lib.mjs';
+
+const SECRET = 'rahasia-token-XYZ-0123456789';
+let server, admin, pejabat, petugas, feedServer, feedUrl, ids = {};
+const FEED = readFileSync(resolve(process.env.HUMAS_SHARED || join(ROOT, '..', 'shared'),
+  'fixtures/rss-atom/feedparser-docs-examples/atom10.xml'));
+let feedRequests = [];
+
+before(async () => {
+  const dataDir = newDataDir();
+  addUser(dataDir, 'admin', 'admin');
+  // A fake news portal on loopback serving a fixture feed with an ETag.
+  feedServer = createServer((req, res) => {
+    feedRequests.push(req.headers['if-none-match'] || '');
+    if (req.headers['if-none-match'] === '"f1"') { res.writeHead(304); res.end(); return; }
+    res.writeHead(200, { 'content-type': 'application/atom+xml', etag: '"f1"' });
+    res.end(FEED);
+  });
+  await new Promise((r) => feedServer.listen(0, '127.0.0.1', r));
+  feedUrl = `http://127.0.0.1:${feedServer.address().port}/feed.atom`;
+  server = await startServer({ dataDir, env: { HUMAS_CONNECTOR_POLL_TICK_SECONDS: '1' } });
+  admin = await loggedIn(server.url, 'admin');
+  const region = (await admin.get('/api/v1/agencies?kind=region')).json.items[0];
+  for (const [code, name] of [['dinkes', 'Dinas Kesehatan'], ['bpbd', 'BPBD']]) {
+    const r = await admin.post('/api/v1/agencies', { kind: 'agency', parent_id: region.id, name, code });
+    assert.equal(r.status, 201, r.text);
+    ids[code] = r.json.id;
+  }
+  for (const [username, role] of [['pejabat1', 'pejabat'], ['petugas1', 'petugas']]) {
+    const r = await admin.post('/api/v1/users', {
+      username, display_name: username, password: PASSWORD, roles: [{ role, agency_id: ids.dinkes }],
+    });
+    assert.equal(r.status, 201, r.text);
+  }
+  pejabat = await loggedIn(server.url, 'pejabat1');
+  petugas = await loggedIn(server.url, 'petugas1');
+});
+
+after(async () => {
+  await server?.stop();
+  feedServer?.close();
+});
+
+test('the key file is created owner-only on first start', () => {
+  const st = statSync(join(server.dataDir, 'connectors.key'));
+  assert.equal(st.mode & 0o777, 0o600);
+  assert.equal(st.size, 32);
+});
+
+test('a connector is created with write-only credentials', async () => {
+  const r = await pejabat.post('/api/v1/connectors', {
+    agency_id: ids.dinkes, platform: 'rss', name: 'Berita Dinkes',
+    settings: { url: 'http://127.0.0.1:9/feed.xml' }, credentials: { basic_password: SECRET },
+    poll_interval_seconds: 300,
+  });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.credentials, 'set');
+  assert.equal(r.json.status, 'pending');
+  assert.equal(r.json.agency_name, 'Dinas Kesehatan');
+  assert.ok(!r.text.includes(SECRET));
+  ids.rss = r.json.id;
+
+  const one = await petugas.get(`/api/v1/connectors/${ids.rss}`);
+  assert.equal(one.status, 200);
+  assert.ok(!one.text.includes(SECRET));
+  const list = await petugas.get('/api/v1/connectors');
+  assert.equal(list.json.total, 1);
+  assert.ok(!list.text.includes(SECRET));
+
+  const audit = await admin.get('/api/v1/audit?action=connector.');
+  assert.equal(audit.json.items[0].action, 'connector.create');
+  assert.equal(audit.json.items[0].details.credentials, 'set');
+  assert.ok(!audit.text.includes(SECRET));
+
+  // Not in the database file (nor its WAL) either.
+  for (const f of readdirSync(server.dataDir)) {
+    if (f.startsWith('humas.db')) assert.ok(!readFileSync(join(server.dataDir, f)).includes(SECRET), f);
+  }
+});
+
+test('validation: settings, names, budget, unknown fields', async () => {
+  const base = { agency_id: ids.dinkes, platform: 'rss', name: 'Lain' };
+  let r = await pejabat.post('/api/v1/connectors', { ...base });
+  assert.equal(r.status, 400);
+  assert.equal(r.json.error.field, 'settings');
+  r = await pejabat.post('/api/v1/connectors', { ...base, settings: { url: 'file:///etc/passwd' } });
+  assert.equal(r.status, 400);
+  r = await pejabat.post('/api/v1/connectors', { ...base, name: 'berita dinkes', settings: { url: 'https://a.example/f' } });
+  assert.equal(r.status, 409);
+  r = await pejabat.post('/api/v1/connectors', { ...base, settings: { url: 'https://a.example/f' }, credentials: { n: 1 } });
+  assert.equal(r.status, 400);
+  assert.equal(r.json.error.field, 'credentials');
+  r = await pejabat.post('/api/v1/connectors', { ...base, platform: 'x', settings: {}, read_budget_monthly: 10000 });
+  assert.equal(r.status, 403);  // budgets are the admin's
+  r = await pejabat.post('/api/v1/connectors', { ...base, settings: { url: 'https://a.example/f' }, token: 'x' });
+  assert.equal(r.status, 400);
+  r = await pejabat.post('/api/v1/connectors', { ...base, settings: { url: 'https://a.example/f' }, poll_interval_seconds: 5 });
+  assert.equal(r.status, 400);
+  const count = await admin.get('/api/v1/connectors');
+  assert.equal(count.json.total, 1);  // nothing was stored by the refused requests
+});
+
+test('scope: out-of-scope connectors are 404, petugas may not write', async () => {
+  const x = await admin.post('/api/v1/connectors', {
+    agency_id: ids.bpbd, platform: 'x', name: 'Pencarian X', settings: { query: 'banjir' },
+    credentials: { bearer_token: SECRET }, read_budget_monthly: 10000,
+  });
+  assert.equal(x.status, 201, x.text);
+  assert.equal(x.json.read_budget_monthly, 10000);
+  ids.x = x.json.id;
+  assert.equal((await pejabat.get(`/api/v1/connectors/${ids.x}`)).status, 404);
+  assert.equal((await pejabat.patch(`/api/v1/connectors/${ids.x}`, { enabled: false })).status, 404);
+  assert.equal((await pejabat.get('/api/v1/connectors')).json.total, 1);
+  assert.equal((await pejabat.post('/api/v1/connectors', { agency_id: ids.bpbd, platform: 'rss', name: 'n', settings: { url: 'https://a.example/f' } })).status, 400);
+  const w = await petugas.patch(`/api/v1/connectors/${ids.rss}`, { enabled: false });
+  assert.equal(w.status, 403);
+  const d = await petugas.request('DELETE', `/api/v1/connectors/${ids.rss}`);
+  assert.equal(d.status, 403);
+});
+
+test('edit, clear credentials, run now, disable, health, delete', async () => {
+  let r = await pejabat.patch(`/api/v1/connectors/${ids.rss}`, { name: 'Berita Dinkes 2', credentials: null });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.name, 'Berita Dinkes 2');
+  assert.equal(r.json.credentials, 'not_set');
+  r = await pejabat.patch(`/api/v1/connectors/${ids.rss}`, { platform: 'x' });
+  assert.equal(r.status, 400);
+  r = await pejabat.post(`/api/v1/connectors/${ids.rss}/run`, {});
+  assert.equal(r.status, 200, r.text);
+  r = await pejabat.patch(`/api/v1/connectors/${ids.rss}`, { enabled: false });
+  assert.equal(r.json.status, 'disabled');
+  assert.equal(r.json.next_run_at, null);
+  r = await pejabat.post(`/api/v1/connectors/${ids.rss}/run`, {});
+  assert.equal(r.status, 409);
+
+  const h = await admin.get('/api/v1/connectors/health');
+  assert.equal(h.status, 200);
+  assert.equal(h.json.items.length, 2);
+  assert.deepEqual(h.json.counts, { ok: 0, failing: 0, pending: 1, disabled: 1 });
+  const hp = await pejabat.get('/api/v1/connectors/health');
+  assert.equal(hp.json.items.length, 1);
+
+  r = await pejabat.request('DELETE', `/api/v1/connectors/${ids.rss}`);
+  assert.equal(r.status, 204);
+  assert.equal((await pejabat.get(`/api/v1/connectors/${ids.rss}`)).status, 404);
+  const audit = await admin.get('/api/v1/audit?action=connector.');
+  const actions = audit.json.items.map((e) => e.action);
+  for (const a of ['connector.create', 'connector.update', 'connector.run', 'connector.delete']) {
+    assert.ok(actions.includes(a), a);
+  }
+});
+
+test('an RSS connector polls a feed: entries arrive as mentions and health turns ok', async () => {
+  const r = await pejabat.post('/api/v1/connectors', {
+    agency_id: ids.dinkes, platform: 'rss', name: 'Portal berita', settings: { url: feedUrl },
+    poll_interval_seconds: 60,
+  });
+  assert.equal(r.status, 201, r.text);
+  const id = r.json.id;
+  let health;
+  for (let i = 0; i < 60; i++) {
+    health = (await pejabat.get(`/api/v1/connectors/${id}`)).json;
+    if (health.status === 'ok') break;
+    await new Promise((res) => setTimeout(res, 500));
+  }
+  assert.equal(health.status, 'ok', JSON.stringify(health));
+  assert.ok(health.items_total > 0);
+  const mentions = await pejabat.get('/api/v1/mentions?platform=rss');
+  assert.equal(mentions.status, 200, mentions.text);
+  assert.equal(mentions.json.total, health.items_total);
+  assert.equal(mentions.json.items[0].agency_id, ids.dinkes);
+  // Run again now: a conditional GET, answered 304, stores nothing new.
+  const run = await pejabat.post(`/api/v1/connectors/${id}/run`, {});
+  assert.equal(run.status, 200);
+  for (let i = 0; i < 40 && !feedRequests.includes('"f1"'); i++) await new Promise((res) => setTimeout(res, 250));
+  assert.ok(feedRequests.includes('"f1"'), JSON.stringify(feedRequests));
+  assert.equal((await pejabat.get('/api/v1/mentions?platform=rss')).json.total, mentions.json.total);
+});
