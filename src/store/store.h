@@ -257,8 +257,8 @@ class JobRepository {
 
 // ---------------------------------------------------------------- the store
 
-class InboxRepository;  // store/cases.h
-class QueryRepository;  // store/queries.h
+class InboxRepository;      // store/cases.h
+class QueryRepository;      // store/queries.h
 class ConnectorRepository;  // store/connectors.h
 
 //! Opens every repository over one database. Thread-safe: repositories may be used from many

@@ -3,8 +3,8 @@
 
 #include <sodium.h>
 
-#include "store/sqlite/inbox_repo.h"
 #include "store/sqlite/connector_repo.h"
+#include "store/sqlite/inbox_repo.h"
 #include "store/sqlite/migrate.h"
 #include "store/sqlite/query_repo.h"
 #include "store/sqlite/spread_repo.h"
