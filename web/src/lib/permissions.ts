@@ -13,6 +13,8 @@ export type Action =
   | 'inbox.approve' // replies and ready answers
   | 'calendar.admin'
   | 'queries.write' // agency queries (listening)
+  | 'connectors.write' // connectors: create, edit, run, pause, delete
+  | 'connectors.budget' // a connector's monthly read budget
 
 const ALLOWED: Record<Action, RoleId[]> = {
   'agencies.write': ['admin', 'koordinator'],
@@ -25,6 +27,8 @@ const ALLOWED: Record<Action, RoleId[]> = {
   'inbox.approve': ['admin', 'koordinator', 'pejabat'],
   'calendar.admin': ['admin'],
   'queries.write': ['admin', 'koordinator', 'pejabat', 'petugas'],
+  'connectors.write': ['admin', 'koordinator', 'pejabat'],
+  'connectors.budget': ['admin'],
 }
 
 /** Parent of an agency, or null for a region / unknown agency. */

@@ -3,6 +3,7 @@
 import type { RouteRecordRaw } from 'vue-router'
 import { auditModule } from './audit/routes'
 import { authModule } from './auth/routes'
+import { connectorsModule } from './connectors/routes'
 import { dashboardModule } from './dashboard/routes'
 import { directoryModule } from './directory/routes'
 import { inboxModule } from './inbox/routes'
@@ -12,7 +13,7 @@ import { spreadModule } from './spread/routes'
 import { usersModule } from './users/routes'
 import type { AppModule, NavSection } from './types'
 
-export const modules: AppModule[] = [authModule, dashboardModule, mentionsModule, listeningModule, inboxModule, spreadModule, directoryModule, usersModule, auditModule]
+export const modules: AppModule[] = [authModule, dashboardModule, mentionsModule, listeningModule, connectorsModule, inboxModule, spreadModule, directoryModule, usersModule, auditModule]
 
 export const moduleRoutes: RouteRecordRaw[] = modules.flatMap((m) => m.routes)
 

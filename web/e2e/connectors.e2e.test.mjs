@@ -1,0 +1,151 @@
+// Browser end-to-end: connectors and their health. An admin adds an RSS connector pointing at a
+// fake news portal on loopback (serving a real-format feed from ../shared/fixtures), runs it, sees
+// its health turn ok with items read and the feed's entries among the conversations; a feed that
+// fails shows its last error and time; a petugas of the agency reads the page without the
+// management buttons. Real server, real SQLite, real Chromium.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join, resolve } from 'node:path';
+import { startServer, newDataDir, addUser, loggedIn, launchBrowser, snap, WEB_DIR, ROOT, PASSWORD } from './lib.mjs';
+
+const tid = (id) => `[data-testid="${id}"]`;
+const SHARED = process.env.HUMAS_SHARED || join(ROOT, '..', 'shared');
+const FEED = readFileSync(resolve(SHARED, 'fixtures/rss-atom/feedparser-docs-examples/rss20.xml'));
+
+let server, chrome, page, api, feedServer, feedBase, dinkes;
+const hits = { good: 0, broken: 0 };
+
+before(async () => {
+  // A fake news portal: /good.xml serves the fixture feed, /broken.xml answers 500.
+  feedServer = createServer((req, res) => {
+    if (req.url === '/good.xml') {
+      hits.good++;
+      res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
+      res.end(FEED);
+    } else {
+      hits.broken++;
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('portal sedang gangguan');
+    }
+  });
+  await new Promise((r) => feedServer.listen(0, '127.0.0.1', r));
+  feedBase = `http://127.0.0.1:${feedServer.address().port}`;
+
+  const dataDir = newDataDir();
+  addUser(dataDir, 'admin', 'admin');
+  server = await startServer({ dataDir, args: ['--web-dir', WEB_DIR], env: { HUMAS_CONNECTOR_POLL_TICK_SECONDS: '1' } });
+  api = await loggedIn(server.url, 'admin');
+  const region = (await api.get('/api/v1/agencies?kind=region')).json.items[0];
+  const a = await api.post('/api/v1/agencies', { kind: 'agency', parent_id: region.id, name: 'Dinas Kesehatan', code: 'dinkes' });
+  assert.equal(a.status, 201, a.text);
+  dinkes = a.json.id;
+  const u = await api.post('/api/v1/users', { username: 'petugas1', display_name: 'Petugas Satu', password: PASSWORD, roles: [{ role: 'petugas', agency_id: dinkes }] });
+  assert.equal(u.status, 201, u.text);
+
+  chrome = await launchBrowser();
+  page = chrome.browser.pages()[0] || (await chrome.browser.newPage());
+  page.setDefaultTimeout(20000);
+});
+
+after(async () => {
+  await chrome?.close();
+  await server?.stop();
+  feedServer?.close();
+});
+
+async function login(username) {
+  await page.goto(server.url + '/');
+  await page.waitForSelector(tid('login-form'));
+  await page.fill(tid('login-username'), username);
+  await page.fill(tid('login-password'), PASSWORD);
+  await page.click(tid('login-submit'));
+  await page.waitForSelector(tid('nav-connectors'));
+}
+
+const row = (name) => page.locator(tid('connector-row')).filter({ hasText: name });
+
+async function addRss(name, url) {
+  await page.click(tid('connector-create'));
+  await page.waitForSelector(tid('connector-form'));
+  await page.selectOption(tid('connector-kind'), 'rss');
+  await page.selectOption(tid('connector-agency'), { label: 'Dinas Kesehatan' });
+  await page.fill(tid('connector-name'), name);
+  await page.fill(tid('connector-setting-url'), url);
+  await page.fill(tid('connector-interval'), '60');
+  await page.click(tid('connector-save'));
+  await page.waitForSelector(tid('connector-form'), { state: 'detached' });
+  await row(name).waitFor();
+}
+
+test('an RSS connector runs, its health turns ok and its entries appear as conversations', async () => {
+  await login('admin');
+  await page.click(tid('nav-connectors'));
+  await page.waitForSelector(tid('connectors-counts'));
+
+  // The form checks the address before sending anything.
+  await page.click(tid('connector-create'));
+  await page.selectOption(tid('connector-agency'), { label: 'Dinas Kesehatan' });
+  await page.fill(tid('connector-name'), 'Salah alamat');
+  await page.fill(tid('connector-setting-url'), 'ftp://portal.example/feed');
+  await page.click(tid('connector-save'));
+  assert.match(await page.textContent(tid('field-error-connector-setting-url')), /http:\/\/ atau https:\/\//);
+  await page.click(tid('connector-cancel'));
+  assert.equal((await api.get('/api/v1/connectors')).json.total, 0);
+
+  await addRss('Portal Berita Berau', `${feedBase}/good.xml`);
+  const r = row('Portal Berita Berau');
+  assert.equal(await r.locator(tid('connector-credentials')).count(), 0);  // a feed needs none
+  // Run now; the page refreshes itself until the poll is recorded.
+  await r.locator(tid('connector-run')).click();
+  await page.waitForSelector(`${tid('connector-row')}[data-status="ok"]`);
+  assert.ok(hits.good >= 1);
+  assert.match(await r.locator(tid('connector-status')).textContent(), /Sehat/);
+  assert.doesNotMatch(await r.locator(tid('connector-last-success')).textContent(), /Belum pernah/);
+  assert.equal(await r.locator(tid('connector-last-error')).textContent(), 'Tidak ada');
+  const items = Number(await r.locator(tid('connector-items')).getAttribute('data-items'));
+  assert.ok(items >= 1, `items read: ${items}`);
+  assert.match(await page.textContent(tid('connectors-count-ok')), /1/);
+  await snap(page, 'connectors-01-ok');
+
+  // The entries are stored as the agency's conversations.
+  await r.locator(tid('connector-mentions')).click();
+  await page.waitForSelector(tid('mention-results'));
+  await page.locator(tid('mention-result')).filter({ hasText: 'First item title' }).waitFor();
+  assert.match(page.url(), /platform=rss/);
+});
+
+test('a failing feed shows its last error and when it happened', async () => {
+  await page.click(tid('nav-connectors'));
+  await addRss('Portal Gangguan', `${feedBase}/broken.xml`);
+  const r = row('Portal Gangguan');
+  await page.waitForSelector(`${tid('connector-row')}[data-status="failing"]`);
+  assert.ok(hits.broken >= 1);
+  assert.match(await r.locator(tid('connector-status')).textContent(), /Gagal/);
+  const err = await r.locator(tid('connector-last-error')).textContent();
+  assert.match(err, /HTTP 500/);
+  assert.match(err, /gagal 1× berturut-turut/);
+  assert.match(await page.textContent(tid('connectors-count-failing')), /1/);
+  await snap(page, 'connectors-02-failing');
+
+  // Paused: no next run, and "run now" is off until it is resumed.
+  await r.locator(tid('connector-toggle')).click();
+  await page.waitForSelector(`${tid('connector-row')}[data-status="disabled"]`);
+  assert.match(await r.locator(tid('connector-next-run')).textContent(), /Tidak dijadwalkan/);
+  assert.equal(await r.locator(tid('connector-run')).isDisabled(), true);
+  const stored = (await api.get('/api/v1/connectors')).json.items.find((c) => c.name === 'Portal Gangguan');
+  assert.equal(stored.enabled, false);
+});
+
+test('a petugas of the agency reads connector health without management buttons', async () => {
+  await page.click(tid('user-menu'));
+  await page.click(tid('logout'));
+  await login('petugas1');
+  await page.click(tid('nav-connectors'));
+  await row('Portal Berita Berau').waitFor();
+  assert.equal(await page.locator(tid('connector-create')).count(), 0);
+  assert.equal(await page.locator(tid('connector-run')).count(), 0);
+  assert.equal(await page.locator(tid('connector-edit')).count(), 0);
+  assert.equal(await page.locator(tid('connector-row')).count(), 2);
+});

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest'
+import { GENERIC_KIND, budgetView, buildInput, emptyForm, formOf, groupByAgency, kindById, kindOf, type Connector } from './model'
+
+function connector(over: Partial<Connector> = {}): Connector {
+  return {
+    id: 1, agency_id: 2, agency_name: 'Dinas Kesehatan', platform: 'rss', name: 'Berita', settings: { url: 'https://a.example/f.xml' },
+    credentials: 'not_set', enabled: true, poll_interval_seconds: 900, status: 'ok', last_success_at: null, last_error_at: null,
+    last_error: '', next_run_at: null, consecutive_failures: 0, items_total: 0, read_budget_monthly: null, reads_month: '',
+    reads_used: 0, created_at: '', updated_at: '', ...over,
+  }
+}
+
+describe('kindOf', () => {
+  it('knows RSS feeds and falls back to the generic kind for the rest', () => {
+    expect(kindOf(connector()).id).toBe('rss')
+    expect(kindOf(connector({ platform: 'x', settings: { query: 'banjir' } }))).toBe(GENERIC_KIND)
+    // An RSS connector carrying a webhook marker is not a feed poller.
+    expect(kindOf(connector({ settings: { webhook: 'standard' } }))).toBe(GENERIC_KIND)
+  })
+})
+
+describe('budgetView', () => {
+  it('is absent without a budget', () => {
+    expect(budgetView(connector(), '2026-11')).toBeNull()
+  })
+  it('shows this month’s usage with a tone that warns at 80% and at the limit', () => {
+    const c = connector({ read_budget_monthly: 10000, reads_used: 2500, reads_month: '2026-11' })
+    expect(budgetView(c, '2026-11')).toEqual({ used: 2500, budget: 10000, fraction: 0.25, tone: 'success' })
+    expect(budgetView({ ...c, reads_used: 8000 }, '2026-11')?.tone).toBe('warning')
+    expect(budgetView({ ...c, reads_used: 12000 }, '2026-11')).toMatchObject({ fraction: 1, tone: 'danger' })
+  })
+  it('counts a past month’s usage as nothing (the server restarts counting)', () => {
+    const c = connector({ read_budget_monthly: 100, reads_used: 90, reads_month: '2026-10' })
+    expect(budgetView(c, '2026-11')).toMatchObject({ used: 0, fraction: 0 })
+  })
+  it('a zero budget is full', () => {
+    expect(budgetView(connector({ read_budget_monthly: 0 }), '2026-11')).toMatchObject({ fraction: 1, tone: 'danger' })
+  })
+})
+
+describe('buildInput', () => {
+  const rss = () => ({ ...emptyForm(kindById('rss')), name: ' Berita ', settings: { url: 'https://a.example/feed' } })
+  it('builds an RSS connector with minutes turned into seconds', () => {
+    const r = buildInput({ ...rss(), pollMinutes: 5 }, { canBudget: false, editing: false })
+    expect(r).toEqual({ input: { name: 'Berita', settings: { url: 'https://a.example/feed' }, enabled: true, poll_interval_seconds: 300 } })
+  })
+  it('refuses a missing name, a bad address and a bad interval before sending', () => {
+    expect(buildInput({ ...rss(), name: ' ' }, { canBudget: false, editing: false })).toEqual({ problem: { field: 'name', reason: 'required' } })
+    expect(buildInput({ ...rss(), settings: { url: 'ftp://a' } }, { canBudget: false, editing: false })).toEqual({ problem: { field: 'settings.url', reason: 'url' } })
+    expect(buildInput({ ...rss(), settings: { url: '' } }, { canBudget: false, editing: false })).toEqual({ problem: { field: 'settings.url', reason: 'required' } })
+    expect(buildInput({ ...rss(), pollMinutes: 0 }, { canBudget: false, editing: false })).toEqual({ problem: { field: 'poll', reason: 'interval' } })
+  })
+  it('sends a budget only for those who may set it; empty clears it', () => {
+    const admin = buildInput({ ...rss(), budget: '10000' }, { canBudget: true, editing: false })
+    expect('input' in admin && admin.input.read_budget_monthly).toBe(10000)
+    const cleared = buildInput({ ...rss(), budget: '' }, { canBudget: true, editing: true })
+    expect('input' in cleared && cleared.input.read_budget_monthly).toBeNull()
+    const other = buildInput({ ...rss(), budget: '10000' }, { canBudget: false, editing: false })
+    expect('input' in other && 'read_budget_monthly' in other.input).toBe(false)
+    expect(buildInput({ ...rss(), budget: '-1' }, { canBudget: true, editing: false })).toEqual({ problem: { field: 'budget', reason: 'budget' } })
+  })
+  it('generic kind: settings and credentials as JSON; credentials absent unless typed; clear sends null', () => {
+    const base = { ...emptyForm(GENERIC_KIND), name: 'X', settingsJson: '{"query":"banjir"}' }
+    const keep = buildInput(base, { canBudget: false, editing: true })
+    expect(keep).toEqual({ input: { name: 'X', settings: { query: 'banjir' }, enabled: true, poll_interval_seconds: 900 } })
+    const set = buildInput({ ...base, credentialsJson: '{"bearer_token":"t"}' }, { canBudget: false, editing: true })
+    expect('input' in set && set.input.credentials).toEqual({ bearer_token: 't' })
+    expect(buildInput({ ...base, credentialsJson: '{"n":1}' }, { canBudget: false, editing: true })).toEqual({ problem: { field: 'credentials', reason: 'json_strings' } })
+    expect(buildInput({ ...base, settingsJson: '[1]' }, { canBudget: false, editing: true })).toEqual({ problem: { field: 'settings', reason: 'json' } })
+    const clear = buildInput({ ...base, credentialsJson: '{"a":"b"}', clearCredentials: true }, { canBudget: false, editing: true })
+    expect('input' in clear && clear.input.credentials).toBeNull()
+  })
+})
+
+describe('formOf', () => {
+  it('fills the form from a stored connector, credentials never', () => {
+    const f = formOf(connector({ credentials: 'set', poll_interval_seconds: 3600, read_budget_monthly: 5 }))
+    expect(f).toMatchObject({ kind: 'rss', name: 'Berita', settings: { url: 'https://a.example/f.xml' }, pollMinutes: 60, budget: '5' })
+    expect(f.credentialsJson).toBe('')
+  })
+})
+
+describe('groupByAgency', () => {
+  it('groups by agency in name order', () => {
+    const g = groupByAgency([connector({ id: 1, agency_id: 3, agency_name: 'BPBD' }), connector({ id: 2 }), connector({ id: 3, agency_id: 3, agency_name: 'BPBD' })])
+    expect(g.map((x) => [x.agency_name, x.items.map((c) => c.id)])).toEqual([['BPBD', [1, 3]], ['Dinas Kesehatan', [2]]])
+  })
+})

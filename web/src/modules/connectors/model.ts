@@ -1,0 +1,270 @@
+// Connectors (listening sources) as the web client sees them: the API's Connector, the kinds humas
+// can run with their settings and write-only credential fields, and the pure rules the page uses
+// (health tone, read-budget bar, what to send). Kept free of Vue so it is unit-tested.
+import type { Platform } from '@/api/types'
+
+export type ConnectorStatus = 'ok' | 'failing' | 'pending' | 'disabled'
+export const CONNECTOR_STATUSES: ConnectorStatus[] = ['ok', 'failing', 'pending', 'disabled']
+
+export interface Connector {
+  id: number
+  agency_id: number
+  agency_name: string
+  platform: Platform
+  name: string
+  settings: Record<string, unknown>
+  credentials: 'set' | 'not_set'
+  enabled: boolean
+  poll_interval_seconds: number
+  status: ConnectorStatus
+  last_success_at: string | null
+  last_error_at: string | null
+  last_error: string
+  next_run_at: string | null
+  consecutive_failures: number
+  items_total: number
+  read_budget_monthly: number | null
+  reads_month: string
+  reads_used: number
+  created_at: string
+  updated_at: string
+  /** Webhook connectors: the path the platform calls (e.g. "/hooks/meta/12"). */
+  webhook_path?: string
+}
+
+export interface ConnectorHealth {
+  items: Connector[]
+  counts: Record<ConnectorStatus, number>
+  checked_at: string
+}
+
+export interface ConnectorInput {
+  name: string
+  settings: Record<string, unknown>
+  /** Object of strings = replace the stored credentials; null = clear them; absent = keep. */
+  credentials?: Record<string, string> | null
+  enabled: boolean
+  poll_interval_seconds: number
+  read_budget_monthly?: number | null
+}
+
+export interface FieldSpec {
+  key: string
+  /** i18n key of the label, under connectors.field. */
+  label: string
+  type: 'url' | 'text' | 'password'
+  required?: boolean
+  /** i18n key of a help line, under connectors.help. */
+  help?: string
+}
+
+export interface KindSpec {
+  /** Stable id used in the form and the translations (connectors.kinds.<id>). */
+  id: string
+  /** Platforms this kind may be created for; the first is the default. */
+  platforms: Platform[]
+  /** poll: humas fetches on a schedule; webhook: the platform pushes to humas. */
+  mode: 'poll' | 'webhook'
+  settings: FieldSpec[]
+  credentials: FieldSpec[]
+  /** Fixed settings stored with the connector (e.g. {"webhook": "meta"}). */
+  fixed?: Record<string, string>
+}
+
+/** The kinds humas runs today. Connectors of other kinds (made through the API) are listed and can
+ * be edited as raw settings, but cannot be created here: they would not run. */
+export const KINDS: KindSpec[] = [
+  {
+    id: 'rss',
+    platforms: ['rss'],
+    mode: 'poll',
+    settings: [{ key: 'url', label: 'feedUrl', type: 'url', required: true, help: 'feedUrl' }],
+    credentials: [],
+  },
+]
+
+/** The generic kind for connectors this client has no form for. */
+export const GENERIC_KIND: KindSpec = { id: 'generic', platforms: [], mode: 'poll', settings: [], credentials: [] }
+
+export function kindById(id: string): KindSpec {
+  return KINDS.find((k) => k.id === id) ?? GENERIC_KIND
+}
+
+/** The kind of a stored connector: the first kind whose platform and fixed settings match. */
+export function kindOf(c: Pick<Connector, 'platform' | 'settings'>): KindSpec {
+  for (const k of KINDS) {
+    if (!k.platforms.includes(c.platform)) continue
+    const fixed = k.fixed ?? {}
+    if (Object.entries(fixed).every(([key, value]) => c.settings[key] === value)) {
+      if (!k.fixed && typeof c.settings.webhook === 'string') continue
+      return k
+    }
+  }
+  return GENERIC_KIND
+}
+
+export type Tone = 'success' | 'danger' | 'warning' | 'neutral' | 'info'
+
+export function statusTone(s: ConnectorStatus): Tone {
+  return s === 'ok' ? 'success' : s === 'failing' ? 'danger' : s === 'pending' ? 'info' : 'neutral'
+}
+
+export interface BudgetView {
+  used: number
+  budget: number
+  /** 0–1, capped at 1 for the bar. */
+  fraction: number
+  tone: Tone
+}
+
+/** The monthly read budget bar, or null without a budget. Usage of a past month counts as 0 (the
+ * server restarts counting when the month changes). `month` is the current "YYYY-MM" (UTC). */
+export function budgetView(c: Pick<Connector, 'read_budget_monthly' | 'reads_used' | 'reads_month'>, month: string): BudgetView | null {
+  if (c.read_budget_monthly === null || c.read_budget_monthly === undefined) return null
+  const budget = c.read_budget_monthly
+  const used = c.reads_month === month ? c.reads_used : 0
+  const fraction = budget <= 0 ? (used > 0 ? 1 : 0) : Math.min(1, used / budget)
+  const tone: Tone = budget === 0 || fraction >= 1 ? 'danger' : fraction >= 0.8 ? 'warning' : 'success'
+  return { used, budget, fraction: budget === 0 ? 1 : fraction, tone }
+}
+
+export function currentMonth(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 7)
+}
+
+/** Connectors grouped by agency (name order), keeping the server's order inside a group. */
+export function groupByAgency(items: Connector[]): { agency_id: number; agency_name: string; items: Connector[] }[] {
+  const groups = new Map<number, { agency_id: number; agency_name: string; items: Connector[] }>()
+  for (const c of items) {
+    let g = groups.get(c.agency_id)
+    if (!g) groups.set(c.agency_id, (g = { agency_id: c.agency_id, agency_name: c.agency_name, items: [] }))
+    g.items.push(c)
+  }
+  return [...groups.values()].sort((a, b) => a.agency_name.localeCompare(b.agency_name, 'id'))
+}
+
+export interface FormState {
+  kind: string
+  platform: Platform
+  name: string
+  settings: Record<string, string>
+  /** Generic kind: the settings as JSON text. */
+  settingsJson: string
+  credentials: Record<string, string>
+  /** Generic kind: credentials as JSON text ("" = keep). */
+  credentialsJson: string
+  clearCredentials: boolean
+  enabled: boolean
+  pollMinutes: number
+  budget: string
+}
+
+export type FormProblem = { field: string; reason: 'required' | 'url' | 'json' | 'json_strings' | 'interval' | 'budget' }
+
+function isHttpUrl(s: string): boolean {
+  return /^https?:\/\/[^\s/$.?#][^\s]*$/i.test(s)
+}
+
+/**
+ * The request body for a create or an edit, or the first problem found before sending. Credentials
+ * are sent only when the user typed some (they replace every stored credential of the connector) or
+ * asked to clear them; otherwise the stored ones stay untouched.
+ */
+export function buildInput(form: FormState, opts: { canBudget: boolean; editing: boolean }): { input: ConnectorInput } | { problem: FormProblem } {
+  const kind = kindById(form.kind)
+  if (!form.name.trim()) return { problem: { field: 'name', reason: 'required' } }
+  let settings: Record<string, unknown>
+  if (kind === GENERIC_KIND) {
+    try {
+      const parsed: unknown = JSON.parse(form.settingsJson.trim() || '{}')
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return { problem: { field: 'settings', reason: 'json' } }
+      settings = parsed as Record<string, unknown>
+    } catch {
+      return { problem: { field: 'settings', reason: 'json' } }
+    }
+  } else {
+    settings = { ...(kind.fixed ?? {}) }
+    for (const f of kind.settings) {
+      const v = (form.settings[f.key] ?? '').trim()
+      if (!v) {
+        if (f.required) return { problem: { field: `settings.${f.key}`, reason: 'required' } }
+        continue
+      }
+      if (f.type === 'url' && !isHttpUrl(v)) return { problem: { field: `settings.${f.key}`, reason: 'url' } }
+      settings[f.key] = v
+    }
+  }
+  const minutes = Number(form.pollMinutes)
+  if (kind.mode === 'poll' && (!Number.isInteger(minutes) || minutes < 1 || minutes > 10080)) return { problem: { field: 'poll', reason: 'interval' } }
+  const input: ConnectorInput = {
+    name: form.name.trim(),
+    settings,
+    enabled: form.enabled,
+    // A webhook connector is never polled; its stored interval is kept (or the default).
+    poll_interval_seconds: Number.isInteger(minutes) && minutes >= 1 && minutes <= 10080 ? minutes * 60 : 900,
+  }
+  if (form.clearCredentials) {
+    input.credentials = null
+  } else if (kind === GENERIC_KIND) {
+    if (form.credentialsJson.trim()) {
+      let parsed: unknown
+      try {
+        parsed = JSON.parse(form.credentialsJson)
+      } catch {
+        return { problem: { field: 'credentials', reason: 'json' } }
+      }
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string'))
+        return { problem: { field: 'credentials', reason: 'json_strings' } }
+      input.credentials = parsed as Record<string, string>
+    }
+  } else {
+    const typed = Object.fromEntries(kind.credentials.map((f) => [f.key, (form.credentials[f.key] ?? '').trim()]).filter(([, v]) => v))
+    if (Object.keys(typed).length > 0) {
+      // Replacing: every required credential must be given again.
+      for (const f of kind.credentials)
+        if (f.required && !typed[f.key]) return { problem: { field: `credentials.${f.key}`, reason: 'required' } }
+      input.credentials = typed
+    } else if (!opts.editing) {
+      const missing = kind.credentials.find((f) => f.required)
+      if (missing) return { problem: { field: `credentials.${missing.key}`, reason: 'required' } }
+    }
+  }
+  if (opts.canBudget) {
+    const b = form.budget.trim()
+    if (b === '') input.read_budget_monthly = null
+    else if (!/^\d+$/.test(b) || Number(b) > Number.MAX_SAFE_INTEGER) return { problem: { field: 'budget', reason: 'budget' } }
+    else input.read_budget_monthly = Number(b)
+  }
+  return { input }
+}
+
+/** The form for a new connector of `kind`. */
+export function emptyForm(kind: KindSpec): FormState {
+  return {
+    kind: kind.id,
+    platform: kind.platforms[0] ?? 'other',
+    name: '',
+    settings: Object.fromEntries(kind.settings.map((f) => [f.key, ''])),
+    settingsJson: '{}',
+    credentials: Object.fromEntries(kind.credentials.map((f) => [f.key, ''])),
+    credentialsJson: '',
+    clearCredentials: false,
+    enabled: true,
+    pollMinutes: 15,
+    budget: '',
+  }
+}
+
+/** The form to edit a stored connector (credentials are never shown back: the fields start empty). */
+export function formOf(c: Connector): FormState {
+  const kind = kindOf(c)
+  const form = emptyForm(kind)
+  form.platform = c.platform
+  form.name = c.name
+  for (const f of kind.settings) form.settings[f.key] = typeof c.settings[f.key] === 'string' ? (c.settings[f.key] as string) : ''
+  form.settingsJson = JSON.stringify(c.settings, null, 2)
+  form.enabled = c.enabled
+  form.pollMinutes = Math.max(1, Math.round(c.poll_interval_seconds / 60))
+  form.budget = c.read_budget_monthly === null ? '' : String(c.read_budget_monthly)
+  return form
+}
