@@ -7,6 +7,7 @@
 #include "api/api.h"
 #include "api/json_model.h"
 #include "connectors/registry/registry.h"
+#include "connectors/registry/webhook_kind.h"
 #include "store/connectors.h"
 
 namespace humas::api {
@@ -33,6 +34,9 @@ std::string HealthStatus(const store::Connector& c) {
 }
 
 json ConnectorJson(const store::Connector& c, const Hierarchy* h) {
+  const connectors::WebhookKind* webhook = connectors::WebhookKindOf(c);
+  // A webhook connector is never polled: the platform pushes to its address.
+  const bool scheduled = c.enabled && !webhook;
   json j = {{"id", c.id},
             {"agency_id", c.agency_id},
             {"platform", std::string(ToString(c.platform))},
@@ -45,7 +49,7 @@ json ConnectorJson(const store::Connector& c, const Hierarchy* h) {
             {"last_success_at", TimeOrNull(c.health.last_success_at)},
             {"last_error_at", TimeOrNull(c.health.last_error_at)},
             {"last_error", c.health.last_error},
-            {"next_run_at", c.enabled ? json(FormatRfc3339(c.health.next_run_at)) : json()},
+            {"next_run_at", scheduled ? json(FormatRfc3339(c.health.next_run_at)) : json()},
             {"consecutive_failures", c.health.consecutive_failures},
             {"items_total", c.health.items_total},
             {"read_budget_monthly", c.read_budget_monthly ? json(*c.read_budget_monthly) : json()},
@@ -54,6 +58,7 @@ json ConnectorJson(const store::Connector& c, const Hierarchy* h) {
             {"created_at", FormatRfc3339(c.created_at)},
             {"updated_at", FormatRfc3339(c.updated_at)}};
   if (j["settings"].is_discarded()) j["settings"] = json::object();
+  if (webhook) j["webhook_path"] = connectors::WebhookPath(*webhook, c.id);
   if (h) {
     const Agency* a = h->Find(c.agency_id);
     j["agency_name"] = a ? a->name : "";
@@ -75,7 +80,8 @@ Status ValidateSettings(Platform p, const json& settings) {
     return InvalidArgument("settings must be a JSON object").WithField("settings");
   if (settings.dump().size() > kMaxSettingsBytes)
     return InvalidArgument("settings are larger than 16 KiB").WithField("settings");
-  if (p == Platform::kRss) {
+  HUMAS_RETURN_IF_ERROR(connectors::ValidateWebhookSettings(p, settings));
+  if (p == Platform::kRss && !settings.contains("webhook")) {
     if (!settings.contains("url") || !settings["url"].is_string())
       return InvalidArgument("settings.url (the feed address) is required").WithField("settings");
     return ValidateHttpUrl(settings["url"].get<std::string>(), "settings.url");
@@ -99,6 +105,14 @@ Result<std::string> ReadCredentials(const json& body) {
   if (text.size() > kMaxCredentialsBytes)
     return InvalidArgument("credentials are larger than 8 KiB").WithField("credentials");
   return text == "{}" ? std::string() : text;
+}
+
+//! A webhook connector's credentials must be the ones its kind verifies with (a clear, a null,
+//! is always allowed: the endpoint then answers 404 until new ones are set).
+Status CheckWebhookCredentials(const store::Connector& c, const std::string& credentials) {
+  const connectors::WebhookKind* kind = connectors::WebhookKindOf(c);
+  if (!kind || credentials.empty()) return Status::Ok();
+  return connectors::ValidateWebhookCredentials(*kind, json::parse(credentials));
 }
 
 //! Reads the configuration fields present in `body` into `c`.
@@ -236,6 +250,7 @@ http::Response CreateConnector(Context& ctx, const http::Request& req, Caller& c
     if (!creds.ok()) return Error(creds.status());
     credentials = *creds;
   }
+  if (Status s = CheckWebhookCredentials(conn, credentials); !s.ok()) return Error(s);
   conn.health.next_run_at = ctx.clock.Now();  // first run as soon as possible
   if (Status s = ctx.connectors->Create(&conn, credentials); !s.ok()) return Error(s);
   c.Audit(ctx, "connector.create", "connector", std::to_string(conn.id), conn.agency_id,
@@ -257,11 +272,15 @@ http::Response UpdateConnector(Context& ctx, const http::Request& req, Caller& c
   if (Status s = ReadConnector(*body, &updated, false); !s.ok()) return Error(s);
   if (updated.read_budget_monthly != conn->read_budget_monthly && !c.access->IsAdmin())
     return Error(PermissionDenied("only an administrator sets a read budget"));
+  if (connectors::WebhookKindOf(updated) != connectors::WebhookKindOf(*conn))
+    return Error(InvalidArgument("settings.webhook cannot change: create another connector")
+                     .WithField("settings"));
   std::optional<std::string> credentials;
   if (body->contains("credentials")) {
     auto creds = ReadCredentials(*body);
     if (!creds.ok()) return Error(creds.status());
     credentials = *creds;
+    if (Status s = CheckWebhookCredentials(updated, *credentials); !s.ok()) return Error(s);
   }
   if (Status s = ctx.store.connectors().Update(updated); !s.ok()) return Error(s);
   if (credentials) {
@@ -298,6 +317,9 @@ http::Response RunNow(Context& ctx, const http::Request& req, Caller& c) {
     return Error(PermissionDenied("you may not manage connectors of this agency"));
   if (!conn->enabled)
     return Error(FailedPrecondition("the connector is disabled; enable it first"));
+  if (connectors::WebhookKindOf(*conn))
+    return Error(
+        FailedPrecondition("a webhook connector is not run by humas: the platform pushes"));
   if (Status s = ctx.store.connectors().Schedule(conn->id, ctx.clock.Now()); !s.ok())
     return Error(s);
   c.Audit(ctx, "connector.run", "connector", std::to_string(conn->id), conn->agency_id,

@@ -82,6 +82,7 @@ class ConnectorRepository {
   virtual Status Delete(Id id) = 0;
 
   //! Enabled connectors of `platform` whose next_run_at <= now, soonest first, at most `limit`.
+  //! Never webhook connectors (settings {"webhook": ...}): the platform pushes to those.
   virtual Result<std::vector<Connector>> Due(Platform platform, UnixMillis now, int limit) = 0;
   //! Sets next_run_at (e.g. "run now" from the UI). NotFound if absent.
   virtual Status Schedule(Id id, UnixMillis next_run_at) = 0;

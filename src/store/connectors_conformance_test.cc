@@ -185,6 +185,25 @@ TEST_P(ConnectorConformanceTest, DueSuccessFailureAndSchedule) {
   EXPECT_EQ(store().connectors().RecordFailure(9999, "e", kT0, kT0).code(), Code::kNotFound);
 }
 
+TEST_P(ConnectorConformanceTest, WebhookConnectorsAreNeverDue) {
+  Id a = NewAgency("dinkes");
+  Connector polled = NewConnector(a, "polled", Platform::kTelegram);
+  Connector pushed;
+  pushed.agency_id = a;
+  pushed.platform = Platform::kTelegram;
+  pushed.name = "pushed";
+  pushed.settings_json = R"({"webhook":"telegram"})";
+  ASSERT_TRUE(store().connectors().Create(&pushed).ok());
+  auto due = store().connectors().Due(Platform::kTelegram, kT0, 10);
+  ASSERT_TRUE(due.ok()) << due.status().ToString();
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].id, polled.id);
+  // A delivery is recorded like a run; the connector still never becomes due.
+  ASSERT_TRUE(store().connectors().RecordSuccess(pushed.id, {}, 2, kT0, kT0).ok());
+  EXPECT_EQ(store().connectors().Due(Platform::kTelegram, kT0 + 1, 10)->size(), 1u);
+  EXPECT_EQ(store().connectors().Get(pushed.id)->health.items_total, 2);
+}
+
 TEST_P(ConnectorConformanceTest, ReadBudgetPerMonth) {
   Id a = NewAgency("dinkes");
   Connector c;

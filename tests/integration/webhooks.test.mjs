@@ -4,12 +4,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { startServer, addUser, loggedIn, newDataDir, ROOT } from './lib.mjs';
-
-const SHARED = process.env.HUMAS_SHARED || resolve(ROOT, '..', 'shared');
-const fixture = (rel) => readFileSync(join(SHARED, 'fixtures', rel), 'utf8');
+import { startServer, addUser, loggedIn, newDataDir } from './lib.mjs';
+import { fixture, metaSignature, xSignature, standardHeaders, postRaw } from './webhook_lib.mjs';
 
 const META_SECRET = 'humas-test-app-secret-0123456789ab';
 const VERIFY_TOKEN = 'verify-me-123';
@@ -26,33 +22,14 @@ export const webhookEnv = {
   HUMAS_WEBHOOK_STANDARD_SECRETS: `lapor=${STD_SECRET}`,
 };
 
-const metaSig = (body, secret = META_SECRET) =>
-  'sha256=' + createHmac('sha256', secret).update(body).digest('hex');
-const xSig = (body) => 'sha256=' + createHmac('sha256', X_SECRET).update(body).digest('base64');
-function stdHeaders(id, body, ts = Math.floor(Date.now() / 1000)) {
-  const key = Buffer.from(STD_SECRET.slice('whsec_'.length), 'base64');
-  const sig = createHmac('sha256', key).update(`${id}.${ts}.${body}`).digest('base64');
-  return { 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': `v1,${sig}` };
-}
+const metaSig = (body, secret = META_SECRET) => metaSignature(secret, body);
+const xSig = (body) => xSignature(X_SECRET, body);
+const stdHeaders = (id, body, ts) => standardHeaders(STD_SECRET, id, body, ts);
 
 let server;
 let admin;
 
-async function post(path, body, headers = {}, contentType = 'application/json') {
-  const res = await fetch(server.url + path, {
-    method: 'POST',
-    headers: { 'content-type': contentType, ...headers },
-    body,
-  });
-  const text = await res.text();
-  let json = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = null;
-  }
-  return { status: res.status, json, text, headers: res.headers };
-}
+const post = (path, body, headers, contentType) => postRaw(server.url, path, body, headers, contentType);
 
 async function mentions(query) {
   const r = await admin.get('/api/v1/mentions?' + query);

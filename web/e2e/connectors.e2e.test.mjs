@@ -1,7 +1,8 @@
 // Browser end-to-end: connectors and their health. An admin adds an RSS connector pointing at a
 // fake news portal on loopback (serving a real-format feed from ../shared/fixtures), runs it, sees
 // its health turn ok with items read and the feed's entries among the conversations; a feed that
-// fails shows its last error and time; a petugas of the agency reads the page without the
+// fails shows its last error and time; a Telegram webhook connector shows the address the
+// platform calls and its deliveries (and a forged one) in its health; a petugas of the agency reads the page without the
 // management buttons. Real server, real SQLite, real Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -138,6 +139,51 @@ test('a failing feed shows its last error and when it happened', async () => {
   assert.equal(stored.enabled, false);
 });
 
+test('a Telegram webhook connector shows its address; deliveries and a forged one show in its health', async () => {
+  await page.click(tid('connector-create'));
+  await page.waitForSelector(tid('connector-form'));
+  await page.selectOption(tid('connector-kind'), 'webhook_telegram');
+  await page.selectOption(tid('connector-agency'), { label: 'Dinas Kesehatan' });
+  await page.fill(tid('connector-name'), 'Bot Dinkes');
+  // The secret is required for a new webhook connector; the form says so before sending.
+  await page.click(tid('connector-save'));
+  assert.match(await page.textContent(tid('field-error-connector-credential-secret_token')), /Wajib diisi/);
+  await page.fill(tid('connector-credential-secret_token'), 'Dinkes_Bot-Token_42');
+  assert.equal(await page.locator(tid('connector-interval')).count(), 0);  // pushed, not polled
+  await page.click(tid('connector-save'));
+  await page.waitForSelector(tid('connector-form'), { state: 'detached' });
+  const r = row('Bot Dinkes');
+  await r.waitFor();
+  const id = await r.getAttribute('data-connector-id');
+  const address = await r.locator(tid('connector-callback')).textContent();
+  assert.equal(address, `${server.url}/hooks/telegram/${id}`);
+  assert.match(await r.locator(tid('connector-next-run')).textContent(), /Dikirim oleh platform/);
+  assert.equal(await r.locator(tid('connector-run')).count(), 0);
+  assert.equal(await r.locator(tid('connector-credentials')).getAttribute('data-state'), 'set');
+  assert.ok(!(await page.content()).includes('Dinkes_Bot-Token_42'));
+
+  // The platform delivers to that address (the official guide's update, real format).
+  const update = readFileSync(resolve(SHARED, 'fixtures/telegram-bot/official-webhook-guide/02_message_text.json'));
+  const deliver = (token) => fetch(address, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': token }, body: update });
+  assert.equal((await deliver('Dinkes_Bot-Token_42')).status, 200);
+  await page.waitForSelector(`${tid('connector-row')}[data-connector-id="${id}"][data-status="ok"]`);
+  assert.equal(await r.locator(tid('connector-items')).getAttribute('data-items'), '1');
+  assert.doesNotMatch(await r.locator(tid('connector-last-success')).textContent(), /Belum pernah/);
+  // A forged delivery is refused and becomes the last error.
+  assert.equal((await deliver('Dinkes_Bot-Token_43')).status, 403);
+  await page.waitForSelector(`${tid('connector-row')}[data-connector-id="${id}"][data-status="failing"]`);
+  assert.match(await r.locator(tid('connector-last-error')).textContent(), /Secret-Token does not match/);
+  await snap(page, 'connectors-03-webhook');
+
+  // Editing shows the address and says the stored secret is kept unless a new one is typed.
+  await r.locator(tid('connector-edit')).click();
+  await page.waitForSelector(tid('connector-form-callback'));
+  assert.equal(await page.getAttribute(tid('connector-credentials-state'), 'data-state'), 'set');
+  assert.equal(await page.inputValue(tid('connector-credential-secret_token')), '');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector(tid('connector-form'), { state: 'detached' });
+});
+
 test('a petugas of the agency reads connector health without management buttons', async () => {
   await page.click(tid('user-menu'));
   await page.click(tid('logout'));
@@ -147,5 +193,5 @@ test('a petugas of the agency reads connector health without management buttons'
   assert.equal(await page.locator(tid('connector-create')).count(), 0);
   assert.equal(await page.locator(tid('connector-run')).count(), 0);
   assert.equal(await page.locator(tid('connector-edit')).count(), 0);
-  assert.equal(await page.locator(tid('connector-row')).count(), 2);
+  assert.equal(await page.locator(tid('connector-row')).count(), 3);
 });

@@ -4,6 +4,7 @@
 #include "api/api.h"
 #include "core/log.h"
 #include "ingest/ingest.h"
+#include "store/connectors.h"
 
 namespace humas::webhook {
 namespace {
@@ -16,7 +17,27 @@ std::optional<Source> SourceOf(const std::string& source) {
   return std::nullopt;
 }
 
+//! The connector id of a registry connector's source ("meta/connector:12" → 12), or 0.
+Id ConnectorOf(const std::string& source) {
+  size_t slash = source.find('/');
+  if (slash == std::string::npos) return 0;
+  std::string_view rest = std::string_view(source).substr(slash + 1);
+  if (rest.substr(0, kConnectorSourcePrefix.size()) != kConnectorSourcePrefix) return 0;
+  rest.remove_prefix(kConnectorSourcePrefix.size());
+  if (rest.empty() || rest.size() > 18 || rest.find_first_not_of("0123456789") != rest.npos)
+    return 0;
+  return std::stoll(std::string(rest));
+}
+
 }  // namespace
+
+std::string WebhookIntake::AgencyCodeOf(Id connector_id) {
+  if (connector_id == 0) return "";
+  auto conn = ctx_.store.connectors().Get(connector_id);
+  if (!conn.ok()) return "";  // deleted since: the mentions keep no agency
+  auto agency = ctx_.store.agencies().Get(conn->agency_id);
+  return agency.ok() ? agency->code : "";
+}
 
 WebhookIntake::WebhookIntake(api::Context& ctx, WebhookOptions options)
     : ctx_(ctx), options_(std::move(options)) {}
@@ -68,6 +89,7 @@ Result<int> WebhookIntake::ProcessOnce() {
   std::vector<Id> done_ids;
   std::vector<std::int64_t> done_counts;
   const UnixMillis now = ctx_.clock.Now();
+  std::map<Id, std::string> agency_codes;  // connector id → its agency's code, for this batch
   for (const auto& d : batch) {
     auto source = SourceOf(d.source);
     auto mapped = source ? MapPayload(*source, d.body, d.received_at)
@@ -82,7 +104,14 @@ Result<int> WebhookIntake::ProcessOnce() {
     }
     done_ids.push_back(d.id);
     done_counts.push_back(static_cast<std::int64_t>(mapped->mentions.size()));
-    for (auto& m : mapped->mentions) inputs.push_back(std::move(m));
+    const Id connector = ConnectorOf(d.source);
+    auto code = agency_codes.find(connector);
+    if (code == agency_codes.end())
+      code = agency_codes.emplace(connector, AgencyCodeOf(connector)).first;
+    for (auto& m : mapped->mentions) {
+      if (m.agency_code.empty()) m.agency_code = code->second;
+      inputs.push_back(std::move(m));
+    }
   }
   ingest::IngestReport report;
   ingest::Ingestor ingestor(

@@ -19,8 +19,12 @@
 
 namespace humas::webhook {
 
-//! Secrets per endpoint (from configuration until the connector registry holds them). Empty =
-//! endpoint disabled (404).
+//! The inbox source of a registry connector's deliveries is "<kind>/connector:<id>"; its mentions
+//! belong to the connector's agency unless the payload names one.
+inline constexpr std::string_view kConnectorSourcePrefix = "connector:";
+
+//! Secrets of the configured endpoints (webhook_* settings; the registry's webhook connectors
+//! have their own at /hooks/<kind>/<id>). Empty = endpoint disabled (404).
 struct WebhookSecrets {
   std::string meta_app_secret;
   std::string meta_verify_token;
@@ -65,6 +69,8 @@ class WebhookIntake {
 
  private:
   void Loop();
+  //! The code of the agency owning registry connector `connector_id` ("" for 0 or unknown).
+  std::string AgencyCodeOf(Id connector_id);
 
   api::Context& ctx_;
   const WebhookOptions options_;

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "connectors/registry/registry.h"
+#include "connectors/registry/webhook_kind.h"
 #include "connectors/webhook/intake.h"
 #include "connectors/webhook/verify.h"
 #include "core/log.h"
@@ -51,9 +53,21 @@ class RateLimiter {
 struct Endpoint {
   Source source;
   Scheme scheme;
-  std::string source_key;  //!< inbox source, e.g. "telegram/kota"
-  std::string secret;
+  std::string source_key;    //!< inbox source, e.g. "telegram/kota" or "meta/connector:12"
+  std::string secret;        //!< "" = nothing configured here (404)
+  std::string verify_token;  //!< Meta/WhatsApp subscription handshake
+  //! The registry connector the endpoint belongs to (0 = a configured name); its health records
+  //! each delivery.
+  Id connector_id = 0;
+  std::string absent_reason = "no webhook is configured at this address";
 };
+
+//! The inbox source of a registry connector's deliveries ("meta/connector:12"); the intake
+//! worker reads the connector id back to give the mentions the connector's agency.
+std::string ConnectorSource(Source source, Id id) {
+  return std::string(ToString(source)) + "/" + std::string(kConnectorSourcePrefix) +
+         std::to_string(id);
+}
 
 http::Response Refuse(const http::Request& req, const std::string& source, const std::string& ip,
                       int status, std::string_view code, const std::string& reason) {
@@ -105,8 +119,7 @@ class Hooks {
       return Refuse(req, ep.source_key, ip, 429, "rate_limited",
                     "too many deliveries from this address; retry later");
     if (ep.secret.empty())
-      return Refuse(req, ep.source_key, ip, 404, "not_found",
-                    "no webhook is configured at this address");
+      return Refuse(req, ep.source_key, ip, 404, "not_found", ep.absent_reason);
     if (!IsJson(req.Header("content-type")))
       return Refuse(req, ep.source_key, ip, 415, "unsupported_media_type",
                     "Content-Type must be application/json");
@@ -115,6 +128,8 @@ class Hooks {
     const UnixMillis now = ctx_.clock.Now();
     Status verified = Verify(ep.scheme, ep.secret, headers, req.body, now / 1000);
     if (!verified.ok()) {
+      if (verified.code() != Code::kUnauthenticated)
+        NoteFailure(ep, "delivery refused: " + verified.message());
       if (verified.code() == Code::kUnauthenticated)
         return Refuse(req, ep.source_key, ip, 401, "unauthenticated", verified.message());
       if (verified.code() == Code::kPermissionDenied)
@@ -123,8 +138,10 @@ class Hooks {
                     "the webhook secret is not usable: " + verified.message());
     }
     auto mapped = MapPayload(ep.source, req.body, now);
-    if (!mapped.ok())
+    if (!mapped.ok()) {
+      NoteFailure(ep, "delivery refused: " + mapped.status().message());
       return Refuse(req, ep.source_key, ip, 400, "invalid_argument", mapped.status().message());
+    }
     store::InboxDelivery d;
     d.source = ep.source_key;
     if (ep.scheme == Scheme::kStandard)
@@ -144,6 +161,7 @@ class Hooks {
       return Refuse(req, ep.source_key, ip, 503, "unavailable",
                     "the delivery could not be stored; retry later");
     }
+    NoteDelivery(ep, *added ? static_cast<std::int64_t>(mapped->mentions.size()) : 0);
     Log(LogLevel::kDebug, "webhook.accepted",
         {{"source", ep.source_key},
          {"duplicate", *added ? 0 : 1},
@@ -155,13 +173,15 @@ class Hooks {
   }
 
   //! Meta/WhatsApp subscription handshake: GET ?hub.mode=subscribe&hub.verify_token&hub.challenge.
-  http::Response Handshake(const http::Request& req, const std::string& source,
-                           const std::string& verify_token) {
+  http::Response Handshake(const http::Request& req, const Endpoint& ep) {
+    const std::string& source = ep.source_key;
+    const std::string& verify_token = ep.verify_token;
     const std::string ip = api::ClientIp(ctx_.options, req);
     if (!limiter_.Allow(ip))
       return Refuse(req, source, ip, 429, "rate_limited", "too many requests; retry later");
     if (verify_token.empty())
-      return Refuse(req, source, ip, 404, "not_found", "no webhook is configured at this address");
+      return Refuse(req, source, ip, 404, "not_found",
+                    ep.secret.empty() ? ep.absent_reason : "no verify token is configured here");
     if (req.Query("hub.mode").value_or("") != "subscribe" || !req.Query("hub.challenge"))
       return Refuse(req, source, ip, 400, "invalid_argument",
                     "expected hub.mode=subscribe, hub.verify_token and hub.challenge");
@@ -175,16 +195,88 @@ class Hooks {
   }
 
   //! X CRC check: GET ?crc_token=T → {"response_token": "sha256=..."}.
-  http::Response Crc(const http::Request& req, const std::string& secret) {
+  http::Response Crc(const http::Request& req, const Endpoint& ep) {
     const std::string ip = api::ClientIp(ctx_.options, req);
     if (!limiter_.Allow(ip))
-      return Refuse(req, "x", ip, 429, "rate_limited", "too many requests; retry later");
-    if (secret.empty())
-      return Refuse(req, "x", ip, 404, "not_found", "no webhook is configured at this address");
+      return Refuse(req, ep.source_key, ip, 429, "rate_limited", "too many requests; retry later");
+    if (ep.secret.empty())
+      return Refuse(req, ep.source_key, ip, 404, "not_found", ep.absent_reason);
     auto token = req.Query("crc_token");
     if (!token || token->empty())
-      return Refuse(req, "x", ip, 400, "invalid_argument", "crc_token is required");
-    return api::Json(200, {{"response_token", XCrcResponseToken(secret, *token)}});
+      return Refuse(req, ep.source_key, ip, 400, "invalid_argument", "crc_token is required");
+    return api::Json(200, {{"response_token", XCrcResponseToken(ep.secret, *token)}});
+  }
+
+  //! The endpoint of /hooks/<kind>/<segment>: the registry connector whose id is `segment` when
+  //! it is a webhook connector of this kind, else the configured name `segment` in `configured`
+  //! (the webhook_* settings, kept as a fallback), else nothing (404).
+  Endpoint Resolve(Source source, Scheme scheme, const std::string& segment,
+                   const std::map<std::string, std::string>* configured) {
+    Endpoint ep{source, scheme, std::string(ToString(source)) + "/" + segment, "", "", 0};
+    if (auto found = FromRegistry(source, scheme, segment)) return *found;
+    if (configured) {
+      auto it = configured->find(segment);
+      if (it != configured->end()) ep.secret = it->second;
+    }
+    return ep;
+  }
+
+ private:
+  //! The registry connector behind `segment`, when it is the id of a webhook connector of the
+  //! endpoint's kind. A paused connector or one without credentials resolves with no secret.
+  std::optional<Endpoint> FromRegistry(Source source, Scheme scheme, const std::string& segment) {
+    connectors::Registry* registry = ctx_.connectors;
+    if (!registry || segment.empty() || segment.size() > 18 ||
+        segment.find_first_not_of("0123456789") != std::string::npos)
+      return std::nullopt;
+    auto conn = registry->repo().Get(std::stoll(segment));
+    if (!conn.ok()) return std::nullopt;
+    const connectors::WebhookKind* kind = connectors::WebhookKindOf(*conn);
+    if (!kind || kind->name != ToString(source)) return std::nullopt;
+    Endpoint ep{source, scheme, ConnectorSource(source, conn->id), "", "", conn->id};
+    if (!conn->enabled) {
+      ep.absent_reason = "this connector is paused";
+      return ep;
+    }
+    auto creds = registry->Credentials(*conn);
+    if (!creds.ok()) {
+      Log(LogLevel::kError, "webhook.credentials_unreadable",
+          {{"connector_id", conn->id}, {"error", creds.status().message()}});
+      ep.absent_reason = "this connector's credentials cannot be read";
+      return ep;
+    }
+    auto j = nlohmann::json::parse(creds->empty() ? "{}" : *creds, nullptr, false);
+    if (!j.is_object()) return ep;
+    auto text = [&j](std::string_view key) {
+      auto it = key.empty() ? j.end() : j.find(std::string(key));
+      return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    ep.secret = text(kind->secret_key);
+    ep.verify_token = text(kind->verify_token_key);
+    if (ep.secret.empty()) ep.absent_reason = "this connector has no secret set";
+    return ep;
+  }
+
+  //! Health of a registry connector: a refused delivery (forged or tampered signature, a body
+  //! that is not the platform's) is its last error; an accepted one its last success.
+  void NoteFailure(const Endpoint& ep, const std::string& error) {
+    if (!ep.connector_id || !ctx_.connectors) return;
+    const UnixMillis now = ctx_.clock.Now();
+    Status s = ctx_.connectors->repo().RecordFailure(ep.connector_id, error, now, now);
+    if (!s.ok())
+      Log(LogLevel::kWarn, "webhook.health_failed",
+          {{"connector_id", ep.connector_id}, {"error", s.message()}});
+  }
+  void NoteDelivery(const Endpoint& ep, std::int64_t mentions) {
+    if (!ep.connector_id || !ctx_.connectors) return;
+    auto conn = ctx_.connectors->repo().Get(ep.connector_id);
+    Status s = conn.ok() ? ctx_.connectors->repo().RecordSuccess(ep.connector_id, conn->checkpoint,
+                                                                 mentions, ctx_.clock.Now(),
+                                                                 conn->health.next_run_at)
+                         : conn.status();
+    if (!s.ok())
+      Log(LogLevel::kWarn, "webhook.health_failed",
+          {{"connector_id", ep.connector_id}, {"error", s.message()}});
   }
 
  private:
@@ -192,11 +284,6 @@ class Hooks {
   api::Context& ctx_;
   RateLimiter limiter_;
 };
-
-std::string Lookup(const std::map<std::string, std::string>& m, const std::string& name) {
-  auto it = m.find(name);
-  return it == m.end() ? "" : it->second;
-}
 
 }  // namespace
 
@@ -206,32 +293,49 @@ void RegisterWebhookRoutes(http::Server& server, WebhookIntake& intake) {
   const std::string whatsapp_secret =
       s.whatsapp_app_secret.empty() ? s.meta_app_secret : s.whatsapp_app_secret;
   using R = const http::Request&;
-  server.Route("GET", "/hooks/meta",
-               [hooks, s](R req) { return hooks->Handshake(req, "meta", s.meta_verify_token); });
-  server.Route("POST", "/hooks/meta", [hooks, s](R req) {
-    return hooks->Deliver(req, {Source::kMeta, Scheme::kMeta, "meta", s.meta_app_secret});
-  });
-  server.Route("GET", "/hooks/whatsapp", [hooks, s](R req) {
-    return hooks->Handshake(req, "whatsapp", s.whatsapp_verify_token);
-  });
-  server.Route("POST", "/hooks/whatsapp", [hooks, whatsapp_secret](R req) {
-    return hooks->Deliver(req, {Source::kWhatsapp, Scheme::kMeta, "whatsapp", whatsapp_secret});
-  });
-  server.Route("GET", "/hooks/x",
-               [hooks, s](R req) { return hooks->Crc(req, s.x_consumer_secret); });
-  server.Route("POST", "/hooks/x", [hooks, s](R req) {
-    return hooks->Deliver(req, {Source::kX, Scheme::kX, "x", s.x_consumer_secret});
-  });
-  server.Route("POST", "/hooks/telegram/{connector}", [hooks, s](R req) {
-    const std::string name = req.params.at("connector");
-    return hooks->Deliver(
-        req, {Source::kTelegram, Scheme::kTelegram, "telegram/" + name, Lookup(s.telegram, name)});
-  });
-  server.Route("POST", "/hooks/standard/{connector}", [hooks, s](R req) {
-    const std::string name = req.params.at("connector");
-    return hooks->Deliver(
-        req, {Source::kStandard, Scheme::kStandard, "standard/" + name, Lookup(s.standard, name)});
-  });
+  // The configured endpoints (webhook_* settings): one per platform, or per name.
+  const Endpoint meta{Source::kMeta, Scheme::kMeta, "meta", s.meta_app_secret, s.meta_verify_token};
+  const Endpoint whatsapp{Source::kWhatsapp, Scheme::kMeta, "whatsapp", whatsapp_secret,
+                          s.whatsapp_verify_token};
+  const Endpoint x{Source::kX, Scheme::kX, "x", s.x_consumer_secret, ""};
+  server.Route("GET", "/hooks/meta", [hooks, meta](R req) { return hooks->Handshake(req, meta); });
+  server.Route("POST", "/hooks/meta", [hooks, meta](R req) { return hooks->Deliver(req, meta); });
+  server.Route("GET", "/hooks/whatsapp",
+               [hooks, whatsapp](R req) { return hooks->Handshake(req, whatsapp); });
+  server.Route("POST", "/hooks/whatsapp",
+               [hooks, whatsapp](R req) { return hooks->Deliver(req, whatsapp); });
+  server.Route("GET", "/hooks/x", [hooks, x](R req) { return hooks->Crc(req, x); });
+  server.Route("POST", "/hooks/x", [hooks, x](R req) { return hooks->Deliver(req, x); });
+
+  // Per connector: /hooks/<kind>/<connector id> from the registry; Telegram and Standard also
+  // accept a configured name there (webhook_telegram_secrets, webhook_standard_secrets).
+  auto resolve = [hooks](Source source, Scheme scheme,
+                         const std::map<std::string, std::string>* configured) {
+    return [hooks, source, scheme, configured](R req) {
+      return hooks->Resolve(source, scheme, req.params.at("connector"), configured);
+    };
+  };
+  auto meta_at = resolve(Source::kMeta, Scheme::kMeta, nullptr);
+  auto whatsapp_at = resolve(Source::kWhatsapp, Scheme::kMeta, nullptr);
+  auto x_at = resolve(Source::kX, Scheme::kX, nullptr);
+  auto telegram_at = resolve(Source::kTelegram, Scheme::kTelegram, &s.telegram);
+  auto standard_at = resolve(Source::kStandard, Scheme::kStandard, &s.standard);
+  server.Route("GET", "/hooks/meta/{connector}",
+               [hooks, meta_at](R req) { return hooks->Handshake(req, meta_at(req)); });
+  server.Route("POST", "/hooks/meta/{connector}",
+               [hooks, meta_at](R req) { return hooks->Deliver(req, meta_at(req)); });
+  server.Route("GET", "/hooks/whatsapp/{connector}",
+               [hooks, whatsapp_at](R req) { return hooks->Handshake(req, whatsapp_at(req)); });
+  server.Route("POST", "/hooks/whatsapp/{connector}",
+               [hooks, whatsapp_at](R req) { return hooks->Deliver(req, whatsapp_at(req)); });
+  server.Route("GET", "/hooks/x/{connector}",
+               [hooks, x_at](R req) { return hooks->Crc(req, x_at(req)); });
+  server.Route("POST", "/hooks/x/{connector}",
+               [hooks, x_at](R req) { return hooks->Deliver(req, x_at(req)); });
+  server.Route("POST", "/hooks/telegram/{connector}",
+               [hooks, telegram_at](R req) { return hooks->Deliver(req, telegram_at(req)); });
+  server.Route("POST", "/hooks/standard/{connector}",
+               [hooks, standard_at](R req) { return hooks->Deliver(req, standard_at(req)); });
 }
 
 }  // namespace humas::webhook

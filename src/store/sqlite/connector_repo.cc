@@ -175,6 +175,7 @@ Result<std::vector<Connector>> SqliteConnectorRepository::Due(Platform platform,
   HUMAS_ASSIGN_OR_RETURN(Stmt st,
                          conn->Prepare(std::string(kSqlConnectorColumns) +
                                        "WHERE enabled = 1 AND platform = ? AND next_run_at <= ? "
+                                       "AND json_extract(settings_json, '$.webhook') IS NULL "
                                        "ORDER BY next_run_at, id LIMIT ?"));
   st.Bind(ToString(platform)).Bind(now).Bind(limit);
   std::vector<Connector> out;

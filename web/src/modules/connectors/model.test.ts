@@ -15,7 +15,13 @@ describe('kindOf', () => {
     expect(kindOf(connector()).id).toBe('rss')
     expect(kindOf(connector({ platform: 'x', settings: { query: 'banjir' } }))).toBe(GENERIC_KIND)
     // An RSS connector carrying a webhook marker is not a feed poller.
-    expect(kindOf(connector({ settings: { webhook: 'standard' } }))).toBe(GENERIC_KIND)
+    expect(kindOf(connector({ platform: 'rss', settings: { webhook: 'pager' } }))).toBe(GENERIC_KIND)
+  })
+  it('knows webhook connectors by their settings.webhook and platform', () => {
+    expect(kindOf(connector({ platform: 'instagram', settings: { webhook: 'meta' } })).id).toBe('webhook_meta')
+    expect(kindOf(connector({ platform: 'telegram', settings: { webhook: 'telegram' } })).id).toBe('webhook_telegram')
+    expect(kindOf(connector({ platform: 'rss', settings: { webhook: 'standard' } })).id).toBe('webhook_standard')
+    expect(kindOf(connector({ platform: 'x', settings: { webhook: 'meta' } }))).toBe(GENERIC_KIND)
   })
 })
 
@@ -69,6 +75,21 @@ describe('buildInput', () => {
     expect(buildInput({ ...base, settingsJson: '[1]' }, { canBudget: false, editing: true })).toEqual({ problem: { field: 'settings', reason: 'json' } })
     const clear = buildInput({ ...base, credentialsJson: '{"a":"b"}', clearCredentials: true }, { canBudget: false, editing: true })
     expect('input' in clear && clear.input.credentials).toBeNull()
+  })
+})
+
+describe('webhook kinds', () => {
+  const meta = () => ({ ...emptyForm(kindById('webhook_meta')), name: 'FB' })
+  it('store the kind in settings and need the signing secret when created', () => {
+    expect(buildInput(meta(), { canBudget: false, editing: false })).toEqual({ problem: { field: 'credentials.app_secret', reason: 'required' } })
+    const r = buildInput({ ...meta(), credentials: { app_secret: ' s ', verify_token: '' } }, { canBudget: false, editing: false })
+    expect(r).toEqual({ input: { name: 'FB', settings: { webhook: 'meta' }, enabled: true, poll_interval_seconds: 900, credentials: { app_secret: 's' } } })
+  })
+  it('keep stored secrets on edit unless typed; typing only the optional one asks for the secret again', () => {
+    const keep = buildInput(meta(), { canBudget: false, editing: true })
+    expect('input' in keep && 'credentials' in keep.input).toBe(false)
+    expect(buildInput({ ...meta(), credentials: { app_secret: '', verify_token: 'v' } }, { canBudget: false, editing: true }))
+      .toEqual({ problem: { field: 'credentials.app_secret', reason: 'required' } })
   })
 })
 

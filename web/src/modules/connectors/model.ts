@@ -1,7 +1,7 @@
 // Connectors (listening sources) as the web client sees them: the API's Connector, the kinds humas
 // can run with their settings and write-only credential fields, and the pure rules the page uses
 // (health tone, read-budget bar, what to send). Kept free of Vue so it is unit-tested.
-import type { Platform } from '@/api/types'
+import { PLATFORMS, type Platform } from '@/api/types'
 
 export type ConnectorStatus = 'ok' | 'failing' | 'pending' | 'disabled'
 export const CONNECTOR_STATUSES: ConnectorStatus[] = ['ok', 'failing', 'pending', 'disabled']
@@ -71,6 +71,12 @@ export interface KindSpec {
   fixed?: Record<string, string>
 }
 
+/** Meta and WhatsApp webhooks: the Meta app's secret and the subscription verify token. */
+const META_CREDENTIALS: FieldSpec[] = [
+  { key: 'app_secret', label: 'appSecret', type: 'password', required: true, help: 'metaAppSecret' },
+  { key: 'verify_token', label: 'verifyToken', type: 'password', help: 'verifyToken' },
+]
+
 /** The kinds humas runs today. Connectors of other kinds (made through the API) are listed and can
  * be edited as raw settings, but cannot be created here: they would not run. */
 export const KINDS: KindSpec[] = [
@@ -80,6 +86,47 @@ export const KINDS: KindSpec[] = [
     mode: 'poll',
     settings: [{ key: 'url', label: 'feedUrl', type: 'url', required: true, help: 'feedUrl' }],
     credentials: [],
+  },
+  // Webhooks: the platform pushes to /hooks/<kind>/<connector id>, signed with these secrets.
+  {
+    id: 'webhook_meta',
+    platforms: ['facebook', 'instagram'],
+    mode: 'webhook',
+    fixed: { webhook: 'meta' },
+    settings: [],
+    credentials: META_CREDENTIALS,
+  },
+  {
+    id: 'webhook_whatsapp',
+    platforms: ['whatsapp'],
+    mode: 'webhook',
+    fixed: { webhook: 'whatsapp' },
+    settings: [],
+    credentials: META_CREDENTIALS,
+  },
+  {
+    id: 'webhook_x',
+    platforms: ['x'],
+    mode: 'webhook',
+    fixed: { webhook: 'x' },
+    settings: [],
+    credentials: [{ key: 'consumer_secret', label: 'consumerSecret', type: 'password', required: true, help: 'consumerSecret' }],
+  },
+  {
+    id: 'webhook_telegram',
+    platforms: ['telegram'],
+    mode: 'webhook',
+    fixed: { webhook: 'telegram' },
+    settings: [],
+    credentials: [{ key: 'secret_token', label: 'secretToken', type: 'password', required: true, help: 'secretToken' }],
+  },
+  {
+    id: 'webhook_standard',
+    platforms: [...PLATFORMS.filter((p) => p === 'other'), ...PLATFORMS.filter((p) => p !== 'other')],
+    mode: 'webhook',
+    fixed: { webhook: 'standard' },
+    settings: [],
+    credentials: [{ key: 'secret', label: 'standardSecret', type: 'password', required: true, help: 'standardSecret' }],
   },
 ]
 
