@@ -106,6 +106,7 @@ std::string EncodeHeader(const ModelInfo& m) {
     << "\nfeatures.surface_unigrams=" << f.surface_unigrams << "\nfeatures.char_min=" << f.char_min
     << "\nfeatures.char_max=" << f.char_max << "\nfeatures.char_negated=" << f.char_negated
     << "\nfeatures.char_weight=" << JoinFloats({f.char_weight})
+    << (f.polarity != 0 ? "\nfeatures.polarity=" + std::to_string(f.polarity) : "")
     << "\ntemperature=" << JoinFloats({m.temperature})
     << "\nlabel_offset=" << JoinFloats(m.label_offset)
     << "\ntrained_examples=" << m.trained_examples << "\nlexicon_size=" << m.lexicon_size << "\n";
@@ -160,7 +161,12 @@ Status DecodeHeader(const std::string& text, ModelInfo* m) {
         f.char_max = std::stoi(v);
       else if (k == "features.char_weight")
         f.char_weight = std::stof(v);
-      else if (k == "features.char_negated")
+      else if (k == "features.polarity") {
+        f.polarity = std::stoi(v);
+        if (f.polarity < 0 || f.polarity > 2) {
+          return InvalidArgument("model setting features.polarity=" + v + " needs a newer humas");
+        }
+      } else if (k == "features.char_negated")
         f.char_negated = v == "1";
       else if (k == "temperature")
         m->temperature = std::stof(v);

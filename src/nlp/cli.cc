@@ -1,6 +1,8 @@
 // Command-line entry points of the language engine (see cli.h).
 #include "nlp/cli.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -16,9 +18,11 @@
 
 #include "nlp/classifier.h"
 #include "nlp/dataset.h"
+#include "nlp/features.h"
 #include "nlp/kind_rules.h"
 #include "nlp/pii.h"
 #include "nlp/pipeline.h"
+#include "nlp/polarity.h"
 #include "nlp/trainer.h"
 
 namespace humas::nlp {
@@ -140,7 +144,8 @@ constexpr const char* kTrainUsage =
     "train --task TASK --data FILE --out MODEL [--init MODEL] [--check FILE] [--card FILE]\n"
     "        [--extra FILE[,FILE...]] [--extra-exclude FILE[,FILE...]] [--oof FILE]\n"
     "        [--version V] [--epochs N] [--lr X] [--l2 X] [--class-weight X] [--average N]\n"
-    "        [--bags N] [--nb X] [--folds N] [--hash-bits N] [--char MIN,MAX] [--char-weight W]\n"
+    "        [--bags N] [--nb X] [--folds N] [--polarity 0|1|2] [--hash-bits N] [--char MIN,MAX] "
+    "[--char-weight W]\n"
     "        [--negation N] [--no-rules] [--length] [--no-bigrams] [--trigrams] [--skip-bigrams] "
     "[--no-stem]\n"
     "        [--no-lexicon] [--no-squeeze] [--surface|--no-surface] [--no-char-negated] "
@@ -229,6 +234,7 @@ int TrainMain(int argc, char** argv) {
     f.kind_rules = task == "kind" && !args.Has("no-rules");
     f.skip_bigrams = args.Has("skip-bigrams");
     f.char_negated = !args.Has("no-char-negated");
+    f.polarity = std::stoi(args.Get("polarity", std::to_string(f.polarity)));
     f.hash_bits = std::stoi(args.Get("hash-bits", std::to_string(f.hash_bits)));
     f.char_weight = std::stof(args.Get("char-weight", std::to_string(f.char_weight)));
     if (args.Has("char")) {
@@ -251,6 +257,9 @@ int TrainMain(int argc, char** argv) {
     topt.calibrate = !args.Has("no-calibrate");
   } catch (const std::exception&) {
     return Usage(cmd, "a numeric option has a value that is not a number", kTrainUsage);
+  }
+  if (info.features.polarity < 0 || info.features.polarity > 2) {
+    return Usage(cmd, "--polarity must be 0, 1 or 2", kTrainUsage);
   }
   if (topt.epochs < 1 || topt.learning_rate <= 0 || topt.l2 < 0) {
     return Usage(cmd, "--epochs must be >= 1, --lr > 0 and --l2 >= 0", kTrainUsage);
@@ -340,6 +349,10 @@ int TrainMain(int argc, char** argv) {
        << (mi.features.word_trigrams ? " + trigrams" : "")
        << (mi.features.surface_unigrams ? " + unstemmed unigrams" : "")
        << (mi.features.length_buckets ? " + length bucket" : "")
+       << (mi.features.polarity > 0
+               ? " + lexicon polarity (" + std::to_string(PolarityLexiconSize()) + " entries" +
+                     (mi.features.polarity > 1 ? ", stems too)" : ")")
+               : "")
        << (mi.features.skip_bigrams ? " + skip-bigrams" : "")
        << (mi.features.char_max > 0 ? " + character " + std::to_string(mi.features.char_min) + "-" +
                                           std::to_string(mi.features.char_max) + "-grams"
@@ -549,21 +562,34 @@ int ExplainMain(int argc, char** argv) {
   return 0;
 }
 
+namespace {
+
+// Resident memory of this process in bytes (/proc/self/statm), 0 where unavailable.
+std::size_t ResidentBytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::size_t pages = 0, resident = 0;
+  if (!(statm >> pages >> resident)) return 0;
+  return resident * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+}
+
+std::string LoadAverage() {
+  std::ifstream in("/proc/loadavg");
+  std::string one, five, fifteen;
+  in >> one >> five >> fifteen;
+  return one + "," + five + "," + fifteen;
+}
+
+double Mb(std::size_t bytes) { return static_cast<double>(bytes) / 1048576.0; }
+
+}  // namespace
+
 int BenchMain(int argc, char** argv) {
   const char* cmd = argc > 0 ? argv[0] : "bench";
   constexpr const char* kUsage =
-      "bench --data FILE [--model MODEL] [--kind-model MODEL] [--repeat N]";
+      "bench --data FILE [--model MODEL] [--kind-model MODEL] [--models-dir DIR] [--repeat N]";
   Args args(argc, argv, {"help"});
   if (!args.error().empty() || args.Has("help") || !args.Has("data"))
     return Usage(cmd, args.error(), kUsage);
-  const auto t0 = std::chrono::steady_clock::now();
-  auto model = ModelFor(args);
-  if (!model.ok()) {
-    std::cerr << cmd << ": " << model.status().message() << "\n";
-    return 1;
-  }
-  const double load_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::ifstream in(args.Get("data"));
   if (!in) {
     std::cerr << cmd << ": cannot open " << args.Get("data") << "\n";
@@ -575,35 +601,69 @@ int BenchMain(int argc, char** argv) {
     const auto tab = line.rfind('\t');
     texts.push_back(tab == std::string::npos ? line : line.substr(0, tab));
   }
-  const int repeat = std::max(1, std::atoi(args.Get("repeat", "20").c_str()));
-  const double n = static_cast<double>(texts.size()) * repeat;
-  long checksum = 0;
-  const auto t1 = std::chrono::steady_clock::now();
-  for (int r = 0; r < repeat; ++r) {
-    for (const auto& t : texts) checksum += (*model)->Predict(t).label;
+  // Memory per loaded model is measured, not computed: resident bytes before and after loading
+  // (the first load also pays for the normaliser's built-in lexicons: measured separately).
+  const Normalizer warm_up;
+  (void)warm_up.Normalize("lexicons loaded");
+  FeatureVector fv;
+  ExtractFeatures(warm_up.Normalize("bagus"), FeatureOptions{.polarity = 2}, &fv);
+  const std::size_t rss0 = ResidentBytes();
+  const auto t0 = std::chrono::steady_clock::now();
+  auto model = ModelFor(args);
+  if (!model.ok()) {
+    std::cerr << cmd << ": " << model.status().message() << "\n";
+    return 1;
   }
-  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
-  // the full pipeline as intake runs it: sentiment + kind of input + personal-data detector
+  const double load_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const std::size_t rss1 = ResidentBytes();
   std::unique_ptr<TextClassifier> kind;
   if (auto k = LoadModel(args.Get("kind-model", ShippedModelPath("kind").string())); k.ok()) {
     kind = std::move(k).value();
   }
-  const auto t2 = std::chrono::steady_clock::now();
-  for (int r = 0; r < repeat; ++r) {
-    for (const auto& t : texts) {
-      // both models use the default normaliser: normalise once (as intake will)
-      const auto tokens = (*model)->normalizer().Normalize(t);
-      checksum += (*model)->PredictTokens(tokens).label + HasPersonalData(t);
-      if (kind) checksum += kind->PredictTokens(tokens).label;
-    }
+  const std::size_t rss2 = ResidentBytes();
+  // the full pipeline as intake runs it, from a models directory (default: the shipped models)
+  auto pipeline = Pipeline::Load(args.Get("models-dir"));
+  if (!pipeline.ok()) {
+    std::cerr << cmd << ": " << pipeline.status().message() << "\n";
+    return 1;
   }
-  const double s2 = std::chrono::duration<double>(std::chrono::steady_clock::now() - t2).count();
+  const std::size_t rss3 = ResidentBytes();
+
+  const int repeat = std::max(1, std::atoi(args.Get("repeat", "20").c_str()));
+  const double n = static_cast<double>(texts.size()) * repeat;
+  long checksum = 0;
+  auto timed = [&](auto&& one) {
+    const auto start = std::chrono::steady_clock::now();
+    for (int r = 0; r < repeat; ++r) {
+      for (const auto& t : texts) checksum += one(t);
+    }
+    return n / std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  const double classify = timed([&](const std::string& t) { return (*model)->Predict(t).label; });
+  // sentiment + kind of input + personal data, normalising once (as intake does)
+  const double three = timed([&](const std::string& t) {
+    const auto tokens = (*model)->normalizer().Normalize(t);
+    long c = (*model)->PredictTokens(tokens).label + HasPersonalData(t);
+    if (kind) c += kind->PredictTokens(tokens).label;
+    return c;
+  });
+  // everything intake labels: Pipeline::Label (+ hoax claim matching)
+  const double full = timed([&](const std::string& t) {
+    const auto l = (*pipeline)->Label(t);
+    return static_cast<long>(l.sentiment.size() + l.input_kind.size() + l.has_personal_data +
+                             (l.hoax_score > 0.5));
+  });
   std::printf(
-      "texts=%.0f classify_texts_per_s=%.0f pipeline_texts_per_s=%.0f (%s) load_s=%.3f "
-      "model_memory_mb=%.1f kind_model_memory_mb=%.1f checksum=%ld\n",
-      n, n / s, n / s2, kind ? "sentiment+kind+pii" : "sentiment+pii", load_s,
-      static_cast<double>((*model)->MemoryBytes()) / 1048576.0,
-      kind ? static_cast<double>(kind->MemoryBytes()) / 1048576.0 : 0.0, checksum);
+      "texts=%.0f classify_texts_per_s=%.0f pipeline_texts_per_s=%.0f (%s) "
+      "full_pipeline_texts_per_s=%.0f (normalise+sentiment+kind+pii+hoax, %zu claims) "
+      "load_s=%.3f model_memory_mb=%.1f kind_model_memory_mb=%.1f "
+      "rss_sentiment_mb=%.1f rss_kind_mb=%.1f rss_pipeline_mb=%.1f rss_total_mb=%.1f "
+      "loadavg=%s checksum=%ld\n",
+      n, classify, three, kind ? "sentiment+kind+pii" : "sentiment+pii", full,
+      (*pipeline)->hoax().size(), load_s, Mb((*model)->MemoryBytes()),
+      kind ? Mb(kind->MemoryBytes()) : 0.0, Mb(rss1 - rss0), Mb(rss2 - rss1), Mb(rss3 - rss2),
+      Mb(rss3), LoadAverage().c_str(), checksum);
   return 0;
 }
 

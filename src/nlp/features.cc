@@ -3,10 +3,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <string_view>
 #include <unordered_map>
 
 #include "nlp/kind_rules.h"
+#include "nlp/polarity.h"
 #include "nlp/word_cache.h"
 
 namespace humas::nlp {
@@ -20,6 +22,7 @@ constexpr std::uint64_t kCharNegSeed = 0x27D4EB2F165667C5ull;
 constexpr std::uint64_t kBiasFeature = 0x85EBCA77C2B2AE63ull;
 constexpr std::uint64_t kLengthSeed = 0x94D049BB133111EBull;
 constexpr std::uint64_t kRuleSeed = 0xBF58476D1CE4E5B9ull;
+constexpr std::uint64_t kPolaritySeed = 0xD6E8FEB86659FD93ull;
 
 std::uint64_t Mix(std::uint64_t h) {  // finaliser from MurmurHash3
   h ^= h >> 33;
@@ -60,6 +63,55 @@ const std::vector<std::uint32_t>& CharGrams(const std::string& word, bool negate
   });
 }
 
+// Polarity of the word token i (0 = none) and whether it counts as negated. A listed two-word
+// phrase starting at i wins ("terima kasih", "tidak becus": the phrase carries its own negation)
+// and sets *span to 2; then the word, then (mode 2) its stem.
+int TokenPolarity(const std::vector<Token>& tokens, std::size_t i, int mode, bool* negated,
+                  std::size_t* span) {
+  const Token& t = tokens[i];
+  *negated = t.negated;
+  *span = 1;
+  if (i + 1 < tokens.size() && tokens[i + 1].kind == TokenKind::kWord) {
+    if (const int w = PhrasePolarity(t.surface, tokens[i + 1].surface); w != 0) {
+      *span = 2;
+      return w;
+    }
+  }
+  thread_local WordCache<int> cache;  // word + stem lookups, memoised per surface form
+  thread_local std::string key;
+  key.assign(1, static_cast<char>('0' + mode));
+  key += t.surface;
+  return cache.Get(key, [&] {
+    int w = WordPolarity(t.surface);
+    if (w == 0 && mode >= 2) w = StemPolarity(StemWord(t.surface));
+    return w;
+  });
+}
+
+template <typename Add>
+void AddPolarity(const std::vector<Token>& tokens, int mode, Add&& add) {
+  int count[2][2] = {{0, 0}, {0, 0}};  // [negated][positive]
+  for (std::size_t i = 0; i < tokens.size();) {
+    if (tokens[i].kind != TokenKind::kWord) {
+      ++i;
+      continue;
+    }
+    bool negated = false;
+    std::size_t span = 1;
+    const int w = TokenPolarity(tokens, i, mode, &negated, &span);
+    i += span;
+    if (w == 0) continue;
+    const std::uint64_t code = (w > 0 ? 1u : 0u) + (negated ? 2u : 0u);  // 0..3
+    add(kPolaritySeed + code);
+    add(kPolaritySeed + 16 + code * 8 + static_cast<std::uint64_t>(std::min(std::abs(w), 5)));
+    ++count[negated][w > 0];
+  }
+  // buckets 0, 1, 2, 3+ of plain positive x plain negative words; 0, 1, 2+ of negated ones
+  const auto b = [](int n, int cap) { return static_cast<std::uint64_t>(std::min(n, cap)); };
+  add(kPolaritySeed + 64 + b(count[0][1], 3) * 4 + b(count[0][0], 3));
+  add(kPolaritySeed + 96 + b(count[1][1], 2) * 3 + b(count[1][0], 2));
+}
+
 }  // namespace
 
 std::uint64_t HashBytes(std::string_view bytes, std::uint64_t seed) {
@@ -93,6 +145,7 @@ void ExtractFeatures(const std::vector<Token>& tokens, const FeatureOptions& opt
     for (std::size_t n = tokens.size(); n > 0; n >>= 1) ++bucket;
     add(kLengthSeed + std::min<std::uint64_t>(bucket, 9));
   }
+  if (options.polarity > 0) AddPolarity(tokens, options.polarity, add);
   std::uint64_t prev = 0, prev2 = 0;
   bool have_prev = false, have_prev2 = false;
   thread_local std::vector<std::uint32_t> chars;

@@ -19,6 +19,11 @@ struct FeatureOptions {
   bool kind_rules = false;        //!< cue-word counts of kind_rules.h as features (task "kind")
   bool length_buckets = false;    //!< one feature for the text's token count (log2 bucket)
   bool surface_unigrams = false;  //!< the standardised word before stemming, as its own feature
+  //! Polarity features from the built-in lexicon (polarity.h): per polar word its sign, strength
+  //! and whether it is negated, plus buckets of the text's counts of positive and negative words
+  //! (no polar word at all is a feature too). 0 = off, 1 = words and two-word phrases, 2 = also
+  //! by Snowball stem when the word itself is not listed.
+  int polarity = 0;
   int char_min = 3;          //!< character n-grams of "<surface>" of length char_min..char_max;
   int char_max = 5;          //!< char_max = 0 turns them off
   bool char_negated = true;  //!< n-grams of negated words live in a separate hash space

@@ -8,29 +8,32 @@
 
 namespace humas::nlp {
 
-std::vector<std::uint32_t> HoaxMatcher::Shingles(std::string_view text) const {
-  std::string joined;
-  for (const auto& t : normalizer_.Normalize(text)) {
+void HoaxMatcher::Shingles(const std::vector<Token>& tokens, std::vector<std::uint32_t>* out) {
+  thread_local std::string joined;
+  joined.clear();
+  for (const auto& t : tokens) {
     if (t.kind == TokenKind::kPunct || t.kind == TokenKind::kEmoji) continue;
     joined += t.text;
     joined.push_back(' ');
   }
-  std::vector<std::uint32_t> out;
+  out->clear();
   constexpr std::size_t kN = 5;
   for (std::size_t i = 0; i + kN <= joined.size(); ++i) {
-    out.push_back(static_cast<std::uint32_t>(HashBytes(std::string_view(joined).substr(i, kN), 7)));
+    out->push_back(
+        static_cast<std::uint32_t>(HashBytes(std::string_view(joined).substr(i, kN), 7)));
   }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
+  std::sort(out->begin(), out->end());
+  out->erase(std::unique(out->begin(), out->end()), out->end());
 }
 
 bool HoaxMatcher::Add(std::string id, std::string_view claim, std::string source,
                       std::string date) {
+  const auto tokens = normalizer_.Normalize(claim);
   std::size_t words = 0;
-  for (const auto& t : normalizer_.Normalize(claim)) words += t.kind == TokenKind::kWord;
+  for (const auto& t : tokens) words += t.kind == TokenKind::kWord;
   if (words < 3) return false;
-  const auto sh = Shingles(claim);
+  std::vector<std::uint32_t> sh;
+  Shingles(tokens, &sh);
   const auto index = static_cast<std::uint32_t>(ids_.size());
   ids_.push_back(std::move(id));
   sources_.push_back(std::move(source));
@@ -42,15 +45,28 @@ bool HoaxMatcher::Add(std::string id, std::string_view claim, std::string source
 
 std::optional<HoaxMatcher::Match> HoaxMatcher::Best(std::string_view text, double min_score) const {
   if (ids_.empty()) return std::nullopt;
-  std::unordered_map<std::uint32_t, std::uint32_t> hits;
-  for (auto s : Shingles(text)) {
+  return BestForTokens(normalizer_.Normalize(text), min_score);
+}
+
+std::optional<HoaxMatcher::Match> HoaxMatcher::BestForTokens(const std::vector<Token>& tokens,
+                                                             double min_score) const {
+  if (ids_.empty()) return std::nullopt;
+  thread_local std::vector<std::uint32_t> shingles, hits, touched;
+  Shingles(tokens, &shingles);
+  hits.assign(ids_.size(), 0);
+  touched.clear();
+  for (auto s : shingles) {
     auto it = postings_.find(s);
     if (it == postings_.end()) continue;
-    for (auto c : it->second) ++hits[c];
+    for (auto c : it->second) {
+      if (hits[c]++ == 0) touched.push_back(c);
+    }
   }
   std::optional<Match> best;
-  for (const auto& [claim, n] : hits) {
-    const double score = static_cast<double>(n) / std::max<std::uint32_t>(1, sizes_[claim]);
+  std::sort(touched.begin(), touched.end());  // ties go to the claim added first
+  for (const auto claim : touched) {
+    const double score =
+        static_cast<double>(hits[claim]) / std::max<std::uint32_t>(1, sizes_[claim]);
     if (score >= min_score && (!best || score > best->score))
       best = Match{ids_[claim], score, sources_[claim], dates_[claim]};
   }

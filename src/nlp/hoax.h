@@ -35,13 +35,18 @@ class HoaxMatcher {
   //! so a post that quotes a hoax inside other words still scores high, while word order,
   //! spelling variants and slang matter little.
   std::optional<Match> Best(std::string_view text, double min_score = 0.5) const;
+  //! The same for a text already normalised with default NormalizeOptions (the pipeline's
+  //! tokens): saves normalising it a second time.
+  std::optional<Match> BestForTokens(const std::vector<Token>& tokens,
+                                     double min_score = 0.5) const;
 
   //! Reads "id<TAB>claim[<TAB>source<TAB>date]" lines (no header; '#' comments). NotFound if
   //! unreadable; InvalidArgument naming the line if a line has no tab.
   static Result<HoaxMatcher> LoadTsv(const std::string& path);
 
  private:
-  std::vector<std::uint32_t> Shingles(std::string_view text) const;
+  //! Distinct shingles of normalised tokens, sorted, into *out.
+  static void Shingles(const std::vector<Token>& tokens, std::vector<std::uint32_t>* out);
 
   Normalizer normalizer_;
   std::vector<std::string> ids_;

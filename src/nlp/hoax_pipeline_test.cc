@@ -38,6 +38,21 @@ TEST(HoaxMatcherTest, UnrelatedTextDoesNotMatch) {
   EXPECT_FALSE(HoaxMatcher().Best("vaksin microchip").has_value());
 }
 
+TEST(HoaxMatcherTest, TokensOfTheDefaultNormaliserGiveTheSameMatch) {
+  const auto m = Library();
+  const Normalizer n;
+  for (const char* text : {"vaksin covid19 mengandung microchip utk melacak masyarakat",
+                           "rebusan bawang putih", "", "jadwal vaksinasi"}) {
+    const auto a = m.Best(text, 0.0);
+    const auto b = m.BestForTokens(n.Normalize(text), 0.0);
+    ASSERT_EQ(a.has_value(), b.has_value()) << text;
+    if (a) {
+      EXPECT_EQ(a->id, b->id);
+      EXPECT_DOUBLE_EQ(a->score, b->score);
+    }
+  }
+}
+
 TEST(PipelineTest, LabelsWithShippedModels) {
   const auto dir = std::filesystem::path(HUMAS_SOURCE_MODELS_DIR);
   if (!std::filesystem::exists(dir / "sentiment.model")) GTEST_SKIP() << "no shipped models";
@@ -53,6 +68,12 @@ TEST(PipelineTest, LabelsWithShippedModels) {
   EXPECT_TRUE(l.has_personal_data);
   l = (*p)->Label("vaksin covid mengandung chip untuk melacak orang yang sudah disuntik");
   EXPECT_GT(l.hoax_score, 0.5);  // the shipped claim kominfo-2021-vaksin-chip
+  EXPECT_DOUBLE_EQ(l.hoax_score,
+                   (*p)->hoax()
+                       .Best("vaksin covid mengandung chip untuk melacak orang yang sudah "
+                             "disuntik",
+                             0.0)
+                       ->score);
   EXPECT_EQ(Pipeline::Load("/nonexistent").status().code(), Code::kNotFound);
 }
 

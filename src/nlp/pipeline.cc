@@ -6,6 +6,15 @@
 #include "nlp/pii.h"
 
 namespace humas::nlp {
+namespace {
+
+// Whether two normalisers produce the same tokens (then one normalisation serves both).
+bool SameNormalization(const NormalizeOptions& a, const NormalizeOptions& b) {
+  return a.stem == b.stem && a.negation_window == b.negation_window && a.lexicon == b.lexicon &&
+         a.squeeze == b.squeeze && a.max_input_bytes == b.max_input_bytes;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Pipeline>> Pipeline::Load(const std::string& dir) {
   namespace fs = std::filesystem;
@@ -30,18 +39,17 @@ MentionLabels Pipeline::Label(std::string_view text) const {
   labels.sentiment_confidence = s.confidence;
   if (kind_) {
     // reuse the tokens when both models normalise the same way (the default)
-    const bool same =
-        kind_->info().normalize.stem == sentiment_->info().normalize.stem &&
-        kind_->info().normalize.negation_window == sentiment_->info().normalize.negation_window &&
-        kind_->info().normalize.lexicon == sentiment_->info().normalize.lexicon &&
-        kind_->info().normalize.squeeze == sentiment_->info().normalize.squeeze &&
-        kind_->info().normalize.max_input_bytes == sentiment_->info().normalize.max_input_bytes;
+    const bool same = SameNormalization(kind_->info().normalize, sentiment_->info().normalize);
     const auto k = same ? kind_->PredictTokens(tokens) : kind_->Predict(text);
     labels.input_kind = kind_->LabelName(k.label);
     labels.input_kind_confidence = k.confidence;
   }
   if (hoax_.size() > 0) {
-    if (auto m = hoax_.Best(text, 0.0)) labels.hoax_score = m->score;
+    // the claims library normalises with the default options: reuse the tokens when they match
+    const bool same = SameNormalization(NormalizeOptions{}, sentiment_->info().normalize);
+    if (auto m = same ? hoax_.BestForTokens(tokens, 0.0) : hoax_.Best(text, 0.0)) {
+      labels.hoax_score = m->score;
+    }
   }
   labels.has_personal_data = HasPersonalData(text);
   return labels;

@@ -11,9 +11,16 @@ mkdir -p "$OUT/corpus"
   printf 'const char kColloquialData[] = R"HUMASLEX('
   cat "$ROOT/src/nlp/data/colloquial.txt"
   printf ')HUMASLEX";\n}\n'; } > "$OUT/colloquial_data.cc"
+{ printf '// Generated.\nnamespace humas::nlp {\nextern const char kPolarityAfinnData[];\n'
+  printf 'extern const char kPolarityHumasData[];\nconst char kPolarityAfinnData[] = R"HUMASLEX('
+  cat "$ROOT/src/nlp/data/polarity-afinn.txt"
+  printf ')HUMASLEX";\nconst char kPolarityHumasData[] = R"HUMASLEX('
+  cat "$ROOT/src/nlp/data/polarity-humas.txt"
+  printf ')HUMASLEX";\n}\n'; } > "$OUT/polarity_data.cc"
 clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -I"$ROOT/src" \
   "$ROOT/src/nlp/fuzz/normalizer_fuzz.cc" "$ROOT/src/nlp/normalizer.cc" "$ROOT/src/nlp/lexicon.cc" \
-  "$ROOT/src/nlp/features.cc" "$ROOT/src/nlp/kind_rules.cc" "$ROOT/src/nlp/pii.cc" "$OUT/colloquial_data.cc" \
+  "$ROOT/src/nlp/features.cc" "$ROOT/src/nlp/kind_rules.cc" "$ROOT/src/nlp/pii.cc" "$ROOT/src/nlp/polarity.cc" \
+  "$OUT/colloquial_data.cc" "$OUT/polarity_data.cc" \
   -lutf8proc -lstemmer -o "$OUT/normalizer_fuzz"
 # seeds: a few hostile and ordinary texts
 printf 'Pelayanannya GAK jelasss \xf0\x9f\x98\xa1 @humas #BanjirBerau https://x.id' > "$OUT/corpus/seed1"

@@ -1,0 +1,106 @@
+// Unit tests for the built-in polarity lexicon and the polarity features.
+#include "nlp/polarity.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "nlp/classifier.h"
+#include "nlp/features.h"
+#include "nlp/normalizer.h"
+#include "nlp/trainer.h"
+
+namespace humas::nlp {
+namespace {
+
+TEST(PolarityLexiconTest, WordsPhrasesAndStems) {
+  EXPECT_GT(PolarityLexiconSize(), 2000u);
+  EXPECT_GT(WordPolarity("bagus"), 0);  // from the AFINN-derived list
+  EXPECT_LT(WordPolarity("buruk"), 0);
+  EXPECT_EQ(WordPolarity("meja"), 0);  // not a polar word
+  EXPECT_EQ(WordPolarity(""), 0);
+  // the project's own list replaces the translated weight ("lancar" was -2 there)
+  EXPECT_GT(WordPolarity("lancar"), 0);
+  EXPECT_GT(WordPolarity("mantap"), 0);  // added by the project
+  // negators are left out: negation is the normaliser's NEG_ scope
+  EXPECT_EQ(WordPolarity("tidak"), 0);
+  // entries are normalised like text: "wtfff" is listed, tokens arrive squeezed
+  EXPECT_LT(WordPolarity("wtf"), 0);
+  EXPECT_EQ(WordPolarity("wtfff"), 0);
+  EXPECT_GT(PhrasePolarity("terima", "kasih"), 0);
+  EXPECT_LT(PhrasePolarity("tidak", "becus"), 0);
+  EXPECT_EQ(PhrasePolarity("kasih", "terima"), 0);
+  EXPECT_LT(StemPolarity(StemWord("kecewa")), 0);
+  EXPECT_EQ(StemPolarity("zzzz"), 0);
+}
+
+std::vector<std::uint32_t> Features(const std::string& text, int polarity) {
+  const Normalizer n;
+  FeatureOptions o;
+  o.hash_bits = 20;
+  o.char_max = 0;
+  o.polarity = polarity;
+  FeatureVector x;
+  ExtractFeatures(n.Normalize(text), o, &x);
+  return {x.index.begin(), x.index.begin() + static_cast<std::ptrdiff_t>(x.split)};
+}
+
+std::vector<std::uint32_t> Added(const std::string& text, int polarity) {
+  auto with = Features(text, polarity), without = Features(text, 0);
+  std::sort(with.begin(), with.end());
+  std::sort(without.begin(), without.end());
+  std::vector<std::uint32_t> out;
+  std::set_difference(with.begin(), with.end(), without.begin(), without.end(),
+                      std::back_inserter(out));
+  return out;
+}
+
+TEST(PolarityFeaturesTest, SignNegationAndCounts) {
+  // no polar word: only the two count-bucket features (counts 0 x 0)
+  EXPECT_EQ(Added("kantor buka jam delapan", 1).size(), 2u);
+  // one polar word: sign, sign + strength, and the two count buckets
+  const auto good = Added("pelayanan bagus", 1);
+  EXPECT_EQ(good.size(), 4u);
+  const auto not_good = Added("pelayanan tidak bagus", 1);
+  EXPECT_EQ(not_good.size(), 4u);
+  EXPECT_NE(good, not_good);  // negated praise is a different feature from praise
+  const auto bad = Added("pelayanan buruk", 1);
+  EXPECT_NE(good, bad);
+  // a listed phrase counts once ("terima kasih"; "terima" alone is listed too)
+  EXPECT_EQ(Added("terima kasih", 1).size(), 4u);
+  // mode 2 also finds words through their stem; mode 1 does not
+  const std::string unlisted = "kekecewaannya";
+  if (WordPolarity(unlisted) == 0 && StemPolarity(StemWord(unlisted)) != 0) {
+    EXPECT_EQ(Added(unlisted, 1).size(), 2u);
+    EXPECT_EQ(Added(unlisted, 2).size(), 4u);
+  }
+  EXPECT_EQ(Added("", 1).size(), 2u);  // empty text: defined, count buckets only
+}
+
+TEST(PolarityFeaturesTest, SettingTravelsWithTheModelFile) {
+  ModelInfo info;
+  info.task = "sentiment";
+  info.features.hash_bits = 12;
+  info.features.polarity = 2;
+  TrainOptions o;
+  o.folds = 0;
+  o.epochs = 5;
+  auto m = Train({{"bagus sekali", "positive"}, {"buruk sekali", "negative"}}, info, o, nullptr,
+                 nullptr);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("humas_polarity_test_" + std::to_string(::getpid()) + ".model");
+  ASSERT_TRUE((*m)->Save(path.string()).ok());
+  auto loaded = LoadModel(path.string());
+  std::filesystem::remove(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ((*loaded)->info().features.polarity, 2);
+  EXPECT_EQ((*loaded)->Predict("bagus").probabilities, (*m)->Predict("bagus").probabilities);
+}
+
+}  // namespace
+}  // namespace humas::nlp
