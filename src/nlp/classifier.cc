@@ -107,6 +107,7 @@ std::string EncodeHeader(const ModelInfo& m) {
     << "\nfeatures.char_max=" << f.char_max << "\nfeatures.char_negated=" << f.char_negated
     << "\nfeatures.char_weight=" << JoinFloats({f.char_weight})
     << (f.polarity != 0 ? "\nfeatures.polarity=" + std::to_string(f.polarity) : "")
+    << (f.clauses != 0 ? "\nfeatures.clauses=" + std::to_string(f.clauses) : "")
     << "\ntemperature=" << JoinFloats({m.temperature})
     << "\nlabel_offset=" << JoinFloats(m.label_offset)
     << "\ntrained_examples=" << m.trained_examples << "\nlexicon_size=" << m.lexicon_size << "\n";
@@ -161,11 +162,13 @@ Status DecodeHeader(const std::string& text, ModelInfo* m) {
         f.char_max = std::stoi(v);
       else if (k == "features.char_weight")
         f.char_weight = std::stof(v);
-      else if (k == "features.polarity") {
-        f.polarity = std::stoi(v);
-        if (f.polarity < 0 || f.polarity > 2) {
-          return InvalidArgument("model setting features.polarity=" + v + " needs a newer humas");
+      else if (k == "features.polarity" || k == "features.clauses") {
+        const bool polarity = k == "features.polarity";
+        const int x = std::stoi(v);
+        if (x < 0 || x > (polarity ? 2 : 3)) {
+          return InvalidArgument("model setting " + k + "=" + v + " needs a newer humas");
         }
+        (polarity ? f.polarity : f.clauses) = x;
       } else if (k == "features.char_negated")
         f.char_negated = v == "1";
       else if (k == "temperature")

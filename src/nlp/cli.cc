@@ -144,7 +144,8 @@ constexpr const char* kTrainUsage =
     "train --task TASK --data FILE --out MODEL [--init MODEL] [--check FILE] [--card FILE]\n"
     "        [--extra FILE[,FILE...]] [--extra-exclude FILE[,FILE...]] [--oof FILE]\n"
     "        [--version V] [--epochs N] [--lr X] [--l2 X] [--class-weight X] [--average N]\n"
-    "        [--bags N] [--nb X] [--folds N] [--polarity 0|1|2] [--hash-bits N] [--char MIN,MAX] "
+    "        [--bags N] [--nb X] [--folds N] [--polarity 0|1|2] [--clauses 0-3] [--hash-bits N] "
+    "[--char MIN,MAX] "
     "[--char-weight W]\n"
     "        [--negation N] [--no-rules] [--length] [--no-bigrams] [--trigrams] [--skip-bigrams] "
     "[--no-stem]\n"
@@ -235,6 +236,7 @@ int TrainMain(int argc, char** argv) {
     f.skip_bigrams = args.Has("skip-bigrams");
     f.char_negated = !args.Has("no-char-negated");
     f.polarity = std::stoi(args.Get("polarity", std::to_string(f.polarity)));
+    f.clauses = std::stoi(args.Get("clauses", std::to_string(f.clauses)));
     f.hash_bits = std::stoi(args.Get("hash-bits", std::to_string(f.hash_bits)));
     f.char_weight = std::stof(args.Get("char-weight", std::to_string(f.char_weight)));
     if (args.Has("char")) {
@@ -258,8 +260,9 @@ int TrainMain(int argc, char** argv) {
   } catch (const std::exception&) {
     return Usage(cmd, "a numeric option has a value that is not a number", kTrainUsage);
   }
-  if (info.features.polarity < 0 || info.features.polarity > 2) {
-    return Usage(cmd, "--polarity must be 0, 1 or 2", kTrainUsage);
+  if (info.features.polarity < 0 || info.features.polarity > 2 || info.features.clauses < 0 ||
+      info.features.clauses > 3) {
+    return Usage(cmd, "--polarity must be 0, 1 or 2 and --clauses 0 to 3", kTrainUsage);
   }
   if (topt.epochs < 1 || topt.learning_rate <= 0 || topt.l2 < 0) {
     return Usage(cmd, "--epochs must be >= 1, --lr > 0 and --l2 >= 0", kTrainUsage);
@@ -353,6 +356,8 @@ int TrainMain(int argc, char** argv) {
                ? " + lexicon polarity (" + std::to_string(PolarityLexiconSize()) + " entries" +
                      (mi.features.polarity > 1 ? ", stems too)" : ")")
                : "")
+       << ((mi.features.clauses & 1) != 0 ? " + words after the last contrast marker" : "")
+       << ((mi.features.clauses & 2) != 0 ? " + words of the last sentence" : "")
        << (mi.features.skip_bigrams ? " + skip-bigrams" : "")
        << (mi.features.char_max > 0 ? " + character " + std::to_string(mi.features.char_min) + "-" +
                                           std::to_string(mi.features.char_max) + "-grams"

@@ -23,6 +23,8 @@ constexpr std::uint64_t kBiasFeature = 0x85EBCA77C2B2AE63ull;
 constexpr std::uint64_t kLengthSeed = 0x94D049BB133111EBull;
 constexpr std::uint64_t kRuleSeed = 0xBF58476D1CE4E5B9ull;
 constexpr std::uint64_t kPolaritySeed = 0xD6E8FEB86659FD93ull;
+constexpr std::uint64_t kContrastSeed = 0xA0761D6478BD642Full;
+constexpr std::uint64_t kLastSentenceSeed = 0xE7037ED1A0B428DBull;
 
 std::uint64_t Mix(std::uint64_t h) {  // finaliser from MurmurHash3
   h ^= h >> 33;
@@ -112,6 +114,30 @@ void AddPolarity(const std::vector<Token>& tokens, int mode, Add&& add) {
   add(kPolaritySeed + 96 + b(count[1][1], 2) * 3 + b(count[1][0], 2));
 }
 
+bool IsContrastMarker(std::string_view w) {
+  return w == "tapi" || w == "tetapi" || w == "namun" || w == "sayangnya" || w == "padahal";
+}
+
+// The clause features of FeatureOptions::clauses: word tokens from a start index, re-hashed.
+template <typename Add>
+void AddClauses(const std::vector<Token>& tokens, int clauses, Add&& add) {
+  std::size_t after_contrast = tokens.size(), last_sentence = 0;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const Token& t = tokens[i];
+    if (t.kind == TokenKind::kWord && IsContrastMarker(t.surface)) after_contrast = i + 1;
+    if (t.kind == TokenKind::kPunct && t.text != "," && i + 1 < tokens.size()) {
+      last_sentence = i + 1;
+    }
+  }
+  auto from = [&](std::size_t start, std::uint64_t seed) {
+    for (std::size_t i = start; i < tokens.size(); ++i) {
+      if (tokens[i].kind != TokenKind::kPunct) add(HashBytes(tokens[i].text, seed));
+    }
+  };
+  if ((clauses & 1) != 0) from(after_contrast, kContrastSeed);
+  if ((clauses & 2) != 0 && last_sentence > 0) from(last_sentence, kLastSentenceSeed);
+}
+
 }  // namespace
 
 std::uint64_t HashBytes(std::string_view bytes, std::uint64_t seed) {
@@ -146,6 +172,7 @@ void ExtractFeatures(const std::vector<Token>& tokens, const FeatureOptions& opt
     add(kLengthSeed + std::min<std::uint64_t>(bucket, 9));
   }
   if (options.polarity > 0) AddPolarity(tokens, options.polarity, add);
+  if (options.clauses != 0) AddClauses(tokens, options.clauses, add);
   std::uint64_t prev = 0, prev2 = 0;
   bool have_prev = false, have_prev2 = false;
   thread_local std::vector<std::uint32_t> chars;

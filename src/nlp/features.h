@@ -24,6 +24,10 @@ struct FeatureOptions {
   //! (no polar word at all is a feature too). 0 = off, 1 = words and two-word phrases, 2 = also
   //! by Snowball stem when the word itself is not listed.
   int polarity = 0;
+  //! Clause features, a bit set: 1 = the words after the text's last contrast marker ("enak,
+  //! tapi mahal": what follows "tapi/namun/..." usually carries the verdict) again in their own
+  //! hash space; 2 = the words of the last sentence of a multi-sentence text, likewise.
+  int clauses = 0;
   int char_min = 3;          //!< character n-grams of "<surface>" of length char_min..char_max;
   int char_max = 5;          //!< char_max = 0 turns them off
   bool char_negated = true;  //!< n-grams of negated words live in a separate hash space

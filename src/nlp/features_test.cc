@@ -1,5 +1,5 @@
-// Unit tests for the built-in polarity lexicon and the polarity features.
-#include "nlp/polarity.h"
+// Unit tests for the built-in polarity lexicon, the polarity features and the clause features.
+#include "nlp/features.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "nlp/classifier.h"
-#include "nlp/features.h"
 #include "nlp/normalizer.h"
+#include "nlp/polarity.h"
 #include "nlp/trainer.h"
 
 namespace humas::nlp {
@@ -38,19 +38,20 @@ TEST(PolarityLexiconTest, WordsPhrasesAndStems) {
   EXPECT_EQ(StemPolarity("zzzz"), 0);
 }
 
-std::vector<std::uint32_t> Features(const std::string& text, int polarity) {
+std::vector<std::uint32_t> Features(const std::string& text, int polarity, int clauses = 0) {
   const Normalizer n;
   FeatureOptions o;
   o.hash_bits = 20;
   o.char_max = 0;
   o.polarity = polarity;
+  o.clauses = clauses;
   FeatureVector x;
   ExtractFeatures(n.Normalize(text), o, &x);
   return {x.index.begin(), x.index.begin() + static_cast<std::ptrdiff_t>(x.split)};
 }
 
-std::vector<std::uint32_t> Added(const std::string& text, int polarity) {
-  auto with = Features(text, polarity), without = Features(text, 0);
+std::vector<std::uint32_t> Added(const std::string& text, int polarity, int clauses = 0) {
+  auto with = Features(text, polarity, clauses), without = Features(text, 0);
   std::sort(with.begin(), with.end());
   std::sort(without.begin(), without.end());
   std::vector<std::uint32_t> out;
@@ -81,11 +82,29 @@ TEST(PolarityFeaturesTest, SignNegationAndCounts) {
   EXPECT_EQ(Added("", 1).size(), 2u);  // empty text: defined, count buckets only
 }
 
+TEST(ClauseFeaturesTest, AfterContrastAndLastSentence) {
+  // "tapi mahal": one more feature for the word after the marker
+  EXPECT_EQ(Added("enak sekali tapi mahal", 0, 1).size(), 1u);
+  EXPECT_EQ(Added("enak sekali tapi harga mahal", 0, 1).size(), 2u);
+  EXPECT_TRUE(Added("enak sekali", 0, 1).empty());  // no marker, no features
+  // the words after the last sentence end
+  EXPECT_EQ(Added("makanan enak . tempat kotor", 0, 2).size(), 2u);
+  EXPECT_TRUE(Added("makanan enak .", 0, 2).empty());               // one sentence only
+  EXPECT_TRUE(Added("makanan enak , tempat kotor", 0, 2).empty());  // a comma ends no sentence
+  // the same words in a clause are other features than as plain unigrams
+  const auto last = Added("bagus . bagus", 0, 2);
+  ASSERT_EQ(last.size(), 1u);
+  const auto plain = Features("bagus", 0);
+  EXPECT_EQ(std::count(plain.begin(), plain.end(), last[0]), 0);
+  EXPECT_EQ(Added("", 0, 3).size(), 0u);
+}
+
 TEST(PolarityFeaturesTest, SettingTravelsWithTheModelFile) {
   ModelInfo info;
   info.task = "sentiment";
   info.features.hash_bits = 12;
   info.features.polarity = 2;
+  info.features.clauses = 3;
   TrainOptions o;
   o.folds = 0;
   o.epochs = 5;
@@ -99,6 +118,7 @@ TEST(PolarityFeaturesTest, SettingTravelsWithTheModelFile) {
   std::filesystem::remove(path);
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
   EXPECT_EQ((*loaded)->info().features.polarity, 2);
+  EXPECT_EQ((*loaded)->info().features.clauses, 3);
   EXPECT_EQ((*loaded)->Predict("bagus").probabilities, (*m)->Predict("bagus").probabilities);
 }
 
