@@ -1,5 +1,6 @@
 // /api/v1/answers, /calendar/holidays, /inbox/settings, /notifications, /inbox/responsiveness.
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "api/api.h"
@@ -246,15 +247,24 @@ http::Response RemoveHoliday(Context& ctx, R req, Caller& c) {
 
 // ---------------------------------------------------------------- settings
 
+//! Whether the caller may read a region's inbox settings: the region is in scope, or one of the
+//! caller's agencies lies in it (an officer of an agency reads the deadline rules it works under).
+bool ReadsRegionSettings(const Caller& c, Id region) {
+  if (c.access->CanRead(region)) return true;
+  for (Id a : c.access->Readable())
+    if (c.hierarchy->IsWithin(a, region)) return true;
+  return false;
+}
+
 Result<Id> RegionParam(const http::Request& req, Caller& c) {
   HUMAS_ASSIGN_OR_RETURN(std::optional<Id> id, QueryId(req, "region_id"));
   if (!id) {
     for (const auto& [aid, a] : c.hierarchy->all())
-      if (a.kind == AgencyKind::kRegion && c.access->CanRead(aid)) return aid;
+      if (a.kind == AgencyKind::kRegion && ReadsRegionSettings(c, aid)) return aid;
     return NotFound("no region in your scope");
   }
   const Agency* a = c.hierarchy->Find(*id);
-  if (!a || !c.access->CanRead(*id)) return NotFound("no such region").WithField("region_id");
+  if (!a || !ReadsRegionSettings(c, *id)) return NotFound("no such region").WithField("region_id");
   if (a->kind != AgencyKind::kRegion)
     return InvalidArgument("region_id must name a region").WithField("region_id");
   return *id;
@@ -519,6 +529,65 @@ http::Response Responsiveness(Context& ctx, R req, Caller& c) {
                     {"rows", items}});
 }
 
+// ---------------------------------------------------------------- colleagues
+
+//! GET /api/v1/inbox/colleagues?agency_id=: the active officers (admin, koordinator, pejabat,
+//! petugas) who may work the inbox of `agency_id` — the people a case of that agency can be
+//! assigned to, the same rule PATCH /cases/{id} checks. Without agency_id: of every agency whose
+//! inbox the caller works. Each person's roles are listed only on agencies the caller can read.
+http::Response ListColleagues(Context& ctx, R req, Caller& c) {
+  auto agency = QueryId(req, "agency_id");
+  if (!agency.ok()) return Error(agency.status());
+  std::vector<Id> agencies;
+  if (*agency) {
+    if (!c.access->CanRead(**agency)) return Error(NotFound("no such agency"));
+    if (!CanWorkInbox(c, **agency))
+      return Error(PermissionDenied("your role does not work this agency's inbox"));
+    agencies.push_back(**agency);
+  } else {
+    for (Id a : c.access->Readable())
+      if (CanWorkInbox(c, a)) agencies.push_back(a);
+    if (agencies.empty()) return Error(PermissionDenied("your role does not work an inbox"));
+  }
+  std::vector<json> people;
+  for (int offset = 0;; offset += 200) {
+    auto page = ctx.store.users().List({200, offset});
+    if (!page.ok()) return Error(page.status());
+    for (const User& u : page->items) {
+      if (!u.active) continue;
+      Access theirs(u, *c.hierarchy);
+      bool works = std::any_of(agencies.begin(), agencies.end(), [&theirs](Id a) {
+        return theirs.HasOn({Role::kAdmin, Role::kKoordinator, Role::kPejabat, Role::kPetugas}, a);
+      });
+      if (!works) continue;
+      json roles = json::array();
+      for (const RoleGrant& g : u.roles) {
+        if (!c.access->CanRead(g.agency_id)) continue;
+        const Agency* a = c.hierarchy->Find(g.agency_id);
+        roles.push_back({{"role", std::string(ToString(g.role))},
+                         {"agency_id", g.agency_id},
+                         {"agency_name", a ? a->name : ""}});
+      }
+      people.push_back({{"id", u.id},
+                        {"username", u.username},
+                        {"display_name", u.display_name},
+                        {"roles", roles}});
+    }
+    if (page->items.size() < 200) break;
+  }
+  auto name = [](const json& p) {  // display name (else username), ASCII case folded
+    std::string d = p["display_name"].get<std::string>();
+    if (d.empty()) d = p["username"].get<std::string>();
+    std::transform(d.begin(), d.end(), d.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    return d;
+  };
+  std::sort(people.begin(), people.end(), [&name](const json& a, const json& b) {
+    return name(a) == name(b) ? a["id"].get<Id>() < b["id"].get<Id>() : name(a) < name(b);
+  });
+  return Json(200, {{"items", people}});
+}
+
 }  // namespace
 
 void RegisterInboxAdminRoutes(http::Server& server, Context& ctx) {
@@ -540,6 +609,7 @@ void RegisterInboxAdminRoutes(http::Server& server, Context& ctx) {
   route("GET", "/api/v1/notifications", ListNotifications);
   route("POST", "/api/v1/notifications/read", MarkRead);
   route("GET", "/api/v1/inbox/responsiveness", Responsiveness);
+  route("GET", "/api/v1/inbox/colleagues", ListColleagues);
 }
 
 }  // namespace humas::api

@@ -243,7 +243,11 @@ test('calendar and settings: the 2026 list, admin edits, region rules', async ()
   assert.equal(s.json.hours, 24);
   assert.deepEqual(s.json.schedule.fri, ['07:30', '16:30']);
   assert.equal((await users.petugas1.request('PUT', '/api/v1/inbox/settings', { body: { region_id: ids.region, mode: 'working' } })).status, 404, 'the region is outside an agency officer\'s scope');
-  assert.equal((await users.pimpinan1.get(`/api/v1/inbox/settings?region_id=${ids.region}`)).status, 404);
+  // An agency's people read the rules of the region their agency lies in (they may not change them).
+  const read = await users.pimpinan1.get(`/api/v1/inbox/settings?region_id=${ids.region}`);
+  assert.equal(read.status, 200, read.text);
+  assert.equal((await users.pimpinan1.get('/api/v1/inbox/settings')).json.region_id, ids.region);
+  assert.equal((await users.pimpinan1.get('/api/v1/inbox/settings?region_id=999999')).status, 404);
   const badSched = await users.koord.request('PUT', '/api/v1/inbox/settings', { body: { region_id: ids.region, schedule: { mon: ['16:00', '08:00'] } } });
   assert.equal(badSched.status, 400);
   const put = await users.koord.request('PUT', '/api/v1/inbox/settings', { body: { region_id: ids.region, mode: 'working', hours: 16, reminder_minutes: [120] } });

@@ -12,6 +12,7 @@ export type Action =
   | 'inbox.write' // cases, notes, replies, dispositions
   | 'inbox.approve' // replies and ready answers
   | 'calendar.admin'
+  | 'inbox.settings' // a region's inbox settings (deadline, office hours, reminders)
   | 'queries.write' // agency queries (listening)
   | 'connectors.write' // connectors: create, edit, run, pause, delete
   | 'connectors.budget' // a connector's monthly read budget
@@ -26,6 +27,7 @@ const ALLOWED: Record<Action, RoleId[]> = {
   'inbox.write': ['admin', 'koordinator', 'pejabat', 'petugas'],
   'inbox.approve': ['admin', 'koordinator', 'pejabat'],
   'calendar.admin': ['admin'],
+  'inbox.settings': ['admin', 'koordinator'],
   'queries.write': ['admin', 'koordinator', 'pejabat', 'petugas'],
   'connectors.write': ['admin', 'koordinator', 'pejabat'],
   'connectors.budget': ['admin'],

@@ -3,7 +3,7 @@ import { api, type Query } from '@/api/client'
 import type { ListResponse } from '@/api/types'
 import type { InboxSettings } from './deadline'
 import type {
-  Answer, AnswerInput, Case, CaseCounts, CaseDetail, CasePage, CaseState, Disposition, Holiday, Note,
+  Answer, AnswerInput, Case, CaseCounts, CaseDetail, CasePage, CaseState, Colleague, Disposition, Holiday, Note,
   Notification, Priority, Reply, Responsiveness,
 } from './types'
 
@@ -66,5 +66,12 @@ export const responsivenessApi = {
 }
 
 export const inboxSettingsApi = {
-  get: (regionId: number) => api.get<InboxSettings>('/inbox/settings', { region_id: regionId }),
+  /** Without a region: the first region in the caller's scope. */
+  get: (regionId?: number) => api.get<InboxSettings>('/inbox/settings', regionId === undefined ? {} : { region_id: regionId }),
+  put: (body: Omit<InboxSettings, 'updated_at'>) => api.put<InboxSettings>('/inbox/settings', body),
+}
+
+export const colleaguesApi = {
+  /** The active officers a case of `agencyId` can be assigned to (scoped by the server). */
+  list: (agencyId?: number) => api.get<{ items: Colleague[] }>('/inbox/colleagues', agencyId === undefined ? {} : { agency_id: agencyId }),
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
-  DEFAULT_FILTER, allowedTransitions, appendPage, applyCase, charCount, charsLeft, compareCases, filterQuery,
+  DEFAULT_FILTER, allowedTransitions, appendPage, applyCase, charCount, charsLeft, colleagueLabel, compareCases, composeReason, filterQuery,
   matchesFilter, newIdempotencyKey, noteMentions, noteParts, openTotal,
 } from './model'
 import type { Case } from './types'
@@ -124,5 +124,22 @@ describe('transitions and counts', () => {
   })
   it('sums the open states', () => {
     expect(openTotal({ baru: 2, dibuka: 3, selesai: 10, overdue: 1 })).toBe(5)
+  })
+})
+
+describe('composeReason', () => {
+  it('puts the preset first and the explanation after it', () => {
+    expect(composeReason('Bukan kewenangan kami', ' Urusan jalan provinsi: Dinas PUPR Provinsi. ')).toBe('Bukan kewenangan kami — Urusan jalan provinsi: Dinas PUPR Provinsi.')
+    expect(composeReason('', ' alasan sendiri ')).toBe('alasan sendiri')
+    expect(composeReason('Bukan kewenangan kami', '  ')).toBe('Bukan kewenangan kami')
+  })
+})
+
+describe('colleagueLabel', () => {
+  it('names the person, the handle and distinct roles', () => {
+    const roleName = (r: string) => ({ petugas: 'Petugas', pejabat: 'Pejabat' })[r] ?? r
+    expect(colleagueLabel({ username: 'sari', display_name: 'Sari', roles: [{ role: 'petugas', agency_name: 'Dinkes' }, { role: 'petugas', agency_name: 'Dinkes' }] }, roleName))
+      .toBe('Sari (@sari) — Petugas Dinkes')
+    expect(colleagueLabel({ username: 'budi', display_name: '', roles: [] }, roleName)).toBe('@budi')
   })
 })

@@ -144,3 +144,26 @@ export function allowedTransitions(state: CaseState): CaseState[] {
 export function openTotal(counts: Partial<Record<string, number>>): number {
   return OPEN_STATES.reduce((sum, s) => sum + (counts[s] ?? 0), 0)
 }
+
+/** A quick choice in a reason dialog: `text` opens the reason sent to the server ("" = none). */
+export interface ReasonPreset {
+  id: string
+  label: string
+  text: string
+}
+
+/** The reason sent: the preset's words, then the officer's explanation ("Bukan kewenangan kami — …"). */
+export function composeReason(preset: string, explanation: string): string {
+  const e = explanation.trim()
+  const p = preset.trim()
+  if (!p) return e
+  if (!e) return p
+  return `${p} — ${e}`
+}
+
+/** How a colleague is named in the assignment list: display name, @username and their roles. */
+export function colleagueLabel(c: { username: string; display_name: string; roles: { role: string; agency_name: string }[] }, roleName: (role: string) => string): string {
+  const who = c.display_name ? `${c.display_name} (@${c.username})` : `@${c.username}`
+  const roles = [...new Set(c.roles.map((r) => `${roleName(r.role)} ${r.agency_name}`.trim()))]
+  return roles.length ? `${who} — ${roles.join(', ')}` : who
+}

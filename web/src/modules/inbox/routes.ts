@@ -8,6 +8,7 @@ export const inboxModule: AppModule = {
     { path: '/inbox/dispositions', name: 'inbox-dispositions', component: () => import('./pages/DispositionsPage.vue'), meta: { titleKey: 'inbox.dispositions.title' } },
     { path: '/inbox/answers', name: 'inbox-answers', component: () => import('./pages/AnswersPage.vue'), meta: { titleKey: 'inbox.answers.title' } },
     { path: '/inbox/responsiveness', name: 'inbox-responsiveness', component: () => import('./pages/ResponsivenessPage.vue'), meta: { titleKey: 'inbox.resp.title' } },
+    { path: '/inbox/settings', name: 'inbox-settings', component: () => import('./pages/InboxSettingsPage.vue'), meta: { titleKey: 'inbox.settings.title' } },
     { path: '/inbox/holidays', name: 'inbox-holidays', component: () => import('./pages/HolidaysPage.vue'), meta: { titleKey: 'inbox.holidays.title' } },
   ],
   nav: [
@@ -20,6 +21,7 @@ export const inboxModule: AppModule = {
         { to: '/inbox/dispositions', labelKey: 'nav.dispositions', testid: 'nav-dispositions', icon: 'forward' },
         { to: '/inbox/answers', labelKey: 'nav.answers', testid: 'nav-answers', icon: 'book' },
         { to: '/inbox/responsiveness', labelKey: 'nav.responsiveness', testid: 'nav-responsiveness', icon: 'chart' },
+        { to: '/inbox/settings', labelKey: 'nav.inboxSettings', testid: 'nav-inbox-settings', icon: 'settings' },
         { to: '/inbox/holidays', labelKey: 'nav.holidays', testid: 'nav-holidays', icon: 'calendar' },
       ],
     },

@@ -212,3 +212,11 @@ export interface Responsiveness {
   until: string
   rows: ResponsivenessRow[]
 }
+
+/** An officer a case can be assigned to (GET /inbox/colleagues). */
+export interface Colleague {
+  id: number
+  username: string
+  display_name: string
+  roles: { role: string; agency_id: number; agency_name: string }[]
+}
