@@ -147,8 +147,13 @@ json UserJson(const User& u, const Hierarchy* h) {
     roles.push_back({{"role", ToString(g.role)},
                      {"agency_id", g.agency_id},
                      {"agency_name", AgencyName(h, g.agency_id)}});
-  return {{"id", u.id},       {"username", u.username}, {"display_name", u.display_name},
-          {"email", u.email}, {"locale", u.locale},     {"active", u.active},
+  return {{"id", u.id},
+          {"username", u.username},
+          {"display_name", u.display_name},
+          {"email", u.email},
+          {"telegram_chat_id", u.telegram_chat_id},
+          {"locale", u.locale},
+          {"active", u.active},
           {"roles", roles}};
 }
 

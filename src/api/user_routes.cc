@@ -7,10 +7,26 @@
 namespace humas::api {
 namespace {
 
-const char* const kCreateFields[] = {"username", "display_name", "email", "password",
-                                     "roles",    "locale",       "active"};
-const char* const kUpdateFields[] = {"display_name", "email",  "password",
-                                     "roles",        "locale", "active"};
+const char* const kCreateFields[] = {"username", "display_name", "email",  "password",
+                                     "roles",    "locale",       "active", "telegram_chat_id"};
+const char* const kUpdateFields[] = {"display_name", "email",  "password",        "roles",
+                                     "locale",       "active", "telegram_chat_id"};
+
+//! "" or a Telegram chat id: a person's positive id, or a group's negative one, as text (JSON
+//! numbers lose digits in browsers).
+Status ValidateTelegramChatId(std::string* id) {
+  size_t b = id->find_first_not_of(" \t");
+  size_t e = id->find_last_not_of(" \t");
+  *id = b == std::string::npos ? "" : id->substr(b, e - b + 1);
+  if (id->empty()) return Status::Ok();
+  static const std::regex kChatId("^-?[1-9][0-9]{0,17}$");
+  if (!std::regex_match(*id, kChatId))
+    return InvalidArgument(
+               "telegram_chat_id must be a numeric Telegram chat id such as \"123456789\" (ask "
+               "the officer to send /start to the humas bot to learn it)")
+        .WithField("telegram_chat_id");
+  return Status::Ok();
+}
 
 Status ReadRoles(const json& body, const Hierarchy& h, std::vector<RoleGrant>* out) {
   auto it = body.find("roles");
@@ -37,6 +53,8 @@ Status ReadUserFields(const json& body, const Hierarchy& h, User* u, std::string
                       bool creating) {
   HUMAS_RETURN_IF_ERROR(ReadString(body, "display_name", &u->display_name, creating, 2, 200));
   HUMAS_RETURN_IF_ERROR(ReadString(body, "email", &u->email, false, 0, 200));
+  HUMAS_RETURN_IF_ERROR(ReadString(body, "telegram_chat_id", &u->telegram_chat_id, false, 0, 40));
+  HUMAS_RETURN_IF_ERROR(ValidateTelegramChatId(&u->telegram_chat_id));
   HUMAS_RETURN_IF_ERROR(ReadString(body, "locale", &u->locale));
   if (u->locale != "id" && u->locale != "en")
     return InvalidArgument("locale must be id or en").WithField("locale");

@@ -196,6 +196,9 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
     bot.bot_token = config->telegram_bot_token;
     bot.api_base = config->telegram_api_base;
     inbox_runtime.senders[Platform::kTelegram] = inbox::MakeTelegramSender(bot);
+    // The same bot writes notifications to officers who gave their Telegram chat id.
+    bot.timeout_ms = 5000;  // delivered inline with the API call that caused it
+    inbox_runtime.channels.push_back(inbox::MakeTelegramChannel(bot));
   }
   if (!config->mastodon_instance_url.empty() && !config->mastodon_access_token.empty()) {
     mastodon::ClientOptions m;

@@ -34,6 +34,9 @@ struct User {
   std::string username;  //!< 3-64 chars [a-z0-9._-], unique, case-insensitive
   std::string display_name;
   std::string email;
+  //! The chat the humas Telegram bot sends this user's notifications to ("" = none): a numeric
+  //! Telegram chat id as text (a person's id, or a group's negative id).
+  std::string telegram_chat_id;
   std::string password_hash;  //!< Argon2id encoded string (never sent to clients)
   std::string locale = "id";  //!< "id" or "en"
   bool active = true;

@@ -1,6 +1,8 @@
 // ReplySender adapters (see senders.h).
 #include "inbox/senders.h"
 
+#include <charconv>
+
 namespace humas::inbox {
 namespace {
 
@@ -53,8 +55,10 @@ class EmailChannel final : public Channel {
     mail::Message m;
     m.to = to.email;
     m.subject = "[humas] " + n.title;
-    m.body = n.body;
-    if (n.case_id) m.body += "\n\nKasus #" + std::to_string(*n.case_id) + " di kotak masuk humas.";
+    Notification body_only;  // the title is the subject
+    body_only.case_id = n.case_id;
+    body_only.body = n.body;
+    m.body = NotificationText(body_only, 100'000);
     return mail::Send(options_, m);
   }
 
@@ -62,7 +66,53 @@ class EmailChannel final : public Channel {
   mail::SmtpOptions options_;
 };
 
+class TelegramChannel final : public Channel {
+ public:
+  explicit TelegramChannel(telegram::BotOptions o) : options_(std::move(o)) {}
+  std::string name() const override { return "telegram"; }
+  Status Deliver(const User& to, const Notification& n) override {
+    if (to.telegram_chat_id.empty()) return Status::Ok();
+    std::int64_t chat = 0;
+    auto [p, ec] = std::from_chars(to.telegram_chat_id.data(),
+                                   to.telegram_chat_id.data() + to.telegram_chat_id.size(), chat);
+    if (ec != std::errc() || p != to.telegram_chat_id.data() + to.telegram_chat_id.size())
+      return InvalidArgument("user " + to.username + " has no valid Telegram chat id");
+    return telegram::SendMessage(options_, chat, NotificationText(n, 4096), 0).status();
+  }
+
+ private:
+  telegram::BotOptions options_;
+};
+
+//! The longest prefix of `s` with at most `max_chars` UTF-8 characters.
+std::string TruncateUtf8(const std::string& s, size_t max_chars) {
+  size_t chars = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
+    if (chars++ == max_chars) return s.substr(0, i);
+  }
+  return s;
+}
+
 }  // namespace
+
+std::string NotificationText(const Notification& n, size_t max_chars) {
+  std::string tail;
+  if (n.case_id) tail = "\n\nKasus #" + std::to_string(*n.case_id) + " di kotak masuk humas.";
+  std::string head = n.title;
+  if (!n.body.empty()) head += head.empty() ? n.body : "\n\n" + n.body;
+  size_t tail_chars = tail.size();  // ASCII
+  if (max_chars <= tail_chars) return TruncateUtf8(tail, max_chars);
+  std::string cut = TruncateUtf8(head, max_chars - tail_chars);
+  if (cut.size() < head.size() && max_chars - tail_chars > 1) {
+    cut = TruncateUtf8(head, max_chars - tail_chars - 1) + "\u2026";
+  }
+  return cut + tail;
+}
+
+std::unique_ptr<Channel> MakeTelegramChannel(telegram::BotOptions options) {
+  return std::make_unique<TelegramChannel>(std::move(options));
+}
 
 std::unique_ptr<Channel> MakeEmailChannel(mail::SmtpOptions options) {
   return std::make_unique<EmailChannel>(std::move(options));

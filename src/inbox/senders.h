@@ -22,4 +22,13 @@ std::unique_ptr<ReplySender> MakeMastodonSender(mastodon::ClientOptions options)
 //! Delivers notifications by e-mail to the user's address (users without one are skipped).
 std::unique_ptr<Channel> MakeEmailChannel(mail::SmtpOptions options);
 
+//! Delivers notifications by Telegram: the humas bot writes to the user's personal chat
+//! (User::telegram_chat_id; users without one are skipped). The officer must have sent /start to
+//! the bot once, or Telegram refuses ("bot can't initiate conversation"), which is logged.
+std::unique_ptr<Channel> MakeTelegramChannel(telegram::BotOptions options);
+
+//! The plain text of a notification outside humas: title, body and the case it is about,
+//! at most `max_chars` characters (UTF-8 safe).
+std::string NotificationText(const Notification& n, size_t max_chars);
+
 }  // namespace humas::inbox

@@ -49,6 +49,12 @@ class FakeTelegram {
       }
       json body = json::parse(req.body, nullptr, false);
       requests.push_back(body);
+      if (body.contains("chat_id") && body["chat_id"] == blocked_chat) {
+        r.status = 403;
+        r.body =
+            R"({"ok":false,"error_code":403,"description":"Forbidden: bot can't initiate conversation with a user"})";
+        return r;
+      }
       if (body.value("text", "").empty()) {
         r.status = 400;
         r.body =
@@ -73,6 +79,7 @@ class FakeTelegram {
   std::mutex mu_;
   std::vector<json> requests;  // guarded by mu_
   bool public_chat = true;
+  std::int64_t blocked_chat = 0;  //!< a chat that never sent /start to the bot
 
  private:
   std::unique_ptr<http::Server> server_;
@@ -127,6 +134,70 @@ TEST(TelegramSenderTest, RefusalsAndBadReferencesAreClearErrors) {
   o.api_base = "http://127.0.0.1:1";                                          // nothing listens
   auto down = MakeTelegramSender(o)->Send(TelegramReply("1:2", "x"), Case{});
   EXPECT_EQ(down.status().code(), Code::kUnavailable);
+}
+
+TEST(TelegramChannelTest, NotificationsReachTheOfficersPersonalChat) {
+  FakeTelegram fake;
+  telegram::BotOptions o;
+  o.api_base = fake.url();
+  o.bot_token = "123456:ABC-test";
+  auto ch = MakeTelegramChannel(o);
+  EXPECT_EQ(ch->name(), "telegram");
+  User u;
+  u.username = "pejabat_dinkes";
+  u.telegram_chat_id = "987654321";
+  Notification n;
+  n.kind = "disposition";
+  n.title = "Disposisi baru, batas waktu 2026-11-24T10:00:00Z";
+  n.body = "Kapan vaksin polio tersedia di Tanjung Redeb?";
+  n.case_id = 42;
+  ASSERT_TRUE(ch->Deliver(u, n).ok());
+  {
+    std::lock_guard lock(fake.mu_);
+    ASSERT_EQ(fake.requests.size(), 1u);
+    EXPECT_EQ(fake.requests[0]["chat_id"], 987654321);
+    EXPECT_FALSE(fake.requests[0].contains("reply_parameters"));
+    EXPECT_EQ(fake.requests[0]["text"],
+              "Disposisi baru, batas waktu 2026-11-24T10:00:00Z\n\nKapan vaksin polio tersedia di "
+              "Tanjung Redeb?\n\nKasus #42 di kotak masuk humas.");
+  }
+  // No chat id: nothing is sent, not an error.
+  User none;
+  none.username = "petugas";
+  EXPECT_TRUE(ch->Deliver(none, n).ok());
+  EXPECT_EQ(fake.requests.size(), 1u);
+  // A stored id that is not a number never reaches Telegram.
+  User bad = u;
+  bad.telegram_chat_id = "@pejabat";
+  EXPECT_EQ(ch->Deliver(bad, n).code(), Code::kInvalidArgument);
+  EXPECT_EQ(fake.requests.size(), 1u);
+  // The officer never started the bot: Telegram's refusal is a clear error for the log.
+  {
+    std::lock_guard lock(fake.mu_);
+    fake.blocked_chat = 987654321;
+  }
+  Status refused = ch->Deliver(u, n);
+  EXPECT_EQ(refused.code(), Code::kPermissionDenied);
+  EXPECT_NE(refused.message().find("can't initiate conversation"), std::string::npos);
+}
+
+TEST(NotificationTextTest, FitsTheLimitWithoutBreakingCharacters) {
+  Notification n;
+  n.title = "Pengingat";
+  n.body = std::string(5000, 'a') + "é";
+  n.case_id = 7;
+  std::string text = NotificationText(n, 4096);
+  size_t chars = 0;
+  for (unsigned char ch : text) chars += (ch & 0xC0) != 0x80;
+  EXPECT_EQ(chars, 4096u);
+  EXPECT_NE(text.find("\u2026\n\nKasus #7 di kotak masuk humas."), std::string::npos);
+  // A multi-byte character at the cut is dropped whole, never split.
+  n.body = "é" + std::string(10, 'b');
+  n.title = "";
+  n.case_id.reset();
+  EXPECT_EQ(NotificationText(n, 1), "é");
+  EXPECT_EQ(NotificationText(n, 2), "é\u2026");
+  EXPECT_EQ(NotificationText(n, 100), n.body);
 }
 
 //! The recorded Mastodon 4.x answer to a reply (Mastodon.py cassette test_status_reply_2).

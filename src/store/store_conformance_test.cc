@@ -84,6 +84,7 @@ User MakeUser(const std::string& name) {
 TEST_P(StoreConformanceTest, UserCreateGetRoundTrip) {
   User u = MakeUser("budi");
   u.locale = "en";
+  u.telegram_chat_id = "123456789";
   u.roles = {{Role::kPetugas, 7}, {Role::kPejabat, 7}};
   ASSERT_OK(store().users().Create(&u));
   EXPECT_GT(u.id, 0);
@@ -94,6 +95,7 @@ TEST_P(StoreConformanceTest, UserCreateGetRoundTrip) {
   EXPECT_EQ(got.email, "budi@example.go.id");
   EXPECT_EQ(got.password_hash, "$argon2id$v=19$fake");
   EXPECT_EQ(got.locale, "en");
+  EXPECT_EQ(got.telegram_chat_id, "123456789");
   EXPECT_TRUE(got.active);
   ASSERT_EQ(got.roles.size(), 2u);
   std::set<Role> roles;
@@ -130,10 +132,12 @@ TEST_P(StoreConformanceTest, UserUpdateReplacesRoles) {
   u.display_name = "Andi W.";
   u.active = false;
   u.password_hash = "new";
+  u.telegram_chat_id = "-1001234567890";
   u.roles = {{Role::kAdmin, 1}};
   ASSERT_OK(store().users().Update(u));
   User got = Unwrap(store().users().Get(u.id));
   EXPECT_EQ(got.display_name, "Andi W.");
+  EXPECT_EQ(got.telegram_chat_id, "-1001234567890");
   EXPECT_FALSE(got.active);
   EXPECT_EQ(got.password_hash, "new");
   ASSERT_EQ(got.roles.size(), 1u);

@@ -121,3 +121,46 @@ test('a failed send is visible with its error and can be retried', async () => {
   assert.equal(sent.attempts, 2);
   assert.equal(calls.filter((x) => x.text === 'Tambahan: bawa buku KIA.').length, 2);
 });
+
+test('officers get notifications on Telegram: the chat id is validated, audited, and used', async () => {
+  const region = (await admin.get('/api/v1/agencies?kind=region')).json.items[0];
+  const pu = await admin.post('/api/v1/agencies', { kind: 'agency', parent_id: region.id, name: 'Dinas Pekerjaan Umum', code: 'dpupr' });
+  assert.equal(pu.status, 201, pu.text);
+  const base = { username: 'pejabat_pu', display_name: 'Pejabat PU', password: PASSWORD, roles: [{ role: 'pejabat', agency_id: pu.json.id }] };
+  for (const bad of ['@pejabat_pu', '12ab', '0', '1234567890123456789', 987654321]) {
+    const r = await admin.post('/api/v1/users', { ...base, telegram_chat_id: bad });
+    assert.equal(r.status, 400, `${bad}: ${r.text}`);
+    assert.equal(r.json.error.field, 'telegram_chat_id');
+  }
+  assert.equal((await admin.get('/api/v1/users')).json.items.some((u) => u.username === 'pejabat_pu'), false, 'nothing stored');
+  const created = await admin.post('/api/v1/users', { ...base, telegram_chat_id: ' 987654321 ' });
+  assert.equal(created.status, 201, created.text);
+  assert.equal(created.json.telegram_chat_id, '987654321');
+  // A second officer of the agency without Telegram: in-app only.
+  const plain = await admin.post('/api/v1/users', { ...base, username: 'petugas_pu', roles: [{ role: 'petugas', agency_id: pu.json.id }] });
+  assert.equal(plain.json.telegram_chat_id, '');
+  const audit = await admin.get('/api/v1/audit?action=user.create');
+  assert.equal(audit.json.items.find((e) => e.entity_id === String(created.json.id)).details.telegram_chat_id, ' 987654321 ');
+
+  // A disposition to Dinas PU reaches the pejabat's Telegram chat, once.
+  const before = calls.length;
+  const c = (await officerA.get(`/api/v1/cases/${caseId}`)).json.case;
+  const fwd = await officerA.post(`/api/v1/cases/${caseId}/dispositions`, { version: c.version, to_agency_ids: [pu.json.id], question: 'Apakah jalan ke posyandu Teluk Bayur sudah diperbaiki?' });
+  assert.equal(fwd.status, 201, fwd.text);
+  const sent = calls.slice(before);
+  assert.equal(sent.length, 1, JSON.stringify(sent));
+  assert.equal(sent[0].chat_id, 987654321);
+  assert.match(sent[0].text, /^Disposisi baru, batas waktu /);
+  assert.match(sent[0].text, /jalan ke posyandu Teluk Bayur/);
+  assert.match(sent[0].text, new RegExp(`Kasus #${caseId} di kotak masuk humas\\.$`));
+  assert.equal(sent[0].reply_parameters, undefined);
+
+  // Clearing it stops the Telegram copies; the change is audited.
+  const cleared = await admin.patch(`/api/v1/users/${created.json.id}`, { telegram_chat_id: '' });
+  assert.equal(cleared.status, 200, cleared.text);
+  assert.equal(cleared.json.telegram_chat_id, '');
+  const upd = await admin.get('/api/v1/audit?action=user.update');
+  assert.equal(upd.json.items[0].details.telegram_chat_id, '');
+  const bad = await admin.patch(`/api/v1/users/${created.json.id}`, { telegram_chat_id: 'x' });
+  assert.equal(bad.status, 400);
+});

@@ -56,6 +56,7 @@ test('the admin creates a petugas user, after the password rule stops a short on
   await page.fill(tid('user-username'), 'Siti.Petugas');
   await page.fill(tid('user-display-name'), 'Siti Aminah');
   await page.fill(tid('user-email'), 'siti@berau.go.id');
+  await page.fill(tid('user-telegram'), '@siti');
   await page.fill(tid('user-password'), 'pendek');
   await page.fill(tid('user-password-confirm'), 'pendek');
   // The form starts with one empty role row.
@@ -74,13 +75,17 @@ test('the admin creates a petugas user, after the password rule stops a short on
   await page.click(tid('form-submit'));
   await page.waitForSelector(tid('field-error-user-password'));
   assert.match(await page.textContent(tid('field-error-user-password')), /10/);
+  assert.match(await page.textContent(tid('field-error-user-telegram')), /ID angka Telegram/);
   assert.match(await page.textContent(tid('form-error')), /Periksa/);
   await snap(page, 'users-01-password-too-short');
 
+  await page.fill(tid('user-telegram'), '123456789');
   await page.fill(tid('user-password'), NEW_PASSWORD);
   await page.fill(tid('user-password-confirm'), NEW_PASSWORD);
   await page.click(tid('form-submit'));
   await page.waitForURL(/\/users$/);
+  const stored = await page.evaluate(async () => (await (await fetch('/api/v1/users')).json()).items.find((u) => u.username === 'siti.petugas'));
+  assert.equal(stored.telegram_chat_id, '123456789');
   await page.waitForSelector(`${tid('toast')}:has-text("Siti Aminah")`);
   const row = page.locator(tid('users-table-row'), { hasText: 'siti.petugas' });
   await row.waitFor();

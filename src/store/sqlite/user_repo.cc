@@ -6,13 +6,13 @@ namespace {
 
 constexpr char kSqlUserInsert[] =
     "INSERT INTO users (username, display_name, email, password_hash, locale, active, "
-    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    "created_at, updated_at, telegram_chat_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr char kSqlUserUpdate[] =
     "UPDATE users SET display_name = ?, email = ?, locale = ?, active = ?, password_hash = ?, "
-    "updated_at = ? WHERE id = ?";
+    "updated_at = ?, telegram_chat_id = ? WHERE id = ?";
 constexpr char kSqlUserColumns[] =
     "SELECT id, username, display_name, email, password_hash, locale, active, created_at, "
-    "updated_at FROM users ";
+    "updated_at, telegram_chat_id FROM users ";
 constexpr char kSqlUserCount[] = "SELECT count(*) FROM users";
 constexpr char kSqlRolesSelect[] =
     "SELECT role, agency_id FROM user_roles WHERE user_id = ? ORDER BY agency_id, role";
@@ -42,6 +42,7 @@ User ReadUser(const Stmt& st) {
   u.active = st.Bool(6);
   u.created_at = st.Int(7);
   u.updated_at = st.Int(8);
+  u.telegram_chat_id = st.Text(9);
   return u;
 }
 
@@ -82,7 +83,7 @@ Status SqliteUserRepository::Create(User* user) {
   {
     HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlUserInsert));
     st.Bind(user->username).Bind(user->display_name).Bind(user->email).Bind(user->password_hash);
-    st.Bind(user->locale).Bind(user->active).Bind(now).Bind(now);
+    st.Bind(user->locale).Bind(user->active).Bind(now).Bind(now).Bind(user->telegram_chat_id);
     Status s = st.Run();
     if (s.code() == Code::kAlreadyExists) {
       return AlreadyExists("username '" + user->username + "' is already taken")
@@ -104,7 +105,7 @@ Status SqliteUserRepository::Update(const User& user) {
   {
     HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlUserUpdate));
     st.Bind(user.display_name).Bind(user.email).Bind(user.locale).Bind(user.active);
-    st.Bind(user.password_hash).Bind(ctx_.clock->Now()).Bind(user.id);
+    st.Bind(user.password_hash).Bind(ctx_.clock->Now()).Bind(user.telegram_chat_id).Bind(user.id);
     HUMAS_RETURN_IF_ERROR(st.Run());
   }
   if (sqlite3_changes(conn->raw()) == 0) {

@@ -8,13 +8,13 @@ const row = (role: RoleRow['role'], agency_id: number | null, key = Math.random(
 
 function form(overrides: Partial<UserForm> = {}): UserForm {
   return {
-    username: 'siti.petugas', display_name: 'Siti Aminah', email: '', password: 'kata-sandi-baru', password_confirm: 'kata-sandi-baru',
+    username: 'siti.petugas', display_name: 'Siti Aminah', email: '', telegram_chat_id: '', password: 'kata-sandi-baru', password_confirm: 'kata-sandi-baru',
     locale: 'id', active: true, roles: [row('petugas', 1)], ...overrides,
   }
 }
 
 const user = (id: number, display_name: string, username: string, extra: Partial<User> = {}): User => ({
-  id, username, display_name, email: '', locale: 'id', active: true, roles: [], ...extra,
+  id, username, display_name, email: '', telegram_chat_id: '', locale: 'id', active: true, roles: [], ...extra,
 })
 
 describe('role rows', () => {
@@ -76,6 +76,13 @@ describe('user form', () => {
   it('checks an e-mail only when given', () => {
     expect(validateUserForm(form({ email: 'siti@berau.go.id' }), { creating: true }).fields.email).toBeUndefined()
     expect(validateUserForm(form({ email: 'siti@' }), { creating: true }).fields.email?.key).toBe('validation.email')
+  })
+
+  it('checks a Telegram chat id only when given: digits, a minus for groups, as the server does', () => {
+    for (const ok of ['', '  ', '123456789', ' 987654321 ', '-1001234567890', '1'.repeat(18)])
+      expect(validateUserForm(form({ telegram_chat_id: ok }), { creating: true }).fields.telegram_chat_id, ok).toBeUndefined()
+    for (const bad of ['@siti', '12ab', '0', '-0', '0123', '1'.repeat(19), '+62812', '12 34'])
+      expect(validateUserForm(form({ telegram_chat_id: bad }), { creating: true }).fields.telegram_chat_id?.key, bad).toBe('users.telegramChatIdRule')
   })
 
   it('needs a password of 10 characters on create, counted in code points', () => {

@@ -7,6 +7,8 @@ export interface User {
   username: string
   display_name: string
   email: string
+  /** The chat the humas Telegram bot sends notifications to; "" = none. */
+  telegram_chat_id: string
   locale: string
   active: boolean
   roles: RoleGrant[]
@@ -21,6 +23,7 @@ export interface UserCreateInput {
   username: string
   display_name: string
   email: string
+  telegram_chat_id: string
   password: string
   roles: RoleGrantInput[]
   locale: string
@@ -48,6 +51,7 @@ export interface UserForm {
   username: string
   display_name: string
   email: string
+  telegram_chat_id: string
   password: string
   password_confirm: string
   locale: string
@@ -56,7 +60,7 @@ export interface UserForm {
 }
 
 export interface Validation {
-  /** Errors by field: username, display_name, email, password, password_confirm, roles, active. */
+  /** Errors by field: username, display_name, email, telegram_chat_id, password, password_confirm, roles, active. */
   fields: Record<string, Message>
   /** Errors of role rows by row index. */
   rows: Record<number, RowErrors>
@@ -66,6 +70,8 @@ export const USERNAME_PATTERN = /^[a-z0-9._-]{3,64}$/
 export const PASSWORD_MIN = 10
 export const PASSWORD_MAX_BYTES = 256
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+/** A Telegram chat id as the server accepts it: a person's id, or a group's negative id. */
+export const TELEGRAM_CHAT_ID_PATTERN = /^-?[1-9][0-9]{0,17}$/
 
 /** The username as the server stores it (trimmed, lower-cased). */
 export function normalizeUsername(username: string): string {
@@ -128,6 +134,8 @@ export function validateUserForm(form: UserForm, opts: { creating: boolean; self
   const email = form.email.trim()
   if (email.length > 200) fields.email = { key: 'validation.maxLength', values: { max: 200 } }
   else if (email && !EMAIL_PATTERN.test(email)) fields.email = { key: 'validation.email' }
+  const chat = form.telegram_chat_id.trim()
+  if (chat && !TELEGRAM_CHAT_ID_PATTERN.test(chat)) fields.telegram_chat_id = { key: 'users.telegramChatIdRule' }
   if (opts.creating || form.password !== '') {
     if (!form.password) fields.password = { key: 'validation.required' }
     else {
