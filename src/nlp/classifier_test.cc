@@ -197,9 +197,13 @@ TEST(TrainerTest, TaskDefaultsOnlyForSentiment) {
   TrainOptions o;
   ApplyTaskDefaults("kind", &info, &o);
   EXPECT_FALSE(info.features.surface_unigrams);
+  EXPECT_EQ(info.features.polarity, 0);
   EXPECT_EQ(o.nb, 0);
   ApplyTaskDefaults("sentiment", &info, &o);
   EXPECT_TRUE(info.features.surface_unigrams);
+  EXPECT_EQ(info.features.polarity, 2);
+  EXPECT_TRUE(info.features.length_buckets);
+  EXPECT_EQ(info.features.clauses, 3);
   EXPECT_EQ(o.nb, 1);
   EXPECT_EQ(o.bags, 3);
 }

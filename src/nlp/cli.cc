@@ -147,7 +147,8 @@ constexpr const char* kTrainUsage =
     "        [--bags N] [--nb X] [--folds N] [--polarity 0|1|2] [--clauses 0-3] [--hash-bits N] "
     "[--char MIN,MAX] "
     "[--char-weight W]\n"
-    "        [--negation N] [--no-rules] [--length] [--no-bigrams] [--trigrams] [--skip-bigrams] "
+    "        [--negation N] [--no-rules] [--length|--no-length] [--no-bigrams] [--trigrams] "
+    "[--skip-bigrams] "
     "[--no-stem]\n"
     "        [--no-lexicon] [--no-squeeze] [--surface|--no-surface] [--no-char-negated] "
     "[--no-offsets]\n"
@@ -207,7 +208,7 @@ int ClassifyAll(const char* cmd, const std::string& dir) {
 int TrainMain(int argc, char** argv) {
   const char* cmd = argc > 0 ? argv[0] : "train";
   Args args(argc, argv,
-            {"no-bigrams", "no-rules", "length", "trigrams", "skip-bigrams", "no-stem",
+            {"no-bigrams", "no-rules", "length", "no-length", "trigrams", "skip-bigrams", "no-stem",
              "no-lexicon", "no-squeeze", "surface", "no-surface", "no-char-negated", "no-offsets",
              "no-calibrate", "help"});
   if (!args.error().empty() || args.Has("help")) return Usage(cmd, args.error(), kTrainUsage);
@@ -230,7 +231,7 @@ int TrainMain(int argc, char** argv) {
     f.word_bigrams = !args.Has("no-bigrams");
     f.surface_unigrams = (f.surface_unigrams || args.Has("surface")) && !args.Has("no-surface");
     f.word_trigrams = args.Has("trigrams");
-    f.length_buckets = args.Has("length");
+    f.length_buckets = (f.length_buckets || args.Has("length")) && !args.Has("no-length");
     // the kind-of-input task always uses its cue-word rules; --no-rules measures without them
     f.kind_rules = task == "kind" && !args.Has("no-rules");
     f.skip_bigrams = args.Has("skip-bigrams");

@@ -27,7 +27,8 @@ TEST(SmsaTest, TrainsAboveTheFastTextBaseline) {
   auto r = EvaluateModel(**m, *valid);
   ASSERT_TRUE(r.ok());
   // fastText (-lr 1.0 -epoch 25 -wordNgrams 2 -dim 100) scores about 0.855 here; the shipped
-  // model 0.8749 (models/sentiment.md). The bound leaves room for platform float differences.
+  // model (with offsets tuned on the folds) 0.8870 (models/sentiment.md). Without folds there are
+  // no tuned offsets; the bound leaves room for that and for platform float differences.
   EXPECT_GT(r->macro_f1, 0.865) << r->Format();
 }
 

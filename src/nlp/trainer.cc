@@ -260,6 +260,9 @@ void CopyWeights(const TextClassifier& from, TextClassifier* to) {
 void ApplyTaskDefaults(const std::string& task, ModelInfo* info, TrainOptions* options) {
   if (task != "sentiment") return;
   info->features.surface_unigrams = true;
+  info->features.polarity = 2;
+  info->features.length_buckets = true;
+  info->features.clauses = 3;
   options->nb = 1;
   options->l2 = 3e-6;
   options->bags = 3;

@@ -70,8 +70,9 @@ Result<std::unique_ptr<TextClassifier>> Train(const std::vector<LabelledText>& d
 
 //! Settings chosen for a known task by cross-validation on its training data, applied over the
 //! plain defaults: for "sentiment" (chosen on SmSA train, see models/sentiment.md) NB-scaled steps
-//! (nb 1), unstemmed word unigrams as extra features, L2 3e-6 and 3 averaged SGD runs. Other tasks
-//! keep the plain defaults.
+//! (nb 1), unstemmed word unigrams, lexicon polarity (with stems), the length bucket and both
+//! clause features as extra features, L2 3e-6 and 3 averaged SGD runs. Other tasks keep the plain
+//! defaults.
 void ApplyTaskDefaults(const std::string& task, ModelInfo* info, TrainOptions* options);
 
 //! Canonical labels of known tasks ("sentiment": positive, neutral, negative); empty otherwise.
