@@ -73,21 +73,23 @@ int TokenPolarity(const std::vector<Token>& tokens, std::size_t i, int mode, boo
   const Token& t = tokens[i];
   *negated = t.negated;
   *span = 1;
-  if (i + 1 < tokens.size() && tokens[i + 1].kind == TokenKind::kWord) {
+  struct Entry {
+    int weight;          // the word's polarity (mode 2: or its stem's)
+    bool starts_phrase;  // some listed phrase begins with this word
+  };
+  thread_local WordCache<Entry> caches[2];  // per mode (1, 2), memoised per surface form
+  const Entry& e = caches[mode >= 2 ? 1 : 0].Get(t.surface, [&] {
+    int w = WordPolarity(t.surface);
+    if (w == 0 && mode >= 2) w = StemPolarity(StemWord(t.surface));
+    return Entry{w, StartsPhrase(t.surface)};
+  });
+  if (e.starts_phrase && i + 1 < tokens.size() && tokens[i + 1].kind == TokenKind::kWord) {
     if (const int w = PhrasePolarity(t.surface, tokens[i + 1].surface); w != 0) {
       *span = 2;
       return w;
     }
   }
-  thread_local WordCache<int> cache;  // word + stem lookups, memoised per surface form
-  thread_local std::string key;
-  key.assign(1, static_cast<char>('0' + mode));
-  key += t.surface;
-  return cache.Get(key, [&] {
-    int w = WordPolarity(t.surface);
-    if (w == 0 && mode >= 2) w = StemPolarity(StemWord(t.surface));
-    return w;
-  });
+  return e.weight;
 }
 
 template <typename Add>

@@ -34,6 +34,8 @@ TEST(PolarityLexiconTest, WordsPhrasesAndStems) {
   EXPECT_GT(PhrasePolarity("terima", "kasih"), 0);
   EXPECT_LT(PhrasePolarity("tidak", "becus"), 0);
   EXPECT_EQ(PhrasePolarity("kasih", "terima"), 0);
+  EXPECT_TRUE(StartsPhrase("terima"));
+  EXPECT_FALSE(StartsPhrase("meja"));
   EXPECT_LT(StemPolarity(StemWord("kecewa")), 0);
   EXPECT_EQ(StemPolarity("zzzz"), 0);
 }

@@ -23,6 +23,7 @@ using Table = std::unordered_map<std::string, int, Hash, std::equal_to<>>;
 
 struct Lexicon {
   Table words, phrases, stems;
+  Table phrase_starts;  // first word of each phrase -> 1
 };
 
 // Adds "entry<TAB>weight" lines; later entries replace earlier ones for the same key.
@@ -50,6 +51,7 @@ void Parse(std::string_view data, const Normalizer& normalizer, Lexicon* lex) {
       lex->words[words[0]] = weight;
     } else if (words.size() == 2) {
       lex->phrases[words[0] + " " + words[1]] = weight;
+      lex->phrase_starts[words[0]] = 1;
     }
   }
 }
@@ -94,6 +96,8 @@ int PhrasePolarity(std::string_view first, std::string_view second) {
   key.append(second);
   return Find(TheLexicon().phrases, key);
 }
+
+bool StartsPhrase(std::string_view word) { return Find(TheLexicon().phrase_starts, word) != 0; }
 
 int StemPolarity(std::string_view stem) { return Find(TheLexicon().stems, stem); }
 

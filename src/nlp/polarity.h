@@ -17,6 +17,9 @@ int WordPolarity(std::string_view word);
 //! 0 when the lexicon has no such phrase.
 int PhrasePolarity(std::string_view first, std::string_view second);
 
+//! Whether some listed two-word phrase begins with this standardised word (a cheap pre-check).
+bool StartsPhrase(std::string_view word);
+
 //! Polarity of a Snowball stem: the mean over the lexicon's single words with that stem, rounded
 //! half away from zero; 0 when none.
 int StemPolarity(std::string_view stem);
