@@ -24,9 +24,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const auto& t : tokens) joined += (joined.empty() ? "" : " ") + t.text;
   if (steps.empty() || steps.back().output != joined) std::abort();  // fast path == explain
   FeatureVector x;
-  ExtractFeatures(tokens, FeatureOptions{}, &x);
+  // the sentiment model's feature set: polarity lexicon (with stems) and clause features too
+  FeatureOptions options;
+  options.polarity = 2;
+  options.clauses = 3;
+  options.length_buckets = true;
+  ExtractFeatures(tokens, options, &x);
   for (auto i : x.index) {
-    if (i >= (1u << FeatureOptions{}.hash_bits)) std::abort();
+    if (i >= (1u << options.hash_bits)) std::abort();
   }
   const std::string redacted = RedactPersonalData(text);
   for (const auto& m : FindPersonalData(text)) {
