@@ -6,6 +6,8 @@
 
 #include "api/api.h"
 #include "api/json_model.h"
+#include "connectors/pull/pull.h"
+#include "connectors/pull/settings.h"
 #include "connectors/registry/registry.h"
 #include "connectors/registry/webhook_kind.h"
 #include "store/connectors.h"
@@ -33,7 +35,13 @@ std::string HealthStatus(const store::Connector& c) {
   return "ok";
 }
 
-json ConnectorJson(const store::Connector& c, const Hierarchy* h) {
+//! The monthly read budget is used up for the current month (the connector waits for the next).
+bool BudgetSpent(const store::Connector& c, UnixMillis now) {
+  return c.read_budget_monthly && c.reads_month == connectors::pull::BudgetMonth(now) &&
+         c.reads_used >= *c.read_budget_monthly;
+}
+
+json ConnectorJson(const store::Connector& c, const Hierarchy* h, UnixMillis now) {
   const connectors::WebhookKind* webhook = connectors::WebhookKindOf(c);
   // A webhook connector is never polled: the platform pushes to its address.
   const bool scheduled = c.enabled && !webhook;
@@ -55,6 +63,9 @@ json ConnectorJson(const store::Connector& c, const Hierarchy* h) {
             {"read_budget_monthly", c.read_budget_monthly ? json(*c.read_budget_monthly) : json()},
             {"reads_month", c.reads_month},
             {"reads_used", c.reads_used},
+            {"budget_spent", BudgetSpent(c, now)},
+            {"polled", !webhook && (c.platform == Platform::kRss ||
+                                    connectors::pull::HasPullConnector(c.platform))},
             {"created_at", FormatRfc3339(c.created_at)},
             {"updated_at", FormatRfc3339(c.updated_at)}};
   if (j["settings"].is_discarded()) j["settings"] = json::object();
@@ -74,19 +85,21 @@ Status ValidateHttpUrl(const std::string& url, const char* field) {
   return Status::Ok();
 }
 
-//! Platform-specific rules for settings. RSS needs the feed address.
+//! Platform-specific rules for settings. RSS needs the feed address; the pull connectors (X,
+//! Telegram, Mastodon) check theirs in connectors/pull/settings.h.
 Status ValidateSettings(Platform p, const json& settings) {
   if (!settings.is_object())
     return InvalidArgument("settings must be a JSON object").WithField("settings");
   if (settings.dump().size() > kMaxSettingsBytes)
     return InvalidArgument("settings are larger than 16 KiB").WithField("settings");
   HUMAS_RETURN_IF_ERROR(connectors::ValidateWebhookSettings(p, settings));
-  if (p == Platform::kRss && !settings.contains("webhook")) {
+  if (settings.contains("webhook")) return Status::Ok();  // pushed, not polled
+  if (p == Platform::kRss) {
     if (!settings.contains("url") || !settings["url"].is_string())
       return InvalidArgument("settings.url (the feed address) is required").WithField("settings");
     return ValidateHttpUrl(settings["url"].get<std::string>(), "settings.url");
   }
-  return Status::Ok();
+  return connectors::pull::ValidatePullSettings(p, settings);
 }
 
 //! credentials: an object of string values (set) or null (clear). Returns the JSON text ("" to
@@ -208,7 +221,8 @@ http::Response ListConnectors(Context& ctx, const http::Request& req, Caller& c)
   auto list = ctx.store.connectors().List(*f, *page);
   if (!list.ok()) return Error(list.status());
   json items = json::array();
-  for (const auto& conn : list->items) items.push_back(ConnectorJson(conn, c.hierarchy.get()));
+  for (const auto& conn : list->items)
+    items.push_back(ConnectorJson(conn, c.hierarchy.get(), ctx.clock.Now()));
   return Json(200, {{"items", items}, {"total", list->total}});
 }
 
@@ -224,7 +238,7 @@ http::Response Health(Context& ctx, const http::Request& req, Caller& c) {
     if (!list.ok()) return Error(list.status());
     for (const auto& conn : list->items) {
       ++counts[HealthStatus(conn)];
-      items.push_back(ConnectorJson(conn, c.hierarchy.get()));
+      items.push_back(ConnectorJson(conn, c.hierarchy.get(), ctx.clock.Now()));
     }
     if (list->items.size() < 200) break;
   }
@@ -257,7 +271,7 @@ http::Response CreateConnector(Context& ctx, const http::Request& req, Caller& c
           AuditDetails(*body));
   auto got = ctx.store.connectors().Get(conn.id);
   if (!got.ok()) return Error(got.status());
-  return Json(201, ConnectorJson(*got, c.hierarchy.get()));
+  return Json(201, ConnectorJson(*got, c.hierarchy.get(), ctx.clock.Now()));
 }
 
 http::Response UpdateConnector(Context& ctx, const http::Request& req, Caller& c) {
@@ -296,7 +310,7 @@ http::Response UpdateConnector(Context& ctx, const http::Request& req, Caller& c
           AuditDetails(*body));
   auto got = ctx.store.connectors().Get(updated.id);
   if (!got.ok()) return Error(got.status());
-  return Json(200, ConnectorJson(*got, c.hierarchy.get()));
+  return Json(200, ConnectorJson(*got, c.hierarchy.get(), ctx.clock.Now()));
 }
 
 http::Response DeleteConnector(Context& ctx, const http::Request& req, Caller& c) {
@@ -326,7 +340,7 @@ http::Response RunNow(Context& ctx, const http::Request& req, Caller& c) {
           json::object());
   auto got = ctx.store.connectors().Get(conn->id);
   if (!got.ok()) return Error(got.status());
-  return Json(200, ConnectorJson(*got, c.hierarchy.get()));
+  return Json(200, ConnectorJson(*got, c.hierarchy.get(), ctx.clock.Now()));
 }
 
 }  // namespace
@@ -341,8 +355,9 @@ void RegisterConnectorRoutes(http::Server& server, Context& ctx) {
                Authed(ctx, [&ctx](R req, Caller& c) { return CreateConnector(ctx, req, c); }));
   server.Route("GET", "/api/v1/connectors/{id}", Authed(ctx, [&ctx](R req, Caller& c) {
                  auto conn = ReadableConnector(ctx, req, c);
-                 return conn.ok() ? Json(200, ConnectorJson(*conn, c.hierarchy.get()))
-                                  : Error(conn.status());
+                 return conn.ok()
+                            ? Json(200, ConnectorJson(*conn, c.hierarchy.get(), ctx.clock.Now()))
+                            : Error(conn.status());
                }));
   server.Route("PATCH", "/api/v1/connectors/{id}",
                Authed(ctx, [&ctx](R req, Caller& c) { return UpdateConnector(ctx, req, c); }));

@@ -15,9 +15,13 @@
 #include "app/demo_runtime.h"
 #include "app/flags.h"
 #include "connectors/feed/poller.h"
+#include "connectors/mastodon/timeline.h"
 #include "connectors/net/http_client.h"
+#include "connectors/pull/pull.h"
 #include "connectors/registry/registry.h"
+#include "connectors/telegram/updates.h"
 #include "connectors/webhook/intake.h"
+#include "connectors/x/recent_search.h"
 #include "core/log.h"
 #include "inbox/inbox.h"
 #include "inbox/senders.h"
@@ -217,22 +221,40 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
   }
   if (Status s = inbox::RegisterJobs(runner, inbox_runtime); !s.ok()) return Fail("jobs", s);
 
-  // RSS/Atom connectors: a tick job looks for due feeds; each feed keeps its own schedule.
+  // Listening connectors: one tick job runs every due connector of every kind (RSS/Atom feeds,
+  // X recent search, ...); each connector keeps its own schedule, checkpoint and health.
   connectors::net::HttpOptions http_options;
   http_options.backoff_max_ms = 30'000;
   connectors::net::HttpClient http_client(http_options);
-  connectors::feed::RssPoller rss_poller(
-      registry, st, WallClock(), http_client,
-      [&ctx](const Mention& m) { api::PublishMention(ctx, m, nullptr); }, ctx.labeler);
+  ingest::MentionSink publish = [&ctx](const Mention& m) { api::PublishMention(ctx, m, nullptr); };
+  connectors::feed::RssPoller rss_poller(registry, st, WallClock(), http_client, publish,
+                                         ctx.labeler);
   rss_poller.set_matcher(listening::IntakeMatcher(ctx.matchers));
+  connectors::pull::Runner pull_runner(registry, st, WallClock(), http_client, publish,
+                                       ctx.labeler);
+  pull_runner.set_matcher(listening::IntakeMatcher(ctx.matchers));
+  connectors::x::RecentSearch x_search;
+  connectors::telegram::GetUpdates telegram_updates;
+  connectors::mastodon::Timeline mastodon_timeline;
+  connectors::pull::Dispatcher dispatcher(st, WallClock());
+  dispatcher.Register(Platform::kRss,
+                      [&](const store::Connector& c) { return rss_poller.PollOne(c).status(); });
+  for (connectors::pull::Source* source : std::initializer_list<connectors::pull::Source*>{
+           &x_search, &telegram_updates, &mastodon_timeline}) {
+    dispatcher.Register(source->platform(), [&pull_runner, source](const store::Connector& c) {
+      return pull_runner.RunOne(*source, c).status();
+    });
+  }
   const UnixMillis poll_tick_ms = config->connector_poll_tick_seconds * 1000LL;
-  runner.Register(connectors::feed::kPollQueue, [&](const Job&) -> Status {
-    auto polled = rss_poller.PollDue();
-    if (!polled.ok())
-      Log(LogLevel::kWarn, "connector.tick_failed", {{"error", polled.status().message()}});
-    return connectors::feed::SchedulePollTick(st, WallClock().Now(), poll_tick_ms);
+  runner.Register(connectors::pull::kTickQueue, [&](const Job&) -> Status {
+    auto ran = dispatcher.RunDue();
+    if (!ran.ok())
+      Log(LogLevel::kWarn, "connector.tick_failed", {{"error", ran.status().message()}});
+    return connectors::pull::ScheduleTick(st, WallClock().Now(), poll_tick_ms);
   });
-  if (Status s = connectors::feed::SchedulePollTick(st, WallClock().Now(), poll_tick_ms); !s.ok())
+  // Ticks queued by earlier versions (RSS only) are drained; the tick above covers RSS now.
+  runner.Register(connectors::feed::kPollQueue, [](const Job&) { return Status::Ok(); });
+  if (Status s = connectors::pull::ScheduleTick(st, WallClock().Now(), poll_tick_ms); !s.ok())
     return Fail("jobs", s);
   if (Status s = runner.Start(); !s.ok()) return Fail("jobs", s);
 

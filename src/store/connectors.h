@@ -98,6 +98,14 @@ class ConnectorRepository {
   //! month changes). ResourceExhausted (nothing spent) when the budget would be exceeded.
   //! Returns the usage after spending. Connectors without a budget just count.
   virtual Result<std::int64_t> SpendReads(Id id, const std::string& month, std::int64_t reads) = 0;
+  //! Gives back reads reserved with SpendReads but not used (a call reserves its maximum before
+  //! it is made, so a crash never lets usage exceed the budget). Only when `month` is still the
+  //! counted month; usage never drops below 0. Returns the usage after.
+  virtual Result<std::int64_t> ReturnReads(Id id, const std::string& month, std::int64_t reads) = 0;
+  //! Progress inside a run (a page of a paginated pull is stored): saves the checkpoint and
+  //! items_total += items; health and next_run_at are untouched. NotFound if absent.
+  virtual Status SaveCheckpoint(Id id, const ConnectorCheckpoint& checkpoint,
+                                std::int64_t items) = 0;
 };
 
 }  // namespace humas::store

@@ -33,6 +33,16 @@ class ConnectorConformanceTest : public StoreConformanceTest {
     EXPECT_TRUE(s.ok()) << s.ToString();
     return c;
   }
+  //! An X connector with a monthly read budget.
+  Connector NewBudgeted(Id agency, std::int64_t budget) {
+    Connector c;
+    c.agency_id = agency;
+    c.platform = Platform::kX;
+    c.name = "X";
+    c.read_budget_monthly = budget;
+    EXPECT_TRUE(store().connectors().Create(&c).ok());
+    return c;
+  }
 };
 
 TEST_P(ConnectorConformanceTest, CreateGetRoundTrip) {
@@ -206,12 +216,7 @@ TEST_P(ConnectorConformanceTest, WebhookConnectorsAreNeverDue) {
 
 TEST_P(ConnectorConformanceTest, ReadBudgetPerMonth) {
   Id a = NewAgency("dinkes");
-  Connector c;
-  c.agency_id = a;
-  c.platform = Platform::kX;
-  c.name = "X";
-  c.read_budget_monthly = 100;
-  ASSERT_TRUE(store().connectors().Create(&c).ok());
+  Connector c = NewBudgeted(a, 100);
   EXPECT_EQ(*store().connectors().SpendReads(c.id, "2026-11", 60), 60);
   EXPECT_EQ(store().connectors().SpendReads(c.id, "2026-11", 41).status().code(),
             Code::kResourceExhausted);
@@ -227,14 +232,39 @@ TEST_P(ConnectorConformanceTest, ReadBudgetPerMonth) {
   EXPECT_EQ(*store().connectors().SpendReads(free.id, "2026-11", 1'000'000), 1'000'000);
 }
 
+TEST_P(ConnectorConformanceTest, ReservedReadsAreReturnedOnlyInTheirMonth) {
+  Id a = NewAgency("dinkes");
+  Connector c = NewBudgeted(a, 100);
+  EXPECT_EQ(*store().connectors().SpendReads(c.id, "2026-11", 90), 90);   // reserve
+  EXPECT_EQ(*store().connectors().ReturnReads(c.id, "2026-11", 70), 20);  // 20 were read
+  EXPECT_EQ(*store().connectors().SpendReads(c.id, "2026-11", 80), 100);
+  EXPECT_EQ(*store().connectors().ReturnReads(c.id, "2026-10", 50), 0);  // another month
+  EXPECT_EQ(store().connectors().Get(c.id)->reads_used, 100);
+  EXPECT_EQ(*store().connectors().ReturnReads(c.id, "2026-11", 500), 0);  // never below 0
+  EXPECT_EQ(store().connectors().ReturnReads(c.id, "2026-11", -1).status().code(),
+            Code::kInvalidArgument);
+}
+
+TEST_P(ConnectorConformanceTest, SaveCheckpointKeepsHealth) {
+  Id a = NewAgency("dinkes");
+  Connector c = NewConnector(a, "one");
+  ASSERT_TRUE(store().connectors().RecordFailure(c.id, "boom", kT0, kT0 + 5).ok());
+  ConnectorCheckpoint cp;
+  cp.cursor = "{\"next_token\":\"t2\"}";
+  ASSERT_TRUE(store().connectors().SaveCheckpoint(c.id, cp, 7).ok());
+  ASSERT_TRUE(store().connectors().SaveCheckpoint(c.id, cp, 3).ok());
+  auto got = store().connectors().Get(c.id);
+  EXPECT_EQ(got->checkpoint.cursor, cp.cursor);
+  EXPECT_EQ(got->health.items_total, 10);
+  EXPECT_EQ(got->health.consecutive_failures, 1);
+  EXPECT_EQ(got->health.last_error, "boom");
+  EXPECT_EQ(got->health.next_run_at, kT0 + 5);
+  EXPECT_EQ(store().connectors().SaveCheckpoint(9999, cp, 1).code(), Code::kNotFound);
+}
+
 TEST_P(ConnectorConformanceTest, ConcurrentSpendNeverExceedsBudget) {
   Id a = NewAgency("dinkes");
-  Connector c;
-  c.agency_id = a;
-  c.platform = Platform::kX;
-  c.name = "X";
-  c.read_budget_monthly = 50;
-  ASSERT_TRUE(store().connectors().Create(&c).ok());
+  Connector c = NewBudgeted(a, 50);
   std::atomic<int> granted{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {

@@ -12,6 +12,13 @@ let server, admin, pejabat, petugas, feedServer, feedUrl, ids = {};
 const FEED = readFileSync(resolve(process.env.HUMAS_SHARED || join(ROOT, '..', 'shared'),
   'fixtures/rss-atom/feedparser-docs-examples/atom10.xml'));
 let feedRequests = [];
+// A fake X API on loopback answering recent search with a recorded v2 response.
+const X_SEARCHES = resolve(process.env.HUMAS_SHARED || join(ROOT, '..', 'shared'),
+  'fixtures/x-api-v2/python-twitter/apis/searches');
+const X_SEARCH = readFileSync(join(X_SEARCHES, 'search_tweets_query.json'));
+const X_NYC = JSON.parse(readFileSync(join(X_SEARCHES, 'search_tweets_for_nyc.json')));
+delete X_NYC.meta.next_token;  // one page
+let xServer, xUrl, xRequests = [];
 
 before(async () => {
   const dataDir = newDataDir();
@@ -25,6 +32,14 @@ before(async () => {
   });
   await new Promise((r) => feedServer.listen(0, '127.0.0.1', r));
   feedUrl = `http://127.0.0.1:${feedServer.address().port}/feed.atom`;
+  xServer = createServer((req, res) => {
+    xRequests.push({ url: req.url, auth: req.headers.authorization });
+    if (req.headers.authorization !== `Bearer ${SECRET}`) { res.writeHead(401); res.end('{}'); return; }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(req.url.includes('dinkes') ? JSON.stringify(X_NYC) : X_SEARCH);
+  });
+  await new Promise((r) => xServer.listen(0, '127.0.0.1', r));
+  xUrl = `http://127.0.0.1:${xServer.address().port}`;
   server = await startServer({ dataDir, env: { HUMAS_CONNECTOR_POLL_TICK_SECONDS: '1' } });
   admin = await loggedIn(server.url, 'admin');
   const region = (await admin.get('/api/v1/agencies?kind=region')).json.items[0];
@@ -46,7 +61,18 @@ before(async () => {
 after(async () => {
   await server?.stop();
   feedServer?.close();
+  xServer?.close();
 });
+
+async function waitFor(client, id, pred) {
+  let c;
+  for (let i = 0; i < 60; i++) {
+    c = (await client.get(`/api/v1/connectors/${id}`)).json;
+    if (pred(c)) return c;
+    await new Promise((res) => setTimeout(res, 250));
+  }
+  return c;
+}
 
 test('the key file is created owner-only on first start', () => {
   const st = statSync(join(server.dataDir, 'connectors.key'));
@@ -97,7 +123,7 @@ test('validation: settings, names, budget, unknown fields', async () => {
   r = await pejabat.post('/api/v1/connectors', { ...base, settings: { url: 'https://a.example/f' }, credentials: { n: 1 } });
   assert.equal(r.status, 400);
   assert.equal(r.json.error.field, 'credentials');
-  r = await pejabat.post('/api/v1/connectors', { ...base, platform: 'x', settings: {}, read_budget_monthly: 10000 });
+  r = await pejabat.post('/api/v1/connectors', { ...base, platform: 'x', settings: { query: 'banjir' }, read_budget_monthly: 10000 });
   assert.equal(r.status, 403);  // budgets are the admin's
   r = await pejabat.post('/api/v1/connectors', { ...base, settings: { url: 'https://a.example/f' }, token: 'x' });
   assert.equal(r.status, 400);
@@ -109,7 +135,7 @@ test('validation: settings, names, budget, unknown fields', async () => {
 
 test('scope: out-of-scope connectors are 404, petugas may not write', async () => {
   const x = await admin.post('/api/v1/connectors', {
-    agency_id: ids.bpbd, platform: 'x', name: 'Pencarian X', settings: { query: 'banjir' },
+    agency_id: ids.bpbd, platform: 'x', name: 'Pencarian X', settings: { query: 'banjir', api_base: xUrl },
     credentials: { bearer_token: SECRET }, read_budget_monthly: 10000,
   });
   assert.equal(x.status, 201, x.text);
@@ -140,10 +166,12 @@ test('edit, clear credentials, run now, disable, health, delete', async () => {
   r = await pejabat.post(`/api/v1/connectors/${ids.rss}/run`, {});
   assert.equal(r.status, 409);
 
+  // The X connector runs against the fake X on its own (the tick is 1 s).
+  assert.equal((await waitFor(admin, ids.x, (c) => c.status === 'ok')).status, 'ok');
   const h = await admin.get('/api/v1/connectors/health');
   assert.equal(h.status, 200);
   assert.equal(h.json.items.length, 2);
-  assert.deepEqual(h.json.counts, { ok: 0, failing: 0, pending: 1, disabled: 1 });
+  assert.deepEqual(h.json.counts, { ok: 1, failing: 0, pending: 0, disabled: 1 });
   const hp = await pejabat.get('/api/v1/connectors/health');
   assert.equal(hp.json.items.length, 1);
 
@@ -182,4 +210,70 @@ test('an RSS connector polls a feed: entries arrive as mentions and health turns
   for (let i = 0; i < 40 && !feedRequests.includes('"f1"'); i++) await new Promise((res) => setTimeout(res, 250));
   assert.ok(feedRequests.includes('"f1"'), JSON.stringify(feedRequests));
   assert.equal((await pejabat.get('/api/v1/mentions?platform=rss')).json.total, mentions.json.total);
+});
+
+test('pull connectors: settings are validated per platform with a clear 400', async () => {
+  const base = { agency_id: ids.dinkes, name: 'Tolak' };
+  const cases = [
+    ['x', {}, 'settings.query is required'],
+    ['x', { query: 'banjir', max_results: 500 }, 'settings.max_results must be an integer from 10 to 100'],
+    ['x', { query: 'banjir', api_base: 'file:///etc' }, 'settings.api_base must be a web address'],
+    ['x', { query: 'banjir', since: 'kemarin' }, 'settings.since is not a known setting'],
+    ['telegram', { limit: 0 }, 'settings.limit must be an integer from 1 to 100'],
+    ['mastodon', { instance_url: 'https://m.example' }, 'exactly one of settings.hashtag and settings.account_id'],
+    ['mastodon', { hashtag: 'banjir' }, 'settings.instance_url is required'],
+  ];
+  for (const [platform, settings, message] of cases) {
+    const r = await pejabat.post('/api/v1/connectors', { ...base, platform, settings });
+    assert.equal(r.status, 400, `${platform} ${JSON.stringify(settings)}: ${r.text}`);
+    assert.equal(r.json.error.field, 'settings');
+    assert.ok(r.json.error.message.includes(message), r.json.error.message);
+  }
+  const ok = await pejabat.post('/api/v1/connectors', {
+    ...base, platform: 'mastodon', settings: { instance_url: 'http://127.0.0.1:9', hashtag: '#BanjirBerau' },
+    enabled: false,
+  });
+  assert.equal(ok.status, 201, ok.text);
+  assert.equal(ok.json.polled, true);
+  const bad = await pejabat.patch(`/api/v1/connectors/${ok.json.id}`, { settings: { instance_url: 'http://127.0.0.1:9' } });
+  assert.equal(bad.status, 400);
+  assert.equal((await pejabat.get(`/api/v1/connectors/${ok.json.id}`)).json.settings.hashtag, '#BanjirBerau');
+  assert.equal((await pejabat.request('DELETE', `/api/v1/connectors/${ok.json.id}`)).status, 204);
+});
+
+test('an X connector pulls recent search into mentions and counts reads against its budget', async () => {
+  const before = xRequests.length;
+  const r = await admin.post('/api/v1/connectors', {
+    agency_id: ids.dinkes, platform: 'x', name: 'Pencarian X Dinkes',
+    settings: { query: 'dinkes berau', max_results: 10, api_base: xUrl },
+    credentials: { bearer_token: SECRET }, read_budget_monthly: 1000,
+  });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.budget_spent, false);
+  const c = await waitFor(admin, r.json.id, (x) => x.status === 'ok');
+  assert.equal(c.status, 'ok', JSON.stringify(c));
+  assert.equal(c.reads_used, 10);  // the 10 posts of the recorded answer
+  assert.equal(c.items_total, 10);
+  const req = xRequests.slice(before).find((q) => q.url.includes('dinkes'));
+  assert.ok(req.url.startsWith('/2/tweets/search/recent?query=dinkes%20berau'), req.url);
+  const mentions = await admin.get('/api/v1/mentions?platform=x&agency_id=' + ids.dinkes);
+  assert.equal(mentions.json.total, 10, mentions.text);
+  assert.ok(mentions.json.items.some((m) => m.shared_from === '1275809336988557314'), mentions.text);
+});
+
+test('an X connector with too small a budget reads nothing and shows "budget spent"', async () => {
+  const before = xRequests.length;
+  const r = await admin.post('/api/v1/connectors', {
+    agency_id: ids.dinkes, platform: 'x', name: 'Anggaran kecil',
+    settings: { query: 'anggaran kecil', max_results: 10, api_base: xUrl },
+    credentials: { bearer_token: SECRET }, read_budget_monthly: 20,
+  });
+  assert.equal(r.status, 201, r.text);
+  const c = await waitFor(admin, r.json.id, (x) => x.status === 'failing');
+  assert.equal(c.budget_spent, true, JSON.stringify(c));
+  assert.ok(c.last_error.startsWith('budget spent'), c.last_error);
+  assert.equal(c.reads_used, 20);
+  assert.ok(!xRequests.slice(before).some((q) => q.url.includes('anggaran')));
+  const now = new Date();
+  assert.equal(Date.parse(c.next_run_at), Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
 });

@@ -597,4 +597,53 @@ std::string ToJson(const Feed& f, bool diagnostics) {
   return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+std::string PlainText(std::string_view html) {
+  std::string out;
+  bool in_tag = false;
+  for (size_t i = 0; i < html.size(); ++i) {
+    char c = html[i];
+    if (in_tag) {
+      if (c == '>') {
+        in_tag = false;
+        out += ' ';
+      }
+      continue;
+    }
+    if (c == '<') {
+      in_tag = true;
+      continue;
+    }
+    if (c == '&') {
+      static const std::pair<const char*, const char*> kEntities[] = {
+          {"&amp;", "&"}, {"&lt;", "<"},   {"&gt;", ">"},  {"&quot;", "\""},
+          {"&#39;", "'"}, {"&apos;", "'"}, {"&nbsp;", " "}};
+      bool done = false;
+      for (const auto& [name, value] : kEntities) {
+        if (html.compare(i, std::strlen(name), name) == 0) {
+          out += value;
+          i += std::strlen(name) - 1;
+          done = true;
+          break;
+        }
+      }
+      if (done) continue;
+    }
+    out += c;
+  }
+  std::string folded;
+  bool space = true;
+  for (char c : out) {
+    bool ws = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    if (ws) {
+      if (!space) folded += ' ';
+      space = true;
+    } else {
+      folded += c;
+      space = false;
+    }
+  }
+  while (!folded.empty() && folded.back() == ' ') folded.pop_back();
+  return folded;
+}
+
 }  // namespace humas::connectors::feed

@@ -65,6 +65,10 @@ Result<Feed> Parse(std::string_view document, const ParseOptions& options = {});
 //! no zone = UTC), and a few common variants. nullopt for anything else (garbage → empty).
 std::optional<UnixMillis> ParseDate(std::string_view text);
 
+//! Plain text from an HTML fragment (feed summaries, Mastodon status content): tags dropped
+//! (each becomes a space), the common entities decoded, white space folded.
+std::string PlainText(std::string_view html);
+
 //! RFC 3339 UTC with second precision, e.g. "2026-11-23T14:00:00Z".
 std::string FormatDate(UnixMillis t);
 

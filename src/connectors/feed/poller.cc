@@ -10,56 +10,6 @@
 namespace humas::connectors::feed {
 namespace {
 
-//! Plain text from an HTML fragment: tags dropped, the common entities decoded, spaces folded.
-std::string PlainText(const std::string& html) {
-  std::string out;
-  bool in_tag = false;
-  for (size_t i = 0; i < html.size(); ++i) {
-    char c = html[i];
-    if (in_tag) {
-      if (c == '>') {
-        in_tag = false;
-        out += ' ';
-      }
-      continue;
-    }
-    if (c == '<') {
-      in_tag = true;
-      continue;
-    }
-    if (c == '&') {
-      static const std::pair<const char*, const char*> kEntities[] = {
-          {"&amp;", "&"}, {"&lt;", "<"},   {"&gt;", ">"},  {"&quot;", "\""},
-          {"&#39;", "'"}, {"&apos;", "'"}, {"&nbsp;", " "}};
-      bool done = false;
-      for (const auto& [name, value] : kEntities) {
-        if (html.compare(i, std::strlen(name), name) == 0) {
-          out += value;
-          i += std::strlen(name) - 1;
-          done = true;
-          break;
-        }
-      }
-      if (done) continue;
-    }
-    out += c;
-  }
-  std::string folded;
-  bool space = true;
-  for (char c : out) {
-    bool ws = c == ' ' || c == '\n' || c == '\t' || c == '\r';
-    if (ws) {
-      if (!space) folded += ' ';
-      space = true;
-    } else {
-      folded += c;
-      space = false;
-    }
-  }
-  while (!folded.empty() && folded.back() == ' ') folded.pop_back();
-  return folded;
-}
-
 std::string Truncate(std::string s, size_t max) {
   if (s.size() <= max) return s;
   size_t cut = max;
@@ -197,24 +147,6 @@ Result<PollResult> RssPoller::PollOne(const store::Connector& c) {
        {"stored", r->stored},
        {"not_modified", r->not_modified}});
   return r;
-}
-
-Result<int> RssPoller::PollDue(int limit) {
-  HUMAS_ASSIGN_OR_RETURN(auto due, store_.connectors().Due(Platform::kRss, clock_.Now(), limit));
-  for (const store::Connector& c : due) {
-    auto r = PollOne(c);  // failures are recorded on the connector
-    (void)r;
-  }
-  return static_cast<int>(due.size());
-}
-
-Status SchedulePollTick(store::Store& store, UnixMillis now, UnixMillis every_ms) {
-  Job job;
-  job.queue = kPollQueue;
-  job.payload_json = "{}";
-  job.run_at = (now / every_ms + 1) * every_ms;
-  job.dedupe_key = std::string(kPollQueue) + ":" + std::to_string(job.run_at);
-  return store.jobs().Enqueue(&job);
 }
 
 }  // namespace humas::connectors::feed

@@ -17,7 +17,8 @@
 
 namespace humas::connectors::feed {
 
-//! The job queue the poller runs on (src/jobs JobRunner).
+//! The job queue the RSS poll tick used before the tick covered every kind
+//! (connectors/pull Dispatcher); `humas serve` still drains jobs left in it.
 inline constexpr char kPollQueue[] = "connectors.rss";
 
 struct PollResult {
@@ -37,9 +38,6 @@ class RssPoller {
 
   //! Polls one connector and records its health (success or failure) in the registry.
   Result<PollResult> PollOne(const store::Connector& connector);
-  //! Polls every due, enabled rss connector (at most `limit`). Returns how many were polled;
-  //! a failing feed is recorded on its connector and does not stop the others.
-  Result<int> PollDue(int limit = 20);
 
   //! Entry → mention: external id (a global id as is, otherwise qualified by the feed address),
   //! text = title + summary as plain text, dates, author, link.
@@ -56,8 +54,5 @@ class RssPoller {
   ingest::Labeler labeler_;
   ingest::QueryMatcher matcher_;
 };
-
-//! Enqueues the next poll tick (deduplicated per tick) `every_ms` after `now`.
-Status SchedulePollTick(store::Store& store, UnixMillis now, UnixMillis every_ms);
 
 }  // namespace humas::connectors::feed

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "connectors/pull/pull.h"
 #include "http/http.h"
 #include "store/connectors.h"
 #include "store/sqlite/test_util.h"
@@ -238,17 +239,21 @@ TEST_F(PollerTest, NotAFeedAndHugeFeedAreRefusedAndNothingStored) {
   EXPECT_EQ(MentionCount(), 0);
 }
 
-TEST_F(PollerTest, PollDueTakesOnlyDueEnabledFeeds) {
+TEST_F(PollerTest, TheTickRunsOnlyDueEnabledFeeds) {
+  pull::Dispatcher dispatcher(*store_, clock_);
+  dispatcher.Register(Platform::kRss,
+                      [this](const store::Connector& c) { return poller_->PollOne(c).status(); });
   store::Connector a = Add("A", "/feed.xml");
   store::Connector b = Add("B", "/atom.xml");
   b.enabled = false;
   ASSERT_TRUE(store_->connectors().Update(b).ok());
-  auto n = poller_->PollDue();
+  auto n = dispatcher.RunDue();
   ASSERT_TRUE(n.ok());
   EXPECT_EQ(*n, 1);
-  EXPECT_EQ(*poller_->PollDue(), 0);  // next run is 10 minutes away
+  EXPECT_EQ(*dispatcher.RunDue(), 0);  // next run is 10 minutes away
   clock_.Set(clock_.Now() + 600'000);
-  EXPECT_EQ(*poller_->PollDue(), 1);
+  EXPECT_EQ(*dispatcher.RunDue(), 1);
+  EXPECT_TRUE(Reload(a.id).health.last_success_at.has_value());
 }
 
 TEST(PollerMapping, ExternalIdsAreGlobal) {

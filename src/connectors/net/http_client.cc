@@ -60,8 +60,12 @@ bool Retryable(int status) { return status == 429 || status == 408 || status >= 
 
 }  // namespace
 
-HttpClient::HttpClient(HttpOptions options, Sleeper sleeper)
-    : options_(std::move(options)), sleeper_(std::move(sleeper)) {
+HttpClient::HttpClient(HttpOptions options, Sleeper sleeper, const Clock* clock)
+    : options_(std::move(options)), sleeper_(std::move(sleeper)), clock_(clock) {
+  if (!clock_) {
+    static const SystemClock kSystem;
+    clock_ = &kSystem;
+  }
   if (!sleeper_) {
     sleeper_ = [](UnixMillis ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); };
   }
@@ -86,6 +90,25 @@ UnixMillis HttpClient::RetryDelay(int retry, const std::string& retry_after, Uni
                                 std::min<UnixMillis>(options_.backoff_base_ms, 1u << 30)))
                           : 0;
   return std::min(delay + jitter, options_.backoff_max_ms);
+}
+
+std::optional<UnixMillis> HttpClient::RateLimitResetAt(const HttpResponse& r, UnixMillis now) {
+  auto digits = [](const std::string& v) {
+    return !v.empty() && v.size() <= 12 &&
+           std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  std::string retry_after = r.Header("retry-after");
+  if (digits(retry_after)) return now + std::stoll(retry_after) * 1000;
+  if (!retry_after.empty()) {
+    if (auto at = feed::ParseDate(retry_after)) return std::max(*at, now);
+  }
+  std::string reset = r.Header("x-rate-limit-reset");
+  if (reset.empty()) reset = r.Header("x-ratelimit-reset");  // Mastodon: an ISO 8601 time
+  if (digits(reset)) return std::max<UnixMillis>(std::stoll(reset) * 1000, now);
+  if (!reset.empty()) {
+    if (auto at = feed::ParseDate(reset)) return std::max(*at, now);
+  }
+  return std::nullopt;
 }
 
 Result<HttpResponse> HttpClient::Once(const HttpRequest& request) {
@@ -154,12 +177,37 @@ Result<HttpResponse> HttpClient::Get(const HttpRequest& request) {
     if (r.ok()) {
       r->attempts = attempt;
       if (last || !Retryable(r->status)) return r;
-      sleeper_(RetryDelay(attempt, r->Header("retry-after"), SystemClock().Now()));
+      UnixMillis now = clock_->Now();
+      if (r->status == 429) {
+        // A limit that lifts later than we are willing to wait: the caller reschedules.
+        auto reset = RateLimitResetAt(*r, now);
+        if (reset && *reset - now > options_.backoff_max_ms) return r;
+        if (reset) {
+          sleeper_(*reset - now);
+          continue;
+        }
+      }
+      sleeper_(RetryDelay(attempt, r->Header("retry-after"), now));
       continue;
     }
     if (last || r.status().code() != Code::kUnavailable) return r.status();
-    sleeper_(RetryDelay(attempt, "", SystemClock().Now()));
+    sleeper_(RetryDelay(attempt, "", clock_->Now()));
   }
+}
+
+std::string UrlEscape(std::string_view value) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : value) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
 }
 
 }  // namespace humas::connectors::net

@@ -1,13 +1,17 @@
 // The outbound HTTP client every connector uses (libcurl): timeouts, a response size limit, a
 // bounded number of redirects over http/https only, and retries with exponential back-off plus
-// jitter on network errors, 429 and 5xx, honouring Retry-After.
+// jitter on network errors, 429 and 5xx, honouring Retry-After and X's x-rate-limit-reset. A
+// rate limit that lifts later than backoff_max_ms is not waited out: the 429 is returned so the
+// connector can schedule its next run at the reset time (RateLimitResetAt).
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -51,7 +55,8 @@ using Sleeper = std::function<void(UnixMillis ms)>;
 
 class HttpClient {
  public:
-  explicit HttpClient(HttpOptions options = {}, Sleeper sleeper = {});
+  //! `clock` (default: the system clock) dates Retry-After and x-rate-limit-reset.
+  explicit HttpClient(HttpOptions options = {}, Sleeper sleeper = {}, const Clock* clock = nullptr);
 
   //! GET with retries. Returns the final response for any HTTP status (a 4xx/5xx is not an error
   //! here: the caller decides); Unavailable for network errors and timeouts after the last
@@ -63,11 +68,19 @@ class HttpClient {
   //! date, relative to `now`), else exponential back-off with jitter; capped at backoff_max_ms.
   UnixMillis RetryDelay(int retry, const std::string& retry_after, UnixMillis now) const;
 
+  //! When a rate-limited response (429, or x-rate-limit-remaining: 0) lifts: Retry-After
+  //! (seconds or HTTP date) or x-rate-limit-reset (epoch seconds); nullopt when it says nothing.
+  static std::optional<UnixMillis> RateLimitResetAt(const HttpResponse& response, UnixMillis now);
+
  private:
   Result<HttpResponse> Once(const HttpRequest& request);
 
   HttpOptions options_;
   Sleeper sleeper_;
+  const Clock* clock_;
 };
+
+//! Percent-encodes a query parameter value (RFC 3986 unreserved characters kept).
+std::string UrlEscape(std::string_view value);
 
 }  // namespace humas::connectors::net

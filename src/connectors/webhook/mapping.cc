@@ -323,6 +323,8 @@ void MapTweetV2(const json& t, const std::map<std::string, const json*>& users,
   if (auto it = users.find(author_id); it != users.end()) {
     m.author_handle = Str(*it->second, "username");
     m.author_name = Str(*it->second, "name");
+    const json& followers = Obj(Obj(*it->second, "public_metrics"), "followers_count");
+    if (followers.is_number_integer()) m.author_followers = followers.get<std::int64_t>();
   }
   if (m.author_handle.empty()) m.author_handle = author_id;
   auto created = ParseRfc3339(Str(t, "created_at"));

@@ -25,6 +25,11 @@ constexpr char kSqlConnectorSchedule[] = "UPDATE connectors SET next_run_at = ? 
 constexpr char kSqlConnectorSuccess[] =
     "UPDATE connectors SET cursor = ?, etag = ?, last_modified = ?, last_success_at = ?, "
     "consecutive_failures = 0, items_total = items_total + ?, next_run_at = ? WHERE id = ?";
+constexpr char kSqlConnectorProgress[] =
+    "UPDATE connectors SET cursor = ?, etag = ?, last_modified = ?, "
+    "items_total = items_total + ? WHERE id = ?";
+constexpr char kSqlConnectorReturn[] =
+    "UPDATE connectors SET reads_used = max(0, reads_used - ?) WHERE id = ? AND reads_month = ?";
 constexpr char kSqlConnectorFailure[] =
     "UPDATE connectors SET last_error = ?, last_error_at = ?, "
     "consecutive_failures = consecutive_failures + 1, next_run_at = ? WHERE id = ?";
@@ -240,6 +245,37 @@ Result<std::int64_t> SqliteConnectorRepository::SpendReads(Id id, const std::str
   }
   HUMAS_RETURN_IF_ERROR(tx.Commit());
   return used;
+}
+
+Result<std::int64_t> SqliteConnectorRepository::ReturnReads(Id id, const std::string& month,
+                                                            std::int64_t reads) {
+  if (reads < 0) return InvalidArgument("reads must not be negative");
+  auto conn = ctx_.pool->Acquire();
+  WriteTx tx(*conn);
+  HUMAS_RETURN_IF_ERROR(tx.Begin());
+  {
+    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlConnectorReturn));
+    HUMAS_RETURN_IF_ERROR(st.Bind(reads).Bind(id).Bind(month).Run());
+  }
+  std::int64_t used = 0;
+  {
+    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlConnectorBudget));
+    st.Bind(id);
+    HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return NotFound("connector " + std::to_string(id) + " does not exist");
+    if (st.Text(1) == month) used = st.Int(2);
+  }
+  HUMAS_RETURN_IF_ERROR(tx.Commit());
+  return used;
+}
+
+Status SqliteConnectorRepository::SaveCheckpoint(Id id, const ConnectorCheckpoint& cp,
+                                                 std::int64_t items) {
+  auto conn = ctx_.pool->Acquire();
+  HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlConnectorProgress));
+  st.Bind(cp.cursor).Bind(cp.etag).Bind(cp.last_modified).Bind(items);
+  HUMAS_RETURN_IF_ERROR(st.Bind(id).Run());
+  return ChangedOne(*conn, id);
 }
 
 }  // namespace humas::store::sqlite

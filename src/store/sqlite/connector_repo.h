@@ -22,6 +22,8 @@ class SqliteConnectorRepository final : public ConnectorRepository {
   Status RecordFailure(Id id, const std::string& error, UnixMillis now,
                        UnixMillis next_run_at) override;
   Result<std::int64_t> SpendReads(Id id, const std::string& month, std::int64_t reads) override;
+  Result<std::int64_t> ReturnReads(Id id, const std::string& month, std::int64_t reads) override;
+  Status SaveCheckpoint(Id id, const ConnectorCheckpoint& checkpoint, std::int64_t items) override;
 
  private:
   Context ctx_;

@@ -1,0 +1,131 @@
+// Settings parsing for the pull connectors.
+#include "connectors/pull/settings.h"
+
+#include <initializer_list>
+#include <optional>
+#include <regex>
+
+namespace humas::connectors::pull {
+namespace {
+
+using json = nlohmann::json;
+
+Status Bad(const std::string& what) { return InvalidArgument(what).WithField("settings"); }
+
+Status CheckKeys(const json& s, std::initializer_list<const char*> allowed) {
+  if (!s.is_object()) return Bad("settings must be a JSON object");
+  for (const auto& [k, v] : s.items()) {
+    bool ok = false;
+    for (const char* a : allowed) ok = ok || k == a;
+    if (!ok) return Bad("settings." + k + " is not a known setting");
+  }
+  return Status::Ok();
+}
+
+Status ReadText(const json& s, const char* key, std::string* out, bool required, size_t max) {
+  auto it = s.find(key);
+  if (it == s.end() || it->is_null()) {
+    if (required) return Bad(std::string("settings.") + key + " is required");
+    return Status::Ok();
+  }
+  if (!it->is_string()) return Bad(std::string("settings.") + key + " must be a string");
+  std::string v = it->get<std::string>();
+  if (v.empty() && required) return Bad(std::string("settings.") + key + " is required");
+  if (v.size() > max)
+    return Bad(std::string("settings.") + key + " is longer than " + std::to_string(max));
+  *out = v;
+  return Status::Ok();
+}
+
+//! An integer setting; a string of digits is accepted too (web forms send text).
+Status ReadRange(const json& s, const char* key, int* out, int lo, int hi) {
+  auto it = s.find(key);
+  if (it == s.end() || it->is_null()) return Status::Ok();
+  std::optional<std::int64_t> v;
+  if (it->is_number_integer()) {
+    v = it->get<std::int64_t>();
+  } else if (it->is_string()) {
+    const std::string& t = it->get_ref<const std::string&>();
+    if (!t.empty() && t.size() <= 9 && t.find_first_not_of("0123456789") == std::string::npos)
+      v = std::stoll(t);
+  }
+  if (!v || *v < lo || *v > hi)
+    return Bad(std::string("settings.") + key + " must be an integer from " + std::to_string(lo) +
+               " to " + std::to_string(hi));
+  *out = static_cast<int>(*v);
+  return Status::Ok();
+}
+
+Status ReadBaseUrl(const json& s, const char* key, std::string* out, bool required) {
+  HUMAS_RETURN_IF_ERROR(ReadText(s, key, out, required, 500));
+  static const std::regex kUrl(R"(^https?://[^\s/$.?#][^\s?#]*$)", std::regex::icase);
+  if (!std::regex_match(*out, kUrl))
+    return Bad(std::string("settings.") + key +
+               " must be a web address starting with http(s):// (no query)");
+  while (!out->empty() && out->back() == '/') out->pop_back();
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<XSearchSettings> ParseXSearchSettings(const json& s) {
+  HUMAS_RETURN_IF_ERROR(CheckKeys(s, {"query", "max_results", "api_base"}));
+  XSearchSettings x;
+  HUMAS_RETURN_IF_ERROR(ReadText(s, "query", &x.query, true, 512));
+  HUMAS_RETURN_IF_ERROR(ReadRange(s, "max_results", &x.max_results, 10, 100));
+  HUMAS_RETURN_IF_ERROR(ReadBaseUrl(s, "api_base", &x.api_base, false));
+  return x;
+}
+
+Result<TelegramSettings> ParseTelegramSettings(const json& s) {
+  HUMAS_RETURN_IF_ERROR(CheckKeys(s, {"api_base", "limit"}));
+  TelegramSettings t;
+  HUMAS_RETURN_IF_ERROR(ReadBaseUrl(s, "api_base", &t.api_base, false));
+  HUMAS_RETURN_IF_ERROR(ReadRange(s, "limit", &t.limit, 1, 100));
+  return t;
+}
+
+Result<MastodonSettings> ParseMastodonSettings(const json& s) {
+  HUMAS_RETURN_IF_ERROR(CheckKeys(s, {"instance_url", "hashtag", "account_id", "limit"}));
+  MastodonSettings m;
+  HUMAS_RETURN_IF_ERROR(ReadBaseUrl(s, "instance_url", &m.instance_url, true));
+  HUMAS_RETURN_IF_ERROR(ReadText(s, "hashtag", &m.hashtag, false, 100));
+  HUMAS_RETURN_IF_ERROR(ReadText(s, "account_id", &m.account_id, false, 40));
+  if (!m.hashtag.empty() && m.hashtag[0] == '#') m.hashtag.erase(0, 1);
+  if (m.hashtag.empty() == m.account_id.empty())
+    return Bad("exactly one of settings.hashtag and settings.account_id is required");
+  static const std::regex kTag(R"(^[\w\x80-\xff]+$)");
+  if (!m.hashtag.empty() && !std::regex_match(m.hashtag, kTag))
+    return Bad("settings.hashtag must be letters, digits and '_' only");
+  static const std::regex kId(R"(^[0-9A-Za-z]+$)");
+  if (!m.account_id.empty() && !std::regex_match(m.account_id, kId))
+    return Bad("settings.account_id must be the account's id (letters and digits)");
+  HUMAS_RETURN_IF_ERROR(ReadRange(s, "limit", &m.limit, 1, 40));
+  return m;
+}
+
+bool HasPullConnector(Platform p) {
+  return p == Platform::kX || p == Platform::kTelegram || p == Platform::kMastodon;
+}
+
+Status ValidatePullSettings(Platform p, const json& settings) {
+  switch (p) {
+    case Platform::kX:
+      return ParseXSearchSettings(settings).status();
+    case Platform::kTelegram:
+      return ParseTelegramSettings(settings).status();
+    case Platform::kMastodon:
+      return ParseMastodonSettings(settings).status();
+    default:
+      return Status::Ok();
+  }
+}
+
+std::string Credential(const std::string& credentials_json, const char* name) {
+  json c = json::parse(credentials_json, nullptr, false);
+  if (!c.is_object()) return "";
+  auto it = c.find(name);
+  return it != c.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+}  // namespace humas::connectors::pull

@@ -1,0 +1,47 @@
+// Settings of the pull connectors, parsed and validated in one place: the API refuses bad
+// settings with these messages (400, field "settings") and the connectors read them the same way.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core/model.h"
+#include "core/status.h"
+
+namespace humas::connectors::pull {
+
+//! X API v2 recent search (GET /2/tweets/search/recent).
+struct XSearchSettings {
+  std::string query;                           //!< the agency's X search query (1–512 chars)
+  int max_results = 100;                       //!< per request, 10–100
+  std::string api_base = "https://api.x.com";  //!< tests point it at a fake server
+};
+
+//! Telegram Bot API getUpdates.
+struct TelegramSettings {
+  std::string api_base = "https://api.telegram.org";
+  int limit = 100;  //!< updates per request, 1–100
+};
+
+//! Mastodon timelines: a hashtag (GET /api/v1/timelines/tag/:hashtag) or an account's statuses
+//! (GET /api/v1/accounts/:id/statuses).
+struct MastodonSettings {
+  std::string instance_url;  //!< "https://mastodon.social"
+  std::string hashtag;       //!< without '#'; exactly one of hashtag / account_id
+  std::string account_id;
+  int limit = 40;  //!< statuses per request, 1–40
+};
+
+Result<XSearchSettings> ParseXSearchSettings(const nlohmann::json& settings);
+Result<TelegramSettings> ParseTelegramSettings(const nlohmann::json& settings);
+Result<MastodonSettings> ParseMastodonSettings(const nlohmann::json& settings);
+
+//! True for the platforms that have a pull connector (the API's validation entry point).
+bool HasPullConnector(Platform p);
+//! Validates the settings of a pull platform (Ok for the others).
+Status ValidatePullSettings(Platform p, const nlohmann::json& settings);
+
+//! Reads a string credential ("" when absent); credentials are a JSON object of strings.
+std::string Credential(const std::string& credentials_json, const char* name);
+
+}  // namespace humas::connectors::pull
