@@ -25,48 +25,8 @@ using humas::MentionInput;
 
 namespace {
 
+using humas::bench::BareInsert;
 using humas::bench::Seconds;
-using humas::bench::ToJsonl;
-
-// The baseline: the same rows, same columns, one prepared INSERT, 10k rows per transaction.
-double BareInsert(const std::string& path, const std::vector<MentionInput>& rows) {
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", nullptr, nullptr,
-               nullptr);
-  sqlite3_exec(db,
-               "CREATE TABLE m(id INTEGER PRIMARY KEY, platform TEXT, external_id TEXT, url TEXT, "
-               "author_handle TEXT, author_name TEXT, text TEXT, created_at INTEGER, "
-               "agency TEXT, shares INTEGER, likes INTEGER, replies INTEGER)",
-               nullptr, nullptr, nullptr);
-  sqlite3_stmt* st = nullptr;
-  sqlite3_prepare_v2(db, "INSERT INTO m VALUES(NULL,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, nullptr);
-  auto t0 = std::chrono::steady_clock::now();
-  for (size_t i = 0; i < rows.size(); ++i) {
-    if (i % 10000 == 0) sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
-    const MentionInput& m = rows[i];
-    std::string platform(humas::ToString(m.platform));
-    sqlite3_bind_text(st, 1, platform.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, m.external_id.c_str(), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, m.url.c_str(), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, m.author_handle.c_str(), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, m.author_name.c_str(), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, m.text.c_str(), -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 7, m.created_at);
-    sqlite3_bind_text(st, 8, m.agency_code.c_str(), -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 9, m.shares);
-    sqlite3_bind_int64(st, 10, m.likes);
-    sqlite3_bind_int64(st, 11, m.replies);
-    sqlite3_step(st);
-    sqlite3_reset(st);
-    if (i % 10000 == 9999 || i + 1 == rows.size())
-      sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
-  }
-  double s = Seconds(t0);
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  return s;
-}
 
 }  // namespace
 
@@ -76,13 +36,8 @@ int main(int argc, char** argv) {
   fs::create_directories(dir);
 
   const humas::demo::DemoRegion region = humas::demo::MakeDemoRegion();
-  humas::demo::MentionGenerator gen(42, region);
-  std::vector<MentionInput> rows;
-  rows.reserve(n);
-  humas::UnixMillis t = 1'790'000'000'000;
-  for (size_t i = 0; i < n; ++i) rows.push_back(gen.Next(t += 500));
-  std::string jsonl;
-  for (const auto& m : rows) jsonl += ToJsonl(m) + "\n";
+  const std::vector<MentionInput> rows = humas::bench::DemoRows(region, n);
+  const std::string jsonl = humas::bench::JsonlOf(rows);
 
   humas::SystemClock clock;
   // The intake path as `humas serve` runs it: with the shipped language models labelling every

@@ -17,6 +17,7 @@
 #include "app/demo/demo_region.h"
 #include "app/demo/mention_generator.h"
 #include "bench_common.h"
+#include "bench_queries.h"
 #include "core/clock.h"
 #include "ingest/ingest.h"
 #include "ingest/labeling.h"
@@ -30,79 +31,8 @@ using humas::MentionInput;
 
 namespace {
 
+using humas::bench::MakeExpressions;
 using humas::bench::Seconds;
-using humas::bench::ToJsonl;
-
-// Query expressions an officer might write, drawn from the mention stream itself so that they
-// really match. "selective" (the default) builds them around phrases of two adjacent words seen in
-// the stream, as officers name their programmes and places; "broad" uses single common words, so
-// each mention matches about 1% of all queries (an upper bound on the matching work).
-std::vector<std::string> MakeExpressions(const std::vector<MentionInput>& rows, size_t count,
-                                         bool broad) {
-  std::unordered_map<std::string, int> freq;
-  std::unordered_map<std::string, int> pairs;
-  for (size_t i = 0; i < rows.size() && i < 20000; ++i) {
-    auto words = humas::search::Tokenize(humas::search::FoldForMatch(rows[i].text));
-    for (size_t k = 0; k < words.size(); ++k) {
-      if (words[k].size() >= 4) ++freq[words[k]];
-      if (k + 1 < words.size() && words[k].size() >= 3 && words[k + 1].size() >= 3)
-        ++pairs[words[k] + " " + words[k + 1]];
-    }
-  }
-  std::vector<std::string> vocab, phrases;
-  for (const auto& [w, n] : freq) vocab.push_back(w);
-  for (const auto& [p, n] : pairs) phrases.push_back(p);
-  std::sort(vocab.begin(), vocab.end());
-  std::sort(phrases.begin(), phrases.end());
-  std::mt19937 rng(7);
-  auto word = [&] { return vocab[rng() % vocab.size()]; };
-  auto phrase = [&] { return "\"" + phrases[rng() % phrases.size()] + "\""; };
-  std::vector<std::string> out;
-  for (size_t i = 0; i < count; ++i) {
-    if (broad) {
-      switch (i % 6) {
-        case 0:
-          out.push_back(word() + " " + word());
-          break;
-        case 1:
-          out.push_back("(" + word() + " OR " + word() + ") -" + word());
-          break;
-        case 2:
-          out.push_back(phrase() + " OR " + word());
-          break;
-        case 3:
-          out.push_back(word().substr(0, 4) + "* " + word());
-          break;
-        case 4:
-          out.push_back("#" + word() + " OR @" + word());
-          break;
-        default:
-          out.push_back(word() + " OR " + word() + " OR " + word());
-      }
-      continue;
-    }
-    switch (i % 6) {
-      case 0:
-        out.push_back(phrase());
-        break;
-      case 1:
-        out.push_back(phrase() + " -" + word());
-        break;
-      case 2:
-        out.push_back("(" + phrase() + " OR " + phrase() + ") " + word());
-        break;
-      case 3:
-        out.push_back(word().substr(0, 4) + "* " + phrase());
-        break;
-      case 4:
-        out.push_back("#" + word() + " OR " + phrase());
-        break;
-      default:
-        out.push_back(phrase() + " " + word() + " -" + word());
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -111,13 +41,8 @@ int main(int argc, char** argv) {
   fs::path dir = fs::temp_directory_path() / ("humas-match-bench-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const humas::demo::DemoRegion region = humas::demo::MakeDemoRegion();
-  humas::demo::MentionGenerator gen(42, region);
-  std::vector<MentionInput> rows;
-  rows.reserve(n);
-  humas::UnixMillis t = 1'790'000'000'000;
-  for (size_t i = 0; i < n; ++i) rows.push_back(gen.Next(t += 500));
-  std::string jsonl;
-  for (const auto& m : rows) jsonl += ToJsonl(m) + "\n";
+  const std::vector<MentionInput> rows = humas::bench::DemoRows(region, n);
+  const std::string jsonl = humas::bench::JsonlOf(rows);
   const bool broad = argc > 2 && std::string(argv[2]) == "broad";
   const std::vector<std::string> expressions = MakeExpressions(rows, 10000, broad);
 

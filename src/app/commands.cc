@@ -171,6 +171,9 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
   api_options.trusted_proxies = config->trusted_proxies;
   api::Context ctx(**store, WallClock(), api_options);
   ctx.labeler = LabelerOrNothing(config->models_dir);
+  // Every intake path matches against the stored active queries from the first mention on (not
+  // only after the first query edit of this run).
+  if (Status s = ctx.matchers->Rebuild((*store)->queries()); !s.ok()) return Fail("queries", s);
 
   // Connector credentials are sealed under a key kept outside the database (never logged).
   std::string key_file = config->connector_key_file.empty()

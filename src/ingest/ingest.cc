@@ -1,8 +1,13 @@
-// Intake: parse → resolve agency → label (if available) → store in batches → announce.
+// Intake: parse → resolve agency → label (if available) → store in batches → announce. Imports
+// overlap the stages: batch N is stored while batch N+1 is parsed, labelled and matched.
 #include "ingest/ingest.h"
 
 #include <algorithm>
 #include <array>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
 #include <thread>
 
 #include "core/inbox.h"
@@ -52,9 +57,9 @@ void Ingestor::LabelAll(std::vector<Mention>* batch) const {
   for (auto& w : workers) w.join();
 }
 
-Status Ingestor::StoreBatch(std::vector<MentionInput> inputs,
-                            const std::vector<std::int64_t>& lines, IngestReport* report,
-                            size_t max_errors) {
+Result<std::vector<Mention>> Ingestor::Prepare(std::vector<MentionInput> inputs,
+                                               const std::vector<std::int64_t>& lines,
+                                               IngestReport* report, size_t max_errors) {
   std::vector<Mention> batch;
   batch.reserve(inputs.size());
   auto reject = [&](size_t i, ImportErrorCode code, std::string reason) {
@@ -89,8 +94,11 @@ Status Ingestor::StoreBatch(std::vector<MentionInput> inputs,
     m.data = std::move(inputs[i]);
     batch.push_back(std::move(m));
   }
+  return batch;
+}
+
+Status Ingestor::Commit(std::vector<Mention> batch, IngestReport* report) const {
   if (batch.empty()) return Status::Ok();
-  LabelAll(&batch);
   auto outcomes = store_.mentions().UpsertBatch(batch, clock_.Now());
   if (!outcomes.ok()) return outcomes.status();
   std::vector<Mention> needs_case;
@@ -119,20 +127,118 @@ Status Ingestor::StoreBatch(std::vector<MentionInput> inputs,
   return store_.inbox().AttachMentions(needs_case, clock_.Now()).status();
 }
 
+Status Ingestor::StoreBatch(std::vector<MentionInput> inputs,
+                            const std::vector<std::int64_t>& lines, IngestReport* report,
+                            size_t max_errors) {
+  HUMAS_ASSIGN_OR_RETURN(std::vector<Mention> batch,
+                         Prepare(std::move(inputs), lines, report, max_errors));
+  LabelAll(&batch);
+  return Commit(std::move(batch), report);
+}
+
+//! The last stage of a pipelined import: one thread that commits labelled batches in order while
+//! the caller parses and labels the next ones. Push() blocks while max_queued batches wait
+//! (back-pressure). After a failed commit nothing more is stored and Push()/Finish() return the
+//! failure.
+class Ingestor::StoreStage {
+ public:
+  StoreStage(const Ingestor& ingestor, size_t max_queued)
+      : ingestor_(ingestor), max_queued_(std::max<size_t>(1, max_queued)) {
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~StoreStage() { (void)Finish(); }
+  StoreStage(const StoreStage&) = delete;
+  StoreStage& operator=(const StoreStage&) = delete;
+
+  Status Push(std::vector<Mention> batch) {
+    std::unique_lock lock(mu_);
+    space_.wait(lock, [&] { return queue_.size() < max_queued_ || !failure_.ok(); });
+    if (!failure_.ok()) return failure_;
+    queue_.push_back(std::move(batch));
+    ready_.notify_one();
+    return Status::Ok();
+  }
+
+  //! Waits until every pushed batch is stored (or one failed) and stops the thread.
+  Status Finish() {
+    {
+      std::lock_guard lock(mu_);
+      done_ = true;
+    }
+    ready_.notify_one();
+    if (thread_.joinable()) thread_.join();
+    std::lock_guard lock(mu_);
+    return failure_;
+  }
+
+  //! Outcome counts of the stored batches; read after Finish().
+  const IngestReport& report() const { return report_; }
+
+ private:
+  void Loop() {
+    while (true) {
+      std::vector<Mention> batch;
+      {
+        std::unique_lock lock(mu_);
+        ready_.wait(lock, [&] { return !queue_.empty() || done_; });
+        if (queue_.empty()) return;
+        batch = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      space_.notify_one();
+      Status s = ingestor_.Commit(std::move(batch), &report_);
+      if (!s.ok()) {
+        std::lock_guard lock(mu_);
+        failure_ = s;
+        queue_.clear();
+        space_.notify_all();
+        return;
+      }
+    }
+  }
+
+  const Ingestor& ingestor_;
+  const size_t max_queued_;
+  IngestReport report_;  //!< written by the store thread only
+  std::mutex mu_;
+  std::condition_variable ready_;           //!< a batch was queued, or done_
+  std::condition_variable space_;           //!< the queue shrank, or a commit failed
+  std::deque<std::vector<Mention>> queue_;  //!< guarded by mu_
+  bool done_ = false;                       //!< guarded by mu_
+  Status failure_;                          //!< guarded by mu_
+  std::thread thread_;
+};
+
 Result<IngestReport> Ingestor::Run(ImportFormat format, size_t max_errors,
                                    const std::function<Status(MentionImportParser&)>& feed) {
   IngestReport report;
   ImportOptions options;
   options.format = format;
+  std::unique_ptr<StoreStage> stage;
+  if (options_.pipelined) stage = std::make_unique<StoreStage>(*this, options_.max_queued_batches);
   MentionImportParser parser(options, [&](ParsedBatch&& parsed) -> Status {
     for (auto& e : parsed.errors) {
       ++report.rejected;
       if (report.errors.size() < max_errors) report.errors.push_back(std::move(e));
     }
-    return StoreBatch(std::move(parsed.mentions), parsed.lines, &report, max_errors);
+    if (!stage) return StoreBatch(std::move(parsed.mentions), parsed.lines, &report, max_errors);
+    HUMAS_ASSIGN_OR_RETURN(std::vector<Mention> batch,
+                           Prepare(std::move(parsed.mentions), parsed.lines, &report, max_errors));
+    if (batch.empty()) return Status::Ok();
+    LabelAll(&batch);
+    return stage->Push(std::move(batch));
   });
-  HUMAS_RETURN_IF_ERROR(feed(parser));
-  HUMAS_RETURN_IF_ERROR(parser.Finish());
+  Status fed = feed(parser);
+  if (fed.ok()) fed = parser.Finish();
+  if (stage) {
+    // Batches queued before a parse failure are still stored (storing is idempotent).
+    Status stored = stage->Finish();
+    report.imported += stage->report().imported;
+    report.duplicates += stage->report().duplicates;
+    report.updated += stage->report().updated;
+    if (!stored.ok()) return stored;
+  }
+  HUMAS_RETURN_IF_ERROR(fed);
   return report;
 }
 

@@ -26,7 +26,8 @@ struct IngestReport {
   std::vector<ImportError> errors;
 };
 
-//! Called after a batch is durable, once for every mention it newly inserted.
+//! Called after a batch is durable, once for every mention it newly inserted, in input order. In
+//! Import()/ImportBytes() it runs on the import's store thread, not on the caller's.
 using MentionSink = std::function<void(const Mention&)>;
 //! Fills labels of a mention before it is stored (the language engine's seam; may be empty).
 using Labeler = std::function<void(MentionInput*)>;
@@ -44,6 +45,16 @@ struct IngestPolicy {
   bool require_agency = false;
 };
 
+//! How an import overlaps its stages.
+struct IngestOptions {
+  //! Import()/ImportBytes() store batch N on a store thread while batch N+1 is parsed, labelled
+  //! and matched (a bounded pipeline). false = one batch at a time on the caller's thread.
+  bool pipelined = true;
+  //! Labelled batches waiting for the store thread before the parser blocks (back-pressure:
+  //! memory stays at a few batches whatever the input size).
+  size_t max_queued_batches = 2;
+};
+
 //! Not thread-safe; create one per import. Cheap to construct.
 class Ingestor {
  public:
@@ -53,6 +64,7 @@ class Ingestor {
   //! Matches every mention against the agencies' queries before it is stored (see
   //! listening::IntakeMatcher). Every intake path should set it; without it nothing is matched.
   void set_matcher(QueryMatcher matcher) { matcher_ = std::move(matcher); }
+  void set_options(IngestOptions options) { options_ = options; }
 
   //! Imports a whole stream (JSONL or CSV). Line problems are reported in the result; a
   //! non-OK Status means the import stopped (unreadable CSV header, storage failure): batches
@@ -61,12 +73,20 @@ class Ingestor {
   Result<IngestReport> ImportBytes(std::string_view data, ImportFormat format,
                                    size_t max_errors = 1000);
 
-  //! Stores already-parsed mentions (e.g. from the demo generator) as one batch. `lines` may be
-  //! empty; otherwise lines[i] is used in errors about inputs[i].
+  //! Stores already-parsed mentions (e.g. from the demo generator) as one batch on the calling
+  //! thread. `lines` may be empty; otherwise lines[i] is used in errors about inputs[i].
   Status StoreBatch(std::vector<MentionInput> inputs, const std::vector<std::int64_t>& lines,
                     IngestReport* report, size_t max_errors = 1000);
 
  private:
+  class StoreStage;
+  //! Resolves agencies and applies the policy; refused inputs are counted in `report`.
+  Result<std::vector<Mention>> Prepare(std::vector<MentionInput> inputs,
+                                       const std::vector<std::int64_t>& lines, IngestReport* report,
+                                       size_t max_errors);
+  //! Stores a labelled batch durably, counts the outcomes in `report`, opens inbox cases and
+  //! announces new mentions. Thread-safe with respect to Prepare()/LabelAll().
+  Status Commit(std::vector<Mention> batch, IngestReport* report) const;
   //! Applies the labeler and the query matcher to every mention of the batch (in parallel for
   //! large batches).
   void LabelAll(std::vector<Mention>* batch) const;
@@ -81,6 +101,7 @@ class Ingestor {
   Labeler labeler_;
   QueryMatcher matcher_;
   IngestPolicy policy_;
+  IngestOptions options_;
   std::map<std::string, Id> agency_cache_;
 };
 

@@ -4,6 +4,7 @@
 #include "api/api.h"
 #include "core/log.h"
 #include "ingest/ingest.h"
+#include "listening/matcher.h"
 #include "store/connectors.h"
 
 namespace humas::webhook {
@@ -117,6 +118,7 @@ Result<int> WebhookIntake::ProcessOnce() {
   ingest::Ingestor ingestor(
       ctx_.store, ctx_.clock, [this](const Mention& m) { api::PublishMention(ctx_, m, nullptr); },
       ctx_.labeler);
+  ingestor.set_matcher(listening::IntakeMatcher(ctx_.matchers));
   Status stored = ingestor.StoreBatch(std::move(inputs), {}, &report);
   if (!stored.ok()) {
     // Nothing of the batch is stored (one transaction): leave the deliveries pending, retried.

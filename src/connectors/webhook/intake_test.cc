@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "listening/matcher.h"
+#include "store/queries.h"
 #include "store/sqlite/test_util.h"
 
 namespace humas::webhook {
@@ -100,6 +102,34 @@ TEST(IntakeTest, UnprocessableDeliveryIsKeptAsDead) {
   EXPECT_EQ(counts->done, 1);
   EXPECT_EQ(intake.pending(), 0);
   EXPECT_EQ(StoredMentions(*st), 1);
+}
+
+TEST(IntakeTest, WebhookMentionsAreMatchedAgainstTheAgencyQueries) {
+  auto st = store::sqlite::TempSqliteStore::Open();
+  ASSERT_NE(st, nullptr);
+  FakeClock clock(1700000000000);
+  api::Context ctx(*st, clock, {});
+  Agency agency;
+  agency.kind = AgencyKind::kAgency;
+  agency.name = "Dinas PUPR";
+  agency.code = "dispupr";
+  ASSERT_TRUE(st->agencies().Create(&agency).ok());
+  store::AgencyQuery q;
+  q.agency_id = agency.id;
+  q.name = "jalan";
+  q.expression = "\"jalan rusak\"";
+  ASSERT_TRUE(st->queries().Create(&q).ok());
+  ASSERT_TRUE(ctx.matchers->Rebuild(st->queries()).ok());
+  WebhookIntake intake(ctx, {});
+  ASSERT_TRUE(intake.Accept(Telegram(1, "Jalan rusak di depan pasar")).ok());
+  ASSERT_TRUE(intake.Accept(Telegram(2, "Lampu jalan mati")).ok());
+  ASSERT_TRUE(intake.ProcessOnce().ok());
+  store::MentionFilter f;
+  f.query_id = q.id;
+  auto matched = st->mentions().Search(f, {});
+  ASSERT_TRUE(matched.ok());
+  ASSERT_EQ(matched->total, 1);
+  EXPECT_EQ(matched->items[0].data.text, "Jalan rusak di depan pasar");
 }
 
 }  // namespace

@@ -1,0 +1,233 @@
+// End-to-end ingest throughput (issue 5, part 7) on this machine's cores, side by side in one run
+// with its named baselines:
+//   - bare SQLite INSERT of the same rows and columns into a plain table (10k rows/transaction);
+//   - bare FTS5 indexing of the same texts (same tokenizer, 10k rows/transaction);
+//   - matching alone: the compiled 1,000 / 10,000 agency queries over the same texts, one thread;
+//   - the language labels alone (nlp::Pipeline), one thread.
+// End to end = humas's intake as `humas serve` runs it: parse JSONL (simdjson), resolve agencies,
+// normalise and classify (shipped models), match 1,000 or 10,000 active queries, store durably
+// (WAL, synchronous=NORMAL) with the unique key, secondary indexes, FTS5, hourly rollups, matches
+// and per-query counters, in 5,000-mention transactions. It runs both pipelined (store thread
+// overlapping parse/label/match of the next batch; the default) and one batch at a time (the
+// previous behaviour), so the gain is measured in the same run.
+// Usage: ingest_bench [N] (default 100000).
+#include <sqlite3.h>
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/demo/demo_region.h"
+#include "app/demo/mention_generator.h"
+#include "bench_common.h"
+#include "bench_queries.h"
+#include "core/clock.h"
+#include "ingest/ingest.h"
+#include "ingest/labeling.h"
+#include "listening/matcher.h"
+#include "nlp/pipeline.h"
+#include "search/query_parser.h"
+#include "store/queries.h"
+#include "store/store.h"
+
+namespace fs = std::filesystem;
+using humas::MentionInput;
+using humas::bench::Seconds;
+
+namespace {
+
+// CPU seconds (user + system, all threads) of this process so far. Rates per CPU-second are
+// steadier than wall-clock rates when other work shares the cores (the machine is shared).
+double CpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return s(u.ru_utime) + s(u.ru_stime);
+}
+
+// Wall and CPU seconds of one phase.
+struct Timing {
+  double wall = -1;
+  double cpu = 0;
+};
+
+template <typename F>
+Timing Measure(F&& f) {
+  double cpu0 = CpuSeconds();
+  Timing t;
+  t.wall = f();
+  t.cpu = CpuSeconds() - cpu0;
+  return t;
+}
+
+// The FTS baseline: only the full-text index of the same texts, as the store declares it.
+double BareFts(const std::string& path, const std::vector<MentionInput>& rows) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", nullptr, nullptr,
+               nullptr);
+  sqlite3_exec(db,
+               "CREATE VIRTUAL TABLE f USING fts5(text, author_handle, author_name, "
+               "tokenize = 'unicode61 remove_diacritics 2')",
+               nullptr, nullptr, nullptr);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "INSERT INTO f(rowid, text, author_handle, author_name) VALUES(?,?,?,?)",
+                     -1, &st, nullptr);
+  auto t0 = std::chrono::steady_clock::now();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (i % 10000 == 0) sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
+    const MentionInput& m = rows[i];
+    sqlite3_bind_int64(st, 1, static_cast<sqlite3_int64>(i + 1));
+    sqlite3_bind_text(st, 2, m.text.c_str(), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, m.author_handle.c_str(), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, m.author_name.c_str(), -1, SQLITE_STATIC);
+    sqlite3_step(st);
+    sqlite3_reset(st);
+    if (i % 10000 == 9999 || i + 1 == rows.size())
+      sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+  }
+  double s = Seconds(t0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const size_t n = argc > 1 ? std::stoul(argv[1]) : 100000;
+  fs::path dir = fs::temp_directory_path() / ("humas-ingest-bench-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+
+  const humas::demo::DemoRegion region = humas::demo::MakeDemoRegion();
+  const std::vector<MentionInput> rows = humas::bench::DemoRows(region, n);
+  const std::string jsonl = humas::bench::JsonlOf(rows);
+  const std::vector<std::string> expressions = humas::bench::MakeExpressions(rows, 10000, false);
+  std::printf("mentions=%zu (demo generator, %.1f MB JSONL), %u cores, selective queries\n", n,
+              jsonl.size() / 1e6, std::thread::hardware_concurrency());
+
+  // Baselines.
+  const Timing bare =
+      Measure([&] { return humas::bench::BareInsert((dir / "bare.db").string(), rows); });
+  const Timing fts = Measure([&] { return BareFts((dir / "fts.db").string(), rows); });
+  const double bare_s = bare.wall, fts_s = fts.wall;
+  auto pipeline = humas::nlp::Pipeline::Load("");
+  if (!pipeline.ok()) {
+    std::fprintf(stderr, "models: %s\n", pipeline.status().ToString().c_str());
+    return 1;
+  }
+  double label_s = 0;
+  {
+    auto t0 = std::chrono::steady_clock::now();
+    size_t labelled = 0;
+    for (const auto& m : rows) labelled += !(*pipeline)->Label(m.text).sentiment.empty();
+    label_s = Seconds(t0);
+    if (labelled != n) std::fprintf(stderr, "warning: %zu of %zu labelled\n", labelled, n);
+  }
+  double match_s[2] = {0, 0};
+  size_t matches[2] = {0, 0};
+  const size_t query_counts[2] = {1000, 10000};
+  for (int k = 0; k < 2; ++k) {
+    std::vector<humas::listening::QuerySpec> specs;
+    for (size_t i = 0; i < query_counts[k]; ++i) {
+      auto parsed = humas::search::ParseAgencyQuery(expressions[i]);
+      if (!parsed.ok()) continue;
+      humas::listening::QuerySpec s;
+      s.id = static_cast<humas::Id>(i + 1);
+      s.expr = std::move(parsed).value();
+      specs.push_back(std::move(s));
+    }
+    auto matcher = humas::listening::Matcher::Compile(std::move(specs));
+    if (!matcher.ok()) {
+      std::fprintf(stderr, "compile: %s\n", matcher.status().ToString().c_str());
+      return 1;
+    }
+    auto t0 = std::chrono::steady_clock::now();
+    for (const auto& m : rows)
+      matches[k] += (*matcher)->Match(m.platform, m.text, m.author_handle).size();
+    match_s[k] = Seconds(t0);
+  }
+
+  humas::SystemClock clock;
+  auto labeler = humas::ingest::LoadLabeler("");
+  if (!labeler.ok()) return 1;
+  auto run_intake = [&](const std::string& name, size_t queries, bool pipelined) -> Timing {
+    auto st = humas::store::OpenSqliteStore({(dir / (name + ".db")).string()}, clock);
+    if (!st.ok()) return {};
+    std::map<std::string, humas::Id> agency_ids = humas::bench::SeedAgencies(**st, region);
+    if (agency_ids.empty()) return {};
+    std::vector<humas::Id> all_agencies;
+    for (const auto& [code, id] : agency_ids) all_agencies.push_back(id);
+    for (size_t i = 0; i < queries; ++i) {
+      humas::store::AgencyQuery q;
+      q.agency_id = all_agencies[i % all_agencies.size()];
+      q.name = "q" + std::to_string(i);
+      q.expression = expressions[i];
+      if (!(*st)->queries().Create(&q).ok()) return {};
+    }
+    auto holder = std::make_shared<humas::listening::MatcherHolder>();
+    if (!holder->Rebuild((*st)->queries()).ok()) return {};
+    humas::ingest::Ingestor ingestor(**st, clock, {}, *labeler);
+    ingestor.set_matcher(humas::listening::IntakeMatcher(holder));
+    ingestor.set_options({.pipelined = pipelined});
+    humas::Result<humas::ingest::IngestReport> report = humas::ingest::IngestReport{};
+    Timing t = Measure([&] {
+      auto t0 = std::chrono::steady_clock::now();
+      report = ingestor.ImportBytes(jsonl, humas::ImportFormat::kJsonl);
+      return Seconds(t0);
+    });
+    if (!report.ok() || report->imported != static_cast<int64_t>(n)) {
+      std::fprintf(stderr, "import failed: %s\n", report.status().ToString().c_str());
+      return {};
+    }
+    return t;
+  };
+  const Timing seq1k = run_intake("seq1k", 1000, false);
+  const Timing e2e1k = run_intake("e2e1k", 1000, true);
+  const Timing e2e10k = run_intake("e2e10k", 10000, true);
+  const double seq1k_s = seq1k.wall, e2e1k_s = e2e1k.wall, e2e10k_s = e2e10k.wall;
+  fs::remove_all(dir);
+  if (seq1k_s < 0 || e2e1k_s < 0 || e2e10k_s < 0) return 1;
+
+  auto rate = [n](double s) { return static_cast<double>(n) / s; };
+  std::printf(
+      "(wall-clock rates; per CPU-second of this process in brackets; load average in\n"
+      "/proc/loadavg at the end: ");
+  if (FILE* f = std::fopen("/proc/loadavg", "r")) {
+    char buf[64] = {0};
+    if (std::fgets(buf, sizeof buf, f)) std::printf("%.*s", 14, buf);
+    std::fclose(f);
+  }
+  std::printf(")\n");
+  auto cpu = [n](const Timing& t) { return static_cast<double>(n) / t.cpu; };
+  std::printf("baseline bare SQLite INSERT (same rows):      %9.0f rows/s  [%.0f]\n", rate(bare_s),
+              cpu(bare));
+  std::printf("baseline bare FTS5 indexing (same texts):     %9.0f texts/s [%.0f]\n", rate(fts_s),
+              cpu(fts));
+  std::printf("language labels alone (1 thread):             %9.0f texts/s\n", rate(label_s));
+  std::printf(
+      "matching alone, 1,000 queries (1 thread):     %9.0f mentions/s (%.2f matches each)\n",
+      rate(match_s[0]), static_cast<double>(matches[0]) / n);
+  std::printf(
+      "matching alone, 10,000 queries (1 thread):    %9.0f mentions/s (%.2f matches each)\n",
+      rate(match_s[1]), static_cast<double>(matches[1]) / n);
+  std::printf("end to end, 1,000 queries, one batch at a time: %7.0f mentions/s [%.0f]\n",
+              rate(seq1k_s), cpu(seq1k));
+  std::printf("end to end, 1,000 queries, pipelined:         %9.0f mentions/s [%.0f]\n",
+              rate(e2e1k_s), cpu(e2e1k));
+  std::printf("end to end, 10,000 queries, pipelined:        %9.0f mentions/s [%.0f]\n",
+              rate(e2e10k_s), cpu(e2e10k));
+  std::printf(
+      "ratios end to end (1,000 queries) / bare INSERT %.3f, / bare FTS5 %.2f, / matching alone "
+      "%.2f; pipelined / one batch at a time %.2f; 10,000 / 1,000 queries %.2f; target 50,000: "
+      "%s\n",
+      bare_s / e2e1k_s, fts_s / e2e1k_s, match_s[0] / e2e1k_s, seq1k_s / e2e1k_s,
+      e2e1k_s / e2e10k_s, rate(e2e1k_s) >= 50000 ? "met" : "not met");
+  return 0;
+}
