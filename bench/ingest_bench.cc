@@ -3,7 +3,8 @@
 //   - bare SQLite INSERT of the same rows and columns into a plain table (10k rows/transaction);
 //   - bare FTS5 indexing of the same texts (same tokenizer, 10k rows/transaction);
 //   - matching alone: the compiled 1,000 / 10,000 agency queries over the same texts, one thread;
-//   - the language labels alone (nlp::Pipeline), one thread.
+//   - the language labels alone (nlp::Pipeline), one thread;
+//   - near-duplicate detection alone (sign, find, add; ingest/near_dup.h), one thread.
 // End to end = humas's intake as `humas serve` runs it: parse JSONL (simdjson), resolve agencies,
 // normalise and classify (shipped models), match 1,000 or 10,000 active queries, store durably
 // (WAL, synchronous=NORMAL) with the unique key, secondary indexes, FTS5, hourly rollups, matches
@@ -30,6 +31,7 @@
 #include "core/clock.h"
 #include "ingest/ingest.h"
 #include "ingest/labeling.h"
+#include "ingest/near_dup.h"
 #include "listening/matcher.h"
 #include "nlp/pipeline.h"
 #include "search/query_parser.h"
@@ -130,6 +132,23 @@ int main(int argc, char** argv) {
     label_s = Seconds(t0);
     if (labelled != n) std::fprintf(stderr, "warning: %zu of %zu labelled\n", labelled, n);
   }
+  // Near-duplicate detection alone: sign every text and look it up in / add it to the window.
+  double neardup_s = 0;
+  size_t flagged = 0;
+  {
+    humas::ingest::NearDuplicateIndex index;
+    auto t0 = std::chrono::steady_clock::now();
+    auto lock = index.lock();
+    for (size_t i = 0; i < n; ++i) {
+      const MentionInput& m = rows[i];
+      auto sig = humas::ingest::SignText(m.text, index.options().min_words);
+      auto hit = index.FindLocked(std::nullopt, sig, m.created_at);
+      flagged += hit.has_value();
+      auto id = static_cast<humas::Id>(i + 1);
+      index.AddLocked(std::nullopt, id, hit ? hit->root : id, std::move(sig), m.created_at);
+    }
+    neardup_s = Seconds(t0);
+  }
   double match_s[2] = {0, 0};
   size_t matches[2] = {0, 0};
   const size_t query_counts[2] = {1000, 10000};
@@ -211,6 +230,8 @@ int main(int argc, char** argv) {
   std::printf("baseline bare FTS5 indexing (same texts):     %9.0f texts/s [%.0f]\n", rate(fts_s),
               cpu(fts));
   std::printf("language labels alone (1 thread):             %9.0f texts/s\n", rate(label_s));
+  std::printf("near-duplicate sign + find + add, 1 thread:   %9.0f texts/s (%zu flagged)\n",
+              rate(neardup_s), flagged);
   std::printf(
       "matching alone, 1,000 queries (1 thread):     %9.0f mentions/s (%.2f matches each)\n",
       rate(match_s[0]), static_cast<double>(matches[0]) / n);
