@@ -2,8 +2,9 @@
 // fake news portal on loopback (serving a real-format feed from ../shared/fixtures), runs it, sees
 // its health turn ok with items read and the feed's entries among the conversations; a feed that
 // fails shows its last error and time; a Telegram webhook connector shows the address the
-// platform calls and its deliveries (and a forged one) in its health; a petugas of the agency reads the page without the
-// management buttons. Real server, real SQLite, real Chromium.
+// platform calls and its deliveries (and a forged one) in its health; an X search connector against
+// a fake X API shows the monthly read budget used as a bar; a petugas of the agency reads the page without the
+// management buttons, also on a phone. Real server, real SQLite, real Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -14,14 +15,21 @@ import { startServer, newDataDir, addUser, loggedIn, launchBrowser, snap, WEB_DI
 const tid = (id) => `[data-testid="${id}"]`;
 const SHARED = process.env.HUMAS_SHARED || join(ROOT, '..', 'shared');
 const FEED = readFileSync(resolve(SHARED, 'fixtures/rss-atom/feedparser-docs-examples/rss20.xml'));
+// X API v2 recent search as recorded by tweepy's test cassettes.
+const X_SEARCH = JSON.stringify(JSON.parse(readFileSync(resolve(SHARED, 'fixtures/x-api-v2/tweepy-cassettes/search_recent_tweets_0.json'), 'utf8')).body);
 
 let server, chrome, page, api, feedServer, feedBase, dinkes;
-const hits = { good: 0, broken: 0 };
+const hits = { good: 0, broken: 0, x: 0, xAuth: '' };
 
 before(async () => {
   // A fake news portal: /good.xml serves the fixture feed, /broken.xml answers 500.
   feedServer = createServer((req, res) => {
-    if (req.url === '/good.xml') {
+    if (req.url.startsWith('/2/tweets/search/recent')) {
+      hits.x++;
+      hits.xAuth = req.headers.authorization || '';
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(X_SEARCH);
+    } else if (req.url === '/good.xml') {
       hits.good++;
       res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
       res.end(FEED);
@@ -184,6 +192,36 @@ test('a Telegram webhook connector shows its address; deliveries and a forged on
   await page.waitForSelector(tid('connector-form'), { state: 'detached' });
 });
 
+test('an X search connector: the admin sets the monthly read budget and sees it used as a bar', async () => {
+  await page.click(tid('connector-create'));
+  await page.waitForSelector(tid('connector-form'));
+  await page.selectOption(tid('connector-kind'), 'x_search');
+  await page.selectOption(tid('connector-agency'), { label: 'Dinas Kesehatan' });
+  await page.fill(tid('connector-name'), 'Pencarian X Dinkes');
+  await page.fill(tid('connector-setting-query'), 'tweepy');
+  await page.fill(tid('connector-setting-api_base'), feedBase);
+  await page.fill(tid('connector-credential-bearer_token'), 'AAAA-test-bearer');
+  await page.fill(tid('connector-budget-input'), '1000');
+  await page.click(tid('connector-save'));
+  await page.waitForSelector(tid('connector-form'), { state: 'detached' });
+  const r = row('Pencarian X Dinkes');
+  await r.waitFor();
+  await r.locator(tid('connector-run')).click();
+  const id = await r.getAttribute('data-connector-id');
+  await page.waitForSelector(`${tid('connector-row')}[data-connector-id="${id}"][data-status="ok"]`);
+  assert.ok(hits.x >= 1);
+  assert.equal(hits.xAuth, 'Bearer AAAA-test-bearer');
+  const bar = r.locator(tid('connector-budget'));
+  await page.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-used')) > 0, `${tid('connector-row')}[data-connector-id="${id}"] ${tid('connector-budget')}`);
+  const used = Number(await bar.getAttribute('data-used'));
+  assert.equal(await bar.getAttribute('data-budget'), '1000');
+  assert.ok(used >= 10 && used <= 1000, `reads used: ${used}`);
+  const stored = (await api.get(`/api/v1/connectors/${id}`)).json;
+  assert.equal(stored.reads_used, used);
+  assert.match(await r.textContent(), new RegExp(`${used} dari 1\\.000 baca`));
+  await snap(page, 'connectors-05-x-budget');
+});
+
 test('a petugas of the agency reads connector health without management buttons', async () => {
   await page.click(tid('user-menu'));
   await page.click(tid('logout'));
@@ -193,5 +231,13 @@ test('a petugas of the agency reads connector health without management buttons'
   assert.equal(await page.locator(tid('connector-create')).count(), 0);
   assert.equal(await page.locator(tid('connector-run')).count(), 0);
   assert.equal(await page.locator(tid('connector-edit')).count(), 0);
-  assert.equal(await page.locator(tid('connector-row')).count(), 3);
+  assert.equal(await page.locator(tid('connector-row')).count(), 4);
+  assert.equal(await page.locator(tid('connector-budget-input')).count(), 0);
+  // On a phone the health cards reflow: nothing is wider than the screen.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(100);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);
+  await snap(page, 'connectors-04-phone');
+  await page.setViewportSize({ width: 1366, height: 900 });
 });

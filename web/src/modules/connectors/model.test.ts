@@ -11,9 +11,12 @@ function connector(over: Partial<Connector> = {}): Connector {
 }
 
 describe('kindOf', () => {
-  it('knows RSS feeds and falls back to the generic kind for the rest', () => {
+  it('knows RSS feeds and the pull connectors, and falls back to the generic kind for the rest', () => {
     expect(kindOf(connector()).id).toBe('rss')
-    expect(kindOf(connector({ platform: 'x', settings: { query: 'banjir' } }))).toBe(GENERIC_KIND)
+    expect(kindOf(connector({ platform: 'x', settings: { query: 'banjir' } })).id).toBe('x_search')
+    expect(kindOf(connector({ platform: 'telegram', settings: {} })).id).toBe('telegram_updates')
+    expect(kindOf(connector({ platform: 'mastodon', settings: { instance_url: 'https://m.example', hashtag: 'berau' } })).id).toBe('mastodon_timeline')
+    expect(kindOf(connector({ platform: 'youtube', settings: {} }))).toBe(GENERIC_KIND)
     // An RSS connector carrying a webhook marker is not a feed poller.
     expect(kindOf(connector({ platform: 'rss', settings: { webhook: 'pager' } }))).toBe(GENERIC_KIND)
   })
@@ -75,6 +78,25 @@ describe('buildInput', () => {
     expect(buildInput({ ...base, settingsJson: '[1]' }, { canBudget: false, editing: true })).toEqual({ problem: { field: 'settings', reason: 'json' } })
     const clear = buildInput({ ...base, credentialsJson: '{"a":"b"}', clearCredentials: true }, { canBudget: false, editing: true })
     expect('input' in clear && clear.input.credentials).toBeNull()
+  })
+})
+
+describe('pull kinds', () => {
+  it('send integer settings as numbers within their bounds', () => {
+    const x = { ...emptyForm(kindById('x_search')), name: 'X', settings: { query: 'banjir berau', max_results: '50', api_base: '' }, credentials: { bearer_token: 't' } }
+    const r = buildInput(x, { canBudget: true, editing: false })
+    expect(r).toMatchObject({ input: { settings: { query: 'banjir berau', max_results: 50 }, credentials: { bearer_token: 't' }, read_budget_monthly: null } })
+    expect(buildInput({ ...x, settings: { ...x.settings, max_results: '500' } }, { canBudget: false, editing: false })).toEqual({ problem: { field: 'settings.max_results', reason: 'range' } })
+    expect(buildInput({ ...x, settings: { ...x.settings, max_results: '5x' } }, { canBudget: false, editing: false })).toEqual({ problem: { field: 'settings.max_results', reason: 'range' } })
+  })
+  it('Mastodon needs exactly one of hashtag and account', () => {
+    const m = { ...emptyForm(kindById('mastodon_timeline')), name: 'M', settings: { instance_url: 'https://m.example', hashtag: '', account_id: '', limit: '' } }
+    expect(buildInput(m, { canBudget: false, editing: false })).toEqual({ problem: { field: 'settings.hashtag', reason: 'one_of' } })
+    expect(buildInput({ ...m, settings: { ...m.settings, hashtag: 'berau', account_id: '1' } }, { canBudget: false, editing: false })).toEqual({ problem: { field: 'settings.hashtag', reason: 'one_of' } })
+    expect(buildInput({ ...m, settings: { ...m.settings, hashtag: 'berau' } }, { canBudget: false, editing: false })).toMatchObject({ input: { settings: { instance_url: 'https://m.example', hashtag: 'berau' } } })
+  })
+  it('edit form shows stored numbers as text', () => {
+    expect(formOf(connector({ platform: 'x', settings: { query: 'q', max_results: 20 } })).settings).toMatchObject({ query: 'q', max_results: '20' })
   })
 })
 

@@ -30,6 +30,10 @@ export interface Connector {
   updated_at: string
   /** Webhook connectors: the path the platform calls (e.g. "/hooks/meta/12"). */
   webhook_path?: string
+  /** True when humas runs the connector on its schedule (false for webhooks and push-only platforms). */
+  polled?: boolean
+  /** The monthly read budget is used up: the connector waits for the next month. */
+  budget_spent?: boolean
 }
 
 export interface ConnectorHealth {
@@ -52,8 +56,11 @@ export interface FieldSpec {
   key: string
   /** i18n key of the label, under connectors.field. */
   label: string
-  type: 'url' | 'text' | 'password'
+  type: 'url' | 'text' | 'password' | 'integer'
   required?: boolean
+  /** Bounds of an integer field. */
+  min?: number
+  max?: number
   /** i18n key of a help line, under connectors.help. */
   help?: string
 }
@@ -86,6 +93,39 @@ export const KINDS: KindSpec[] = [
     mode: 'poll',
     settings: [{ key: 'url', label: 'feedUrl', type: 'url', required: true, help: 'feedUrl' }],
     credentials: [],
+  },
+  {
+    id: 'x_search',
+    platforms: ['x'],
+    mode: 'poll',
+    settings: [
+      { key: 'query', label: 'xQuery', type: 'text', required: true, help: 'xQuery' },
+      { key: 'max_results', label: 'maxResults', type: 'integer', min: 10, max: 100, help: 'maxResults' },
+      { key: 'api_base', label: 'apiBase', type: 'url', help: 'apiBase' },
+    ],
+    credentials: [{ key: 'bearer_token', label: 'bearerToken', type: 'password', required: true, help: 'bearerToken' }],
+  },
+  {
+    id: 'telegram_updates',
+    platforms: ['telegram'],
+    mode: 'poll',
+    settings: [
+      { key: 'limit', label: 'limit', type: 'integer', min: 1, max: 100, help: 'telegramLimit' },
+      { key: 'api_base', label: 'apiBase', type: 'url', help: 'apiBase' },
+    ],
+    credentials: [{ key: 'bot_token', label: 'botToken', type: 'password', required: true, help: 'botToken' }],
+  },
+  {
+    id: 'mastodon_timeline',
+    platforms: ['mastodon'],
+    mode: 'poll',
+    settings: [
+      { key: 'instance_url', label: 'instanceUrl', type: 'url', required: true, help: 'instanceUrl' },
+      { key: 'hashtag', label: 'hashtag', type: 'text', help: 'hashtag' },
+      { key: 'account_id', label: 'accountId', type: 'text', help: 'accountId' },
+      { key: 'limit', label: 'limit', type: 'integer', min: 1, max: 40, help: 'mastodonLimit' },
+    ],
+    credentials: [{ key: 'access_token', label: 'accessToken', type: 'password', help: 'accessToken' }],
   },
   // Webhooks: the platform pushes to /hooks/<kind>/<connector id>, signed with these secrets.
   {
@@ -206,7 +246,7 @@ export interface FormState {
   budget: string
 }
 
-export type FormProblem = { field: string; reason: 'required' | 'url' | 'json' | 'json_strings' | 'interval' | 'budget' }
+export type FormProblem = { field: string; reason: 'required' | 'url' | 'json' | 'json_strings' | 'interval' | 'budget' | 'range' | 'one_of' }
 
 function isHttpUrl(s: string): boolean {
   return /^https?:\/\/[^\s/$.?#][^\s]*$/i.test(s)
@@ -238,9 +278,18 @@ export function buildInput(form: FormState, opts: { canBudget: boolean; editing:
         continue
       }
       if (f.type === 'url' && !isHttpUrl(v)) return { problem: { field: `settings.${f.key}`, reason: 'url' } }
+      if (f.type === 'integer') {
+        const n = Number(v)
+        if (!/^\d+$/.test(v) || (f.min !== undefined && n < f.min) || (f.max !== undefined && n > f.max))
+          return { problem: { field: `settings.${f.key}`, reason: 'range' } }
+        settings[f.key] = n
+        continue
+      }
       settings[f.key] = v
     }
   }
+  if (kind.id === 'mastodon_timeline' && ('hashtag' in settings) === ('account_id' in settings))
+    return { problem: { field: 'settings.hashtag', reason: 'one_of' } }
   const minutes = Number(form.pollMinutes)
   if (kind.mode === 'poll' && (!Number.isInteger(minutes) || minutes < 1 || minutes > 10080)) return { problem: { field: 'poll', reason: 'interval' } }
   const input: ConnectorInput = {
@@ -308,7 +357,10 @@ export function formOf(c: Connector): FormState {
   const form = emptyForm(kind)
   form.platform = c.platform
   form.name = c.name
-  for (const f of kind.settings) form.settings[f.key] = typeof c.settings[f.key] === 'string' ? (c.settings[f.key] as string) : ''
+  for (const f of kind.settings) {
+    const v = c.settings[f.key]
+    form.settings[f.key] = typeof v === 'string' ? v : typeof v === 'number' ? String(v) : ''
+  }
   form.settingsJson = JSON.stringify(c.settings, null, 2)
   form.enabled = c.enabled
   form.pollMinutes = Math.max(1, Math.round(c.poll_interval_seconds / 60))
