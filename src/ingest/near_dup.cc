@@ -29,9 +29,11 @@ std::uint64_t HashWord(std::string_view w) {
   return Mix(h);
 }
 
-// Verified candidates per band bucket, newest first: a campaign repeated thousands of times must
-// not make every new copy compare against all of them (one close copy is enough to flag it).
-constexpr size_t kMaxCandidatesPerBand = 64;
+// Verified candidates per text, newest first in each band: a campaign repeated thousands of
+// times must not make every new copy compare against all of them (one close copy is enough to
+// flag it). A copy at or above kCloseEnough ends the search at once.
+constexpr size_t kMaxCandidates = 32;
+constexpr double kCloseEnough = 0.9;
 
 }  // namespace
 
@@ -100,12 +102,12 @@ std::optional<NearDuplicateIndex::Hit> NearDuplicateIndex::FindLocked(std::optio
   const Id a = agency.value_or(0);
   std::optional<Hit> best;
   std::vector<std::uint64_t> seen;
-  for (int b = 0; b < kBands; ++b) {
+  size_t checked = 0;
+  for (int b = 0; b < kBands && checked < kMaxCandidates; ++b) {
     auto it = by_band_.find(BandKey(a, b, sig.bands[b]));
     if (it == by_band_.end()) continue;
     const auto& seqs = it->second;
-    size_t checked = 0;
-    for (auto s = seqs.rbegin(); s != seqs.rend() && checked < kMaxCandidatesPerBand; ++s) {
+    for (auto s = seqs.rbegin(); s != seqs.rend() && checked < kMaxCandidates; ++s) {
       if (*s < first_seq_) continue;
       if (std::find(seen.begin(), seen.end(), *s) != seen.end()) continue;
       seen.push_back(*s);
@@ -117,6 +119,7 @@ std::optional<NearDuplicateIndex::Hit> NearDuplicateIndex::FindLocked(std::optio
       if (gap > options_.window_ms) continue;
       double score = Jaccard(sig.shingles, e.sig.shingles);
       if (score >= options_.threshold && (!best || score > best->score)) best = Hit{e.root, score};
+      if (best && best->score >= kCloseEnough) return best;
     }
   }
   return best;
