@@ -41,6 +41,20 @@ bool BudgetSpent(const store::Connector& c, UnixMillis now) {
          c.reads_used >= *c.read_budget_monthly;
 }
 
+//! The daily unit quota of a connector that has one (YouTube), from its settings.
+std::optional<std::int64_t> DailyQuota(const store::Connector& c) {
+  if (c.platform != Platform::kYoutube) return std::nullopt;
+  auto s = connectors::pull::ParseYoutubeSettings(json::parse(c.settings_json, nullptr, false));
+  if (!s.ok()) return std::nullopt;
+  return s->daily_quota_units;
+}
+
+//! The daily quota is used up for the current (Pacific) day.
+bool QuotaSpent(const store::Connector& c, UnixMillis now) {
+  auto quota = DailyQuota(c);
+  return quota && c.quota_day == connectors::pull::PacificDay(now) && c.quota_used >= *quota;
+}
+
 json ConnectorJson(const store::Connector& c, const Hierarchy* h, UnixMillis now) {
   const connectors::WebhookKind* webhook = connectors::WebhookKindOf(c);
   // A webhook connector is never polled: the platform pushes to its address.
@@ -64,6 +78,10 @@ json ConnectorJson(const store::Connector& c, const Hierarchy* h, UnixMillis now
             {"reads_month", c.reads_month},
             {"reads_used", c.reads_used},
             {"budget_spent", BudgetSpent(c, now)},
+            {"quota_day", c.quota_day},
+            {"quota_units_used", c.quota_used},
+            {"quota_units_daily", DailyQuota(c) ? json(*DailyQuota(c)) : json()},
+            {"quota_spent", QuotaSpent(c, now)},
             {"polled", !webhook && (c.platform == Platform::kRss ||
                                     connectors::pull::HasPullConnector(c.platform))},
             {"created_at", FormatRfc3339(c.created_at)},

@@ -22,6 +22,7 @@
 #include "connectors/telegram/updates.h"
 #include "connectors/webhook/intake.h"
 #include "connectors/x/recent_search.h"
+#include "connectors/youtube/comment_threads.h"
 #include "core/log.h"
 #include "inbox/inbox.h"
 #include "inbox/senders.h"
@@ -239,11 +240,12 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
   connectors::x::RecentSearch x_search;
   connectors::telegram::GetUpdates telegram_updates;
   connectors::mastodon::Timeline mastodon_timeline;
+  connectors::youtube::CommentThreads youtube_comments;
   connectors::pull::Dispatcher dispatcher(st, WallClock());
   dispatcher.Register(Platform::kRss,
                       [&](const store::Connector& c) { return rss_poller.PollOne(c).status(); });
   for (connectors::pull::Source* source : std::initializer_list<connectors::pull::Source*>{
-           &x_search, &telegram_updates, &mastodon_timeline}) {
+           &x_search, &telegram_updates, &mastodon_timeline, &youtube_comments}) {
     dispatcher.Register(source->platform(), [&pull_runner, source](const store::Connector& c) {
       return pull_runner.RunOne(*source, c).status();
     });

@@ -53,6 +53,10 @@ struct Connector {
   std::optional<std::int64_t> read_budget_monthly;
   std::string reads_month;      //!< "YYYY-MM" (UTC) that reads_used counts
   std::int64_t reads_used = 0;  //!< reads spent in reads_month
+  //! Daily unit quota (YouTube): the day ("YYYY-MM-DD", the platform's quota day) that
+  //! quota_used counts.
+  std::string quota_day;
+  std::int64_t quota_used = 0;
   UnixMillis created_at = 0;
   UnixMillis updated_at = 0;
 };
@@ -104,6 +108,11 @@ class ConnectorRepository {
   virtual Result<std::int64_t> ReturnReads(Id id, const std::string& month, std::int64_t reads) = 0;
   //! Progress inside a run (a page of a paginated pull is stored): saves the checkpoint and
   //! items_total += items; health and next_run_at are untouched. NotFound if absent.
+  //! Spends `units` of a daily quota for `day` (usage restarts at 0 when the day changes).
+  //! ResourceExhausted (nothing spent) when usage would exceed `limit`; nullopt = no limit.
+  //! Returns the usage after spending.
+  virtual Result<std::int64_t> SpendQuota(Id id, const std::string& day, std::int64_t units,
+                                          std::optional<std::int64_t> limit) = 0;
   virtual Status SaveCheckpoint(Id id, const ConnectorCheckpoint& checkpoint,
                                 std::int64_t items) = 0;
 };

@@ -245,6 +245,24 @@ TEST_P(ConnectorConformanceTest, ReservedReadsAreReturnedOnlyInTheirMonth) {
             Code::kInvalidArgument);
 }
 
+TEST_P(ConnectorConformanceTest, DailyQuotaPerDay) {
+  Id a = NewAgency("dinkes");
+  Connector c = NewConnector(a, "YouTube", Platform::kYoutube);
+  EXPECT_EQ(*store().connectors().SpendQuota(c.id, "2026-11-23", 1, 3), 1);
+  EXPECT_EQ(*store().connectors().SpendQuota(c.id, "2026-11-23", 2, 3), 3);
+  EXPECT_EQ(store().connectors().SpendQuota(c.id, "2026-11-23", 1, 3).status().code(),
+            Code::kResourceExhausted);
+  EXPECT_EQ(*store().connectors().SpendQuota(c.id, "2026-11-23", 5, std::nullopt), 8);
+  EXPECT_EQ(*store().connectors().SpendQuota(c.id, "2026-11-24", 1, 3), 1);  // a new day
+  auto got = store().connectors().Get(c.id);
+  EXPECT_EQ(got->quota_day, "2026-11-24");
+  EXPECT_EQ(got->quota_used, 1);
+  EXPECT_EQ(store().connectors().SpendQuota(c.id, "2026-11-24", -1, 3).status().code(),
+            Code::kInvalidArgument);
+  EXPECT_EQ(store().connectors().SpendQuota(9999, "2026-11-24", 1, 3).status().code(),
+            Code::kNotFound);
+}
+
 TEST_P(ConnectorConformanceTest, SaveCheckpointKeepsHealth) {
   Id a = NewAgency("dinkes");
   Connector c = NewConnector(a, "one");

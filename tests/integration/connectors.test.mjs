@@ -222,6 +222,8 @@ test('pull connectors: settings are validated per platform with a clear 400', as
     ['telegram', { limit: 0 }, 'settings.limit must be an integer from 1 to 100'],
     ['mastodon', { instance_url: 'https://m.example' }, 'exactly one of settings.hashtag and settings.account_id'],
     ['mastodon', { hashtag: 'banjir' }, 'settings.instance_url is required'],
+    ['youtube', {}, 'exactly one of settings.video_id and settings.channel_id'],
+    ['youtube', { video_id: 'abc', daily_quota_units: '0' }, 'settings.daily_quota_units must be an integer from 1 to 1000000'],
   ];
   for (const [platform, settings, message] of cases) {
     const r = await pejabat.post('/api/v1/connectors', { ...base, platform, settings });
@@ -239,6 +241,17 @@ test('pull connectors: settings are validated per platform with a clear 400', as
   assert.equal(bad.status, 400);
   assert.equal((await pejabat.get(`/api/v1/connectors/${ok.json.id}`)).json.settings.hashtag, '#BanjirBerau');
   assert.equal((await pejabat.request('DELETE', `/api/v1/connectors/${ok.json.id}`)).status, 204);
+  // A YouTube connector shows its daily quota; digits as text are accepted (web forms).
+  const yt = await pejabat.post('/api/v1/connectors', {
+    ...base, platform: 'youtube', settings: { video_id: 'F1UP7wRCPH8', daily_quota_units: '500' },
+    enabled: false,
+  });
+  assert.equal(yt.status, 201, yt.text);
+  assert.equal(yt.json.quota_units_daily, 500);
+  assert.equal(yt.json.quota_units_used, 0);
+  assert.equal(yt.json.quota_spent, false);
+  assert.equal(yt.json.polled, true);
+  assert.equal((await pejabat.request('DELETE', `/api/v1/connectors/${yt.json.id}`)).status, 204);
 });
 
 test('an X connector pulls recent search into mentions and counts reads against its budget', async () => {

@@ -8,6 +8,41 @@
 #include "core/log.h"
 
 namespace humas::connectors::pull {
+namespace {
+
+//! Days since 1970-01-01 of a civil date (H. Hinnant's algorithm).
+std::int64_t DaysFromCivil(int y, int m, int d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+//! Day of month of the n-th Sunday of a month.
+int NthSunday(int y, int m, int n) {
+  std::int64_t first = DaysFromCivil(y, m, 1);
+  int weekday = static_cast<int>((first + 4) % 7);  // 1970-01-01 was a Thursday (4)
+  int first_sunday = 1 + (7 - weekday) % 7;
+  return first_sunday + 7 * (n - 1);
+}
+
+//! UTC offset (ms) of US Pacific time at `t`: -7 h from the second Sunday of March 02:00 local
+//! to the first Sunday of November 02:00 local, else -8 h.
+UnixMillis PacificOffset(UnixMillis t) {
+  std::time_t secs = static_cast<std::time_t>(t / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  int y = tm.tm_year + 1900;
+  UnixMillis start =
+      (DaysFromCivil(y, 3, NthSunday(y, 3, 2)) * 86400 + 10 * 3600) * 1000;  // 02:00 PST
+  UnixMillis end =
+      (DaysFromCivil(y, 11, NthSunday(y, 11, 1)) * 86400 + 9 * 3600) * 1000;  // 02:00 PDT
+  return (t >= start && t < end ? -7 : -8) * 3600 * 1000LL;
+}
+
+}  // namespace
 
 Runner::Runner(Registry& registry, store::Store& store, const Clock& clock, net::HttpClient& http,
                ingest::MentionSink on_new, ingest::Labeler labeler, RunnerOptions options)
@@ -118,6 +153,23 @@ UnixMillis NextMonthStart(UnixMillis t) {
     ++tm.tm_year;
   }
   return static_cast<UnixMillis>(timegm(&tm)) * 1000;
+}
+
+std::string PacificDay(UnixMillis t) {
+  std::time_t secs = static_cast<std::time_t>((t + PacificOffset(t)) / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  return buf;
+}
+
+UnixMillis NextPacificMidnight(UnixMillis t) {
+  UnixMillis local = t + PacificOffset(t);
+  UnixMillis next_local_midnight = (local / 86'400'000 + 1) * 86'400'000;
+  // The offset at that midnight (DST never changes at midnight in the US).
+  UnixMillis guess = next_local_midnight - PacificOffset(t);
+  return next_local_midnight - PacificOffset(guess);
 }
 
 }  // namespace humas::connectors::pull

@@ -119,5 +119,9 @@ Status ScheduleTick(store::Store& store, UnixMillis now, UnixMillis every_ms);
 std::string BudgetMonth(UnixMillis t);
 //! The first instant of the month after `t` (UTC).
 UnixMillis NextMonthStart(UnixMillis t);
+//! The quota day of Google APIs ("YYYY-MM-DD" in America/Los_Angeles, US daylight-saving rules).
+std::string PacificDay(UnixMillis t);
+//! The next midnight in America/Los_Angeles after `t`.
+UnixMillis NextPacificMidnight(UnixMillis t);
 
 }  // namespace humas::connectors::pull

@@ -104,8 +104,28 @@ Result<MastodonSettings> ParseMastodonSettings(const json& s) {
   return m;
 }
 
+Result<YoutubeSettings> ParseYoutubeSettings(const json& s) {
+  HUMAS_RETURN_IF_ERROR(
+      CheckKeys(s, {"video_id", "channel_id", "max_results", "daily_quota_units", "api_base"}));
+  YoutubeSettings y;
+  HUMAS_RETURN_IF_ERROR(ReadText(s, "video_id", &y.video_id, false, 64));
+  HUMAS_RETURN_IF_ERROR(ReadText(s, "channel_id", &y.channel_id, false, 64));
+  if (y.video_id.empty() == y.channel_id.empty())
+    return Bad("exactly one of settings.video_id and settings.channel_id is required");
+  static const std::regex kId(R"(^[A-Za-z0-9_-]+$)");
+  if (!y.video_id.empty() && !std::regex_match(y.video_id, kId))
+    return Bad("settings.video_id must be a YouTube video id (letters, digits, '-', '_')");
+  if (!y.channel_id.empty() && !std::regex_match(y.channel_id, kId))
+    return Bad("settings.channel_id must be a YouTube channel id (letters, digits, '-', '_')");
+  HUMAS_RETURN_IF_ERROR(ReadRange(s, "max_results", &y.max_results, 1, 100));
+  HUMAS_RETURN_IF_ERROR(ReadRange(s, "daily_quota_units", &y.daily_quota_units, 1, 1'000'000));
+  HUMAS_RETURN_IF_ERROR(ReadBaseUrl(s, "api_base", &y.api_base, false));
+  return y;
+}
+
 bool HasPullConnector(Platform p) {
-  return p == Platform::kX || p == Platform::kTelegram || p == Platform::kMastodon;
+  return p == Platform::kX || p == Platform::kTelegram || p == Platform::kMastodon ||
+         p == Platform::kYoutube;
 }
 
 Status ValidatePullSettings(Platform p, const json& settings) {
@@ -116,6 +136,8 @@ Status ValidatePullSettings(Platform p, const json& settings) {
       return ParseTelegramSettings(settings).status();
     case Platform::kMastodon:
       return ParseMastodonSettings(settings).status();
+    case Platform::kYoutube:
+      return ParseYoutubeSettings(settings).status();
     default:
       return Status::Ok();
   }

@@ -32,9 +32,20 @@ struct MastodonSettings {
   int limit = 40;  //!< statuses per request, 1–40
 };
 
+//! YouTube Data API v3 commentThreads.list: one video (videoId) or every video of a channel
+//! (allThreadsRelatedToChannelId).
+struct YoutubeSettings {
+  std::string video_id;  //!< exactly one of video_id / channel_id
+  std::string channel_id;
+  int max_results = 100;           //!< threads per call, 1–100
+  int daily_quota_units = 10'000;  //!< units this connector may spend per Pacific day
+  std::string api_base = "https://www.googleapis.com";
+};
+
 Result<XSearchSettings> ParseXSearchSettings(const nlohmann::json& settings);
 Result<TelegramSettings> ParseTelegramSettings(const nlohmann::json& settings);
 Result<MastodonSettings> ParseMastodonSettings(const nlohmann::json& settings);
+Result<YoutubeSettings> ParseYoutubeSettings(const nlohmann::json& settings);
 
 //! True for the platforms that have a pull connector (the API's validation entry point).
 bool HasPullConnector(Platform p);

@@ -9,7 +9,7 @@ constexpr char kSqlConnectorColumns[] =
     "SELECT id, agency_id, platform, name, settings_json, credentials_sealed, enabled, "
     "poll_interval_seconds, cursor, etag, last_modified, last_success_at, last_error_at, "
     "last_error, next_run_at, consecutive_failures, items_total, read_budget_monthly, "
-    "reads_month, reads_used, created_at, updated_at FROM connectors ";
+    "reads_month, reads_used, created_at, updated_at, quota_day, quota_used FROM connectors ";
 constexpr char kSqlConnectorCount[] = "SELECT count(*) FROM connectors ";
 constexpr char kSqlConnectorInsert[] =
     "INSERT INTO connectors (agency_id, platform, name, settings_json, credentials_sealed, "
@@ -30,6 +30,9 @@ constexpr char kSqlConnectorProgress[] =
     "items_total = items_total + ? WHERE id = ?";
 constexpr char kSqlConnectorReturn[] =
     "UPDATE connectors SET reads_used = max(0, reads_used - ?) WHERE id = ? AND reads_month = ?";
+constexpr char kSqlConnectorQuota[] = "SELECT quota_day, quota_used FROM connectors WHERE id = ?";
+constexpr char kSqlConnectorQuotaSpend[] =
+    "UPDATE connectors SET quota_day = ?, quota_used = ? WHERE id = ?";
 constexpr char kSqlConnectorFailure[] =
     "UPDATE connectors SET last_error = ?, last_error_at = ?, "
     "consecutive_failures = consecutive_failures + 1, next_run_at = ? WHERE id = ?";
@@ -64,6 +67,8 @@ Result<Connector> ReadConnector(const Stmt& st) {
   c.reads_used = st.Int(19);
   c.created_at = st.Int(20);
   c.updated_at = st.Int(21);
+  c.quota_day = st.Text(22);
+  c.quota_used = st.Int(23);
   return c;
 }
 
@@ -276,6 +281,34 @@ Status SqliteConnectorRepository::SaveCheckpoint(Id id, const ConnectorCheckpoin
   st.Bind(cp.cursor).Bind(cp.etag).Bind(cp.last_modified).Bind(items);
   HUMAS_RETURN_IF_ERROR(st.Bind(id).Run());
   return ChangedOne(*conn, id);
+}
+
+Result<std::int64_t> SqliteConnectorRepository::SpendQuota(Id id, const std::string& day,
+                                                           std::int64_t units,
+                                                           std::optional<std::int64_t> limit) {
+  if (units < 0) return InvalidArgument("units must not be negative");
+  auto conn = ctx_.pool->Acquire();
+  WriteTx tx(*conn);  // read-check-write under the write lock
+  HUMAS_RETURN_IF_ERROR(tx.Begin());
+  std::int64_t used = 0;
+  {
+    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlConnectorQuota));
+    st.Bind(id);
+    HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return NotFound("connector " + std::to_string(id) + " does not exist");
+    if (st.Text(0) == day) used = st.Int(1);
+  }
+  if (limit && used + units > *limit) {
+    return ResourceExhausted("daily quota of " + std::to_string(*limit) + " units is spent (" +
+                             std::to_string(used) + " used on " + day + ")");
+  }
+  used += units;
+  {
+    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlConnectorQuotaSpend));
+    HUMAS_RETURN_IF_ERROR(st.Bind(day).Bind(used).Bind(id).Run());
+  }
+  HUMAS_RETURN_IF_ERROR(tx.Commit());
+  return used;
 }
 
 }  // namespace humas::store::sqlite

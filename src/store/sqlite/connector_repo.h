@@ -23,6 +23,8 @@ class SqliteConnectorRepository final : public ConnectorRepository {
                        UnixMillis next_run_at) override;
   Result<std::int64_t> SpendReads(Id id, const std::string& month, std::int64_t reads) override;
   Result<std::int64_t> ReturnReads(Id id, const std::string& month, std::int64_t reads) override;
+  Result<std::int64_t> SpendQuota(Id id, const std::string& day, std::int64_t units,
+                                  std::optional<std::int64_t> limit) override;
   Status SaveCheckpoint(Id id, const ConnectorCheckpoint& checkpoint, std::int64_t items) override;
 
  private:
