@@ -189,6 +189,15 @@ test('X CRC and deliveries, Standard Webhooks, WhatsApp by connector', async () 
   assert.equal(r.status, 403);
   r = await post(`/hooks/standard/${ids.std}`, spec, stdHeaders('msg_1', spec));
   assert.equal(r.status, 200, r.text);
+  // Dinkes's connector cannot file a mention under BPBD by naming it in the payload: the mention
+  // stays with the connector's agency.
+  const named = JSON.stringify({ type: 'mention.created', timestamp: new Date().toISOString(), data: {
+    platform: 'website', external_id: 'lapor-pinned-1', author: { handle: 'warga7' }, text: 'Laporan banjir di jalan protokol', created_at: new Date().toISOString(), agency: 'bpbd' } });
+  r = await post(`/hooks/standard/${ids.std}`, named, stdHeaders('msg_pinned', named));
+  assert.equal(r.status, 200, r.text);
+  const pinned = await waitFor('q=protokol', 1);
+  assert.equal(pinned.total, 1);
+  assert.equal(pinned.items[0].agency_id, ids.dinkes);
 
   const wa = fixture('whatsapp-cloud/pywa-updates/message__reply.json');
   r = await post(`/hooks/whatsapp/${ids.wa}`, wa, { 'x-hub-signature-256': metaSig(wa, META_SECRET) });

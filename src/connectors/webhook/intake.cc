@@ -32,12 +32,31 @@ Id ConnectorOf(const std::string& source) {
 
 }  // namespace
 
-std::string WebhookIntake::AgencyCodeOf(Id connector_id) {
-  if (connector_id == 0) return "";
+WebhookIntake::ConnectorAgency WebhookIntake::AgencyOf(Id connector_id) {
+  if (connector_id == 0) return {};
   auto conn = ctx_.store.connectors().Get(connector_id);
-  if (!conn.ok()) return "";  // deleted since: the mentions keep no agency
+  if (!conn.ok()) return {0, true, ""};  // deleted since: the mentions keep no agency
   auto agency = ctx_.store.agencies().Get(conn->agency_id);
-  return agency.ok() ? agency->code : "";
+  if (!agency.ok()) return {0, true, ""};
+  return {agency->id, true, agency->code};
+}
+
+void WebhookIntake::PinAgency(const ConnectorAgency& owner, MentionInput& m) {
+  if (!owner.bound || m.agency_code == owner.code) return;
+  if (m.agency_code.empty()) {
+    m.agency_code = owner.code;
+    return;
+  }
+  // A delivery through an agency's connector may name that agency or, for a region's connector,
+  // one of the region's agencies; anything else is pinned to the connector's own agency, so one
+  // agency's secret cannot file mentions under another agency.
+  if (owner.id != 0) {
+    auto named = ctx_.store.agencies().GetByCode(m.agency_code);
+    if (named.ok() && named->parent_id && *named->parent_id == owner.id) return;
+  }
+  Log(LogLevel::kWarn, "webhook.agency_pinned",
+      {{"named", m.agency_code}, {"connector_agency", owner.code}});
+  m.agency_code = owner.code;
 }
 
 WebhookIntake::WebhookIntake(api::Context& ctx, WebhookOptions options)
@@ -90,7 +109,7 @@ Result<int> WebhookIntake::ProcessOnce() {
   std::vector<Id> done_ids;
   std::vector<std::int64_t> done_counts;
   const UnixMillis now = ctx_.clock.Now();
-  std::map<Id, std::string> agency_codes;  // connector id → its agency's code, for this batch
+  std::map<Id, ConnectorAgency> owners;  // connector id → its agency, for this batch
   for (const auto& d : batch) {
     auto source = SourceOf(d.source);
     auto mapped = source ? MapPayload(*source, d.body, d.received_at)
@@ -106,11 +125,10 @@ Result<int> WebhookIntake::ProcessOnce() {
     done_ids.push_back(d.id);
     done_counts.push_back(static_cast<std::int64_t>(mapped->mentions.size()));
     const Id connector = ConnectorOf(d.source);
-    auto code = agency_codes.find(connector);
-    if (code == agency_codes.end())
-      code = agency_codes.emplace(connector, AgencyCodeOf(connector)).first;
+    auto owner = owners.find(connector);
+    if (owner == owners.end()) owner = owners.emplace(connector, AgencyOf(connector)).first;
     for (auto& m : mapped->mentions) {
-      if (m.agency_code.empty()) m.agency_code = code->second;
+      PinAgency(owner->second, m);
       inputs.push_back(std::move(m));
     }
   }

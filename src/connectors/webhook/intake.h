@@ -69,8 +69,16 @@ class WebhookIntake {
 
  private:
   void Loop();
-  //! The code of the agency owning registry connector `connector_id` ("" for 0 or unknown).
-  std::string AgencyCodeOf(Id connector_id);
+  //! The agency a delivery's connector belongs to (unbound for the global webhook_* settings).
+  struct ConnectorAgency {
+    Id id = 0;
+    bool bound = false;
+    std::string code;  //!< "" when the connector or its agency was deleted since
+  };
+  ConnectorAgency AgencyOf(Id connector_id);
+  //! Gives a mention the connector's agency: its own, or one of its region's agencies if the
+  //! payload names one; any other agency named in the payload is replaced (and logged).
+  void PinAgency(const ConnectorAgency& owner, MentionInput& m);
 
   api::Context& ctx_;
   const WebhookOptions options_;
