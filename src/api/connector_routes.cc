@@ -10,6 +10,7 @@
 #include "connectors/pull/settings.h"
 #include "connectors/registry/registry.h"
 #include "connectors/registry/webhook_kind.h"
+#include "inbox/accounts.h"
 #include "store/connectors.h"
 
 namespace humas::api {
@@ -117,7 +118,11 @@ Status ValidateSettings(Platform p, const json& settings) {
       return InvalidArgument("settings.url (the feed address) is required").WithField("settings");
     return ValidateHttpUrl(settings["url"].get<std::string>(), "settings.url");
   }
-  return connectors::pull::ValidatePullSettings(p, settings);
+  // Platforms humas polls check their settings (reply settings included) in connectors/pull;
+  // the others (answered only) in inbox/accounts.
+  if (connectors::pull::HasPullConnector(p))
+    return connectors::pull::ValidatePullSettings(p, settings);
+  return inbox::ValidateReplySettings(p, settings);
 }
 
 //! credentials: an object of string values (set) or null (clear). Returns the JSON text ("" to

@@ -34,12 +34,15 @@ class InboxJson {
   json NoteJson(const CaseNote& n);
   json EventJson(const CaseEvent& e);
   std::string AgencyName(Id id) const;
+  //! Whether replies on the case can go out now (cached per case).
+  bool Sendable(Id case_id);
 
  private:
   Context& ctx_;
   const Caller& caller_;
   std::map<Id, json> users_;
   std::map<Id, std::optional<sla::Calendar>> calendars_;
+  std::map<Id, bool> sendable_;
 };
 
 json NotificationJson(const Notification& n);

@@ -111,8 +111,20 @@ json InboxJson::DispositionJson(const Disposition& d) {
           {"version", d.version}};
 }
 
+bool InboxJson::Sendable(Id case_id) {
+  auto it = sendable_.find(case_id);
+  if (it != sendable_.end()) return it->second;
+  bool ok = false;
+  if (ctx_.inbox) {
+    auto c = ctx_.store.inbox().GetCase(case_id);
+    ok = c.ok() && inbox::CheckSend(*ctx_.inbox, *c, ctx_.clock.Now()).ok();
+  }
+  sendable_[case_id] = ok;
+  return ok;
+}
+
 json InboxJson::ReplyJson(const Reply& r) {
-  bool sendable = ctx_.inbox != nullptr && ctx_.inbox->CanSend(r.platform);
+  bool sendable = Sendable(r.case_id);
   return {{"id", r.id},
           {"case_id", r.case_id},
           {"text", r.text},
@@ -123,6 +135,7 @@ json InboxJson::ReplyJson(const Reply& r) {
           {"approved_by", UserRef(r.approved_by)},
           {"attempts", r.attempts},
           {"last_error", r.last_error},
+          {"error_kind", r.error_kind},
           {"platform", ToString(r.platform)},
           {"platform_id", r.platform_id},
           {"platform_url", r.platform_url},
@@ -382,6 +395,33 @@ http::Response OpenCase(Context& ctx, R req, Caller& c) {
   return Json(intake->created ? 201 : 200, j.CaseJson(intake->case_));
 }
 
+//! What the composer needs to know before a reply is written: the platform's limit and how it
+//! counts, and whether (and until when) a reply can go out.
+json ReplyLimitJson(Context& ctx, const Case& kase) {
+  inbox::SendCheck check;
+  if (ctx.inbox) {
+    check = inbox::CheckSend(*ctx.inbox, kase, ctx.clock.Now());
+  } else {
+    check.reason = "no_account";
+    check.message = "replies are not configured on this server";
+  }
+  return {{"platform", ToString(kase.platform)},
+          {"max_chars", inbox::MaxReplyChars(kase.platform)},
+          {"counting", inbox::LengthCounting(kase.platform)},
+          {"sendable", check.ok()},
+          {"reason", check.reason},
+          {"message", check.message},
+          {"window_closes_at", TimeOrNull(check.window_closes_at)}};
+}
+
+//! 409 failed_precondition with the reason when a reply on the case cannot go out now.
+Status CheckSendable(Context& ctx, const Case& kase) {
+  if (!ctx.inbox) return FailedPrecondition("replies are not configured on this server");
+  inbox::SendCheck check = inbox::CheckSend(*ctx.inbox, kase, ctx.clock.Now());
+  if (!check.ok()) return FailedPrecondition(check.message);
+  return Status::Ok();
+}
+
 http::Response GetCase(Context& ctx, R req, Caller& c) {
   auto id = PathId(req);
   if (!id.ok()) return Error(id.status());
@@ -425,7 +465,6 @@ http::Response GetCase(Context& ctx, R req, Caller& c) {
                                   Today(agency, ctx.clock.Now()), 5);
   if (!sug.ok()) return Error(sug.status());
   for (const ReadyAnswer& a : *sug) suggested.push_back(j.AnswerJson(a, true));
-  bool sendable = ctx.inbox != nullptr && ctx.inbox->CanSend(kase->platform);
   return Json(200, {{"case", j.CaseJson(*kase)},
                     {"mentions", mentions},
                     {"replies", replies},
@@ -434,10 +473,7 @@ http::Response GetCase(Context& ctx, R req, Caller& c) {
                     {"events", events},
                     {"citizen_history", history},
                     {"suggested_answers", suggested},
-                    {"reply_limit",
-                     {{"platform", ToString(kase->platform)},
-                      {"max_chars", inbox::MaxReplyChars(kase->platform)},
-                      {"sendable", sendable}}}});
+                    {"reply_limit", ReplyLimitJson(ctx, *kase)}});
 }
 
 const char* const kPatchFields[] = {"version", "priority", "assignee_id"};
@@ -823,7 +859,7 @@ bool NeedsApproval(Context& ctx, Id agency) {
 
 Status CheckLength(const std::string& text, Platform p) {
   int limit = inbox::MaxReplyChars(p);
-  if (limit > 0 && Utf8Length(text) > static_cast<size_t>(limit))
+  if (limit > 0 && inbox::ReplyLength(p, text) > static_cast<size_t>(limit))
     return InvalidArgument("the reply is longer than " + std::string(ToString(p)) + " allows (" +
                            std::to_string(limit) + " characters)")
         .WithField("text");
@@ -833,8 +869,7 @@ Status CheckLength(const std::string& text, Platform p) {
 //! Submits a draft: to awaiting_approval (notifying the approvers) or queued (and its send job).
 Result<Reply> Submit(Context& ctx, Caller& c, const Reply& r, std::int64_t version,
                      const Case& kase) {
-  if (!ctx.inbox || !ctx.inbox->CanSend(r.platform))
-    return FailedPrecondition("this platform cannot be answered from humas yet");
+  HUMAS_RETURN_IF_ERROR(CheckSendable(ctx, kase));
   Reply next = r;
   bool approval = NeedsApproval(ctx, kase.agency_id) && !CanApprove(c, kase.agency_id);
   next.state = approval ? ReplyState::kAwaitingApproval : ReplyState::kQueued;
@@ -892,8 +927,9 @@ http::Response CreateReply(Context& ctx, R req, Caller& c) {
       return Error(InvalidArgument("answer_id: no such ready answer").WithField("answer_id"));
     r.answer_id = answer;
   }
-  if (submit && (!ctx.inbox || !ctx.inbox->CanSend(r.platform)))
-    return Error(FailedPrecondition("this platform cannot be answered from humas yet"));
+  if (submit) {
+    if (Status s = CheckSendable(ctx, *kase); !s.ok()) return Error(s);
+  }
   // The reply to answer: the citizen's latest message in the conversation.
   auto ids = ctx.store.inbox().CaseMentionIds(kase->id);
   if (ids.ok() && !ids->empty()) {
@@ -964,8 +1000,7 @@ http::Response ReplyAction(Context& ctx, R req, Caller& c, const std::string& ac
       return Error(PermissionDenied("only the agency's pejabat approves replies"));
     Reply next = r;
     if (action == "approve") {
-      if (!ctx.inbox || !ctx.inbox->CanSend(r.platform))
-        return Error(FailedPrecondition("this platform cannot be answered from humas yet"));
+      if (Status s = CheckSendable(ctx, kase); !s.ok()) return Error(s);
       next.state = ReplyState::kQueued;
       next.approved_by = c.user.id;
     } else {
@@ -984,8 +1019,7 @@ http::Response ReplyAction(Context& ctx, R req, Caller& c, const std::string& ac
       if (Status s = inbox::EnqueueSend(ctx.store, *out, now); !s.ok()) return Error(s);
     }
   } else if (action == "retry") {
-    if (!ctx.inbox || !ctx.inbox->CanSend(r.platform))
-      return Error(FailedPrecondition("this platform cannot be answered from humas yet"));
+    if (Status s = CheckSendable(ctx, kase); !s.ok()) return Error(s);
     Reply next = r;
     next.state = ReplyState::kQueued;
     out = ctx.store.inbox().UpdateReply(
@@ -1000,6 +1034,21 @@ http::Response ReplyAction(Context& ctx, R req, Caller& c, const std::string& ac
   c.Audit(ctx, "reply." + action, "reply", std::to_string(r.id), kase.agency_id, details);
   InboxJson j(ctx, c);
   return Json(200, j.ReplyJson(*out));
+}
+
+//! Every platform's reply limit and how it counts, for the composer.
+http::Response ReplyLimits(Context&, R, Caller&) {
+  json items = json::array();
+  for (Platform p : {Platform::kX, Platform::kFacebook, Platform::kInstagram, Platform::kYoutube,
+                     Platform::kWhatsapp, Platform::kTelegram, Platform::kMastodon,
+                     Platform::kBluesky, Platform::kTiktok}) {
+    items.push_back({{"platform", ToString(p)},
+                     {"max_chars", inbox::MaxReplyChars(p)},
+                     {"counting", inbox::LengthCounting(p)},
+                     {"window_hours", p == Platform::kWhatsapp ? json(24) : json(nullptr)},
+                     {"replies", p != Platform::kTiktok}});
+  }
+  return Json(200, {{"items", items}});
 }
 
 }  // namespace
@@ -1023,6 +1072,7 @@ void RegisterInboxRoutes(http::Server& server, Context& ctx) {
   route("POST", "/api/v1/dispositions/{id}/refuse",
         [](Context& x, R req, Caller& c) { return ResolveDisposition(x, req, c, true); });
   route("POST", "/api/v1/dispositions/{id}/forward", Reforward);
+  route("GET", "/api/v1/replies/limits", ReplyLimits);
   route("PATCH", "/api/v1/replies/{id}",
         [](Context& x, R req, Caller& c) { return ReplyAction(x, req, c, "edit"); });
   for (const char* action : {"submit", "approve", "reject", "retry"}) {

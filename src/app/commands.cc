@@ -24,6 +24,7 @@
 #include "connectors/x/recent_search.h"
 #include "connectors/youtube/comment_threads.h"
 #include "core/log.h"
+#include "inbox/accounts.h"
 #include "inbox/inbox.h"
 #include "inbox/senders.h"
 #include "ingest/ingest.h"
@@ -199,6 +200,9 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
   // The inbox: reply senders per platform, notification channels, the SLA sweep.
   inbox::Runtime inbox_runtime(st, WallClock());
   ctx.inbox = &inbox_runtime;
+  // Replies go out as the agency's own account (its connector); the keys below are the fallback.
+  inbox::RegistryAccounts reply_accounts(registry, st, WallClock());
+  inbox_runtime.accounts = &reply_accounts;
   if (!config->telegram_bot_token.empty()) {
     telegram::BotOptions bot;
     bot.bot_token = config->telegram_bot_token;

@@ -124,6 +124,9 @@ struct Reply {
   std::optional<Id> approved_by;
   int attempts = 0;
   std::string last_error;
+  //! How the last send failed: "retryable" (the platform was busy or down: retrying later may
+  //! work), "permanent" (refused: fix the reply, the account or the connector first), "" = none.
+  std::string error_kind;
   Platform platform = Platform::kOther;
   std::string in_reply_to;  //!< external id of the citizen's mention answered
   std::string recipient;    //!< the citizen's handle (private messages)

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "connectors/reply/reply.h"
 #include "core/log.h"
 #include "jobs/runner.h"
 
@@ -51,6 +52,69 @@ int MaxReplyChars(Platform p) {
     default:
       return 0;
   }
+}
+
+std::string_view LengthCounting(Platform p) { return p == Platform::kX ? "x_weighted" : "chars"; }
+
+size_t ReplyLength(Platform p, std::string_view text) {
+  if (p == Platform::kX) return connectors::reply::XWeightedLength(text);
+  size_t chars = 0;
+  for (unsigned char ch : text)
+    if ((ch & 0xC0) != 0x80) ++chars;
+  return chars;
+}
+
+bool Retryable(const Status& s) { return s.code() == Code::kUnavailable; }
+
+Result<ResolvedSender> ResolveSender(Runtime& rt, Id agency_id, Platform p) {
+  ResolvedSender out;
+  if (rt.accounts) {
+    HUMAS_ASSIGN_OR_RETURN(out.owned, rt.accounts->SenderFor(agency_id, p));
+    out.sender = out.owned.get();
+  }
+  if (!out.sender) {
+    auto it = rt.senders.find(p);
+    if (it != rt.senders.end()) out.sender = it->second.get();
+  }
+  return out;
+}
+
+std::optional<UnixMillis> ReplyWindowClosesAt(const Case& c) {
+  if (c.platform != Platform::kWhatsapp) return std::nullopt;
+  return c.last_mention_at + connectors::reply::kWhatsappWindowMs;
+}
+
+namespace {
+
+std::string WindowClosedMessage(UnixMillis closed_at) {
+  return "WhatsApp only allows a reply within 24 hours of the citizen's last message; that "
+         "window closed at " +
+         FormatRfc3339(closed_at) +
+         " (only pre-approved template messages may be sent after it, which humas does not "
+         "send): answer when the citizen writes again, or through another channel";
+}
+
+std::string NoAccountMessage(Platform p) {
+  return "no " + std::string(ToString(p)) +
+         " account is connected for replies for this agency (connect one under Connectors)";
+}
+
+}  // namespace
+
+SendCheck CheckSend(Runtime& rt, const Case& c, UnixMillis now) {
+  SendCheck out;
+  out.window_closes_at = ReplyWindowClosesAt(c);
+  auto s = ResolveSender(rt, c.agency_id, c.platform);
+  if (!s.ok() || !s->sender) {
+    out.reason = "no_account";
+    out.message = s.ok() ? NoAccountMessage(c.platform)
+                         : "the " + std::string(ToString(c.platform)) +
+                               " account for replies cannot be used: " + s.status().message();
+  } else if (out.window_closes_at && now >= *out.window_closes_at) {
+    out.reason = "window_closed";
+    out.message = WindowClosedMessage(*out.window_closes_at);
+  }
+  return out;
 }
 
 Result<Id> RegionOf(store::Store& store, Id agency_id) {
@@ -274,31 +338,30 @@ Status SendReply(Runtime& rt, Id reply_id) {
   HUMAS_ASSIGN_OR_RETURN(auto claimed, rt.store.inbox().ClaimReply(reply_id, now));
   if (!claimed) return Status::Ok();  // someone else is sending it, or it is not queued
   const Reply& r = *claimed;
-  auto it = rt.senders.find(r.platform);
-  if (it == rt.senders.end()) {
-    return rt.store.inbox()
-        .MarkReplyFailed(r.id, "this platform cannot be answered from humas yet", rt.clock.Now())
-        .status();
-  }
-  int limit = MaxReplyChars(r.platform);
-  size_t chars = 0;
-  for (unsigned char ch : r.text)
-    if ((ch & 0xC0) != 0x80) ++chars;
-  if (limit > 0 && chars > static_cast<size_t>(limit)) {
-    return rt.store.inbox()
-        .MarkReplyFailed(r.id,
-                         "the reply is longer than the platform allows (" + std::to_string(limit) +
-                             " characters)",
-                         rt.clock.Now())
-        .status();
-  }
-  HUMAS_ASSIGN_OR_RETURN(Case c, rt.store.inbox().GetCase(r.case_id));
-  auto sent = it->second->Send(r, c);
-  if (!sent.ok()) {
+  // From here on the reply is ours: every way out records sent or failed (never left sending).
+  auto fail = [&](const Status& why) {
     Log(LogLevel::kWarn, "inbox.reply_failed",
-        {{"reply_id", r.id}, {"error", sent.status().message()}});
-    return rt.store.inbox().MarkReplyFailed(r.id, sent.status().message(), rt.clock.Now()).status();
-  }
+        {{"reply_id", r.id},
+         {"platform", std::string(ToString(r.platform))},
+         {"retryable", Retryable(why)},
+         {"error", why.message()}});
+    return rt.store.inbox()
+        .MarkReplyFailed(r.id, why.message(), Retryable(why), rt.clock.Now())
+        .status();
+  };
+  auto c = rt.store.inbox().GetCase(r.case_id);
+  if (!c.ok()) return fail(c.status());
+  auto sender = ResolveSender(rt, c->agency_id, r.platform);
+  if (!sender.ok()) return fail(sender.status());
+  if (!sender->sender) return fail(FailedPrecondition(NoAccountMessage(r.platform)));
+  int limit = MaxReplyChars(r.platform);
+  if (limit > 0 && ReplyLength(r.platform, r.text) > static_cast<size_t>(limit))
+    return fail(InvalidArgument("the reply is longer than " + std::string(ToString(r.platform)) +
+                                " allows (" + std::to_string(limit) + " characters)"));
+  if (auto closes = ReplyWindowClosesAt(*c); closes && now >= *closes)
+    return fail(FailedPrecondition(WindowClosedMessage(*closes)));
+  auto sent = sender->sender->Send(r, *c);
+  if (!sent.ok()) return fail(sent.status());
   return rt.store.inbox()
       .MarkReplySent(r.id, sent->platform_id, sent->url, rt.clock.Now())
       .status();
@@ -333,7 +396,7 @@ Status RegisterJobs(jobs::JobRunner& runner, Runtime& rt, UnixMillis sweep_every
                                   .MarkReplyFailed(id,
                                                    "interrupted while sending: check the platform "
                                                    "before retrying, it may have been posted",
-                                                   now)
+                                                   false, now)
                                   .status());
       }
       return ScheduleSweep(rt.store, now, sweep_every_ms);

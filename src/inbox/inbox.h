@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.h"
@@ -27,6 +28,15 @@ namespace humas::inbox {
 //! The longest reply a platform accepts, in characters (0 = no known limit).
 int MaxReplyChars(Platform p);
 
+//! How a platform counts a reply's length: "x_weighted" (X: most Latin characters 1, others 2,
+//! links 23) or "chars" (Unicode characters).
+std::string_view LengthCounting(Platform p);
+//! The reply's length as `p` counts it.
+size_t ReplyLength(Platform p, std::string_view text);
+
+//! Whether a failed send may work when retried unchanged (the platform was busy or down).
+bool Retryable(const Status& s);
+
 //! What a platform returned for a sent reply.
 struct SentReply {
   std::string platform_id;
@@ -40,6 +50,15 @@ class ReplySender {
  public:
   virtual ~ReplySender() = default;
   virtual Result<SentReply> Send(const Reply& reply, const Case& c) = 0;
+};
+
+//! The agency accounts replies go out from (src/inbox/accounts.h: the connector registry).
+class ReplyAccounts {
+ public:
+  virtual ~ReplyAccounts() = default;
+  //! A sender for `agency_id`'s own account on `platform` (or its nearest ancestor's); nullptr
+  //! when none is connected. Errors: credentials that cannot be opened, bad settings.
+  virtual Result<std::unique_ptr<ReplySender>> SenderFor(Id agency_id, Platform platform) = 0;
 };
 
 //! Delivers a notification outside humas (e-mail, Telegram). Called once per newly stored
@@ -56,10 +75,32 @@ struct Runtime {
   Runtime(store::Store& s, const Clock& c) : store(s), clock(c) {}
   store::Store& store;
   const Clock& clock;
+  //! The agencies' own accounts (checked first); nullptr = none.
+  ReplyAccounts* accounts = nullptr;
+  //! The installation's accounts from the configuration file: the fallback (demo).
   std::map<Platform, std::unique_ptr<ReplySender>> senders;
   std::vector<std::unique_ptr<Channel>> channels;
-  bool CanSend(Platform p) const { return senders.count(p) > 0; }
 };
+
+//! The sender of an agency's replies on a platform.
+struct ResolvedSender {
+  std::unique_ptr<ReplySender> owned;  //!< the agency's own account, when it has one
+  ReplySender* sender = nullptr;       //!< owned.get() or the installation's; nullptr = none
+};
+Result<ResolvedSender> ResolveSender(Runtime& rt, Id agency_id, Platform platform);
+
+//! When the platform stops accepting a free-form reply in this conversation: WhatsApp's 24-hour
+//! customer-service window after the citizen's last message; nullopt for the other platforms.
+std::optional<UnixMillis> ReplyWindowClosesAt(const Case& c);
+
+//! Whether a reply on the case can go out now, and if not, why.
+struct SendCheck {
+  std::string reason;   //!< "" (it can) | "no_account" | "window_closed"
+  std::string message;  //!< for the officer (API error text)
+  std::optional<UnixMillis> window_closes_at;
+  bool ok() const { return reason.empty(); }
+};
+SendCheck CheckSend(Runtime& rt, const Case& c, UnixMillis now);
 
 //! The region an agency belongs to (itself for a region); NotFound for an unknown agency.
 Result<Id> RegionOf(store::Store& store, Id agency_id);

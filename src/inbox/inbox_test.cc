@@ -98,14 +98,15 @@ class InboxTest : public ::testing::Test {
     users_[name] = u.id;
   }
 
-  Case OpenCase() {
+  Case OpenCase(Platform platform = Platform::kX, std::optional<UnixMillis> at = std::nullopt,
+                std::optional<Id> agency = std::nullopt) {
     Mention m;
-    m.agency_id = agencies_[0].id;
-    m.data.platform = Platform::kX;
+    m.agency_id = agency.value_or(agencies_[0].id);
+    m.data.platform = platform;
     m.data.external_id = "q" + std::to_string(++seq_);
     m.data.author_handle = "warga";
     m.data.text = "Kapan vaksin polio tersedia?";
-    m.data.created_at = clock_.Now();
+    m.data.created_at = at.value_or(clock_.Now());
     auto out = store_->mentions().UpsertBatch({m}, clock_.Now());
     m.id = (*out)[0].id;
     return store_->inbox().AttachMention(m, clock_.Now())->case_;
@@ -235,7 +236,7 @@ Reply QueuedReply(store::Store& store, const Case& c, Id user, const std::string
   r.state = ReplyState::kQueued;
   r.idempotency_key = key;
   r.created_by = user;
-  r.platform = Platform::kX;
+  r.platform = c.platform;
   return store.inbox().CreateReply(r, std::nullopt)->first;
 }
 
@@ -269,15 +270,35 @@ TEST_F(InboxTest, FailuresAreVisibleAndNeverShownAsSent) {
   Reply failed = *store_->inbox().GetReply(r.id);
   EXPECT_EQ(failed.state, ReplyState::kFailed);
   EXPECT_EQ(failed.last_error, "HTTP 503 from the platform");
+  EXPECT_EQ(failed.error_kind, "retryable");  // the platform was down: try again later
   EXPECT_NE(store_->inbox().GetCase(c.id)->state, CaseState::kDijawab);
-  // No sender for the platform at all: failed with the reason, not sent.
+  // No sender for the platform at all: failed with the reason, not sent, not worth a blind retry.
   rt_->senders.clear();
   Reply r2 = QueuedReply(*store_, c, users_["petugas_kominfo"], "fail-0002");
   EXPECT_TRUE(SendReply(*rt_, r2.id).ok());
   Reply none = *store_->inbox().GetReply(r2.id);
   EXPECT_EQ(none.state, ReplyState::kFailed);
-  EXPECT_EQ(none.last_error, "this platform cannot be answered from humas yet");
+  EXPECT_NE(none.last_error.find("no x account is connected"), std::string::npos)
+      << none.last_error;
+  EXPECT_EQ(none.error_kind, "permanent");
   EXPECT_TRUE(none.platform_id.empty());
+  // Longer than X counts (each emoji counts 2): refused before it leaves humas.
+  auto counting = std::make_unique<CountingSender>();
+  CountingSender* s = counting.get();
+  rt_->senders[Platform::kX] = std::move(counting);
+  Reply longer;
+  longer.case_id = c.id;
+  longer.text = std::string(200, 'a');
+  for (int i = 0; i < 50; ++i) longer.text += "\xF0\x9F\x99\x8F";  // 200 + 100 > 280
+  longer.state = ReplyState::kQueued;
+  longer.idempotency_key = "fail-0003";
+  longer.created_by = users_["petugas_kominfo"];
+  longer.platform = Platform::kX;
+  longer = store_->inbox().CreateReply(longer, std::nullopt)->first;
+  EXPECT_TRUE(SendReply(*rt_, longer.id).ok());
+  EXPECT_EQ(store_->inbox().GetReply(longer.id)->state, ReplyState::kFailed);
+  EXPECT_EQ(store_->inbox().GetReply(longer.id)->error_kind, "permanent");
+  EXPECT_EQ(s->calls.load(), 0);
 }
 
 TEST_F(InboxTest, ASendInterruptedByACrashEndsFailedNotSent) {
@@ -296,6 +317,79 @@ TEST_F(InboxTest, ASendInterruptedByACrashEndsFailedNotSent) {
   EXPECT_EQ(after.state, ReplyState::kFailed);
   EXPECT_NE(after.last_error.find("interrupted while sending"), std::string::npos);
   EXPECT_NE(store_->inbox().GetCase(c.id)->state, CaseState::kDijawab);
+}
+
+//! Agency accounts of the test: an X sender per agency id.
+class MapAccounts final : public ReplyAccounts {
+ public:
+  std::map<Id, ReplySender*> by_agency;
+  Result<std::unique_ptr<ReplySender>> SenderFor(Id agency, Platform p) override {
+    auto it = by_agency.find(agency);
+    if (it == by_agency.end() || p != Platform::kX) return std::unique_ptr<ReplySender>();
+    return std::unique_ptr<ReplySender>(new Forward(it->second));
+  }
+
+ private:
+  struct Forward final : ReplySender {
+    explicit Forward(ReplySender* s) : to(s) {}
+    Result<SentReply> Send(const Reply& r, const Case& c) override { return to->Send(r, c); }
+    ReplySender* to;
+  };
+};
+
+TEST_F(InboxTest, RepliesGoOutAsTheAgencysOwnAccountFirst) {
+  CountingSender agency_account;
+  auto global = std::make_unique<CountingSender>();
+  CountingSender* installation = global.get();
+  rt_->senders[Platform::kX] = std::move(global);
+  MapAccounts accounts;
+  accounts.by_agency[agencies_[0].id] = &agency_account;
+  rt_->accounts = &accounts;
+  Case own = OpenCase();
+  Reply r = QueuedReply(*store_, own, users_["petugas_kominfo"], "acct-0001");
+  EXPECT_TRUE(SendReply(*rt_, r.id).ok());
+  EXPECT_EQ(agency_account.calls.load(), 1);
+  EXPECT_EQ(installation->calls.load(), 0);
+  // An agency without its own account falls back to the installation's.
+  Case other = OpenCase(Platform::kX, std::nullopt, agencies_[1].id);
+  Reply r2 = QueuedReply(*store_, other, users_["petugas_dinkes"], "acct-0002");
+  EXPECT_TRUE(SendReply(*rt_, r2.id).ok());
+  EXPECT_EQ(installation->calls.load(), 1);
+  EXPECT_TRUE(CheckSend(*rt_, other, clock_.Now()).ok());
+  // Nothing at all for Mastodon: the check says why before anyone writes a reply.
+  Case masto = OpenCase(Platform::kMastodon);
+  SendCheck none = CheckSend(*rt_, masto, clock_.Now());
+  EXPECT_EQ(none.reason, "no_account");
+  EXPECT_FALSE(none.window_closes_at.has_value());
+  rt_->accounts = nullptr;
+}
+
+TEST_F(InboxTest, WhatsappRepliesOnlyInsideThe24HourWindow) {
+  auto sender = std::make_unique<CountingSender>();
+  CountingSender* s = sender.get();
+  rt_->senders[Platform::kWhatsapp] = std::move(sender);
+  UnixMillis wrote = clock_.Now() - 23 * 3'600'000LL;
+  Case open = OpenCase(Platform::kWhatsapp, wrote);
+  SendCheck ok = CheckSend(*rt_, open, clock_.Now());
+  EXPECT_TRUE(ok.ok()) << ok.message;
+  ASSERT_TRUE(ok.window_closes_at.has_value());
+  EXPECT_EQ(*ok.window_closes_at, wrote + 24 * 3'600'000LL);
+  Reply r = QueuedReply(*store_, open, users_["petugas_kominfo"], "wa-0001");
+  // Queued inside the window, but the job runs after it closed: refused with the reason, never
+  // sent, and not retryable.
+  clock_.Advance(2 * 3'600'000LL);
+  SendCheck closed = CheckSend(*rt_, open, clock_.Now());
+  EXPECT_EQ(closed.reason, "window_closed");
+  EXPECT_NE(closed.message.find("24 hours"), std::string::npos);
+  EXPECT_TRUE(SendReply(*rt_, r.id).ok());
+  Reply failed = *store_->inbox().GetReply(r.id);
+  EXPECT_EQ(failed.state, ReplyState::kFailed);
+  EXPECT_EQ(failed.error_kind, "permanent");
+  EXPECT_NE(failed.last_error.find("24 hours"), std::string::npos);
+  EXPECT_EQ(s->calls.load(), 0);
+  // The citizen writes again: the window opens again for the conversation.
+  Case again = OpenCase(Platform::kWhatsapp, clock_.Now());
+  EXPECT_TRUE(CheckSend(*rt_, again, clock_.Now()).ok());
 }
 
 }  // namespace

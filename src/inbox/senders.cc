@@ -46,6 +46,77 @@ class MastodonSender final : public ReplySender {
   mastodon::ClientOptions options_;
 };
 
+class AccountSender final : public ReplySender {
+ public:
+  AccountSender(Platform p, connectors::reply::Account a) : platform_(p), account_(std::move(a)) {}
+  Result<SentReply> Send(const Reply& r, const Case&) override {
+    Result<connectors::reply::Posted> posted = Internal("no reply client for this platform");
+    switch (platform_) {
+      case Platform::kX:
+        posted = connectors::reply::PostXReply(account_, r.in_reply_to, r.text);
+        break;
+      case Platform::kFacebook:
+        posted = connectors::reply::PostFacebookReply(account_, r.in_reply_to, r.text);
+        break;
+      case Platform::kInstagram:
+        posted = connectors::reply::PostInstagramReply(account_, r.in_reply_to, r.text);
+        break;
+      case Platform::kYoutube:
+        posted = connectors::reply::PostYoutubeReply(account_, r.in_reply_to, r.text);
+        break;
+      default:
+        break;
+    }
+    if (!posted.ok()) return posted.status();
+    return SentReply{posted->id, posted->url};
+  }
+
+ private:
+  Platform platform_;
+  connectors::reply::Account account_;
+};
+
+class WhatsappSender final : public ReplySender {
+ public:
+  WhatsappSender(connectors::reply::Account a, std::string phone, const Clock& clock)
+      : account_(std::move(a)), phone_(std::move(phone)), clock_(clock) {}
+  Result<SentReply> Send(const Reply& r, const Case& c) override {
+    auto closes = ReplyWindowClosesAt(c);
+    if (closes && clock_.Now() >= *closes)
+      return FailedPrecondition(
+          "WhatsApp only allows a reply within 24 hours of the citizen's "
+          "last message; that window closed at " +
+          FormatRfc3339(*closes));
+    std::string to = r.recipient.empty() ? c.citizen_handle : r.recipient;
+    HUMAS_ASSIGN_OR_RETURN(
+        connectors::reply::Posted m,
+        connectors::reply::SendWhatsappText(account_, phone_, to, r.in_reply_to, r.text));
+    return SentReply{m.id, m.url};
+  }
+
+ private:
+  connectors::reply::Account account_;
+  std::string phone_;
+  const Clock& clock_;
+};
+
+class BlueskySender final : public ReplySender {
+ public:
+  BlueskySender(connectors::reply::BlueskyAccount a, const Clock& clock)
+      : account_(std::move(a)), clock_(clock) {}
+  Result<SentReply> Send(const Reply& r, const Case&) override {
+    HUMAS_ASSIGN_OR_RETURN(
+        connectors::reply::Posted p,
+        connectors::reply::PostBlueskyReply(account_, r.in_reply_to, r.text, r.idempotency_key,
+                                            r.created_at, clock_.Now()));
+    return SentReply{p.id, p.url};
+  }
+
+ private:
+  connectors::reply::BlueskyAccount account_;
+  const Clock& clock_;
+};
+
 class EmailChannel final : public Channel {
  public:
   explicit EmailChannel(mail::SmtpOptions o) : options_(std::move(o)) {}
@@ -108,6 +179,23 @@ std::string NotificationText(const Notification& n, size_t max_chars) {
     cut = TruncateUtf8(head, max_chars - tail_chars - 1) + "\u2026";
   }
   return cut + tail;
+}
+
+std::unique_ptr<ReplySender> MakeAccountSender(Platform p, connectors::reply::Account account) {
+  if (p != Platform::kX && p != Platform::kFacebook && p != Platform::kInstagram &&
+      p != Platform::kYoutube)
+    return nullptr;
+  return std::make_unique<AccountSender>(p, std::move(account));
+}
+
+std::unique_ptr<ReplySender> MakeWhatsappSender(connectors::reply::Account account,
+                                                std::string phone_number_id, const Clock& clock) {
+  return std::make_unique<WhatsappSender>(std::move(account), std::move(phone_number_id), clock);
+}
+
+std::unique_ptr<ReplySender> MakeBlueskySender(connectors::reply::BlueskyAccount account,
+                                               const Clock& clock) {
+  return std::make_unique<BlueskySender>(std::move(account), clock);
 }
 
 std::unique_ptr<Channel> MakeTelegramChannel(telegram::BotOptions options) {

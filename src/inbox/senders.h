@@ -5,6 +5,7 @@
 
 #include "connectors/mail/smtp.h"
 #include "connectors/mastodon/post.h"
+#include "connectors/reply/reply.h"
 #include "connectors/telegram/send.h"
 #include "inbox/inbox.h"
 
@@ -18,6 +19,23 @@ std::unique_ptr<ReplySender> MakeTelegramSender(telegram::BotOptions options);
 //! status id), starting with @handle so the citizen is notified; the reply's idempotency key is
 //! sent as Idempotency-Key.
 std::unique_ptr<ReplySender> MakeMastodonSender(mastodon::ClientOptions options);
+
+//! Answers on X (a reply post to the citizen's post), Facebook (a reply to the citizen's comment),
+//! Instagram (a reply to the citizen's comment) or YouTube (a reply in the comment's thread) as
+//! the account of `account` (connectors/reply/reply.h). Other platforms: nullptr.
+std::unique_ptr<ReplySender> MakeAccountSender(Platform platform,
+                                               connectors::reply::Account account);
+
+//! Answers a WhatsApp chat from the business number `phone_number_id`, in reply to the citizen's
+//! message, only inside the 24-hour window after the citizen's last message (checked against
+//! `clock` before sending: FailedPrecondition after it).
+std::unique_ptr<ReplySender> MakeWhatsappSender(connectors::reply::Account account,
+                                                std::string phone_number_id, const Clock& clock);
+
+//! Answers on Bluesky: a reply post in the citizen's thread; the reply's idempotency key fixes
+//! the record key, so a retry never posts twice.
+std::unique_ptr<ReplySender> MakeBlueskySender(connectors::reply::BlueskyAccount account,
+                                               const Clock& clock);
 
 //! Delivers notifications by e-mail to the user's address (users without one are skipped).
 std::unique_ptr<Channel> MakeEmailChannel(mail::SmtpOptions options);

@@ -394,10 +394,32 @@ TEST_P(InboxConformanceTest, ReplyStateChangesCheckStateAndVersion) {
       Code::kFailedPrecondition);
   Reply queued = Must(inbox().UpdateReply(q, e2.version, {ReplyState::kDraft}, Event("", kT0)));
   ASSERT_TRUE(Must(inbox().ClaimReply(queued.id, kT0)).has_value());
-  Reply failed = Must(inbox().MarkReplyFailed(queued.id, "HTTP 503", kT0));
+  Reply failed = Must(inbox().MarkReplyFailed(queued.id, "HTTP 503", true, kT0));
   EXPECT_EQ(failed.state, ReplyState::kFailed);
   EXPECT_EQ(failed.last_error, "HTTP 503");
+  EXPECT_EQ(failed.error_kind, "retryable");
   EXPECT_EQ(failed.attempts, 1);
+  EXPECT_EQ(Must(inbox().GetReply(failed.id)).error_kind, "retryable");
+  // Retried: queued again, refused for good this time, then (fixed) sent: the error is cleared.
+  Reply again = failed;
+  again.state = ReplyState::kQueued;
+  again = Must(inbox().UpdateReply(again, failed.version, {ReplyState::kFailed}, Event("", kT0)));
+  ASSERT_TRUE(Must(inbox().ClaimReply(again.id, kT0)).has_value());
+  Reply refused = Must(inbox().MarkReplyFailed(again.id, "HTTP 403: token expired", false, kT0));
+  EXPECT_EQ(refused.error_kind, "permanent");
+  EXPECT_EQ(refused.attempts, 2);
+  Reply fixed = refused;
+  fixed.state = ReplyState::kQueued;
+  fixed = Must(inbox().UpdateReply(fixed, refused.version, {ReplyState::kFailed}, Event("", kT0)));
+  ASSERT_TRUE(Must(inbox().ClaimReply(fixed.id, kT0)).has_value());
+  Reply sent = Must(inbox().MarkReplySent(fixed.id, "123", "https://x.com/i/web/status/123", kT0));
+  EXPECT_EQ(sent.error_kind, "");
+  EXPECT_EQ(sent.last_error, "");
+  for (const Reply& x : Must(inbox().CaseReplies(sent.case_id))) {
+    if (x.id == sent.id) {
+      EXPECT_EQ(x.platform_id, "123");
+    }
+  }
 }
 
 TEST_P(InboxConformanceTest, ReadyAnswersAreSuggestedBySimilarity) {

@@ -185,10 +185,10 @@ test('two officers answering one case at once: one reply, the other told to relo
   assert.equal(again.json.id, winner.json.id);
   assert.equal(again.json.state, 'draft');
   assert.equal(again.json.sendable, false);
-  // X has no sender configured: submitting says so and the reply never shows as sent.
+  // No X account is connected for the agency: submitting says so and the reply never shows as sent.
   const sub = await client.post(`/api/v1/replies/${winner.json.id}/submit`, { version: winner.json.version });
   assert.equal(sub.status, 409);
-  assert.match(sub.json.error.message, /cannot be answered from humas yet/);
+  assert.match(sub.json.error.message, /no x account is connected for replies/);
   const edit = await client.patch(`/api/v1/replies/${winner.json.id}`, { version: winner.json.version, text: 'Vaksin polio tersedia mulai Senin di semua puskesmas.' });
   assert.equal(edit.status, 200, edit.text);
   assert.equal(edit.json.state, 'draft');

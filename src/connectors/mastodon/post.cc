@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "connectors/http_client/post_json.h"
+#include "connectors/reply/http.h"
 
 namespace humas::mastodon {
 Result<PostedStatus> PostReply(const ClientOptions& o, const std::string& in_reply_to_id,
@@ -14,12 +14,12 @@ Result<PostedStatus> PostReply(const ClientOptions& o, const std::string& in_rep
     return InvalidArgument("'" + in_reply_to_id + "' is not a Mastodon status id");
   nlohmann::json body = {
       {"status", text}, {"in_reply_to_id", in_reply_to_id}, {"visibility", "public"}};
-  std::string payload = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  std::vector<std::string> headers = {"Authorization: Bearer " + o.access_token};
-  if (!idempotency_key.empty()) headers.push_back("Idempotency-Key: " + idempotency_key);
-  HUMAS_ASSIGN_OR_RETURN(connectors::HttpAnswer answer,
-                         connectors::PostJson("Mastodon", o.instance_url + "/api/v1/statuses",
-                                              headers, payload, o.timeout_ms));
+  connectors::reply::Headers headers = {{"Authorization", "Bearer " + o.access_token}};
+  if (!idempotency_key.empty()) headers.emplace_back("Idempotency-Key", idempotency_key);
+  HUMAS_ASSIGN_OR_RETURN(
+      connectors::net::HttpResponse answer,
+      connectors::reply::PostJson("Mastodon", o.instance_url + "/api/v1/statuses", headers, body,
+                                  o.timeout_ms));
   const std::string& response = answer.body;
   const long status = answer.status;
   nlohmann::json j = nlohmann::json::parse(response, nullptr, false);
@@ -28,7 +28,8 @@ Result<PostedStatus> PostReply(const ClientOptions& o, const std::string& in_rep
     if (j.is_object() && j.contains("error") && j["error"].is_string())
       why += ": " + j["error"].get<std::string>();
     if (status == 401 || status == 403) return PermissionDenied(why);
-    if (status == 422) return InvalidArgument(why);
+    if (status == 422 || status == 400) return InvalidArgument(why);
+    if (status == 404) return NotFound(why);
     return Unavailable(why);
   }
   if (!j.is_object() || !j.contains("id") || !j["id"].is_string())

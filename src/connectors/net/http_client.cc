@@ -111,7 +111,7 @@ std::optional<UnixMillis> HttpClient::RateLimitResetAt(const HttpResponse& r, Un
   return std::nullopt;
 }
 
-Result<HttpResponse> HttpClient::Once(const HttpRequest& request) {
+Result<HttpResponse> HttpClient::Once(const HttpRequest& request, bool post) {
   CURL* curl = curl_easy_init();
   if (!curl) return Internal("cannot create a libcurl handle");
   Transfer t;
@@ -121,6 +121,11 @@ Result<HttpResponse> HttpClient::Once(const HttpRequest& request) {
     headers = curl_slist_append(headers, (name + ": " + value).c_str());
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  if (post) {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.c_str());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
+  }
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
@@ -166,13 +171,22 @@ Result<HttpResponse> HttpClient::Once(const HttpRequest& request) {
   return r;
 }
 
+Result<HttpResponse> HttpClient::Post(const HttpRequest& request) {
+  if (request.url.rfind("http://", 0) != 0 && request.url.rfind("https://", 0) != 0)
+    return InvalidArgument("only http and https addresses can be posted to: " + request.url);
+  InitCurlOnce();
+  auto r = Once(request, true);
+  if (r.ok()) r->attempts = 1;
+  return r;
+}
+
 Result<HttpResponse> HttpClient::Get(const HttpRequest& request) {
   if (request.url.rfind("http://", 0) != 0 && request.url.rfind("https://", 0) != 0)
     return InvalidArgument("only http and https addresses can be fetched: " + request.url);
   InitCurlOnce();
   int attempts = std::max(1, options_.max_attempts);
   for (int attempt = 1;; ++attempt) {
-    auto r = Once(request);
+    auto r = Once(request, false);
     bool last = attempt >= attempts;
     if (r.ok()) {
       r->attempts = attempt;

@@ -23,6 +23,7 @@ namespace humas::connectors::net {
 struct HttpRequest {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;  //!< e.g. {"If-None-Match", etag}
+  std::string body;  //!< Post only: the request body (say its Content-Type in headers)
 };
 
 struct HttpResponse {
@@ -64,6 +65,12 @@ class HttpClient {
   //! URL that is not http(s).
   Result<HttpResponse> Get(const HttpRequest& request);
 
+  //! POSTs request.body ONCE: never retried here, because a POST that failed on the way back
+  //! may still have taken effect (a reply posted twice); the caller decides, e.g. with an
+  //! idempotency key. Any HTTP status is returned; Unavailable for network errors and timeouts;
+  //! ResourceExhausted when the answer exceeds max_body_bytes.
+  Result<HttpResponse> Post(const HttpRequest& request);
+
   //! The delay before retry number `retry` (1-based): Retry-After when given (seconds or an HTTP
   //! date, relative to `now`), else exponential back-off with jitter; capped at backoff_max_ms.
   UnixMillis RetryDelay(int retry, const std::string& retry_after, UnixMillis now) const;
@@ -73,7 +80,7 @@ class HttpClient {
   static std::optional<UnixMillis> RateLimitResetAt(const HttpResponse& response, UnixMillis now);
 
  private:
-  Result<HttpResponse> Once(const HttpRequest& request);
+  Result<HttpResponse> Once(const HttpRequest& request, bool post);
 
   HttpOptions options_;
   Sleeper sleeper_;

@@ -4,7 +4,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
-#include "connectors/http_client/post_json.h"
+#include "connectors/reply/http.h"
 
 namespace humas::telegram {
 namespace {
@@ -32,12 +32,11 @@ Result<SentMessage> SendMessage(const BotOptions& o, std::int64_t chat_id, const
   nlohmann::json body = {{"chat_id", chat_id}, {"text", text}};
   if (reply_to > 0)
     body["reply_parameters"] = {{"message_id", reply_to}, {"allow_sending_without_reply", true}};
-  std::string payload = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   // Never put the URL (it holds the token) into an error message: PostJson does not.
   HUMAS_ASSIGN_OR_RETURN(
-      connectors::HttpAnswer answer,
-      connectors::PostJson("Telegram", o.api_base + "/bot" + o.bot_token + "/sendMessage", {},
-                           payload, o.timeout_ms));
+      connectors::net::HttpResponse answer,
+      connectors::reply::PostJson("Telegram", o.api_base + "/bot" + o.bot_token + "/sendMessage",
+                                  {}, body, o.timeout_ms));
   const std::string& response = answer.body;
   const long status = answer.status;
   nlohmann::json j = nlohmann::json::parse(response, nullptr, false);
@@ -48,6 +47,7 @@ Result<SentMessage> SendMessage(const BotOptions& o, std::int64_t chat_id, const
                       "): " + j.value("description", std::string("no description"));
     if (status == 401 || status == 403) return PermissionDenied(why);
     if (status == 400) return InvalidArgument(why);
+    if (status == 404) return NotFound(why);
     return Unavailable(why);
   }
   const nlohmann::json& m = j["result"];

@@ -13,16 +13,17 @@ namespace {
 constexpr char kReplyCols[] =
     "id, case_id, text, state, idempotency_key, answer_id, created_by, approved_by, attempts, "
     "last_error, platform, in_reply_to, recipient, platform_id, platform_url, created_at, "
-    "updated_at, sent_at, version";
+    "updated_at, sent_at, version, error_kind";
 constexpr char kSqlReplyById[] =
     "SELECT id, case_id, text, state, idempotency_key, answer_id, created_by, approved_by, "
     "attempts, last_error, platform, in_reply_to, recipient, platform_id, platform_url, "
-    "created_at, updated_at, sent_at, version FROM replies WHERE id = ?";
+    "created_at, updated_at, sent_at, version, error_kind FROM replies WHERE id = ?";
 constexpr char kSqlReplyByKey[] = "SELECT id FROM replies WHERE idempotency_key = ?";
 constexpr char kSqlReplyOfCase[] =
     "SELECT id, case_id, text, state, idempotency_key, answer_id, created_by, approved_by, "
     "attempts, last_error, platform, in_reply_to, recipient, platform_id, platform_url, "
-    "created_at, updated_at, sent_at, version FROM replies WHERE case_id = ? ORDER BY id";
+    "created_at, updated_at, sent_at, version, error_kind FROM replies WHERE case_id = ? ORDER BY "
+    "id";
 constexpr char kSqlReplyInsert[] =
     "INSERT INTO replies (case_id, text, state, idempotency_key, answer_id, created_by, platform, "
     "in_reply_to, recipient, created_at, updated_at, version) "
@@ -33,16 +34,17 @@ constexpr char kSqlCaseBump[] =
 constexpr char kSqlCaseVersion[] = "SELECT version FROM cases WHERE id = ?";
 constexpr char kSqlReplyUpdate[] =
     "UPDATE replies SET text = ?, state = ?, approved_by = ?, last_error = ?, updated_at = ?, "
-    "version = version + 1 WHERE id = ? AND version = ?";
+    "error_kind = ?, version = version + 1 WHERE id = ? AND version = ?";
 constexpr char kSqlReplyClaim[] =
     "UPDATE replies SET state = 'sending', attempts = attempts + 1, updated_at = ?, "
     "version = version + 1 WHERE id = ? AND state = 'queued'";
 constexpr char kSqlReplySent[] =
     "UPDATE replies SET state = 'sent', platform_id = ?, platform_url = ?, sent_at = ?, "
-    "last_error = '', updated_at = ?, version = version + 1 WHERE id = ? AND state = 'sending'";
+    "last_error = '', error_kind = '', updated_at = ?, version = version + 1 WHERE id = ? AND "
+    "state = 'sending'";
 constexpr char kSqlReplyFailed[] =
-    "UPDATE replies SET state = 'failed', last_error = ?, updated_at = ?, version = version + 1 "
-    "WHERE id = ? AND state = 'sending'";
+    "UPDATE replies SET state = 'failed', last_error = ?, error_kind = ?, updated_at = ?, "
+    "version = version + 1 WHERE id = ? AND state = 'sending'";
 constexpr char kSqlCaseAnswered[] =
     "UPDATE cases SET first_response_at = coalesce(first_response_at, ?1), "
     "first_responder_id = coalesce(first_responder_id, ?2), "
@@ -132,6 +134,7 @@ Result<Reply> ReadReply(const Stmt& st) {
   r.updated_at = st.Int(16);
   r.sent_at = st.OptInt(17);
   r.version = st.Int(18);
+  r.error_kind = st.Text(19);
   return r;
 }
 
@@ -325,6 +328,7 @@ Result<Reply> SqliteInboxRepository::UpdateReply(const Reply& r, std::int64_t ex
   {
     HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlReplyUpdate));
     st.Bind(r.text).Bind(ToString(r.state)).Bind(r.approved_by).Bind(r.last_error).Bind(now);
+    st.Bind(r.error_kind);
     st.Bind(r.id).Bind(expected_version);
     HUMAS_RETURN_IF_ERROR(st.Run());
   }
@@ -377,13 +381,14 @@ Result<Reply> SqliteInboxRepository::MarkReplySent(Id id, const std::string& pla
 }
 
 Result<Reply> SqliteInboxRepository::MarkReplyFailed(Id id, const std::string& error,
-                                                     UnixMillis now) {
+                                                     bool retryable, UnixMillis now) {
   auto conn = ctx_.pool->Acquire();
   WriteTx tx(*conn);
   HUMAS_RETURN_IF_ERROR(tx.Begin());
   {
     HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlReplyFailed));
-    HUMAS_RETURN_IF_ERROR(st.Bind(error).Bind(now).Bind(id).Run());
+    st.Bind(error).Bind(retryable ? "retryable" : "permanent");
+    HUMAS_RETURN_IF_ERROR(st.Bind(now).Bind(id).Run());
   }
   if (sqlite3_changes(conn->raw()) == 0)
     return FailedPrecondition("reply " + std::to_string(id) + " is not being sent");

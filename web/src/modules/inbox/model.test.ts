@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   DEFAULT_FILTER, allowedTransitions, appendPage, applyCase, charCount, charsLeft, colleagueLabel, compareCases, composeReason, filterQuery,
+  replyLength, xWeightedLength,
   matchesFilter, newIdempotencyKey, noteMentions, noteParts, openTotal,
 } from './model'
 import type { Case } from './types'
@@ -94,6 +95,17 @@ describe('composer', () => {
     expect(charCount('halo 👋')).toBe(6)
     expect(charsLeft('a'.repeat(281), 280)).toBe(-1)
     expect(charsLeft('halo', 0)).toBeNull()
+  })
+  it('counts X replies the way X (and the server) weighs them', () => {
+    expect(xWeightedLength('Jalan rusak')).toBe(11)
+    expect(xWeightedLength('é')).toBe(1)
+    expect(xWeightedLength('日本')).toBe(4)
+    expect(xWeightedLength('😀')).toBe(2)
+    expect(xWeightedLength('lihat https://berau.go.id/layanan/jalan-poros-sambaliung ya')).toBe(6 + 23 + 3)
+    const text = 'a'.repeat(200) + '🙏'.repeat(50)
+    expect(replyLength(text, 'chars')).toBe(250)
+    expect(charsLeft(text, 280, 'x_weighted')).toBe(-20)
+    expect(charsLeft(text, 500)).toBe(250)
   })
   it('makes idempotency keys within 8–100 characters, fresh each time', () => {
     const a = newIdempotencyKey()

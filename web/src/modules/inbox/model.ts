@@ -1,6 +1,6 @@
 // Pure state logic of the inbox: the case list under live updates and keyset paging, the filters as
 // API query, the composer's character budget and idempotency key, and @mentions in notes.
-import type { Case, CaseState, Priority } from './types'
+import type { Case, CaseState, LengthCounting, Priority } from './types'
 import { OPEN_STATES } from './types'
 
 export type SortKey = 'activity' | 'due'
@@ -94,9 +94,43 @@ export function charCount(text: string): number {
   return Array.from(text).length
 }
 
+const URL_START = /^https?:\/\//
+
+/** X's light characters (weight 1, twitter-text v3 ranges); everything else weighs 2. */
+function xLight(cp: number): boolean {
+  return cp <= 4351 || (cp >= 8192 && cp <= 8205) || (cp >= 8208 && cp <= 8223) || (cp >= 8242 && cp <= 8247)
+}
+
+/**
+ * X's weighted length, as the server counts it (inbox::ReplyLength): most Latin letters and
+ * punctuation 1, other characters (CJK, emoji) 2, every http(s) link 23.
+ */
+export function xWeightedLength(text: string): number {
+  let weight = 0
+  let i = 0
+  while (i < text.length) {
+    if (URL_START.test(text.slice(i, i + 8))) {
+      let end = i
+      while (end < text.length && text[end] !== ' ' && text[end] !== '\n' && text[end] !== '\t') end++
+      weight += 23
+      i = end
+      continue
+    }
+    const cp = text.codePointAt(i) ?? 0
+    weight += xLight(cp) ? 1 : 2
+    i += cp > 0xffff ? 2 : 1
+  }
+  return weight
+}
+
+/** A reply's length as its platform counts it. */
+export function replyLength(text: string, counting: LengthCounting = 'chars'): number {
+  return counting === 'x_weighted' ? xWeightedLength(text) : charCount(text)
+}
+
 /** Characters left for a reply (null when the platform has no known limit). */
-export function charsLeft(text: string, maxChars: number): number | null {
-  return maxChars > 0 ? maxChars - charCount(text) : null
+export function charsLeft(text: string, maxChars: number, counting: LengthCounting = 'chars'): number | null {
+  return maxChars > 0 ? maxChars - replyLength(text, counting) : null
 }
 
 /** A fresh idempotency key for one composed reply (8–100 characters). */

@@ -103,6 +103,8 @@ export interface Reply {
   approved_by: UserRef | null
   attempts: number
   last_error: string
+  /** How the last send failed: 'retryable' (platform busy or down), 'permanent' (refused), '' none. */
+  error_kind: '' | 'retryable' | 'permanent'
   platform: Platform
   platform_id: string
   platform_url: string
@@ -164,7 +166,23 @@ export interface CaseDetail {
   events: CaseEvent[]
   citizen_history: Case[]
   suggested_answers: Answer[]
-  reply_limit: { platform: Platform; max_chars: number; sendable: boolean }
+  reply_limit: ReplyLimit
+}
+
+/** How a platform counts a reply: Unicode characters, or X's weighted count. */
+export type LengthCounting = 'chars' | 'x_weighted'
+
+/** What the composer needs before a reply is written (docs/api.md "Replies"). */
+export interface ReplyLimit {
+  platform: Platform
+  max_chars: number
+  counting: LengthCounting
+  sendable: boolean
+  /** Why it cannot go out now: '' | 'no_account' | 'window_closed'. */
+  reason: string
+  message: string
+  /** WhatsApp: the end of the 24-hour window after the citizen's last message. */
+  window_closes_at: string | null
 }
 
 export type CaseCounts = Partial<Record<CaseState, number>> & { overdue?: number; mine?: number }

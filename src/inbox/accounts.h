@@ -1,0 +1,43 @@
+// The agency accounts replies go out from (issue 6 part 4): a reply is sent as the AGENCY, so its
+// credentials come from that agency's connector for the platform in the connector registry (the
+// nearest ancestor's when the agency itself has none, e.g. a unit answering with its dinas'
+// account). What each platform needs is in docs/api.md "Connecting an account for replies".
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "connectors/registry/registry.h"
+#include "inbox/inbox.h"
+
+namespace humas::inbox {
+
+//! The reply sender of one connector: its platform, settings and plaintext credentials (JSON
+//! objects). nullptr when the credentials lack what replies need (e.g. an X connector with only
+//! the app's bearer token for reading); FailedPrecondition for settings that cannot work.
+Result<std::unique_ptr<ReplySender>> SenderFromConnector(Platform platform,
+                                                         const nlohmann::json& settings,
+                                                         const nlohmann::json& credentials,
+                                                         const Clock& clock);
+
+//! The reply settings of the platforms answered only through humas' reply clients (Facebook,
+//! Instagram, YouTube, WhatsApp, Bluesky): known keys, web addresses. 400-ready messages with
+//! field "settings". Ok for other platforms.
+Status ValidateReplySettings(Platform platform, const nlohmann::json& settings);
+
+//! ReplyAccounts over the connector registry: enabled connectors of the agency, then of its
+//! ancestors, nearest first; the first one with reply credentials wins.
+class RegistryAccounts final : public ReplyAccounts {
+ public:
+  //! All must outlive this object.
+  RegistryAccounts(connectors::Registry& registry, store::Store& store, const Clock& clock)
+      : registry_(registry), store_(store), clock_(clock) {}
+  Result<std::unique_ptr<ReplySender>> SenderFor(Id agency_id, Platform platform) override;
+
+ private:
+  connectors::Registry& registry_;
+  store::Store& store_;
+  const Clock& clock_;
+};
+
+}  // namespace humas::inbox
