@@ -135,3 +135,47 @@ export async function loggedIn(base, username) {
   if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${r.text}`);
   return c;
 }
+
+/**
+ * A fake Telegram Bot API on loopback for bot `token`: sendMessage answers with the official
+ * example message of ../shared/fixtures/telegram-bot (this chat, this text, a fresh message_id
+ * from `firstId`, a public chat named `username`), getUpdates with an empty batch, anything else
+ * (or another token) 401 in Telegram's error format. `failNext` (settable) answers that many
+ * sends with 502; `delayMs` holds each answer so racing requests really overlap.
+ * Returns { url, sends, close(), failNext }.
+ */
+export async function startFakeTelegram({ token, username, firstId = 9000, delayMs = 0 }) {
+  const { readFileSync } = await import('node:fs');
+  const http = await import('node:http');
+  const shared = process.env.HUMAS_SHARED || join(ROOT, '..', 'shared');
+  const example = JSON.parse(readFileSync(join(shared, 'fixtures/telegram-bot/official-webhook-guide/05_message_with_reply.json'), 'utf8')).message;
+  const fake = { sends: [], failNext: 0, url: '', close: () => {} };
+  let nextId = firstId;
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      res.setHeader('content-type', 'application/json');
+      if (req.url === `/bot${token}/getUpdates`) return res.end(JSON.stringify({ ok: true, result: [] }));
+      if (req.url !== `/bot${token}/sendMessage`) {
+        res.statusCode = 401;
+        return res.end(JSON.stringify({ ok: false, error_code: 401, description: 'Unauthorized' }));
+      }
+      const p = JSON.parse(body);
+      setTimeout(() => {
+        fake.sends.push(p);
+        if (fake.failNext > 0) {
+          fake.failNext -= 1;
+          res.statusCode = 502;
+          return res.end(JSON.stringify({ ok: false, error_code: 502, description: 'Bad Gateway' }));
+        }
+        const msg = { ...example, message_id: nextId++, text: p.text, chat: { ...example.chat, id: p.chat_id, type: 'supergroup', username } };
+        res.end(JSON.stringify({ ok: true, result: msg }));
+      }, delayMs);
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  fake.url = `http://127.0.0.1:${server.address().port}`;
+  fake.close = () => server.close();
+  return fake;
+}

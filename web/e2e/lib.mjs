@@ -8,6 +8,7 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export * from '../../tests/integration/lib.mjs';
+import { PASSWORD } from '../../tests/integration/lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const WEB_DIR = process.env.HUMAS_WEB_DIR || resolve(here, '..', 'dist');
@@ -44,4 +45,23 @@ export async function launchBrowser() {
 /** Saves a screenshot when HUMAS_E2E_SCREENSHOTS names a folder (for looking at the UI). */
 export async function snap(page, name) {
   if (SCREENSHOT_DIR) await page.screenshot({ path: join(SCREENSHOT_DIR, name + '.png'), fullPage: true });
+}
+
+const byTestId = (id) => `[data-testid="${id}"]`;
+
+/** Signs `username` in through the login form (password PASSWORD) and waits for the dashboard. */
+export async function login(page, baseUrl, username, password = PASSWORD) {
+  await page.goto(baseUrl + '/');
+  await page.waitForSelector(byTestId('login-form'));
+  await page.fill(byTestId('login-username'), username);
+  await page.fill(byTestId('login-password'), password);
+  await page.click(byTestId('login-submit'));
+  await page.waitForSelector(byTestId('nav-dashboard'));
+}
+
+/** Signs out through the user menu. */
+export async function logout(page) {
+  await page.click(byTestId('user-menu'));
+  await page.click(byTestId('logout'));
+  await page.waitForSelector(byTestId('login-form'));
 }
