@@ -223,6 +223,103 @@ TEST_P(InboxConformanceTest, ListPagesByKeysetInActivityOrder) {
   EXPECT_EQ(counts[0], (std::pair<std::string, std::int64_t>("baru", 7)));
 }
 
+//! CountCases computed the slow way, from the cases themselves.
+std::map<std::string, std::int64_t> CountedByHand(InboxRepository& inbox,
+                                                  const std::vector<Id>& agencies, UnixMillis now,
+                                                  Id user) {
+  std::map<std::string, std::int64_t> out;
+  for (const char* s :
+       {"baru", "dibuka", "menunggu_instansi", "dijawab", "dibuka_kembali", "overdue", "mine"})
+    out[s] = 0;
+  CaseFilter f;
+  f.agency_ids = agencies;
+  f.limit = 200;
+  for (const Case& c : Must(inbox.ListCases(f))) {
+    ++out[std::string(ToString(c.state))];
+    if (c.due_at && *c.due_at < now) ++out["overdue"];
+    if (c.assignee_id == user) ++out["mine"];
+  }
+  return out;
+}
+
+std::map<std::string, std::int64_t> Counted(InboxRepository& inbox, const std::vector<Id>& agencies,
+                                            UnixMillis now, Id user) {
+  std::map<std::string, std::int64_t> out;
+  for (const auto& [k, v] : Must(inbox.CountCases(agencies, now, user))) out[k] = v;
+  return out;
+}
+
+TEST_P(InboxConformanceTest, CountsStayTrueThroughEveryCaseWrite) {
+  std::vector<Id> both = {agencies_[1], agencies_[2]};
+  auto check = [&](const char* step, UnixMillis now) {
+    for (const auto& scope : {both, std::vector<Id>{agencies_[1]}, std::vector<Id>{agencies_[2]}})
+      EXPECT_EQ(Counted(inbox(), scope, now, user_), CountedByHand(inbox(), scope, now, user_))
+          << step;
+  };
+  std::vector<Case> cases;
+  for (int i = 0; i < 5; ++i)
+    cases.push_back(Opened("cnt" + std::to_string(i), "warga" + std::to_string(i), kT0 + i));
+  cases.push_back(
+      Must(inbox().AttachMention(Stored("cnt9", "wargalain", kT0, "", agencies_[2]), kT0)).case_);
+  check("intake", kT0);
+  EXPECT_EQ(Counted(inbox(), both, kT0, user_)["baru"], 6);
+  // Assigned and opened.
+  Case a = cases[0];
+  a.assignee_id = user_;
+  a.state = CaseState::kDibuka;
+  a = Must(inbox().UpdateCase(a, a.version, Event("assigned", kT0)));
+  Case b = cases[5];
+  b.assignee_id = user_;
+  b = Must(inbox().UpdateCase(b, b.version, Event("assigned", kT0)));
+  check("assigned", kT0);
+  EXPECT_EQ(Counted(inbox(), both, kT0, user_)["mine"], 2);
+  // Forwarded: waiting for another agency, with a deadline.
+  std::vector<Disposition> ds(1);
+  ds[0].to_agency_id = agencies_[2];
+  ds[0].from_agency_id = agencies_[1];
+  ds[0].question = "Kapan?";
+  ds[0].created_by = user_;
+  ds[0].deadline_at = kT0 + 24 * kHour;
+  ds[0].sla_mode = "calendar";
+  ds[0].sla_ms = 24 * kHour;
+  a = Must(inbox().CreateDispositions(a.id, a.version, std::nullopt, 0, &ds,
+                                      Event("disposition_created", kT0)));
+  check("forwarded", kT0);
+  check("forwarded, deadline passed", kT0 + 25 * kHour);
+  EXPECT_EQ(Counted(inbox(), both, kT0 + 25 * kHour, user_)["overdue"], 1);
+  // Answered: back to dibuka.
+  MustOk(inbox()
+             .ResolveDisposition(ds[0].id, ds[0].version, DispositionState::kDijawab, "Besok.",
+                                 user_, kT0 + kHour, Event("disposition_answered", kT0 + kHour))
+             .status());
+  check("answered", kT0 + 25 * kHour);
+  // Closed (leaves "mine"), then reopened by the citizen's new message.
+  b.state = CaseState::kSelesai;
+  b.closed_at = kT0 + kHour;
+  b = Must(inbox().UpdateCase(b, b.version, Event("state_changed", kT0 + kHour)));
+  check("closed", kT0 + kHour);
+  EXPECT_EQ(Counted(inbox(), both, kT0 + kHour, user_)["mine"], 1);
+  CaseIntake again = Must(inbox().AttachMention(
+      Stored("cnt10", "wargalain", kT0 + 2 * kHour, "cnt9", agencies_[2]), kT0 + 2 * kHour));
+  EXPECT_TRUE(again.reopened);
+  check("reopened", kT0 + 2 * kHour);
+  // A reply sent: dijawab.
+  Reply r;
+  r.case_id = cases[1].id;
+  r.text = "Besok pagi.";
+  r.state = ReplyState::kQueued;
+  r.idempotency_key = "count-reply-1";
+  r.created_by = user_;
+  r.platform = Platform::kX;
+  Reply stored = Must(inbox().CreateReply(r, std::nullopt)).first;
+  ASSERT_TRUE(Must(inbox().ClaimReply(stored.id, kT0 + 3 * kHour)).has_value());
+  MustOk(inbox().MarkReplySent(stored.id, "1", "", kT0 + 3 * kHour).status());
+  check("replied", kT0 + 3 * kHour);
+  EXPECT_EQ(Counted(inbox(), both, kT0 + 3 * kHour, user_)["dijawab"], 1);
+  // Nothing in scope: zeros, not an error.
+  EXPECT_EQ(Counted(inbox(), {}, kT0, user_)["baru"], 0);
+}
+
 TEST_P(InboxConformanceTest, DispositionsDriveTheCaseAndItsDeadline) {
   Case c = Opened("d1", "ani", kT0);
   std::vector<Disposition> ds(2);
