@@ -245,7 +245,56 @@ int main(int argc, char** argv) {
   mine.assignee_id = officer.id;
   Stats list_mine = Measure(200, [&](int) { return inbox.ListCases(mine).ok(); });
   Stats counts =
-      Measure(50, [&](int) { return inbox.CountCases(all_agencies, end, officer.id).ok(); });
+      Measure(200, [&](int) { return inbox.CountCases(all_agencies, end, officer.id).ok(); });
+  // The named baseline for the counts: the scan GET /cases/counts did before the live counters
+  // of migration 0010 (GROUP BY over every open case, overdue and "mine" over table rows).
+  std::string scope = "[";
+  for (size_t i = 0; i < all_agencies.size(); ++i)
+    scope += (i ? "," : "") + std::to_string(all_agencies[i]);
+  scope += "]";
+  sqlite3_stmt* scan = nullptr;
+  sqlite3_prepare_v2(
+      raw,
+      "SELECT (SELECT count(*) FROM (SELECT state, count(*) FROM cases WHERE agency_id IN (SELECT "
+      "value FROM json_each(?1)) AND state != 'selesai' GROUP BY agency_id, state)), "
+      "(SELECT count(*) FROM cases WHERE due_at < ?2 AND agency_id IN (SELECT value FROM "
+      "json_each(?1))), (SELECT count(*) FROM cases WHERE assignee_id = ?3 AND state != 'selesai' "
+      "AND agency_id IN (SELECT value FROM json_each(?1)))",
+      -1, &scan, nullptr);
+  Stats counts_scan = Measure(50, [&](int) {
+    sqlite3_bind_text(scan, 1, scope.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(scan, 2, end);
+    sqlite3_bind_int64(scan, 3, officer.id);
+    bool ok = sqlite3_step(scan) == SQLITE_ROW;
+    sqlite3_reset(scan);
+    return ok;
+  });
+  sqlite3_finalize(scan);
+  // The counters must say what the scan says (a benchmark of a wrong answer is worthless).
+  {
+    std::map<std::string, std::int64_t> fast;
+    for (const auto& [k, v] : *inbox.CountCases(all_agencies, end, officer.id)) fast[k] = v;
+    sqlite3_stmt* q = nullptr;
+    sqlite3_prepare_v2(raw,
+                       "SELECT state, count(*) FROM cases WHERE state != 'selesai' GROUP BY state",
+                       -1, &q, nullptr);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+      std::string state = reinterpret_cast<const char*>(sqlite3_column_text(q, 0));
+      if (fast[state] != sqlite3_column_int64(q, 1)) {
+        std::fprintf(stderr, "counter %s = %lld, scan says %lld\n", state.c_str(),
+                     static_cast<long long>(fast[state]),
+                     static_cast<long long>(sqlite3_column_int64(q, 1)));
+        return 1;
+      }
+    }
+    sqlite3_finalize(q);
+    std::printf(
+        "counters agree with the scan: baru %lld, dibuka %lld, menunggu %lld, overdue %lld, "
+        "mine %lld\n",
+        static_cast<long long>(fast["baru"]), static_cast<long long>(fast["dibuka"]),
+        static_cast<long long>(fast["menunggu_instansi"]), static_cast<long long>(fast["overdue"]),
+        static_cast<long long>(fast["mine"]));
+  }
 
   Stats open_b = Measure(500, [&](int i) {
     sqlite3_bind_int64(get_base, 1, sample[i]);
@@ -273,7 +322,8 @@ int main(int argc, char** argv) {
   Print("inbox, one agency, first page", list_one, &list_b);
   Print("inbox, by deadline, first page", list_due, &list_b);
   Print("inbox, assigned to me, first page", list_mine, &list_b);
-  Print("counts per state (+ overdue, mine)", counts, &list_b);
+  Print("baseline: counts by scanning open cases (old)", counts_scan);
+  Print("counts per state (+ overdue, mine), counters", counts, &counts_scan);
   Print("baseline: case row by primary key", open_b);
   Print("open a case (everything GET /cases/{id} reads)", open, &open_b);
   sqlite3_finalize(list_base);
