@@ -273,7 +273,9 @@ int main(int argc, char** argv) {
   // The counters must say what the scan says (a benchmark of a wrong answer is worthless).
   {
     std::map<std::string, std::int64_t> fast;
-    for (const auto& [k, v] : *inbox.CountCases(all_agencies, end, officer.id)) fast[k] = v;
+    auto counted = inbox.CountCases(all_agencies, end, officer.id);  // keep it alive
+    if (!counted.ok()) return 1;
+    for (const auto& [k, v] : *counted) fast[k] = v;
     sqlite3_stmt* q = nullptr;
     sqlite3_prepare_v2(raw,
                        "SELECT state, count(*) FROM cases WHERE state != 'selesai' GROUP BY state",
