@@ -3,6 +3,7 @@
 
 #include "api/common.h"
 #include "http/http.h"
+#include "store/alerts.h"
 
 namespace humas::api {
 
@@ -29,6 +30,12 @@ void RegisterConnectorRoutes(http::Server& server, Context& ctx);
 
 //! Agency queries (social listening); also compiles the stored active queries for intake.
 void RegisterQueryRoutes(http::Server& server, Context& ctx);
+
+//! Listening alerts and their per-agency thresholds.
+void RegisterAlertRoutes(http::Server& server, Context& ctx);
+//! Publishes an opened, refreshed or closed alert on the live stream (event "alert", scope = its
+//! agency). `change` is "opened" | "refreshed" | "closed".
+void PublishAlert(Context& ctx, const store::Alert& alert, const std::string& change);
 
 //! Lower-cases and validates a username: 3-64 of [a-z0-9._-].
 Status ValidateUsername(std::string* username);

@@ -118,6 +118,7 @@ void RegisterRoutes(http::Server& server, Context& ctx) {
   if (ctx.inbox) RegisterInboxRoutes(server, ctx);
   RegisterQueryRoutes(server, ctx);
   RegisterConnectorRoutes(server, ctx);
+  RegisterAlertRoutes(server, ctx);
 }
 
 }  // namespace humas::api

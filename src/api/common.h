@@ -26,6 +26,9 @@ struct Runtime;
 namespace humas::connectors {
 class Registry;  // connectors/registry/registry.h
 }  // namespace humas::connectors
+namespace humas::alerts {
+class Engine;  // alerts/engine.h
+}  // namespace humas::alerts
 
 namespace humas::api {
 
@@ -58,6 +61,8 @@ struct Context {
   std::shared_ptr<listening::MatcherHolder> matchers = std::make_shared<listening::MatcherHolder>();
   //! The connector registry (sealed credentials); null when not configured (routes answer 503).
   connectors::Registry* connectors = nullptr;
+  //! The alert evaluator (alerts/engine.h) for "evaluate now"; null = 503 on that route.
+  alerts::Engine* alerts = nullptr;
 };
 
 //! The authenticated caller of one request.

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <thread>
 
+#include "alerts/engine.h"
 #include "api/api.h"
 #include "app/config.h"
 #include "app/demo_runtime.h"
@@ -228,6 +229,24 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
     inbox_runtime.channels.push_back(inbox::MakeEmailChannel(smtp));
   }
   if (Status s = inbox::RegisterJobs(runner, inbox_runtime); !s.ok()) return Fail("jobs", s);
+  // Listening alerts: evaluated on schedule, told through the inbox's notifications and channels.
+  alerts::EngineOptions alert_options;
+  alert_options.public_url = config->public_url;
+  if (!config->telegram_bot_token.empty()) {
+    telegram::BotOptions bot;
+    bot.bot_token = config->telegram_bot_token;
+    bot.api_base = config->telegram_api_base;
+    alert_options.telegram = bot;
+  }
+  alerts::Engine alert_engine(inbox_runtime, alert_options,
+                              [&ctx](const store::Alert& a, const std::string& change) {
+                                api::PublishAlert(ctx, a, change);
+                              });
+  ctx.alerts = &alert_engine;
+  if (Status s = alerts::RegisterJobs(runner, alert_engine, st, WallClock(),
+                                      config->alert_every_seconds * 1000LL);
+      !s.ok())
+    return Fail("jobs", s);
 
   // Listening connectors: one tick job runs every due connector of every kind (RSS/Atom feeds,
   // X recent search, ...); each connector keeps its own schedule, checkpoint and health.

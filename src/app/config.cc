@@ -86,7 +86,9 @@ const std::vector<std::string>& ConfigKeys() {
                                                  "webhook_rate_per_minute",
                                                  "webhook_max_pending",
                                                  "connector_key_file",
-                                                 "connector_poll_tick_seconds"};
+                                                 "connector_poll_tick_seconds",
+                                                 "alert_every_seconds",
+                                                 "public_url"};
   return kKeys;
 }
 
@@ -226,6 +228,15 @@ Status ApplyConfigValue(Config* c, const std::string& key, const std::string& va
     if (value.empty() || *end != '\0' || v < 1 || v > 3600)
       return Bad(source, key, value, "a number of seconds from 1 to 3600");
     c->connector_poll_tick_seconds = static_cast<int>(v);
+  } else if (key == "alert_every_seconds") {
+    if (!ParseInt(value, 10, 86400, &n))
+      return Bad(source, key, value, "a number of seconds from 10 to 86400");
+    c->alert_every_seconds = static_cast<int>(n);
+  } else if (key == "public_url") {
+    if (value.rfind("http://", 0) != 0 && value.rfind("https://", 0) != 0)
+      return Bad(source, key, value, "an http:// or https:// address");
+    c->public_url = value;
+    while (!c->public_url.empty() && c->public_url.back() == '/') c->public_url.pop_back();
   } else if (key == "connector_key_file") {
     if (value.empty()) return Bad(source, key, value, "a file path");
     c->connector_key_file = value;

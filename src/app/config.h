@@ -47,6 +47,10 @@ struct Config {
   std::string connector_key_file;
   //! How often the server looks for due RSS connectors (each feed has its own interval).
   int connector_poll_tick_seconds = 5;
+  //! How often listening alerts are evaluated (spikes, negative surges, hoax matches).
+  int alert_every_seconds = 300;
+  //! The address people open humas at, for links in e-mail and Telegram ("" = paths only).
+  std::string public_url;
 };
 
 //! Keys accepted in the file and (upper-cased, with HUMAS_ prefix) in the environment:

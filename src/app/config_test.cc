@@ -60,6 +60,18 @@ TEST(Config, TrustedProxiesAreAListOfAddresses) {
   EXPECT_EQ(c.trusted_proxies.size(), 2u);  // unchanged by the bad value
 }
 
+TEST(Config, AlertScheduleAndPublicUrl) {
+  Config c;
+  EXPECT_EQ(c.alert_every_seconds, 300);
+  ASSERT_TRUE(ApplyConfigValue(&c, "alert_every_seconds", "60", "test").ok());
+  EXPECT_EQ(c.alert_every_seconds, 60);
+  EXPECT_FALSE(ApplyConfigValue(&c, "alert_every_seconds", "5", "test").ok());
+  EXPECT_EQ(c.alert_every_seconds, 60);
+  ASSERT_TRUE(ApplyConfigValue(&c, "public_url", "https://humas.berau.go.id/", "test").ok());
+  EXPECT_EQ(c.public_url, "https://humas.berau.go.id");  // links append "/mentions?..."
+  EXPECT_FALSE(ApplyConfigValue(&c, "public_url", "humas.berau.go.id", "test").ok());
+}
+
 TEST(Config, FileErrorsNameTheLine) {
   std::string path = ::testing::TempDir() + "/humas_bad.conf";
   {

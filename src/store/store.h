@@ -260,6 +260,7 @@ class JobRepository {
 class InboxRepository;      // store/cases.h
 class QueryRepository;      // store/queries.h
 class ConnectorRepository;  // store/connectors.h
+class AlertRepository;      // store/alerts.h
 
 //! Opens every repository over one database. Thread-safe: repositories may be used from many
 //! threads at once (implementations pool connections).
@@ -282,6 +283,8 @@ class Store {
   virtual WebhookInboxRepository& webhook_inbox() = 0;
   //! The connector registry (store/connectors.h).
   virtual ConnectorRepository& connectors() = 0;
+  //! Listening alerts and their per-agency thresholds (store/alerts.h).
+  virtual AlertRepository& alerts() = 0;
   //! Cheap liveness check for /health.
   virtual Status Ping() = 0;
   //! Backend name and schema version, e.g. "sqlite", 3.

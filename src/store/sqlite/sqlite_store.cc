@@ -3,6 +3,7 @@
 
 #include <sodium.h>
 
+#include "store/sqlite/alert_repo.h"
 #include "store/sqlite/connector_repo.h"
 #include "store/sqlite/inbox_repo.h"
 #include "store/sqlite/migrate.h"
@@ -83,7 +84,8 @@ class SqliteStore final : public Store {
         inbox_(ctx_),
         queries_(ctx_),
         webhook_inbox_(ctx_),
-        connectors_(ctx_) {}
+        connectors_(ctx_),
+        alerts_(ctx_) {}
 
   UserRepository& users() override { return users_; }
   AgencyRepository& agencies() override { return agencies_; }
@@ -99,6 +101,7 @@ class SqliteStore final : public Store {
   QueryRepository& queries() override { return queries_; }
   WebhookInboxRepository& webhook_inbox() override { return webhook_inbox_; }
   ConnectorRepository& connectors() override { return connectors_; }
+  AlertRepository& alerts() override { return alerts_; }
 
   Status Ping() override {
     auto conn = pool_->Acquire();
@@ -126,6 +129,7 @@ class SqliteStore final : public Store {
   SqliteQueryRepository queries_;
   SqliteWebhookInboxRepository webhook_inbox_;
   SqliteConnectorRepository connectors_;
+  SqliteAlertRepository alerts_;
 };
 
 }  // namespace

@@ -66,6 +66,7 @@ class TempSqliteStore final : public Store {
   QueryRepository& queries() override { return inner_->queries(); }
   WebhookInboxRepository& webhook_inbox() override { return inner_->webhook_inbox(); }
   ConnectorRepository& connectors() override { return inner_->connectors(); }
+  AlertRepository& alerts() override { return inner_->alerts(); }
   Status Ping() override { return inner_->Ping(); }
   std::string backend() const override { return inner_->backend(); }
   int schema_version() const override { return inner_->schema_version(); }

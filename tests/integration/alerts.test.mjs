@@ -1,0 +1,285 @@
+// Integration: listening alerts on the real server. A query with a quiet history gets a burst of
+// mentions; "evaluate now" opens a spike alert once, which reaches the agency's officers live
+// (SSE), by e-mail (a fake SMTP relay on loopback) and in the agency's Telegram group (a fake Bot
+// API answering in the official message format of ../shared/fixtures/telegram-bot). Thresholds
+// are per agency, scoped and audited; the evidence link finds the burst.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import net from 'node:net';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, newDataDir, addUser, loggedIn, PASSWORD, ROOT } from './lib.mjs';
+
+const SHARED = process.env.HUMAS_SHARED || join(ROOT, '..', 'shared');
+const example = JSON.parse(readFileSync(join(SHARED, 'fixtures/telegram-bot/official-webhook-guide/05_message_with_reply.json'), 'utf8')).message;
+
+const HOUR = 3600e3;
+const WEEK = 7 * 24 * HOUR;
+let server, telegram, smtp, admin, pejabat, petugas, outsider, dinkes, dishub, query;
+const telegramCalls = [];
+const mails = [];
+
+/** A plain SMTP relay that accepts everything and records each message's recipients and data. */
+function fakeSmtp() {
+  return net.createServer((sock) => {
+    let buf = '';
+    let inData = false;
+    let mail = { rcpt: [], data: '' };
+    sock.write('220 fake ESMTP\r\n');
+    sock.on('data', (chunk) => {
+      buf += chunk.toString('utf8');
+      let eol;
+      while ((eol = buf.indexOf('\r\n')) >= 0) {
+        const line = buf.slice(0, eol);
+        buf = buf.slice(eol + 2);
+        if (inData) {
+          if (line === '.') {
+            inData = false;
+            mails.push(mail);
+            mail = { rcpt: [], data: '' };
+            sock.write('250 queued\r\n');
+          } else mail.data += line + '\n';
+          continue;
+        }
+        const verb = line.slice(0, 4).toUpperCase();
+        if (verb === 'RCPT') mail.rcpt.push(line);
+        if (verb === 'DATA') {
+          inData = true;
+          sock.write('354 go ahead\r\n');
+        } else if (verb === 'QUIT') {
+          sock.end('221 bye\r\n');
+        } else sock.write('250 ok\r\n');
+      }
+    });
+    sock.on('error', () => {});
+  });
+}
+
+function fakeTelegram() {
+  let nextId = 9000;
+  return http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      res.setHeader('content-type', 'application/json');
+      if (req.url !== '/bot42:ALERT/sendMessage') {
+        res.statusCode = 401;
+        return res.end(JSON.stringify({ ok: false, error_code: 401, description: 'Unauthorized' }));
+      }
+      const p = JSON.parse(body);
+      telegramCalls.push(p);
+      const msg = { ...example, message_id: nextId++, text: p.text, chat: { ...example.chat, id: p.chat_id, type: 'supergroup' } };
+      res.end(JSON.stringify({ ok: true, result: msg }));
+    });
+  });
+}
+
+async function importLines(client, lines) {
+  const r = await client.request('POST', '/api/v1/mentions/import', {
+    body: lines.map((l) => JSON.stringify(l)).join('\n'),
+    raw: true,
+    headers: { 'content-type': 'application/x-ndjson' },
+  });
+  assert.equal(r.status, 200, r.text);
+  return r.json;
+}
+
+/** Opens the live stream as `client` and collects its "alert" events. */
+async function listen(client) {
+  const events = [];
+  const ctrl = new AbortController();
+  const res = await fetch(server.url + '/api/v1/events', { headers: { cookie: client.cookie }, signal: ctrl.signal });
+  assert.equal(res.status, 200);
+  const reader = res.body.getReader();
+  (async () => {
+    let text = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+        let sep;
+        while ((sep = text.indexOf('\n\n')) >= 0) {
+          const block = text.slice(0, sep);
+          text = text.slice(sep + 2);
+          if (/^event: alert$/m.test(block)) {
+            const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
+            events.push(JSON.parse(data));
+          }
+        }
+      }
+    } catch {
+      /* aborted */
+    }
+  })();
+  return { events, close: () => ctrl.abort() };
+}
+
+async function until(fn, what) {
+  for (let i = 0; i < 100; i++) {
+    if (fn()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('timed out waiting for ' + what);
+}
+
+before(async () => {
+  telegram = fakeTelegram();
+  smtp = fakeSmtp();
+  await new Promise((r) => telegram.listen(0, '127.0.0.1', r));
+  await new Promise((r) => smtp.listen(0, '127.0.0.1', r));
+  const dataDir = newDataDir();
+  addUser(dataDir, 'admin', 'admin');
+  server = await startServer({
+    dataDir,
+    env: {
+      HUMAS_TELEGRAM_BOT_TOKEN: '42:ALERT',
+      HUMAS_TELEGRAM_API_BASE: `http://127.0.0.1:${telegram.address().port}`,
+      HUMAS_SMTP_URL: `smtp://127.0.0.1:${smtp.address().port}`,
+      HUMAS_SMTP_FROM: 'humas@berau.go.id',
+      HUMAS_SMTP_REQUIRE_TLS: 'false',
+      HUMAS_PUBLIC_URL: 'https://humas.berau.go.id',
+    },
+  });
+  admin = await loggedIn(server.url, 'admin');
+  const region = (await admin.get('/api/v1/agencies?kind=region')).json.items[0];
+  dinkes = (await admin.post('/api/v1/agencies', { kind: 'agency', parent_id: region.id, name: 'Dinas Kesehatan', code: 'dinkes' })).json;
+  dishub = (await admin.post('/api/v1/agencies', { kind: 'agency', parent_id: region.id, name: 'Dinas Perhubungan', code: 'dishub' })).json;
+  for (const [name, role, agency] of [['pejabat_dinkes', 'pejabat', dinkes], ['petugas_dinkes', 'petugas', dinkes], ['pejabat_dishub', 'pejabat', dishub]]) {
+    const u = await admin.post('/api/v1/users', { username: name, display_name: name, email: `${name}@berau.go.id`, password: PASSWORD, roles: [{ role, agency_id: agency.id }] });
+    assert.equal(u.status, 201, u.text);
+  }
+  pejabat = await loggedIn(server.url, 'pejabat_dinkes');
+  petugas = await loggedIn(server.url, 'petugas_dinkes');
+  outsider = await loggedIn(server.url, 'pejabat_dishub');
+  const q = await pejabat.post('/api/v1/queries', { agency_id: dinkes.id, name: 'Banjir', expression: 'banjir' });
+  assert.equal(q.status, 201, q.text);
+  query = q.json;
+});
+
+after(async () => {
+  await server?.stop();
+  telegram?.close();
+  smtp?.close();
+});
+
+test('alert thresholds: defaults, scoped edits with versions, validation, audit', async () => {
+  const got = await petugas.get(`/api/v1/alert-settings/${dinkes.id}`);
+  assert.equal(got.status, 200, got.text);
+  assert.equal(got.json.version, 0);
+  assert.equal(got.json.spike_score, 4);
+  assert.equal(got.json.can_edit, false);
+
+  // A petugas may not change them; another agency's pejabat does not even see them.
+  assert.equal((await petugas.request('PUT', `/api/v1/alert-settings/${dinkes.id}`, { body: { version: 0, spike_score: 5 } })).status, 403);
+  assert.equal((await outsider.get(`/api/v1/alert-settings/${dinkes.id}`)).status, 404);
+  assert.equal((await outsider.request('PUT', `/api/v1/alert-settings/${dinkes.id}`, { body: { version: 0 } })).status, 404);
+
+  // Bad values are refused with the field named, and change nothing.
+  for (const [body, field] of [
+    [{ version: 0, hoax_threshold: 2 }, 'hoax_threshold'],
+    [{ version: 0, telegram_chat_id: '@grup' }, 'telegram_chat_id'],
+    [{ version: 0, calm_hours: 0 }, 'calm_hours'],
+    [{ version: 0, spike_score: 'tinggi' }, 'spike_score'],
+    [{ version: 0, colour: 'red' }, 'colour'],
+  ]) {
+    const r = await pejabat.request('PUT', `/api/v1/alert-settings/${dinkes.id}`, { body });
+    assert.equal(r.status, 400, JSON.stringify(body));
+    assert.equal(r.json.error.field, field, r.text);
+  }
+  const put = await pejabat.request('PUT', `/api/v1/alert-settings/${dinkes.id}`, { body: { version: 0, telegram_chat_id: '-1001234567890', calm_hours: 3 } });
+  assert.equal(put.status, 200, put.text);
+  assert.equal(put.json.version, 1);
+  assert.equal(put.json.telegram_chat_id, '-1001234567890');
+  // A stale version is a conflict.
+  const stale = await pejabat.request('PUT', `/api/v1/alert-settings/${dinkes.id}`, { body: { version: 0, calm_hours: 5 } });
+  assert.equal(stale.status, 409);
+  assert.equal((await petugas.get(`/api/v1/alert-settings/${dinkes.id}`)).json.calm_hours, 3);
+
+  const audit = await admin.get('/api/v1/audit?action=alert_settings.');
+  assert.equal(audit.status, 200, audit.text);
+  assert.equal(audit.json.items.length, 1);
+  assert.equal(audit.json.items[0].actor_name, 'pejabat_dinkes');
+});
+
+test('a burst opens one spike alert: live, by e-mail, in the Telegram group, with evidence', async () => {
+  const now = Date.now();
+  // History: the query has existed for five weeks (one mention at this hour five weeks ago).
+  await importLines(admin, [{ platform: 'x', external_id: 'old-1', author: { handle: 'warga' }, text: 'banjir kecil di gang', created_at: new Date(now - 5 * WEEK).toISOString(), agency: 'dinkes' }]);
+  const burst = [];
+  for (let i = 0; i < 30; i++) {
+    burst.push({ platform: 'x', external_id: `burst-${i}`, author: { handle: `warga${i}` }, text: `banjir lagi di jalan ${i}`, created_at: new Date(now - 60e3).toISOString(), agency: 'dinkes' });
+  }
+  assert.equal((await importLines(admin, burst)).imported, 30);
+
+  const liveOfficer = await listen(petugas);
+  const liveOutsider = await listen(outsider);
+  assert.equal((await petugas.post('/api/v1/alerts/evaluate', {})).status, 403);
+  const ev = await admin.post('/api/v1/alerts/evaluate', {});
+  assert.equal(ev.status, 200, ev.text);
+  assert.ok(ev.json.opened >= 1, ev.text);
+
+  await until(() => liveOfficer.events.some((e) => e.kind === 'spike' && e.query_id === query.id), 'the live alert');
+  const live = liveOfficer.events.find((e) => e.kind === 'spike' && e.query_id === query.id);
+  assert.equal(live.change, 'opened');
+  assert.equal(live.observed, 30);
+  liveOfficer.close();
+
+  const list = await petugas.get('/api/v1/alerts?state=open&kind=spike');
+  assert.equal(list.status, 200, list.text);
+  const alert = list.json.items.find((a) => a.query_id === query.id);
+  assert.ok(alert, list.text);
+  assert.equal(alert.query_name, 'Banjir');
+  assert.equal(alert.agency_name, 'Dinas Kesehatan');
+  assert.ok(alert.score >= 4);
+  // The evidence link is a search the web client understands; the API finds the burst with it.
+  assert.match(alert.evidence_url, /^\/mentions\?query_id=\d+&since=.+&until=.+$/);
+  const evidence = await petugas.get('/api/v1' + alert.evidence_url);
+  assert.equal(evidence.status, 200, evidence.text);
+  assert.equal(evidence.json.total, 30);
+
+  // The officers got an e-mail with the link; the agency's Telegram group got one message.
+  await until(() => mails.length >= 2 && telegramCalls.length >= 1, 'e-mail and Telegram');
+  const rcpts = mails.flatMap((m) => m.rcpt).join(' ');
+  assert.match(rcpts, /pejabat_dinkes@berau\.go\.id/);
+  assert.match(rcpts, /petugas_dinkes@berau\.go\.id/);
+  assert.doesNotMatch(rcpts, /pejabat_dishub/);
+  assert.ok(mails.some((m) => m.data.includes('https://humas.berau.go.id/mentions?query_id=')), mails.map((m) => m.data).join('\n'));
+  const tg = telegramCalls.filter((c) => String(c.chat_id) === '-1001234567890');
+  assert.ok(tg.length >= 1);
+  assert.match(tg[0].text, /Lonjakan percakapan/);
+
+  // Evaluating again tells nobody twice and keeps one alert per query and kind.
+  const mailCount = mails.length;
+  const tgCount = telegramCalls.length;
+  const again = await admin.post('/api/v1/alerts/evaluate', {});
+  assert.equal(again.json.opened, 0, again.text);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(mails.length, mailCount);
+  assert.equal(telegramCalls.length, tgCount);
+  assert.equal((await petugas.get('/api/v1/alerts?kind=spike')).json.items.filter((a) => a.query_id === query.id).length, 1);
+
+  // Another agency neither sees it nor was sent it live.
+  assert.equal((await outsider.get(`/api/v1/alerts/${alert.id}`)).status, 404);
+  assert.equal((await outsider.get('/api/v1/alerts')).json.total, 0);
+  assert.equal(liveOutsider.events.length, 0);
+  liveOutsider.close();
+
+  // The unread badge counts it until the officer has looked.
+  const unread = await petugas.get('/api/v1/alerts/unread');
+  assert.ok(unread.json.unread >= 1, unread.text);
+  assert.equal((await petugas.post('/api/v1/alerts/seen', {})).status, 200);
+  assert.equal((await petugas.get('/api/v1/alerts/unread')).json.unread, 0);
+  assert.ok((await pejabat.get('/api/v1/alerts/unread')).json.unread >= 1);
+  // The in-app notification is there too.
+  const notes = await petugas.get('/api/v1/notifications');
+  assert.ok(notes.json.items.some((n) => n.kind === 'alert'), notes.text);
+});
+
+test('alert lists refuse bad filters', async () => {
+  assert.equal((await petugas.get('/api/v1/alerts?state=maybe')).json.error.field, 'state');
+  assert.equal((await petugas.get('/api/v1/alerts?kind=flood')).json.error.field, 'kind');
+  assert.equal((await petugas.get(`/api/v1/alerts?agency_id=${dishub.id}`)).status, 404);
+  assert.equal((await petugas.get('/api/v1/alerts/999999')).status, 404);
+});
