@@ -1,6 +1,7 @@
 // The modules that are built. Later modules (listening, inbox, publishing, insight, reports,
 // planning, risk) add themselves here when they exist; until then they are absent from the app.
 import type { RouteRecordRaw } from 'vue-router'
+import { alertsModule } from './alerts/routes'
 import { auditModule } from './audit/routes'
 import { authModule } from './auth/routes'
 import { connectorsModule } from './connectors/routes'
@@ -13,7 +14,7 @@ import { spreadModule } from './spread/routes'
 import { usersModule } from './users/routes'
 import type { AppModule, NavSection } from './types'
 
-export const modules: AppModule[] = [authModule, dashboardModule, mentionsModule, listeningModule, connectorsModule, inboxModule, spreadModule, directoryModule, usersModule, auditModule]
+export const modules: AppModule[] = [authModule, dashboardModule, mentionsModule, listeningModule, alertsModule, connectorsModule, inboxModule, spreadModule, directoryModule, usersModule, auditModule]
 
 export const moduleRoutes: RouteRecordRaw[] = modules.flatMap((m) => m.routes)
 

@@ -1,0 +1,112 @@
+// Browser end-to-end: listening alerts. A pejabat sees the top-bar badge count a new spike alert
+// live, opens the alerts page (the badge clears), watches a second alert appear live on the page,
+// follows its evidence link to the mentions of the burst, and changes the agency's thresholds (a bad
+// Telegram chat id is refused beside the field). Real server, real SQLite, real Chromium.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, newDataDir, addUser, loggedIn, launchBrowser, login, snap, WEB_DIR, PASSWORD } from './lib.mjs';
+
+const WEEK = 7 * 24 * 3600e3;
+let server, chrome, page, admin, dinkes;
+const tid = (id) => `[data-testid="${id}"]`;
+const jsonl = (rows) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+const importRows = (rows) => admin.request('POST', '/api/v1/mentions/import', { body: jsonl(rows), raw: true, headers: { 'content-type': 'application/x-ndjson' } });
+
+/** A query with five weeks of quiet history, then `n` matching mentions a minute ago. */
+async function burst(name, word, n) {
+  const q = await admin.post('/api/v1/queries', { agency_id: dinkes.id, name, expression: word });
+  assert.equal(q.status, 201, q.text);
+  const rows = [{ platform: 'x', external_id: `${word}-old`, author: { handle: 'warga' }, text: `${word} kecil`, created_at: new Date(Date.now() - 5 * WEEK).toISOString(), agency: 'dinkes' }];
+  for (let i = 0; i < n; i++) {
+    rows.push({ platform: 'x', external_id: `${word}-${i}`, author: { handle: `warga${i}` }, text: `${word} lagi nomor ${i}`, created_at: new Date(Date.now() - 60e3).toISOString(), agency: 'dinkes' });
+  }
+  const r = await importRows(rows);
+  assert.equal(r.json.imported, n + 1, r.text);
+  return q.json;
+}
+
+before(async () => {
+  const dataDir = newDataDir();
+  addUser(dataDir, 'admin', 'admin');
+  server = await startServer({ dataDir, args: ['--web-dir', WEB_DIR] });
+  admin = await loggedIn(server.url, 'admin');
+  const region = (await admin.get('/api/v1/agencies?kind=region')).json.items[0];
+  dinkes = (await admin.post('/api/v1/agencies', { kind: 'agency', parent_id: region.id, name: 'Dinas Kesehatan', code: 'dinkes' })).json;
+  const u = await admin.post('/api/v1/users', { username: 'pejabat_dinkes', display_name: 'Pejabat Dinkes', password: PASSWORD, roles: [{ role: 'pejabat', agency_id: dinkes.id }] });
+  assert.equal(u.status, 201, u.text);
+  chrome = await launchBrowser();
+  page = chrome.browser.pages()[0] || (await chrome.browser.newPage());
+  page.setDefaultTimeout(15000);
+});
+
+after(async () => {
+  await chrome?.close();
+  await server?.stop();
+});
+
+test('the badge counts a new alert live and clears on the alerts page', async () => {
+  await login(page, server.url, 'pejabat_dinkes', PASSWORD);
+  await page.waitForSelector(`${tid('alerts-badge')}[data-live="open"]`);
+  assert.equal(await page.locator(tid('alerts-unread')).count(), 0);
+
+  await burst('Banjir', 'banjir', 30);
+  const ev = await admin.post('/api/v1/alerts/evaluate', {});
+  assert.ok(ev.json.opened >= 1, ev.text);
+  // The query's spike and the agency topic's spike (and negative surges if the language model
+  // reads the burst as negative), without reloading the page.
+  await page.waitForSelector(tid('alerts-unread'));
+  assert.match(await page.textContent(tid('alerts-unread')), /^[1-4]$/);
+  await snap(page, 'alerts-01-badge');
+
+  await page.click(tid('alerts-badge'));
+  await page.waitForSelector(tid('alerts-list'));
+  assert.match(await page.textContent(tid('alerts-list')), /Banjir/);
+  assert.match(await page.textContent(tid('alerts-list')), /Lonjakan percakapan/);
+  await page.waitForSelector(tid('alerts-unread'), { state: 'detached' });
+});
+
+test('a new alert appears live on the alerts page and its evidence link finds the burst', async () => {
+  await page.waitForSelector(`${tid('alerts-live')}[data-state="open"]`);
+  const before = await page.locator(tid('alert-item')).count();
+  const q = await burst('Jalan rusak', 'jalan', 25);
+  const ev = await admin.post('/api/v1/alerts/evaluate', {});
+  assert.ok(ev.json.opened >= 1, ev.text);
+  const item = page.locator(`${tid('alert-item')}[data-kind="spike"]`).filter({ hasText: 'Jalan rusak' });
+  await item.waitFor();
+  assert.ok((await page.locator(tid('alert-item')).count()) > before);
+  assert.equal(await item.getAttribute('data-state'), 'open');
+  assert.match(await item.locator(tid('alert-figures')).textContent(), /25 sebutan dalam satu jam/);
+  // Seen while the page was open: no badge.
+  assert.equal(await page.locator(tid('alerts-unread')).count(), 0);
+  await snap(page, 'alerts-02-live');
+
+  await item.locator(tid('alert-evidence')).click();
+  await page.waitForSelector(tid('mention-window'));
+  assert.match(page.url(), new RegExp(`/mentions\\?.*query_id=${q.id}`));
+  await page.waitForFunction((sel) => /25/.test(document.querySelector(sel)?.textContent || ''), tid('mention-results-count'));
+  assert.equal(await page.locator(tid('mention-result')).count(), 20); // first page of 25
+  assert.match(await page.textContent(tid('mention-results')), /jalan lagi nomor/);
+  await snap(page, 'alerts-03-evidence');
+});
+
+test('the pejabat changes the thresholds; a bad Telegram chat id is refused beside the field', async () => {
+  await page.goto(server.url + '/alerts/settings');
+  await page.waitForSelector(tid('alert-settings-form'));
+  await page.selectOption(tid('alert-settings-agency'), { value: String(dinkes.id) });
+  await page.waitForSelector(tid('alert-setting-spike_score'));
+  assert.equal(await page.inputValue(tid('alert-setting-spike_score')), '4');
+  await page.fill(tid('alert-setting-spike_score'), '6');
+  await page.fill(tid('alert-setting-telegram_chat_id'), '@grup_dinkes');
+  await page.click(tid('form-submit'));
+  await page.waitForSelector(tid('field-error-alert-setting-telegram_chat_id'));
+  assert.equal((await admin.get(`/api/v1/alert-settings/${dinkes.id}`)).json.version, 0);
+
+  await page.fill(tid('alert-setting-telegram_chat_id'), '-1001234567890');
+  await page.click(tid('form-submit'));
+  await page.waitForSelector(tid('toast'));
+  const saved = (await admin.get(`/api/v1/alert-settings/${dinkes.id}`)).json;
+  assert.equal(saved.version, 1);
+  assert.equal(saved.spike_score, 6);
+  assert.equal(saved.telegram_chat_id, '-1001234567890');
+  await snap(page, 'alerts-04-settings');
+});

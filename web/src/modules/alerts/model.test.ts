@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest'
+import { applyLive, evidenceLocation, settingsBody, type Alert, type AlertSettings } from './model'
+
+const alert = (id: number, state: 'open' | 'closed' = 'open'): Alert => ({
+  id,
+  agency_id: 2,
+  agency_name: 'Dinas Kesehatan',
+  query_id: 4,
+  query_name: 'Banjir',
+  kind: 'spike',
+  state,
+  opened_at: '2026-11-23T10:00:00Z',
+  last_hot_at: '2026-11-23T10:00:00Z',
+  closed_at: null,
+  window_start: '2026-11-23T10:00:00Z',
+  window_end: '2026-11-23T11:00:00Z',
+  observed: 30,
+  baseline: 2,
+  score: 14,
+  details: {},
+  evidence_ids: [],
+  evidence_url: '/mentions?query_id=4&since=2026-11-23T10:00:00Z&until=2026-11-23T11:00:00Z',
+})
+
+describe('evidenceLocation', () => {
+  it('splits a search link into path and query', () => {
+    expect(evidenceLocation(alert(1).evidence_url)).toEqual({
+      path: '/mentions',
+      query: { query_id: '4', since: '2026-11-23T10:00:00Z', until: '2026-11-23T11:00:00Z' },
+    })
+  })
+  it('keeps a detail link as a path', () => {
+    expect(evidenceLocation('/mentions/12')).toEqual({ path: '/mentions/12', query: {} })
+  })
+})
+
+describe('applyLive', () => {
+  it('puts a new alert on top and replaces a known one in place', () => {
+    const list = [alert(2), alert(1)]
+    expect(applyLive(list, alert(3), '').map((a) => a.id)).toEqual([3, 2, 1])
+    const updated = { ...alert(1), score: 20 }
+    const next = applyLive(list, updated, '')
+    expect(next.map((a) => a.id)).toEqual([2, 1])
+    expect(next[1].score).toBe(20)
+  })
+  it('drops an alert that left the filtered state', () => {
+    expect(applyLive([alert(2), alert(1)], alert(1, 'closed'), 'open').map((a) => a.id)).toEqual([2])
+    expect(applyLive([], alert(5, 'closed'), 'open')).toEqual([])
+  })
+})
+
+describe('settingsBody', () => {
+  it('sends numbers and a trimmed chat id, never can_edit or updated_at', () => {
+    const s: AlertSettings = {
+      agency_id: 2, enabled: true, spike_score: '5' as unknown as number, spike_min_count: 10, negative_score: 4,
+      negative_min_count: 5, negative_min_share: 0.4, hoax_threshold: 0.8, calm_hours: 2,
+      telegram_chat_id: ' -100123 ', updated_at: null, version: 3, can_edit: true,
+    }
+    const body = settingsBody(s)
+    expect(body.spike_score).toBe(5)
+    expect(body.telegram_chat_id).toBe('-100123')
+    expect(body.version).toBe(3)
+    expect('can_edit' in body).toBe(false)
+    expect('agency_id' in body).toBe(false)
+  })
+})
