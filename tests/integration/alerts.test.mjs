@@ -200,7 +200,8 @@ test('alert thresholds: defaults, scoped edits with versions, validation, audit'
   const audit = await admin.get('/api/v1/audit?action=alert_settings.');
   assert.equal(audit.status, 200, audit.text);
   assert.equal(audit.json.items.length, 1);
-  assert.equal(audit.json.items[0].actor_name, 'pejabat_dinkes');
+  assert.equal(audit.json.items[0].actor, 'pejabat_dinkes');
+  assert.equal(audit.json.items[0].entity_id, String(dinkes.id));
 });
 
 test('a burst opens one spike alert: live, by e-mail, in the Telegram group, with evidence', async () => {
