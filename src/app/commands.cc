@@ -204,10 +204,14 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
   // Replies go out as the agency's own account (its connector); the keys below are the fallback.
   inbox::RegistryAccounts reply_accounts(registry, st, WallClock());
   inbox_runtime.accounts = &reply_accounts;
+  // Listening alerts write to the agencies' Telegram groups with the same bot.
+  alerts::EngineOptions alert_options;
+  alert_options.public_url = config->public_url;
   if (!config->telegram_bot_token.empty()) {
     telegram::BotOptions bot;
     bot.bot_token = config->telegram_bot_token;
     bot.api_base = config->telegram_api_base;
+    alert_options.telegram = bot;
     inbox_runtime.senders[Platform::kTelegram] = inbox::MakeTelegramSender(bot);
     // The same bot writes notifications to officers who gave their Telegram chat id.
     bot.timeout_ms = 5000;  // delivered inline with the API call that caused it
@@ -230,14 +234,6 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
   }
   if (Status s = inbox::RegisterJobs(runner, inbox_runtime); !s.ok()) return Fail("jobs", s);
   // Listening alerts: evaluated on schedule, told through the inbox's notifications and channels.
-  alerts::EngineOptions alert_options;
-  alert_options.public_url = config->public_url;
-  if (!config->telegram_bot_token.empty()) {
-    telegram::BotOptions bot;
-    bot.bot_token = config->telegram_bot_token;
-    bot.api_base = config->telegram_api_base;
-    alert_options.telegram = bot;
-  }
   alerts::Engine alert_engine(inbox_runtime, alert_options,
                               [&ctx](const store::Alert& a, const std::string& change) {
                                 api::PublishAlert(ctx, a, change);

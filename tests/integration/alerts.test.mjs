@@ -1,6 +1,7 @@
 // Integration: listening alerts on the real server. A query with a quiet history gets a burst of
 // mentions; "evaluate now" opens a spike alert once, which reaches the agency's officers live
-// (SSE), by e-mail (a fake SMTP relay on loopback) and in the agency's Telegram group (a fake Bot
+// (SSE), by e-mail (a fake SMTP relay on loopback), on Telegram — to the officer's own chat through
+// the inbox's Telegram channel and to the agency's group (a fake Bot
 // API answering in the official message format of ../shared/fixtures/telegram-bot). Thresholds
 // are per agency, scoped and audited; the evidence link finds the burst.
 import { test, before, after } from 'node:test';
@@ -146,8 +147,8 @@ before(async () => {
   const region = (await admin.get('/api/v1/agencies?kind=region')).json.items[0];
   dinkes = (await admin.post('/api/v1/agencies', { kind: 'agency', parent_id: region.id, name: 'Dinas Kesehatan', code: 'dinkes' })).json;
   dishub = (await admin.post('/api/v1/agencies', { kind: 'agency', parent_id: region.id, name: 'Dinas Perhubungan', code: 'dishub' })).json;
-  for (const [name, role, agency] of [['pejabat_dinkes', 'pejabat', dinkes], ['petugas_dinkes', 'petugas', dinkes], ['pejabat_dishub', 'pejabat', dishub]]) {
-    const u = await admin.post('/api/v1/users', { username: name, display_name: name, email: `${name}@berau.go.id`, password: PASSWORD, roles: [{ role, agency_id: agency.id }] });
+  for (const [name, role, agency, chat] of [['pejabat_dinkes', 'pejabat', dinkes, ''], ['petugas_dinkes', 'petugas', dinkes, '777001'], ['pejabat_dishub', 'pejabat', dishub, '777002']]) {
+    const u = await admin.post('/api/v1/users', { username: name, display_name: name, email: `${name}@berau.go.id`, telegram_chat_id: chat, password: PASSWORD, roles: [{ role, agency_id: agency.id }] });
     assert.equal(u.status, 201, u.text);
   }
   pejabat = await loggedIn(server.url, 'pejabat_dinkes');
@@ -250,6 +251,10 @@ test('a burst opens one spike alert: live, by e-mail, in the Telegram group, wit
   const tg = telegramCalls.filter((c) => String(c.chat_id) === '-1001234567890');
   assert.ok(tg.length >= 1);
   assert.match(tg[0].text, /Lonjakan percakapan/);
+  // The officer who gave a personal chat id got it through the inbox's Telegram channel too; the
+  // other agency's pejabat did not.
+  await until(() => telegramCalls.some((c) => String(c.chat_id) === '777001'), 'the officer on Telegram');
+  assert.ok(!telegramCalls.some((c) => String(c.chat_id) === '777002'));
 
   // Evaluating again tells nobody twice and keeps one alert per query and kind.
   const mailCount = mails.length;
