@@ -146,7 +146,8 @@ export interface AnswerInput {
 export type CaseEventKind =
   | 'opened' | 'mention_added' | 'state_changed' | 'assigned' | 'priority_changed' | 'note_added'
   | 'disposition_created' | 'disposition_answered' | 'disposition_refused' | 'disposition_forwarded'
-  | 'reply_created' | 'reply_approved' | 'reply_sent' | 'reply_failed' | 'reopened' | 'reminder_sent'
+  | 'reply_created' | 'reply_queued' | 'reply_submitted' | 'reply_approved' | 'reply_rejected'
+  | 'reply_retried' | 'reply_sent' | 'reply_failed' | 'reopened' | 'reminder_sent'
   | 'escalated'
 
 export interface CaseEvent {
