@@ -6,19 +6,14 @@
 // are per agency, scoped and audited; the evidence link finds the burst.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import net from 'node:net';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, newDataDir, addUser, loggedIn, PASSWORD, ROOT } from './lib.mjs';
+import { startServer, newDataDir, addUser, loggedIn, startFakeTelegram, PASSWORD, ROOT } from './lib.mjs';
 
-const SHARED = process.env.HUMAS_SHARED || join(ROOT, '..', 'shared');
-const example = JSON.parse(readFileSync(join(SHARED, 'fixtures/telegram-bot/official-webhook-guide/05_message_with_reply.json'), 'utf8')).message;
 
 const HOUR = 3600e3;
 const WEEK = 7 * 24 * HOUR;
 let server, telegram, smtp, admin, pejabat, petugas, outsider, dinkes, dishub, query;
-const telegramCalls = [];
 const mails = [];
 
 /** A plain SMTP relay that accepts everything and records each message's recipients and data. */
@@ -54,25 +49,6 @@ function fakeSmtp() {
       }
     });
     sock.on('error', () => {});
-  });
-}
-
-function fakeTelegram() {
-  let nextId = 9000;
-  return http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      res.setHeader('content-type', 'application/json');
-      if (req.url !== '/bot42:ALERT/sendMessage') {
-        res.statusCode = 401;
-        return res.end(JSON.stringify({ ok: false, error_code: 401, description: 'Unauthorized' }));
-      }
-      const p = JSON.parse(body);
-      telegramCalls.push(p);
-      const msg = { ...example, message_id: nextId++, text: p.text, chat: { ...example.chat, id: p.chat_id, type: 'supergroup' } };
-      res.end(JSON.stringify({ ok: true, result: msg }));
-    });
   });
 }
 
@@ -126,9 +102,8 @@ async function until(fn, what) {
 }
 
 before(async () => {
-  telegram = fakeTelegram();
+  telegram = await startFakeTelegram({ token: '42:ALERT', username: 'humas_alerts' });
   smtp = fakeSmtp();
-  await new Promise((r) => telegram.listen(0, '127.0.0.1', r));
   await new Promise((r) => smtp.listen(0, '127.0.0.1', r));
   const dataDir = newDataDir();
   addUser(dataDir, 'admin', 'admin');
@@ -136,7 +111,7 @@ before(async () => {
     dataDir,
     env: {
       HUMAS_TELEGRAM_BOT_TOKEN: '42:ALERT',
-      HUMAS_TELEGRAM_API_BASE: `http://127.0.0.1:${telegram.address().port}`,
+      HUMAS_TELEGRAM_API_BASE: telegram.url,
       HUMAS_SMTP_URL: `smtp://127.0.0.1:${smtp.address().port}`,
       HUMAS_SMTP_FROM: 'humas@berau.go.id',
       HUMAS_SMTP_REQUIRE_TLS: 'false',
@@ -242,28 +217,28 @@ test('a burst opens one spike alert: live, by e-mail, in the Telegram group, wit
   assert.equal(evidence.json.total, 30);
 
   // The officers got an e-mail with the link; the agency's Telegram group got one message.
-  await until(() => mails.length >= 2 && telegramCalls.length >= 1, 'e-mail and Telegram');
+  await until(() => mails.length >= 2 && telegram.sends.length >= 1, 'e-mail and Telegram');
   const rcpts = mails.flatMap((m) => m.rcpt).join(' ');
   assert.match(rcpts, /pejabat_dinkes@berau\.go\.id/);
   assert.match(rcpts, /petugas_dinkes@berau\.go\.id/);
   assert.doesNotMatch(rcpts, /pejabat_dishub/);
   assert.ok(mails.some((m) => m.data.includes('https://humas.berau.go.id/mentions?query_id=')), mails.map((m) => m.data).join('\n'));
-  const tg = telegramCalls.filter((c) => String(c.chat_id) === '-1001234567890');
+  const tg = telegram.sends.filter((c) => String(c.chat_id) === '-1001234567890');
   assert.ok(tg.length >= 1);
   assert.match(tg[0].text, /Lonjakan percakapan/);
   // The officer who gave a personal chat id got it through the inbox's Telegram channel too; the
   // other agency's pejabat did not.
-  await until(() => telegramCalls.some((c) => String(c.chat_id) === '777001'), 'the officer on Telegram');
-  assert.ok(!telegramCalls.some((c) => String(c.chat_id) === '777002'));
+  await until(() => telegram.sends.some((c) => String(c.chat_id) === '777001'), 'the officer on Telegram');
+  assert.ok(!telegram.sends.some((c) => String(c.chat_id) === '777002'));
 
   // Evaluating again tells nobody twice and keeps one alert per query and kind.
   const mailCount = mails.length;
-  const tgCount = telegramCalls.length;
+  const tgCount = telegram.sends.length;
   const again = await admin.post('/api/v1/alerts/evaluate', {});
   assert.equal(again.json.opened, 0, again.text);
   await new Promise((r) => setTimeout(r, 300));
   assert.equal(mails.length, mailCount);
-  assert.equal(telegramCalls.length, tgCount);
+  assert.equal(telegram.sends.length, tgCount);
   assert.equal((await petugas.get('/api/v1/alerts?kind=spike')).json.items.filter((a) => a.query_id === query.id).length, 1);
 
   // Another agency neither sees it nor was sent it live.
