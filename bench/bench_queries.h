@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/model.h"
+#include "listening/matcher.h"
 #include "search/agency_query.h"
 #include "search/query_parser.h"
 
@@ -82,6 +83,22 @@ inline std::vector<std::string> MakeExpressions(const std::vector<MentionInput>&
     }
   }
   return out;
+}
+
+//! The first `count` expressions parsed into matcher specs (ids 1..count; unparsable ones are
+//! skipped).
+inline std::vector<listening::QuerySpec> QuerySpecs(const std::vector<std::string>& expressions,
+                                                    size_t count) {
+  std::vector<listening::QuerySpec> specs;
+  for (size_t i = 0; i < count && i < expressions.size(); ++i) {
+    auto parsed = search::ParseAgencyQuery(expressions[i]);
+    if (!parsed.ok()) continue;
+    listening::QuerySpec s;
+    s.id = static_cast<Id>(i + 1);
+    s.expr = std::move(parsed).value();
+    specs.push_back(std::move(s));
+  }
+  return specs;
 }
 
 }  // namespace humas::bench

@@ -11,7 +11,9 @@
 // and per-query counters, in 5,000-mention transactions. It runs both pipelined (store thread
 // overlapping parse/label/match of the next batch; the default) and one batch at a time (the
 // previous behaviour), so the gain is measured in the same run.
-// Usage: ingest_bench [N] (default 100000).
+// Usage: ingest_bench [N] [PHASE] (default 100000, all phases). PHASE runs one phase alone, for
+// profiling (perf record / callgrind): baselines (bare INSERT, FTS5, labels, near-dup, matching),
+// seq1k, e2e1k or e2e10k.
 #include <sqlite3.h>
 #include <sys/resource.h>
 
@@ -22,6 +24,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "app/demo/demo_region.h"
@@ -104,6 +107,14 @@ double BareFts(const std::string& path, const std::vector<MentionInput>& rows) {
 
 int main(int argc, char** argv) {
   const size_t n = argc > 1 ? std::stoul(argv[1]) : 100000;
+  const std::string phase = argc > 2 ? argv[2] : "";
+  auto runs = [&phase](const char* name) { return phase.empty() || phase == name; };
+  if (!phase.empty() && !runs("baselines") && !runs("seq1k") && !runs("e2e1k") && !runs("e2e10k") &&
+      phase != "none") {
+    std::fprintf(stderr, "unknown phase \"%s\" (baselines, seq1k, e2e1k, e2e10k, none)\n",
+                 phase.c_str());
+    return 2;
+  }
   fs::path dir = fs::temp_directory_path() / ("humas-ingest-bench-" + std::to_string(::getpid()));
   fs::create_directories(dir);
 
@@ -111,66 +122,67 @@ int main(int argc, char** argv) {
   const std::vector<MentionInput> rows = humas::bench::DemoRows(region, n);
   const std::string jsonl = humas::bench::JsonlOf(rows);
   const std::vector<std::string> expressions = humas::bench::MakeExpressions(rows, 10000, false);
-  std::printf("mentions=%zu (demo generator, %.1f MB JSONL), %u cores, selective queries\n", n,
-              jsonl.size() / 1e6, std::thread::hardware_concurrency());
+  size_t distinct_texts = 0;
+  {
+    std::unordered_set<std::string_view> texts;
+    for (const auto& m : rows) texts.insert(m.text);
+    distinct_texts = texts.size();
+  }
+  std::printf(
+      "mentions=%zu (demo generator, %.1f MB JSONL, %zu distinct texts), %u cores, selective "
+      "queries\n",
+      n, jsonl.size() / 1e6, distinct_texts, std::thread::hardware_concurrency());
 
   // Baselines.
-  const Timing bare =
-      Measure([&] { return humas::bench::BareInsert((dir / "bare.db").string(), rows); });
-  const Timing fts = Measure([&] { return BareFts((dir / "fts.db").string(), rows); });
-  const double bare_s = bare.wall, fts_s = fts.wall;
-  auto pipeline = humas::nlp::Pipeline::Load("");
-  if (!pipeline.ok()) {
-    std::fprintf(stderr, "models: %s\n", pipeline.status().ToString().c_str());
-    return 1;
-  }
-  double label_s = 0;
-  {
-    auto t0 = std::chrono::steady_clock::now();
-    size_t labelled = 0;
-    for (const auto& m : rows) labelled += !(*pipeline)->Label(m.text).sentiment.empty();
-    label_s = Seconds(t0);
-    if (labelled != n) std::fprintf(stderr, "warning: %zu of %zu labelled\n", labelled, n);
-  }
-  // Near-duplicate detection alone: sign every text and look it up in / add it to the window.
-  double neardup_s = 0;
+  const bool baselines = runs("baselines");
+  Timing bare, fts;
+  double label_s = 0, neardup_s = 0;
   size_t flagged = 0;
-  {
-    humas::ingest::NearDuplicateIndex index;
-    auto t0 = std::chrono::steady_clock::now();
-    auto lock = index.lock();
-    for (size_t i = 0; i < n; ++i) {
-      const MentionInput& m = rows[i];
-      auto sig = humas::ingest::SignText(m.text, index.options().min_words);
-      auto hit = index.FindLocked(std::nullopt, sig, m.created_at);
-      flagged += hit.has_value();
-      auto id = static_cast<humas::Id>(i + 1);
-      index.AddLocked(std::nullopt, id, hit ? hit->root : id, std::move(sig), m.created_at);
-    }
-    neardup_s = Seconds(t0);
-  }
   double match_s[2] = {0, 0};
   size_t matches[2] = {0, 0};
-  const size_t query_counts[2] = {1000, 10000};
-  for (int k = 0; k < 2; ++k) {
-    std::vector<humas::listening::QuerySpec> specs;
-    for (size_t i = 0; i < query_counts[k]; ++i) {
-      auto parsed = humas::search::ParseAgencyQuery(expressions[i]);
-      if (!parsed.ok()) continue;
-      humas::listening::QuerySpec s;
-      s.id = static_cast<humas::Id>(i + 1);
-      s.expr = std::move(parsed).value();
-      specs.push_back(std::move(s));
-    }
-    auto matcher = humas::listening::Matcher::Compile(std::move(specs));
-    if (!matcher.ok()) {
-      std::fprintf(stderr, "compile: %s\n", matcher.status().ToString().c_str());
+  if (baselines) {
+    bare = Measure([&] { return humas::bench::BareInsert((dir / "bare.db").string(), rows); });
+    fts = Measure([&] { return BareFts((dir / "fts.db").string(), rows); });
+    auto pipeline = humas::nlp::Pipeline::Load("");
+    if (!pipeline.ok()) {
+      std::fprintf(stderr, "models: %s\n", pipeline.status().ToString().c_str());
       return 1;
     }
-    auto t0 = std::chrono::steady_clock::now();
-    for (const auto& m : rows)
-      matches[k] += (*matcher)->Match(m.platform, m.text, m.author_handle).size();
-    match_s[k] = Seconds(t0);
+    {
+      auto t0 = std::chrono::steady_clock::now();
+      size_t labelled = 0;
+      for (const auto& m : rows) labelled += !(*pipeline)->Label(m.text).sentiment.empty();
+      label_s = Seconds(t0);
+      if (labelled != n) std::fprintf(stderr, "warning: %zu of %zu labelled\n", labelled, n);
+    }
+    // Near-duplicate detection alone: sign every text and look it up in / add it to the window.
+    {
+      humas::ingest::NearDuplicateIndex index;
+      auto t0 = std::chrono::steady_clock::now();
+      auto lock = index.lock();
+      for (size_t i = 0; i < n; ++i) {
+        const MentionInput& m = rows[i];
+        auto sig = humas::ingest::SignText(m.text, index.options().min_words);
+        auto hit = index.FindLocked(std::nullopt, sig, m.created_at);
+        flagged += hit.has_value();
+        auto id = static_cast<humas::Id>(i + 1);
+        index.AddLocked(std::nullopt, id, hit ? hit->root : id, std::move(sig), m.created_at);
+      }
+      neardup_s = Seconds(t0);
+    }
+    const size_t query_counts[2] = {1000, 10000};
+    for (int k = 0; k < 2; ++k) {
+      auto matcher = humas::listening::Matcher::Compile(
+          humas::bench::QuerySpecs(expressions, query_counts[k]));
+      if (!matcher.ok()) {
+        std::fprintf(stderr, "compile: %s\n", matcher.status().ToString().c_str());
+        return 1;
+      }
+      auto t0 = std::chrono::steady_clock::now();
+      for (const auto& m : rows)
+        matches[k] += (*matcher)->Match(m.platform, m.text, m.author_handle).size();
+      match_s[k] = Seconds(t0);
+    }
   }
 
   humas::SystemClock clock;
@@ -207,12 +219,13 @@ int main(int argc, char** argv) {
     }
     return t;
   };
-  const Timing seq1k = run_intake("seq1k", 1000, false);
-  const Timing e2e1k = run_intake("e2e1k", 1000, true);
-  const Timing e2e10k = run_intake("e2e10k", 10000, true);
-  const double seq1k_s = seq1k.wall, e2e1k_s = e2e1k.wall, e2e10k_s = e2e10k.wall;
+  const Timing seq1k = runs("seq1k") ? run_intake("seq1k", 1000, false) : Timing{};
+  const Timing e2e1k = runs("e2e1k") ? run_intake("e2e1k", 1000, true) : Timing{};
+  const Timing e2e10k = runs("e2e10k") ? run_intake("e2e10k", 10000, true) : Timing{};
   fs::remove_all(dir);
-  if (seq1k_s < 0 || e2e1k_s < 0 || e2e10k_s < 0) return 1;
+  if ((runs("seq1k") && seq1k.wall < 0) || (runs("e2e1k") && e2e1k.wall < 0) ||
+      (runs("e2e10k") && e2e10k.wall < 0))
+    return 1;
 
   auto rate = [n](double s) { return static_cast<double>(n) / s; };
   std::printf(
@@ -225,30 +238,37 @@ int main(int argc, char** argv) {
   }
   std::printf(")\n");
   auto cpu = [n](const Timing& t) { return static_cast<double>(n) / t.cpu; };
-  std::printf("baseline bare SQLite INSERT (same rows):      %9.0f rows/s  [%.0f]\n", rate(bare_s),
-              cpu(bare));
-  std::printf("baseline bare FTS5 indexing (same texts):     %9.0f texts/s [%.0f]\n", rate(fts_s),
-              cpu(fts));
-  std::printf("language labels alone (1 thread):             %9.0f texts/s\n", rate(label_s));
-  std::printf("near-duplicate sign + find + add, 1 thread:   %9.0f texts/s (%zu flagged)\n",
-              rate(neardup_s), flagged);
-  std::printf(
-      "matching alone, 1,000 queries (1 thread):     %9.0f mentions/s (%.2f matches each)\n",
-      rate(match_s[0]), static_cast<double>(matches[0]) / n);
-  std::printf(
-      "matching alone, 10,000 queries (1 thread):    %9.0f mentions/s (%.2f matches each)\n",
-      rate(match_s[1]), static_cast<double>(matches[1]) / n);
-  std::printf("end to end, 1,000 queries, one batch at a time: %7.0f mentions/s [%.0f]\n",
-              rate(seq1k_s), cpu(seq1k));
-  std::printf("end to end, 1,000 queries, pipelined:         %9.0f mentions/s [%.0f]\n",
-              rate(e2e1k_s), cpu(e2e1k));
-  std::printf("end to end, 10,000 queries, pipelined:        %9.0f mentions/s [%.0f]\n",
-              rate(e2e10k_s), cpu(e2e10k));
-  std::printf(
-      "ratios end to end (1,000 queries) / bare INSERT %.3f, / bare FTS5 %.2f, / matching alone "
-      "%.2f; pipelined / one batch at a time %.2f; 10,000 / 1,000 queries %.2f; target 50,000: "
-      "%s\n",
-      bare_s / e2e1k_s, fts_s / e2e1k_s, match_s[0] / e2e1k_s, seq1k_s / e2e1k_s,
-      e2e1k_s / e2e10k_s, rate(e2e1k_s) >= 50000 ? "met" : "not met");
+  if (baselines) {
+    std::printf("baseline bare SQLite INSERT (same rows):      %9.0f rows/s  [%.0f]\n",
+                rate(bare.wall), cpu(bare));
+    std::printf("baseline bare FTS5 indexing (same texts):     %9.0f texts/s [%.0f]\n",
+                rate(fts.wall), cpu(fts));
+    std::printf("language labels alone (1 thread):             %9.0f texts/s\n", rate(label_s));
+    std::printf("near-duplicate sign + find + add, 1 thread:   %9.0f texts/s (%zu flagged)\n",
+                rate(neardup_s), flagged);
+    std::printf(
+        "matching alone, 1,000 queries (1 thread):     %9.0f mentions/s (%.2f matches each)\n",
+        rate(match_s[0]), static_cast<double>(matches[0]) / n);
+    std::printf(
+        "matching alone, 10,000 queries (1 thread):    %9.0f mentions/s (%.2f matches each)\n",
+        rate(match_s[1]), static_cast<double>(matches[1]) / n);
+  }
+  if (runs("seq1k"))
+    std::printf("end to end, 1,000 queries, one batch at a time: %7.0f mentions/s [%.0f]\n",
+                rate(seq1k.wall), cpu(seq1k));
+  if (runs("e2e1k"))
+    std::printf("end to end, 1,000 queries, pipelined:         %9.0f mentions/s [%.0f]\n",
+                rate(e2e1k.wall), cpu(e2e1k));
+  if (runs("e2e10k"))
+    std::printf("end to end, 10,000 queries, pipelined:        %9.0f mentions/s [%.0f]\n",
+                rate(e2e10k.wall), cpu(e2e10k));
+  if (phase.empty())
+    std::printf(
+        "ratios end to end (1,000 queries) / bare INSERT %.3f, / bare FTS5 %.2f, / matching alone "
+        "%.2f; pipelined / one batch at a time %.2f; 10,000 / 1,000 queries %.2f; target 50,000: "
+        "%s\n",
+        bare.wall / e2e1k.wall, fts.wall / e2e1k.wall, match_s[0] / e2e1k.wall,
+        seq1k.wall / e2e1k.wall, e2e1k.wall / e2e10k.wall,
+        rate(e2e1k.wall) >= 50000 ? "met" : "not met");
   return 0;
 }

@@ -60,15 +60,7 @@ int main(int argc, char** argv) {
   double match_rate[2] = {0, 0};
   for (int k = 0; k < 2; ++k) {
     size_t q = k == 0 ? 1000 : 10000;
-    std::vector<humas::listening::QuerySpec> specs;
-    for (size_t i = 0; i < q; ++i) {
-      auto parsed = humas::search::ParseAgencyQuery(expressions[i]);
-      if (!parsed.ok()) continue;
-      humas::listening::QuerySpec s;
-      s.id = static_cast<humas::Id>(i + 1);
-      s.expr = std::move(parsed).value();
-      specs.push_back(std::move(s));
-    }
+    std::vector<humas::listening::QuerySpec> specs = humas::bench::QuerySpecs(expressions, q);
     auto t0 = std::chrono::steady_clock::now();
     auto matcher = humas::listening::Matcher::Compile(std::move(specs));
     double compile_s = Seconds(t0);

@@ -2,6 +2,8 @@
 // overlap the stages: batch N is stored while batch N+1 is parsed, labelled and matched.
 #include "ingest/ingest.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <array>
 #include <condition_variable>
@@ -52,7 +54,10 @@ void Ingestor::LabelAll(std::vector<Mention>* batch) const {
   };
   std::vector<std::thread> workers;
   for (size_t t = 1; t < threads; ++t)
-    workers.emplace_back(label_range, n * t / threads, n * (t + 1) / threads);
+    workers.emplace_back([&label_range, from = n * t / threads, to = n * (t + 1) / threads] {
+      pthread_setname_np(pthread_self(), "humas-label");
+      label_range(from, to);
+    });
   label_range(0, n / threads);
   for (auto& w : workers) w.join();
 }
@@ -144,7 +149,10 @@ class Ingestor::StoreStage {
  public:
   StoreStage(const Ingestor& ingestor, size_t max_queued)
       : ingestor_(ingestor), max_queued_(std::max<size_t>(1, max_queued)) {
-    thread_ = std::thread([this] { Loop(); });
+    thread_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "humas-store");  // shows in top -H, perf, gdb
+      Loop();
+    });
   }
   ~StoreStage() { (void)Finish(); }
   StoreStage(const StoreStage&) = delete;
