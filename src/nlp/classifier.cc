@@ -247,9 +247,10 @@ void TextClassifier::Calibrate(const float* logits, float* probabilities) const 
 
 Prediction TextClassifier::PredictTokens(const std::vector<Token>& tokens) const {
   thread_local FeatureVector x;
+  thread_local std::vector<float> logits;
   ExtractFeatures(tokens, info_.features, &x);
   const std::size_t k = info_.labels.size();
-  std::vector<float> logits(k);
+  logits.resize(k);
   Prediction p;
   p.probabilities.resize(k);
   Logits(x, logits.data());
@@ -261,7 +262,9 @@ Prediction TextClassifier::PredictTokens(const std::vector<Token>& tokens) const
 }
 
 Prediction TextClassifier::Predict(std::string_view text) const {
-  return PredictTokens(normalizer_.Normalize(text));
+  thread_local std::vector<Token> tokens;  // reused: no allocation per text once warm
+  normalizer_.Normalize(text, &tokens);
+  return PredictTokens(tokens);
 }
 
 std::size_t TextClassifier::NonZeroBuckets() const {

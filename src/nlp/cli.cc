@@ -524,11 +524,12 @@ int ClassifyMain(int argc, char** argv) {
   char* buf = nullptr;  // POSIX getline: no iostream overhead on the hot path
   std::size_t cap = 0;
   ssize_t len = 0;
+  std::vector<Token> toks;  // reused across lines
   while ((len = ::getline(&buf, &cap, stdin)) >= 0) {
     std::string_view line(buf, static_cast<std::size_t>(len));
     if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    const auto toks = m.normalizer().Normalize(line);
+    m.normalizer().Normalize(line, &toks);
     const auto p = m.PredictTokens(toks);
     out = label_json[p.label];
     AppendProbability(out, p.confidence);

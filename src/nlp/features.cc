@@ -35,74 +35,130 @@ std::uint64_t Mix(std::uint64_t h) {  // finaliser from MurmurHash3
   return h;
 }
 
-// Bucket indices of the character n-grams of "<word>" (memoised per thread: words repeat).
-const std::vector<std::uint32_t>& CharGrams(const std::string& word, bool negated,
-                                            const FeatureOptions& o) {
-  thread_local WordCache<std::vector<std::uint32_t>> cache;
+// Bucket indices of the character n-grams of "<word>" (the whole padded word is left out: the
+// unigram feature covers it).
+void ComputeCharGrams(std::string_view word, bool negated, const FeatureOptions& o,
+                      std::vector<std::uint32_t>* grams) {
+  const std::uint64_t mask = (std::uint64_t{1} << o.hash_bits) - 1;
+  const std::uint64_t seed = negated ? kCharNegSeed : kCharSeed;
+  thread_local std::string padded;
+  padded.assign(1, '<');
+  padded.append(word);
+  padded.push_back('>');
+  const std::string_view p(padded);
+  for (int n = o.char_min; n <= o.char_max; ++n) {
+    if (static_cast<std::size_t>(n) > p.size()) break;
+    for (std::size_t i = 0; i + n <= p.size(); ++i) {
+      if (i == 0 && static_cast<std::size_t>(n) == p.size()) continue;
+      grams->push_back(static_cast<std::uint32_t>(Mix(HashBytes(p.substr(i, n), seed)) & mask));
+    }
+  }
+}
+
+// Polarity of one standardised word for a polarity mode (see FeatureOptions::polarity).
+int WordPolarityFor(std::string_view surface, int mode) {
+  int w = WordPolarity(surface);
+  if (w == 0 && mode >= 2) w = StemPolarity(StemWord(surface));
+  return w;
+}
+
+bool IsContrastMarker(std::string_view w) {
+  return w == "tapi" || w == "tetapi" || w == "namun" || w == "sayangnya" || w == "padahal";
+}
+
+// What one token contributes, for both extraction paths. The direct path computes it per token;
+// the fast path memoises it per thread (everything here depends on the token and the options).
+struct TokenInfo {
+  std::uint64_t unigram = 0;        // HashBytes(text, kUnigramSeed): unigram, and bigram chain
+  std::uint32_t unigram_index = 0;  // its bucket
+  std::uint32_t surface_index = 0;  // bucket of the surface unigram, when has_surface
+  std::uint32_t contrast_index = 0, last_sentence_index = 0;  // clause buckets of text
+  std::int8_t polarity = 0;      // word polarity for options.polarity (0 for non-words)
+  bool starts_phrase = false;    // a listed polarity phrase begins with this word
+  bool has_surface = false;      // surface differs from text
+  bool word = false;             // TokenKind::kWord
+  bool punct = false;            // TokenKind::kPunct
+  bool sentence_end = false;     // punctuation other than ','
+  bool contrast_marker = false;  // a word after which the contrast clause starts
+};
+
+std::uint32_t Bucket(std::uint64_t h, const FeatureOptions& o) {
+  return static_cast<std::uint32_t>(Mix(h) & ((std::uint64_t{1} << o.hash_bits) - 1));
+}
+
+void ComputeTokenInfo(const Token& t, const FeatureOptions& o, TokenInfo* info,
+                      std::vector<std::uint32_t>* grams) {
+  info->unigram = HashBytes(t.text, kUnigramSeed);
+  info->unigram_index = Bucket(info->unigram, o);
+  info->has_surface = t.surface != t.text;
+  info->surface_index = info->has_surface ? Bucket(HashBytes(t.surface, kSurfaceSeed), o) : 0;
+  info->contrast_index = Bucket(HashBytes(t.text, kContrastSeed), o);
+  info->last_sentence_index = Bucket(HashBytes(t.text, kLastSentenceSeed), o);
+  info->word = t.kind == TokenKind::kWord;
+  info->punct = t.kind == TokenKind::kPunct;
+  info->sentence_end = info->punct && t.text != ",";
+  info->contrast_marker = info->word && IsContrastMarker(t.surface);
+  if (info->word && o.polarity > 0) {
+    info->polarity = static_cast<std::int8_t>(WordPolarityFor(t.surface, o.polarity));
+    info->starts_phrase = StartsPhrase(t.surface);
+  }
+  if (info->word && o.char_max > 0)
+    ComputeCharGrams(t.surface, o.char_negated && t.negated, o, grams);
+}
+
+// The memoised TokenInfo and character n-grams of a token, per thread and bounded.
+struct CachedTokenInfo {
+  TokenInfo info;
+  std::vector<std::uint32_t> grams;
+};
+
+const CachedTokenInfo& LookupTokenInfo(const Token& t, const FeatureOptions& o) {
+  thread_local WordCache<CachedTokenInfo> cache;
   thread_local std::string key;
   key.clear();
-  key.push_back(negated ? 'n' : 'p');
-  key.push_back(static_cast<char>('0' + o.char_min));
-  key.push_back(static_cast<char>('0' + o.char_max));
-  key.push_back(static_cast<char>('A' + o.hash_bits));
-  key.push_back('<');
-  key += word;
-  key.push_back('>');
+  // the options the info depends on, then the token (text and surface may differ in any way)
+  key.push_back(static_cast<char>(o.hash_bits));
+  key.push_back(static_cast<char>(o.char_min));
+  key.push_back(static_cast<char>(o.char_max));
+  key.push_back(static_cast<char>(o.polarity + (o.char_negated ? 8 : 0)));
+  key.push_back(static_cast<char>(static_cast<int>(t.kind) + (t.negated ? 32 : 0)));
+  const auto n = static_cast<std::uint32_t>(t.text.size());
+  key.append(reinterpret_cast<const char*>(&n), sizeof n);
+  key += t.text;
+  key += t.surface;
   return cache.Get(key, [&] {
-    const std::uint64_t mask = (std::uint64_t{1} << o.hash_bits) - 1;
-    const std::uint64_t seed = negated ? kCharNegSeed : kCharSeed;
-    const std::string_view p = std::string_view(key).substr(4);
-    std::vector<std::uint32_t> grams;
-    for (int n = o.char_min; n <= o.char_max; ++n) {
-      if (static_cast<std::size_t>(n) > p.size()) break;
-      // the whole padded word is already covered by the unigram feature
-      for (std::size_t i = 0; i + n <= p.size(); ++i) {
-        if (i == 0 && static_cast<std::size_t>(n) == p.size()) continue;
-        grams.push_back(static_cast<std::uint32_t>(Mix(HashBytes(p.substr(i, n), seed)) & mask));
-      }
-    }
-    return grams;
+    CachedTokenInfo c;
+    ComputeTokenInfo(t, o, &c.info, &c.grams);
+    return c;
   });
 }
 
-// Polarity of the word token i (0 = none) and whether it counts as negated. A listed two-word
-// phrase starting at i wins ("terima kasih", "tidak becus": the phrase carries its own negation)
-// and sets *span to 2; then the word, then (mode 2) its stem.
-int TokenPolarity(const std::vector<Token>& tokens, std::size_t i, int mode, bool* negated,
+// Polarity of the word token i (0 = none). A listed two-word phrase starting at i wins ("terima
+// kasih", "tidak becus": the phrase carries its own negation) and sets *span to 2; then the word,
+// then (mode 2) its stem.
+int TokenPolarity(const std::vector<Token>& tokens, const TokenInfo* info, std::size_t i,
                   std::size_t* span) {
-  const Token& t = tokens[i];
-  *negated = t.negated;
   *span = 1;
-  struct Entry {
-    int weight;          // the word's polarity (mode 2: or its stem's)
-    bool starts_phrase;  // some listed phrase begins with this word
-  };
-  thread_local WordCache<Entry> caches[2];  // per mode (1, 2), memoised per surface form
-  const Entry& e = caches[mode >= 2 ? 1 : 0].Get(t.surface, [&] {
-    int w = WordPolarity(t.surface);
-    if (w == 0 && mode >= 2) w = StemPolarity(StemWord(t.surface));
-    return Entry{w, StartsPhrase(t.surface)};
-  });
-  if (e.starts_phrase && i + 1 < tokens.size() && tokens[i + 1].kind == TokenKind::kWord) {
-    if (const int w = PhrasePolarity(t.surface, tokens[i + 1].surface); w != 0) {
+  if (info[i].starts_phrase && i + 1 < tokens.size() && info[i + 1].word) {
+    if (const int w = PhrasePolarity(tokens[i].surface, tokens[i + 1].surface); w != 0) {
       *span = 2;
       return w;
     }
   }
-  return e.weight;
+  return info[i].polarity;
 }
 
 template <typename Add>
-void AddPolarity(const std::vector<Token>& tokens, int mode, Add&& add) {
+void AddPolarity(const std::vector<Token>& tokens, const TokenInfo* info, Add&& add) {
   int count[2][2] = {{0, 0}, {0, 0}};  // [negated][positive]
   for (std::size_t i = 0; i < tokens.size();) {
-    if (tokens[i].kind != TokenKind::kWord) {
+    if (!info[i].word) {
       ++i;
       continue;
     }
-    bool negated = false;
+    const bool negated = tokens[i].negated;
     std::size_t span = 1;
-    const int w = TokenPolarity(tokens, i, mode, &negated, &span);
+    const int w = TokenPolarity(tokens, info, i, &span);
     i += span;
     if (w == 0) continue;
     const std::uint64_t code = (w > 0 ? 1u : 0u) + (negated ? 2u : 0u);  // 0..3
@@ -116,43 +172,31 @@ void AddPolarity(const std::vector<Token>& tokens, int mode, Add&& add) {
   add(kPolaritySeed + 96 + b(count[1][1], 2) * 3 + b(count[1][0], 2));
 }
 
-bool IsContrastMarker(std::string_view w) {
-  return w == "tapi" || w == "tetapi" || w == "namun" || w == "sayangnya" || w == "padahal";
-}
-
 // The clause features of FeatureOptions::clauses: word tokens from a start index, re-hashed.
-template <typename Add>
-void AddClauses(const std::vector<Token>& tokens, int clauses, Add&& add) {
-  std::size_t after_contrast = tokens.size(), last_sentence = 0;
-  for (std::size_t i = 0; i < tokens.size(); ++i) {
-    const Token& t = tokens[i];
-    if (t.kind == TokenKind::kWord && IsContrastMarker(t.surface)) after_contrast = i + 1;
-    if (t.kind == TokenKind::kPunct && t.text != "," && i + 1 < tokens.size()) {
-      last_sentence = i + 1;
+void AddClauses(const TokenInfo* info, std::size_t n, int clauses,
+                std::vector<std::uint32_t>* out) {
+  std::size_t after_contrast = n, last_sentence = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (info[i].contrast_marker) after_contrast = i + 1;
+    if (info[i].sentence_end && i + 1 < n) last_sentence = i + 1;
+  }
+  if ((clauses & 1) != 0) {
+    for (std::size_t i = after_contrast; i < n; ++i) {
+      if (!info[i].punct) out->push_back(info[i].contrast_index);
     }
   }
-  auto from = [&](std::size_t start, std::uint64_t seed) {
-    for (std::size_t i = start; i < tokens.size(); ++i) {
-      if (tokens[i].kind != TokenKind::kPunct) add(HashBytes(tokens[i].text, seed));
+  if ((clauses & 2) != 0 && last_sentence > 0) {
+    for (std::size_t i = last_sentence; i < n; ++i) {
+      if (!info[i].punct) out->push_back(info[i].last_sentence_index);
     }
-  };
-  if ((clauses & 1) != 0) from(after_contrast, kContrastSeed);
-  if ((clauses & 2) != 0 && last_sentence > 0) from(last_sentence, kLastSentenceSeed);
-}
-
-}  // namespace
-
-std::uint64_t HashBytes(std::string_view bytes, std::uint64_t seed) {
-  std::uint64_t h = 0xCBF29CE484222325ull ^ seed;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 0x100000001B3ull;
   }
-  return h;
 }
 
-void ExtractFeatures(const std::vector<Token>& tokens, const FeatureOptions& options,
-                     FeatureVector* out) {
+// Both paths once the per-token infos are known; `chars` holds the character n-grams in token
+// order.
+void Assemble(const std::vector<Token>& tokens, const TokenInfo* info,
+              const FeatureOptions& options, const std::vector<std::uint32_t>& chars,
+              FeatureVector* out) {
   out->index.clear();
   const std::uint64_t mask = (std::uint64_t{1} << options.hash_bits) - 1;
   auto add = [&](std::uint64_t h) {
@@ -173,15 +217,13 @@ void ExtractFeatures(const std::vector<Token>& tokens, const FeatureOptions& opt
     for (std::size_t n = tokens.size(); n > 0; n >>= 1) ++bucket;
     add(kLengthSeed + std::min<std::uint64_t>(bucket, 9));
   }
-  if (options.polarity > 0) AddPolarity(tokens, options.polarity, add);
-  if (options.clauses != 0) AddClauses(tokens, options.clauses, add);
+  if (options.polarity > 0) AddPolarity(tokens, info, add);
+  if (options.clauses != 0) AddClauses(info, tokens.size(), options.clauses, &out->index);
   std::uint64_t prev = 0, prev2 = 0;
   bool have_prev = false, have_prev2 = false;
-  thread_local std::vector<std::uint32_t> chars;
-  chars.clear();
-  for (const auto& t : tokens) {
-    const std::uint64_t h = HashBytes(t.text, kUnigramSeed);
-    if (options.word_unigrams) add(h);
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const std::uint64_t h = info[i].unigram;
+    if (options.word_unigrams) out->index.push_back(info[i].unigram_index);
     if (options.word_bigrams && have_prev) add(prev * 0x100000001B3ull + h + 0x51ED27ull);
     if (options.word_trigrams && have_prev2) {
       add((prev2 * 0x100000001B3ull + prev) * 0x100000001B3ull + h + 0x7A11ull);
@@ -191,11 +233,8 @@ void ExtractFeatures(const std::vector<Token>& tokens, const FeatureOptions& opt
     have_prev2 = have_prev;
     prev = h;
     have_prev = true;
-    if (options.surface_unigrams && t.surface != t.text) add(HashBytes(t.surface, kSurfaceSeed));
-    if (options.char_max > 0 && t.kind == TokenKind::kWord) {
-      const auto& grams = CharGrams(t.surface, options.char_negated && t.negated, options);
-      chars.insert(chars.end(), grams.begin(), grams.end());
-    }
+    if (options.surface_unigrams && info[i].has_surface)
+      out->index.push_back(info[i].surface_index);
   }
   out->split = out->index.size();
   out->index.insert(out->index.end(), chars.begin(), chars.end());
@@ -204,6 +243,41 @@ void ExtractFeatures(const std::vector<Token>& tokens, const FeatureOptions& opt
       std::sqrt(static_cast<float>(out->split) + w * w * static_cast<float>(chars.size()));
   out->value = 1.0f / norm;
   out->char_value = w / norm;
+}
+
+}  // namespace
+
+std::uint64_t HashBytes(std::string_view bytes, std::uint64_t seed) {
+  std::uint64_t h = 0xCBF29CE484222325ull ^ seed;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 0x100000001B3ull;
+  }
+  return h;
+}
+
+void ExtractFeatures(const std::vector<Token>& tokens, const FeatureOptions& options,
+                     FeatureVector* out) {
+  thread_local std::vector<TokenInfo> info;
+  thread_local std::vector<std::uint32_t> chars;
+  info.resize(tokens.size());
+  chars.clear();
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const CachedTokenInfo& c = LookupTokenInfo(tokens[i], options);
+    info[i] = c.info;
+    chars.insert(chars.end(), c.grams.begin(), c.grams.end());
+  }
+  Assemble(tokens, info.data(), options, chars, out);
+}
+
+void ExtractFeaturesDirect(const std::vector<Token>& tokens, const FeatureOptions& options,
+                           FeatureVector* out) {
+  std::vector<TokenInfo> info(tokens.size());
+  std::vector<std::uint32_t> chars;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    ComputeTokenInfo(tokens[i], options, &info[i], &chars);
+  }
+  Assemble(tokens, info.data(), options, chars, out);
 }
 
 }  // namespace humas::nlp

@@ -46,8 +46,15 @@ struct FeatureVector {
 };
 
 //! Fills *out (cleared first) with the features of tokens. Deterministic across platforms.
+//! What each token contributes (its hashes, character n-grams, polarity) is memoised per thread
+//! (bounded), so a repeated word costs one look-up.
 void ExtractFeatures(const std::vector<Token>& tokens, const FeatureOptions& options,
                      FeatureVector* out);
+
+//! The same without any memoisation: every hash computed from the tokens. The reference that
+//! tests and the fuzzer hold ExtractFeatures() to (same indices in the same order).
+void ExtractFeaturesDirect(const std::vector<Token>& tokens, const FeatureOptions& options,
+                           FeatureVector* out);
 
 //! 64-bit FNV-1a; the hash behind feature indices (part of the model format: never change it).
 std::uint64_t HashBytes(std::string_view bytes, std::uint64_t seed);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -122,6 +123,52 @@ TEST(PolarityFeaturesTest, SettingTravelsWithTheModelFile) {
   EXPECT_EQ((*loaded)->info().features.polarity, 2);
   EXPECT_EQ((*loaded)->info().features.clauses, 3);
   EXPECT_EQ((*loaded)->Predict("bagus").probabilities, (*m)->Predict("bagus").probabilities);
+}
+
+// The memoised extraction must give the direct computation's indices, in the same order (the
+// logits are summed in that order), and the same values.
+void ExpectSameAsDirect(const std::vector<std::string>& texts, const FeatureOptions& o) {
+  const Normalizer n;
+  for (int pass = 0; pass < 2; ++pass) {  // cold, then warm caches
+    for (const auto& t : texts) {
+      const auto tokens = n.Normalize(t);
+      FeatureVector fast, direct;
+      ExtractFeatures(tokens, o, &fast);
+      ExtractFeaturesDirect(tokens, o, &direct);
+      ASSERT_EQ(fast.index, direct.index) << t;
+      EXPECT_EQ(fast.split, direct.split) << t;
+      EXPECT_EQ(fast.value, direct.value) << t;
+      EXPECT_EQ(fast.char_value, direct.char_value) << t;
+    }
+  }
+}
+
+TEST(FeatureMemoTest, MatchesDirectComputation) {
+  std::vector<std::string> texts = {
+      "", "tidak bagus tapi murah . terima kasih , tidak becus !", "kekecewaannya #gak :) 😀",
+      "Pelayanan GAK jelasss 😡 @humas https://x.id enak-enak 2x ÉNAK ＴＩＤＡＫ \xff"};
+  const auto smsa =
+      std::filesystem::path(HUMAS_SHARED_DIR) / "data/indonlu-smsa/valid_preprocess.tsv";
+  std::ifstream in(smsa);
+  for (std::string line; std::getline(in, line);) texts.push_back(line.substr(0, line.rfind('\t')));
+  EXPECT_GT(texts.size(), 1000u) << "SmSA validation texts not found at " << smsa;
+  ModelInfo sentiment, kind;
+  TrainOptions unused;
+  ApplyTaskDefaults("sentiment", &sentiment, &unused);
+  ApplyTaskDefaults("kind", &kind, &unused);
+  kind.features.kind_rules = true;
+  ExpectSameAsDirect(texts, sentiment.features);  // polarity with stems, clauses, length
+  ExpectSameAsDirect(texts, kind.features);
+  FeatureOptions other;  // other n-gram orders, hash size, polarity mode and families
+  other.hash_bits = 16;
+  other.char_min = 2;
+  other.char_max = 4;
+  other.char_negated = false;
+  other.polarity = 1;
+  other.word_trigrams = true;
+  other.skip_bigrams = true;
+  other.surface_unigrams = true;
+  ExpectSameAsDirect(texts, other);
 }
 
 }  // namespace

@@ -60,6 +60,28 @@ bool IsSpace(std::int32_t cp) {
   return c == UTF8PROC_CATEGORY_ZS || c == UTF8PROC_CATEGORY_ZL || c == UTF8PROC_CATEGORY_ZP;
 }
 
+// Calls chunk(view) for each maximal run of non-space code points of folded text (the units that
+// TokenizeChunk takes).
+template <typename Chunk>
+void ForEachChunk(std::string_view folded, Chunk&& chunk) {
+  const auto* p = reinterpret_cast<const std::uint8_t*>(folded.data());
+  const auto n = static_cast<utf8proc_ssize_t>(folded.size());
+  utf8proc_ssize_t i = 0, start = -1;
+  while (i < n) {
+    std::int32_t cp = 0;
+    auto len = utf8proc_iterate(p + i, n - i, &cp);
+    if (len <= 0) len = 1, cp = kReplacement;
+    if (IsSpace(cp)) {
+      if (start >= 0) chunk(folded.substr(start, i - start));
+      start = -1;
+    } else if (start < 0) {
+      start = i;
+    }
+    i += len;
+  }
+  if (start >= 0) chunk(folded.substr(start));
+}
+
 // Emoji that carry sentiment in Indonesian social media. Anything else in the emoji blocks
 // becomes the neutral <emoji>.
 const std::unordered_set<std::int32_t>& PositiveEmoji() {
@@ -546,22 +568,7 @@ std::string NfkcCaseFold(std::string_view text) {
 
 std::vector<Token> Tokenize(std::string_view folded) {
   std::vector<Token> out;
-  const auto* p = reinterpret_cast<const std::uint8_t*>(folded.data());
-  const auto n = static_cast<utf8proc_ssize_t>(folded.size());
-  utf8proc_ssize_t i = 0, start = -1;
-  while (i < n) {
-    std::int32_t cp = 0;
-    auto len = utf8proc_iterate(p + i, n - i, &cp);
-    if (len <= 0) len = 1, cp = kReplacement;
-    if (IsSpace(cp)) {
-      if (start >= 0) TokenizeChunk(folded.substr(start, i - start), out);
-      start = -1;
-    } else if (start < 0) {
-      start = i;
-    }
-    i += len;
-  }
-  if (start >= 0) TokenizeChunk(folded.substr(start), out);
+  ForEachChunk(folded, [&](std::string_view chunk) { TokenizeChunk(chunk, out); });
   return out;
 }
 
@@ -674,38 +681,156 @@ const WordResult& CachedWord(const std::string& word, const NormalizeOptions& o)
   return cache.Get(key, [&] { return ProcessWord(word, o); });
 }
 
-}  // namespace
-
-std::vector<Token> Normalizer::Normalize(std::string_view text) const {
-  const std::string clean = SanitizeUtf8(text, options_.max_input_bytes);
-  const std::string folded = NfkcCaseFold(clean);
-  std::vector<Token> raw = Tokenize(folded);
-  std::vector<Token> tokens;
-  tokens.reserve(raw.size() + 4);
-  std::vector<std::uint8_t> flags;
-  flags.reserve(raw.size() + 4);
+// The word steps for the raw tokens of one chunk (TokenizeChunk's output), appended with their
+// negation flags.
+void ProcessRawTokens(std::vector<Token>& raw, const NormalizeOptions& o,
+                      std::vector<Token>* tokens, std::vector<std::uint8_t>* flags) {
   for (auto& t : raw) {
     if (t.kind == TokenKind::kWord) {
-      const WordResult& w = CachedWord(t.text, options_);
-      tokens.insert(tokens.end(), w.tokens.begin(), w.tokens.end());
-      flags.insert(flags.end(), w.flags.begin(), w.flags.end());
+      const WordResult& w = CachedWord(t.text, o);
+      tokens->insert(tokens->end(), w.tokens.begin(), w.tokens.end());
+      flags->insert(flags->end(), w.flags.begin(), w.flags.end());
     } else if (t.kind == TokenKind::kHashtag) {
       // rare: run the steps directly. A hashtag the lexicon replaces becomes plain words (as in
       // Explain); one it keeps stays a hashtag, which is never a negator.
-      WordResult w = ProcessWord(t.text, options_);
+      WordResult w = ProcessWord(t.text, o);
       for (std::size_t i = 0; i < w.tokens.size(); ++i) {
         if (!w.replaced) {
           if (w.tokens[i].kind == TokenKind::kWord) w.tokens[i].kind = TokenKind::kHashtag;
           w.flags[i] &= 2;
         }
-        tokens.push_back(std::move(w.tokens[i]));
-        flags.push_back(w.flags[i]);
+        tokens->push_back(std::move(w.tokens[i]));
+        flags->push_back(w.flags[i]);
       }
     } else {
-      tokens.push_back(std::move(t));
-      flags.push_back(0);
+      tokens->push_back(std::move(t));
+      flags->push_back(0);
     }
   }
+}
+
+// Everything Normalize() does to one whitespace-free chunk of folded text before negation
+// marking: tokenising, squeezing, the lexicon, stemming, the negator flags. It depends on the
+// chunk alone except for one thing: TokenizeChunk drops an emoji or emoticon that repeats the
+// token just before it, also across chunks (":) :)" is one <emo_pos>); `emoji_first` says the
+// first token is such a one, and the caller applies that rule at the chunk boundary.
+struct ChunkResult {
+  std::vector<Token> tokens;
+  std::vector<std::uint8_t> flags;  // bit 0: negator, bit 1: scope breaker
+  bool emoji_first = false;
+};
+
+void ComputeChunk(std::string_view chunk, const NormalizeOptions& o, ChunkResult* r) {
+  thread_local std::vector<Token> raw;
+  raw.clear();
+  TokenizeChunk(chunk, raw);
+  r->tokens.clear();
+  r->flags.clear();
+  r->emoji_first = !raw.empty() && raw.front().kind == TokenKind::kEmoji;
+  ProcessRawTokens(raw, o, &r->tokens, &r->flags);
+}
+
+// Chunks longer than this are not memoised (long URLs, unspaced runs): they rarely repeat.
+constexpr std::size_t kMaxCachedChunk = 64;
+
+// Builds the token list of a text chunk by chunk, reusing the Token objects (and their string
+// buffers) already in *out.
+class TokenSink {
+ public:
+  TokenSink(const NormalizeOptions& o, std::vector<Token>* out, std::vector<std::uint8_t>* flags)
+      : o_(o), out_(out), flags_(flags) {
+    flags_->clear();
+  }
+
+  void Chunk(std::string_view chunk) {
+    if (chunk.size() > kMaxCachedChunk) {
+      thread_local ChunkResult direct;
+      ComputeChunk(chunk, o_, &direct);
+      Append(direct);
+      return;
+    }
+    // one cache per thread (no locking), bounded; the key carries the options that matter
+    thread_local WordCache<ChunkResult> cache(1 << 16);
+    thread_local std::string key;
+    key.clear();
+    key.push_back(
+        static_cast<char>('0' + (o_.squeeze ? 1 : 0) + (o_.lexicon ? 2 : 0) + (o_.stem ? 4 : 0)));
+    key.append(chunk);
+    Append(cache.Get(key, [&] {
+      ChunkResult r;
+      ComputeChunk(chunk, o_, &r);
+      return r;
+    }));
+  }
+
+  void Finish() { out_->resize(n_); }
+
+ private:
+  void Append(const ChunkResult& r) {
+    std::size_t i = 0;
+    if (r.emoji_first && n_ > 0 && (*out_)[n_ - 1].text == r.tokens[0].text) i = 1;
+    for (; i < r.tokens.size(); ++i) {
+      if (n_ < out_->size()) {
+        (*out_)[n_] = r.tokens[i];  // copy-assignment keeps the strings' buffers
+      } else {
+        out_->push_back(r.tokens[i]);
+      }
+      ++n_;
+      flags_->push_back(r.flags[i]);
+    }
+  }
+
+  const NormalizeOptions& o_;
+  std::vector<Token>* out_;
+  std::vector<std::uint8_t>* flags_;
+  std::size_t n_ = 0;
+};
+
+// Lower-cases printable ASCII text into *out; false (and *out unspecified) when the text has any
+// other byte. For such text SanitizeUtf8 is the identity and NfkcCaseFold is lower-casing.
+bool FoldPrintableAscii(std::string_view text, std::string* out) {
+  out->resize(text.size());
+  char* d = out->data();
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c < 0x20 || c >= 0x7F) return false;  // also every byte >= 0x80 (char is signed here)
+    d[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<Token> Normalizer::Normalize(std::string_view text) const {
+  std::vector<Token> tokens;
+  Normalize(text, &tokens);
+  return tokens;
+}
+
+void Normalizer::Normalize(std::string_view text, std::vector<Token>* out) const {
+  thread_local std::string folded;
+  thread_local std::vector<std::uint8_t> flags;
+  TokenSink sink(options_, out, &flags);
+  if (text.size() <= options_.max_input_bytes && FoldPrintableAscii(text, &folded)) {
+    // ASCII fast path: the only space is ' ' (other ASCII controls are not printable)
+    const std::string_view f(folded);
+    std::size_t i = 0;
+    while (i < f.size()) {
+      if (f[i] == ' ') {
+        ++i;
+        continue;
+      }
+      std::size_t j = f.find(' ', i);
+      if (j == std::string_view::npos) j = f.size();
+      sink.Chunk(f.substr(i, j - i));
+      i = j;
+    }
+  } else {
+    folded = NfkcCaseFold(SanitizeUtf8(text, options_.max_input_bytes));
+    ForEachChunk(folded, [&](std::string_view chunk) { sink.Chunk(chunk); });
+  }
+  sink.Finish();
+  auto& tokens = *out;
   if (options_.negation_window > 0) {
     int remaining = 0;
     for (std::size_t i = 0; i < tokens.size(); ++i) {
@@ -725,7 +850,6 @@ std::vector<Token> Normalizer::Normalize(std::string_view text) const {
       }
     }
   }
-  return tokens;
 }
 
 std::vector<Token> Normalizer::Run(std::string_view text, std::vector<ExplainStep>* steps) const {

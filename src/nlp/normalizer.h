@@ -47,6 +47,9 @@ class Normalizer {
 
   //! Runs every step and returns the final tokens.
   std::vector<Token> Normalize(std::string_view text) const;
+  //! The same into *out (replaced), reusing its tokens' storage: no allocation per text once
+  //! warm. Per-chunk results are memoised per thread (bounded), so repeated words cost a look-up.
+  void Normalize(std::string_view text, std::vector<Token>* out) const;
 
   //! Final token texts only (convenience for tests and the CLI).
   std::vector<std::string> TokenTexts(std::string_view text) const;
@@ -54,6 +57,10 @@ class Normalizer {
   //! Same pipeline as Normalize(), with the output of each step, for debugging and the UI.
   //! Steps: input, sanitized, nfkc_casefold, tokens, squeezed, standardized, negation, stemmed.
   std::vector<ExplainStep> Explain(std::string_view text) const;
+
+  //! The tokens of Explain()'s step-by-step pipeline: no memoisation, no fast paths. The
+  //! reference that tests and the fuzzer hold Normalize() to (every Token field equal).
+  std::vector<Token> NormalizeStepByStep(std::string_view text) const { return Run(text, nullptr); }
 
  private:
   std::vector<Token> Run(std::string_view text, std::vector<ExplainStep>* steps) const;

@@ -4,6 +4,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -172,6 +175,80 @@ TEST(NormalizerTest, FastPathMatchesExplain) {
       EXPECT_EQ(joined, n.Explain(t).back().output) << t;
     }
   }
+}
+
+// Every field of every token, for comparing the memoised fast path with the reference.
+std::string Dump(const std::vector<Token>& tokens) {
+  std::string out;
+  for (const auto& t : tokens) {
+    out += t.text + "|" + t.surface + "|" + std::to_string(static_cast<int>(t.kind)) +
+           (t.negated ? "n" : "-") + (t.elongated ? "e" : "-") + " ";
+  }
+  return out;
+}
+
+// Texts that exercise the chunk memo's edge cases: emoji and emoticons repeated across chunks
+// (TokenizeChunk drops a repeat of the token before it, also over a space), chunks longer than
+// the memo takes, hashtags, URLs with trailing emoticons, NFKC, invalid UTF-8, controls.
+const std::vector<std::string>& TrickyTexts() {
+  static const std::vector<std::string> kTexts = {
+      ":) :) :( :( 😀 😀 😀.😀 !! ?? ,, . :):) ) 👍👍 👍🏽 👍",
+      "x.com:) :) lihat www.dinkes.go.id/info. lalu :)",
+      "Mantapppp bgt 😍😍 pelayanannya!!! #Keren #banjir_berau @dinkes_kota",
+      "gak jelas :( tidak bagus, tapi ok xd XD xdd <3 <3 ^_^ ^_^ -_- T_T :v :v",
+      "ÉNAK sekali — “kafe” ﬁ ① Ｆｕｌｌｗｉｄｔｈ zero\u200Bwidth \u202ERTL\u202C caf\u0065\u0301",
+      "wkwkwk hahaha enak-enak sayur-mayur anak2 rumah2 123.456 12,5 jum'at ke-2 --- -- '' a'",
+      "\u00A0nbsp\u2003em\tTAB\x01ctrl \xff\xfe invalid \xc3\x28 utf8 \xe2\x82 end \xf0\x9f\x98",
+      "tidak  terlalu   bagus.. namun ... sayangnya mahal!! Padahal enak? ya tdk",
+      "#gak #yg #wkwk #tidakbagus @user.name_1 :-) budi@example.com, 0812-3456-7890",
+      "sangatpanjangsekalikatayangtidakadaspasinyasamasekalidanlebihdarienampuluhempatbyte bgt",
+      "tidak sangatpanjangsekalikatayangtidakadaspasinyasamasekalidanlebihdarienampuluhempatbyte",
+      "",
+      "    ",
+      "a",
+  };
+  return kTexts;
+}
+
+TEST(NormalizerTest, MemoisedChunksMatchStepByStep) {
+  // Normalize() memoises whole chunks and has an ASCII fast path; NormalizeStepByStep() runs each
+  // step on its own. Cold and warm (second pass), with the output vector reused, they must agree
+  // on every token field.
+  for (bool stem : {true, false}) {
+    NormalizeOptions o;
+    o.stem = stem;
+    const Normalizer n(o);
+    std::vector<Token> reused = n.Normalize("sisa token dari teks sebelumnya yang lebih panjang");
+    for (int pass = 0; pass < 2; ++pass) {
+      for (const auto& t : TrickyTexts()) {
+        const std::string want = Dump(n.NormalizeStepByStep(t));
+        EXPECT_EQ(Dump(n.Normalize(t)), want) << t;
+        n.Normalize(t, &reused);
+        EXPECT_EQ(Dump(reused), want) << t;
+      }
+    }
+  }
+}
+
+TEST(NormalizerTest, AsciiFastPathMatchesGeneralPath) {
+  // A tab is not printable ASCII: it sends the text down the general path (sanitise, NFKC via
+  // utf8proc), where it becomes a space; the tokens must be the same as the fast path's.
+  const Normalizer n;
+  std::vector<std::string> texts = {"Pelayanan GAK jelasss :( @humas #JalanRusak x.id/a.",
+                                    "tidak bagus, TAPI murah!!! wkwk enak-enak 2x :) :)"};
+  const auto smsa =
+      std::filesystem::path(HUMAS_SHARED_DIR) / "data/indonlu-smsa/valid_preprocess.tsv";
+  std::ifstream in(smsa);
+  for (std::string line; std::getline(in, line);) texts.push_back(line.substr(0, line.rfind('\t')));
+  EXPECT_GT(texts.size(), 1000u) << "SmSA validation texts not found at " << smsa;
+  std::size_t ascii = 0;
+  for (const auto& t : texts) {
+    if (std::all_of(t.begin(), t.end(), [](char c) { return c >= 0x20 && c < 0x7F; })) ++ascii;
+    const std::string fast = Dump(n.Normalize(t));
+    EXPECT_EQ(Dump(n.Normalize(t + "\t")), fast) << t;
+    EXPECT_EQ(Dump(n.NormalizeStepByStep(t)), fast) << t;
+  }
+  EXPECT_GT(ascii, texts.size() / 2);  // the fast path was really taken
 }
 
 }  // namespace

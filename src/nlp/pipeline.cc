@@ -33,7 +33,8 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Load(const std::string& dir) {
 
 MentionLabels Pipeline::Label(std::string_view text) const {
   MentionLabels labels;
-  const auto tokens = sentiment_->normalizer().Normalize(text);
+  thread_local std::vector<Token> tokens;  // reused: no allocation per text once warm
+  sentiment_->normalizer().Normalize(text, &tokens);
   const auto s = sentiment_->PredictTokens(tokens);
   labels.sentiment = sentiment_->LabelName(s.label);
   labels.sentiment_confidence = s.confidence;

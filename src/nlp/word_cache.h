@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,19 +25,22 @@ class WordCache {
   template <typename Make>
   const T& Get(std::string_view key, Make&& make) {
     const std::uint64_t h = Hash(key);
-    const std::size_t mask = slots_.size() - 1;
+    const std::uint64_t tag = h & kTagMask;      // the slot keeps the hash's high bits: most
+    const std::size_t mask = slots_.size() - 1;  // misses never touch the entries
     for (std::size_t i = h & mask;; i = (i + 1) & mask) {
-      const std::uint32_t e = slots_[i];
-      if (e == kEmpty) break;
-      if (hashes_[e] == h && entries_[e].first == key) return entries_[e].second;
+      const std::uint64_t s = slots_[i];
+      if (s == kEmpty) break;
+      if ((s & kTagMask) == tag) {
+        auto& entry = entries_[static_cast<std::uint32_t>(s)];
+        if (entry.first == key) return entry.second;
+      }
     }
     if (entries_.size() >= max_entries_) Clear();
     const auto e = static_cast<std::uint32_t>(entries_.size());
     entries_.emplace_back(std::string(key), make());
-    hashes_.push_back(h);
     for (std::size_t i = h & mask;; i = (i + 1) & mask) {
       if (slots_[i] == kEmpty) {
-        slots_[i] = e;
+        slots_[i] = tag | e;
         break;
       }
     }
@@ -44,26 +48,41 @@ class WordCache {
   }
 
  private:
-  static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
+  static constexpr std::uint64_t kEmpty = ~std::uint64_t{0};
+  static constexpr std::uint64_t kTagMask = 0xFFFFFFFF00000000ull;
   std::size_t Capacity() const {  // power of two, load factor <= 1/2
     std::size_t c = 1024;
     while (c < 2 * max_entries_) c <<= 1;
     return c;
   }
+  // Eight bytes at a time (the byte-wise FNV-1a it replaces was a fifth of a cache hit).
   static std::uint64_t Hash(std::string_view s) {
-    std::uint64_t h = 0xCBF29CE484222325ull;
-    for (unsigned char c : s) h = (h ^ c) * 0x100000001B3ull;
-    return h ^ (h >> 29);
+    const char* p = s.data();
+    std::size_t n = s.size();
+    std::uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+    for (; n >= 8; p += 8, n -= 8) {
+      std::uint64_t v;
+      std::memcpy(&v, p, 8);
+      h = (h ^ v) * 0xFF51AFD7ED558CCDull;
+      h ^= h >> 32;
+    }
+    if (n > 0) {
+      std::uint64_t v = 0;
+      for (std::size_t i = 0; i < n; ++i)
+        v |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+      h = (h ^ v) * 0xC4CEB9FE1A85EC53ull;
+    }
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ull;
+    return h ^ (h >> 32);
   }
   void Clear() {
     entries_.clear();
-    hashes_.clear();
     slots_.assign(slots_.size(), kEmpty);
   }
 
   std::size_t max_entries_;
-  std::vector<std::uint32_t> slots_;
-  std::vector<std::uint64_t> hashes_;
+  std::vector<std::uint64_t> slots_;  // kEmpty, or hash tag | entry index
   std::vector<std::pair<std::string, T>> entries_;
 };
 

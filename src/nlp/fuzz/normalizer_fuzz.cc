@@ -23,6 +23,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string joined;
   for (const auto& t : tokens) joined += (joined.empty() ? "" : " ") + t.text;
   if (steps.empty() || steps.back().output != joined) std::abort();  // fast path == explain
+  const auto reference = kNormalizer.NormalizeStepByStep(text);      // every field, not only text
+  if (reference.size() != tokens.size()) std::abort();
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const Token &a = tokens[i], &b = reference[i];
+    if (a.text != b.text || a.surface != b.surface || a.kind != b.kind || a.negated != b.negated ||
+        a.elongated != b.elongated)
+      std::abort();
+  }
   FeatureVector x;
   // the sentiment model's feature set: polarity lexicon (with stems) and clause features too
   FeatureOptions options;
@@ -30,6 +38,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   options.clauses = 3;
   options.length_buckets = true;
   ExtractFeatures(tokens, options, &x);
+  FeatureVector direct;  // the memoised extraction == the direct computation
+  ExtractFeaturesDirect(tokens, options, &direct);
+  if (direct.index != x.index || direct.split != x.split || direct.value != x.value) std::abort();
   for (auto i : x.index) {
     if (i >= (1u << options.hash_bits)) std::abort();
   }
