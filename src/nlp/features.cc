@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <string_view>
 #include <unordered_map>
 
@@ -115,22 +116,33 @@ struct CachedTokenInfo {
 const CachedTokenInfo& LookupTokenInfo(const Token& t, const FeatureOptions& o) {
   thread_local WordCache<CachedTokenInfo> cache;
   thread_local std::string key;
-  key.clear();
   // the options the info depends on, then the token (text and surface may differ in any way)
-  key.push_back(static_cast<char>(o.hash_bits));
-  key.push_back(static_cast<char>(o.char_min));
-  key.push_back(static_cast<char>(o.char_max));
-  key.push_back(static_cast<char>(o.polarity + (o.char_negated ? 8 : 0)));
-  key.push_back(static_cast<char>(static_cast<int>(t.kind) + (t.negated ? 32 : 0)));
   const auto n = static_cast<std::uint32_t>(t.text.size());
-  key.append(reinterpret_cast<const char*>(&n), sizeof n);
-  key += t.text;
-  key += t.surface;
+  key.resize(9 + t.text.size() + t.surface.size());
+  char* k = key.data();
+  k[0] = static_cast<char>(o.hash_bits);
+  k[1] = static_cast<char>(o.char_min);
+  k[2] = static_cast<char>(o.char_max);
+  k[3] = static_cast<char>(o.polarity + (o.char_negated ? 8 : 0));
+  k[4] = static_cast<char>(static_cast<int>(t.kind) + (t.negated ? 32 : 0));
+  std::memcpy(k + 5, &n, sizeof n);
+  std::memcpy(k + 9, t.text.data(), t.text.size());
+  std::memcpy(k + 9 + t.text.size(), t.surface.data(), t.surface.size());
   return cache.Get(key, [&] {
     CachedTokenInfo c;
     ComputeTokenInfo(t, o, &c.info, &c.grams);
     return c;
   });
+}
+
+// PhrasePolarity, memoised per thread: the phrase starts include common words ("tidak").
+int CachedPhrasePolarity(std::string_view first, std::string_view second) {
+  thread_local WordCache<int> cache;
+  thread_local std::string key;
+  key.assign(first);
+  key.push_back(' ');
+  key.append(second);
+  return cache.Get(key, [&] { return PhrasePolarity(first, second); });
 }
 
 // Polarity of the word token i (0 = none). A listed two-word phrase starting at i wins ("terima
@@ -140,7 +152,7 @@ int TokenPolarity(const std::vector<Token>& tokens, const TokenInfo* info, std::
                   std::size_t* span) {
   *span = 1;
   if (info[i].starts_phrase && i + 1 < tokens.size() && info[i + 1].word) {
-    if (const int w = PhrasePolarity(tokens[i].surface, tokens[i + 1].surface); w != 0) {
+    if (const int w = CachedPhrasePolarity(tokens[i].surface, tokens[i + 1].surface); w != 0) {
       *span = 2;
       return w;
     }

@@ -8,7 +8,11 @@
 
 namespace humas::nlp {
 
-void HoaxMatcher::Shingles(const std::vector<Token>& tokens, std::vector<std::uint32_t>* out) {
+namespace {
+
+// The character 5-gram shingle hashes of the tokens' texts (punctuation and emoji left out), in
+// text order, repeats included.
+void RawShingles(const std::vector<Token>& tokens, std::vector<std::uint32_t>* out) {
   thread_local std::string joined;
   joined.clear();
   for (const auto& t : tokens) {
@@ -22,6 +26,12 @@ void HoaxMatcher::Shingles(const std::vector<Token>& tokens, std::vector<std::ui
     out->push_back(
         static_cast<std::uint32_t>(HashBytes(std::string_view(joined).substr(i, kN), 7)));
   }
+}
+
+}  // namespace
+
+void HoaxMatcher::Shingles(const std::vector<Token>& tokens, std::vector<std::uint32_t>* out) {
+  RawShingles(tokens, out);
   std::sort(out->begin(), out->end());
   out->erase(std::unique(out->begin(), out->end()), out->end());
 }
@@ -39,7 +49,10 @@ bool HoaxMatcher::Add(std::string id, std::string_view claim, std::string source
   sources_.push_back(std::move(source));
   dates_.push_back(std::move(date));
   sizes_.push_back(static_cast<std::uint32_t>(sh.size()));
-  for (auto s : sh) postings_[s].push_back(index);
+  for (auto s : sh) {
+    postings_[s].push_back(index);
+    filter_[(s >> 6) & (kFilterWords - 1)] |= std::uint64_t{1} << (s & 63);
+  }
   return true;
 }
 
@@ -51,14 +64,21 @@ std::optional<HoaxMatcher::Match> HoaxMatcher::Best(std::string_view text, doubl
 std::optional<HoaxMatcher::Match> HoaxMatcher::BestForTokens(const std::vector<Token>& tokens,
                                                              double min_score) const {
   if (ids_.empty()) return std::nullopt;
-  thread_local std::vector<std::uint32_t> shingles, hits, touched;
-  Shingles(tokens, &shingles);
+  thread_local std::vector<std::uint32_t> shingles, found, hits, touched;
+  RawShingles(tokens, &shingles);
+  // Most of a text's shingles are in no claim: a bit filter rejects them before the postings
+  // look-up, and only the shingles found are de-duplicated (each distinct shingle counts once).
+  found.clear();
+  for (auto s : shingles) {
+    if ((filter_[(s >> 6) & (kFilterWords - 1)] >> (s & 63) & 1) == 0) continue;
+    if (postings_.count(s) != 0) found.push_back(s);
+  }
+  std::sort(found.begin(), found.end());
+  found.erase(std::unique(found.begin(), found.end()), found.end());
   hits.assign(ids_.size(), 0);
   touched.clear();
-  for (auto s : shingles) {
-    auto it = postings_.find(s);
-    if (it == postings_.end()) continue;
-    for (auto c : it->second) {
+  for (auto s : found) {
+    for (auto c : postings_.find(s)->second) {
       if (hits[c]++ == 0) touched.push_back(c);
     }
   }

@@ -53,6 +53,9 @@ class HoaxMatcher {
   std::vector<std::string> sources_, dates_;
   std::vector<std::uint32_t> sizes_;  // distinct shingles per claim
   std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> postings_;  // shingle -> claims
+  //! One bit per shingle hash (mod 2^18) of any claim: a cheap "in no claim" test.
+  static constexpr std::size_t kFilterWords = std::size_t{1} << 12;
+  std::vector<std::uint64_t> filter_ = std::vector<std::uint64_t>(kFilterWords, 0);
 };
 
 }  // namespace humas::nlp

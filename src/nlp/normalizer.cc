@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -752,10 +753,10 @@ class TokenSink {
     // one cache per thread (no locking), bounded; the key carries the options that matter
     thread_local WordCache<ChunkResult> cache(1 << 16);
     thread_local std::string key;
-    key.clear();
-    key.push_back(
-        static_cast<char>('0' + (o_.squeeze ? 1 : 0) + (o_.lexicon ? 2 : 0) + (o_.stem ? 4 : 0)));
-    key.append(chunk);
+    key.resize(1 + chunk.size());
+    key[0] =
+        static_cast<char>('0' + (o_.squeeze ? 1 : 0) + (o_.lexicon ? 2 : 0) + (o_.stem ? 4 : 0));
+    std::memcpy(key.data() + 1, chunk.data(), chunk.size());
     Append(cache.Get(key, [&] {
       ChunkResult r;
       ComputeChunk(chunk, o_, &r);

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "nlp/word_cache.h"
+
 namespace humas::nlp {
 namespace {
 
@@ -249,6 +251,32 @@ TEST(NormalizerTest, AsciiFastPathMatchesGeneralPath) {
     EXPECT_EQ(Dump(n.NormalizeStepByStep(t)), fast) << t;
   }
   EXPECT_GT(ascii, texts.size() / 2);  // the fast path was really taken
+}
+
+TEST(WordCacheTest, GrowsClearsWhenFullAndSkipsLongKeys) {
+  WordCache<std::string> cache(3000);  // small bound: the clear happens within the test
+  int computed = 0;
+  auto get = [&](const std::string& k) {
+    return cache.Get(k, [&] {
+      ++computed;
+      return "v" + k;
+    });
+  };
+  for (int round = 0; round < 2; ++round) {  // the second round hits: no new computations
+    for (int i = 0; i < 2000; ++i)
+      EXPECT_EQ(get("kata" + std::to_string(i)), "vkata" + std::to_string(i));
+  }
+  EXPECT_EQ(computed, 2000);
+  EXPECT_EQ(cache.size(), 2000u);  // grown past its first slot table (1,024 slots)
+  for (int i = 2000; i < 3500; ++i) get("kata" + std::to_string(i));
+  EXPECT_LT(cache.size(), 3000u);  // it was cleared when full, never above the bound
+  EXPECT_EQ(get("kata3499"), "vkata3499");
+  EXPECT_EQ(get(""), "v");
+  const std::string long_key(WordCache<std::string>::kMaxKey + 1, 'x');
+  computed = 0;
+  EXPECT_EQ(get(long_key), "v" + long_key);
+  EXPECT_EQ(get(long_key), "v" + long_key);
+  EXPECT_EQ(computed, 2);  // not memoised
 }
 
 }  // namespace
