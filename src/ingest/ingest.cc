@@ -114,10 +114,10 @@ Status Ingestor::Commit(std::vector<Mention> batch, IngestReport* report) const 
         ++report->imported;
         batch[i].id = o.id;
         batch[i].ingested_at = clock_.Now();
+        if (on_new_) on_new_(batch[i]);
         // Questions, complaints, criticism and suggestions open (or extend) an inbox case.
         if (batch[i].agency_id && NeedsAnswer(batch[i].data.labels.input_kind))
-          needs_case.push_back(batch[i]);
-        if (on_new_) on_new_(batch[i]);
+          needs_case.push_back(std::move(batch[i]));  // batch[i] is not used after this
         break;
       case store::UpsertOutcome::Kind::kDuplicate:
         ++report->duplicates;

@@ -2,18 +2,66 @@
 // the models that ship with humas (src/nlp, models/).
 #pragma once
 
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <functional>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
+#include "core/model.h"
 #include "core/status.h"
 #include "ingest/ingest.h"
 
 namespace humas::ingest {
 
+//! A bounded, thread-safe memo of labels by the exact text they were computed from. Labels are a
+//! pure function of the text (the models are immutable once loaded), so a hit returns exactly what
+//! labelling the text again would: reshares, retweets and copy-paste campaigns carry identical
+//! text. Memory stays bounded: each of the shards keeps two generations of at most
+//! capacity/kShards entries (a full current generation becomes the previous one, and the old
+//! previous one is dropped), and texts longer than max_text_bytes are never kept.
+class LabelCache {
+ public:
+  explicit LabelCache(size_t capacity = 32768, size_t max_text_bytes = 2048);
+
+  std::optional<MentionLabels> Find(std::string_view text);
+  void Add(std::string_view text, const MentionLabels& labels);
+
+  //! Lookups answered from the cache / not, since construction.
+  size_t hits() const;
+  size_t misses() const;
+  //! Texts held now (both generations); at most 2 * capacity.
+  size_t size() const;
+
+ private:
+  static constexpr size_t kShards = 16;
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using Map = std::unordered_map<std::string, MentionLabels, Hash, std::equal_to<>>;
+  struct Shard {
+    mutable std::mutex mu;
+    Map current, previous;  //!< guarded by mu
+    size_t hits = 0, misses = 0;
+  };
+  Shard& ShardOf(size_t hash) { return shards_[(hash >> 48) % kShards]; }
+
+  const size_t per_shard_;
+  const size_t max_text_bytes_;
+  std::array<Shard, kShards> shards_;
+};
+
 //! Loads the language pipeline (nlp::Pipeline: sentiment, kind of input, personal data, hoax
 //! signal) from `models_dir` ("" = the shipped models) and returns a thread-safe Labeler that
-//! fills every label of a mention.
+//! fills every label of a mention, remembering the labels of recent texts in a LabelCache
+//! (`cache_capacity` texts; 0 = no cache).
 //! NotFound when no model is there: callers then ingest without labels (labels stay empty, never
 //! guessed).
-Result<Labeler> LoadLabeler(const std::string& models_dir);
+Result<Labeler> LoadLabeler(const std::string& models_dir, size_t cache_capacity = 32768);
 
 }  // namespace humas::ingest

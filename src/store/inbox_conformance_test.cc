@@ -85,6 +85,49 @@ CaseEvent Event(const std::string& kind, UnixMillis at, std::optional<Id> actor 
   return CaseEvent{0, 0, at, actor, kind, "{}"};
 }
 
+// The case an intake returns is the stored case, field by field, whether it was just opened or
+// extended (so callers may use it without reading it again).
+TEST_P(InboxConformanceTest, IntakeReturnsTheStoredCase) {
+  auto same = [&](const Case& got) {
+    Case stored = Must(inbox().GetCase(got.id));
+    EXPECT_EQ(got.agency_id, stored.agency_id);
+    EXPECT_EQ(got.platform, stored.platform);
+    EXPECT_EQ(got.case_key, stored.case_key);
+    EXPECT_EQ(got.citizen_key, stored.citizen_key);
+    EXPECT_EQ(got.citizen_handle, stored.citizen_handle);
+    EXPECT_EQ(got.citizen_name, stored.citizen_name);
+    EXPECT_EQ(got.subject, stored.subject);
+    EXPECT_EQ(got.input_kind, stored.input_kind);
+    EXPECT_EQ(got.state, stored.state);
+    EXPECT_EQ(got.reopened, stored.reopened);
+    EXPECT_EQ(got.priority, stored.priority);
+    EXPECT_EQ(got.assignee_id, stored.assignee_id);
+    EXPECT_EQ(got.mention_count, stored.mention_count);
+    EXPECT_EQ(got.first_mention_at, stored.first_mention_at);
+    EXPECT_EQ(got.last_mention_at, stored.last_mention_at);
+    EXPECT_EQ(got.last_activity_at, stored.last_activity_at);
+    EXPECT_EQ(got.first_response_at, stored.first_response_at);
+    EXPECT_EQ(got.first_responder_id, stored.first_responder_id);
+    EXPECT_EQ(got.closed_at, stored.closed_at);
+    EXPECT_EQ(got.due_at, stored.due_at);
+    EXPECT_EQ(got.version, stored.version);
+    EXPECT_EQ(got.created_at, stored.created_at);
+    EXPECT_EQ(got.updated_at, stored.updated_at);
+  };
+  CaseIntake opened = Must(inbox().AttachMention(Stored("s1", "budi", kT0), kT0 + 5));
+  ASSERT_TRUE(opened.created);
+  EXPECT_EQ(opened.case_.mention_count, 1);
+  same(opened.case_);
+  auto batch = Must(inbox().AttachMentions(
+      {Stored("s2", "budi", kT0 + kHour, "s1"), Stored("s3", "cici", kT0 + kHour)}, kT0 + 9));
+  ASSERT_EQ(batch.size(), 2u);
+  EXPECT_FALSE(batch[0].created);
+  EXPECT_EQ(batch[0].case_.mention_count, 2);
+  EXPECT_TRUE(batch[1].created);
+  same(batch[0].case_);
+  same(batch[1].case_);
+}
+
 TEST_P(InboxConformanceTest, MentionsGroupPerThreadAndCitizen) {
   Mention first = Stored("p1", "ani", kT0, "agency-post-1");
   CaseIntake a = Must(inbox().AttachMention(first, kT0));

@@ -24,11 +24,14 @@ constexpr char kSqlParentCase[] =
     "SELECT cm.case_id FROM mentions m JOIN case_mentions cm ON cm.mention_id = m.id "
     "WHERE m.platform = ? AND m.external_id = ?";
 constexpr char kSqlCaseByKey[] = "SELECT id FROM cases WHERE case_key = ? ORDER BY id DESC LIMIT 1";
+// A new case is stored already holding its first mention (mention_count 1; version 2, as the
+// insert followed by kSqlCaseAddMention used to leave it), so intake writes the row and the entries
+// of its eight indexes once instead of inserting and then moving them.
 constexpr char kSqlCaseInsert[] =
     "INSERT INTO cases (agency_id, platform, case_key, citizen_key, citizen_handle, citizen_name, "
     "subject, input_kind, state, priority, mention_count, first_mention_at, last_mention_at, "
     "last_activity_at, version, created_at, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'baru', ?, 0, ?, ?, ?, 1, ?, ?)";
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'baru', ?, 1, ?, ?, ?, 2, ?, ?)";
 constexpr char kSqlCaseMentionInsert[] =
     "INSERT INTO case_mentions (mention_id, case_id) VALUES (?, ?)";
 constexpr char kSqlCaseAddMention[] =
@@ -374,16 +377,33 @@ Result<CaseIntake> AttachOne(Connection& conn_ref, const Mention& m, UnixMillis 
         0, *case_id, now, std::nullopt, "opened", "{\"mention_id\":" + std::to_string(m.id) + "}"};
     HUMAS_RETURN_IF_ERROR(InsertEvent(*conn, &e));
     out.created = true;
+    // The row just written, as LoadCase would read it back (no second lookup on the intake path).
+    Case& c = out.case_;
+    c.id = *case_id;
+    c.agency_id = *m.agency_id;
+    c.platform = m.data.platform;
+    c.case_key = std::move(key);
+    c.citizen_key = citizen_key;
+    c.citizen_handle = m.data.author_handle;
+    c.citizen_name = m.data.author_name;
+    c.subject = std::move(subject);
+    c.input_kind = m.data.labels.input_kind;
+    c.state = CaseState::kBaru;
+    c.priority = CasePriority::kNormal;
+    c.mention_count = 1;
+    c.first_mention_at = c.last_mention_at = c.last_activity_at = m.data.created_at;
+    c.version = 2;
+    c.created_at = c.updated_at = now;
   }
   {
     HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlCaseMentionInsert));
     HUMAS_RETURN_IF_ERROR(st.Bind(m.id).Bind(*case_id).Run());
   }
-  {
-    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlCaseAddMention));
-    HUMAS_RETURN_IF_ERROR(st.Bind(m.data.created_at).Bind(now).Bind(*case_id).Run());
-  }
   if (!out.created) {
+    {
+      HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlCaseAddMention));
+      HUMAS_RETURN_IF_ERROR(st.Bind(m.data.created_at).Bind(now).Bind(*case_id).Run());
+    }
     CaseEvent e{0,
                 *case_id,
                 now,
@@ -392,7 +412,9 @@ Result<CaseIntake> AttachOne(Connection& conn_ref, const Mention& m, UnixMillis 
                 "{\"mention_id\":" + std::to_string(m.id) + "}"};
     HUMAS_RETURN_IF_ERROR(InsertEvent(*conn, &e));
   }
-  HUMAS_ASSIGN_OR_RETURN(out.case_, LoadCase(*conn, *case_id));
+  if (!out.created) {
+    HUMAS_ASSIGN_OR_RETURN(out.case_, LoadCase(*conn, *case_id));
+  }
   out.attached = true;
   return out;
 }
