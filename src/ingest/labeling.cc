@@ -40,31 +40,24 @@ void LabelCache::Add(std::string_view text, const MentionLabels& labels) {
   shard.current.insert_or_assign(std::string(text), labels);
 }
 
+template <typename F>
+size_t LabelCache::Sum(F per_shard) const {
+  size_t n = 0;
+  for (const Shard& s : shards_) {
+    std::lock_guard lock(s.mu);
+    n += per_shard(s);
+  }
+  return n;
+}
+
 size_t LabelCache::hits() const {
-  size_t n = 0;
-  for (const Shard& s : shards_) {
-    std::lock_guard lock(s.mu);
-    n += s.hits;
-  }
-  return n;
+  return Sum([](const Shard& s) { return s.hits; });
 }
-
 size_t LabelCache::misses() const {
-  size_t n = 0;
-  for (const Shard& s : shards_) {
-    std::lock_guard lock(s.mu);
-    n += s.misses;
-  }
-  return n;
+  return Sum([](const Shard& s) { return s.misses; });
 }
-
 size_t LabelCache::size() const {
-  size_t n = 0;
-  for (const Shard& s : shards_) {
-    std::lock_guard lock(s.mu);
-    n += s.current.size() + s.previous.size();
-  }
-  return n;
+  return Sum([](const Shard& s) { return s.current.size() + s.previous.size(); });
 }
 
 Result<Labeler> LoadLabeler(const std::string& models_dir, size_t cache_capacity) {

@@ -49,6 +49,9 @@ class LabelCache {
     Map current, previous;  //!< guarded by mu
     size_t hits = 0, misses = 0;
   };
+  //! Adds per_shard(shard) over the shards, each under its lock.
+  template <typename F>
+  size_t Sum(F per_shard) const;
   Shard& ShardOf(size_t hash) { return shards_[(hash >> 48) % kShards]; }
 
   const size_t per_shard_;
