@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cctype>
 #include <limits>
+#include <map>
 
 #include "store/sqlite/inbox_repo.h"
 
@@ -32,6 +33,10 @@ constexpr char kSqlCaseInsert[] =
     "subject, input_kind, state, priority, mention_count, first_mention_at, last_mention_at, "
     "last_activity_at, version, created_at, updated_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'baru', ?, 1, ?, ?, ?, 2, ?, ?)";
+// Counts the cases an intake opened (migration 0012: no insert trigger), once per agency.
+constexpr char kSqlCaseStateCountAdd[] =
+    "INSERT INTO case_state_counts (agency_id, state, n) VALUES (?, ?, ?) "
+    "ON CONFLICT (agency_id, state) DO UPDATE SET n = n + excluded.n";
 constexpr char kSqlCaseMentionInsert[] =
     "INSERT INTO case_mentions (mention_id, case_id) VALUES (?, ?)";
 constexpr char kSqlCaseAddMention[] =
@@ -313,8 +318,13 @@ Status InsertEvent(Connection& conn, CaseEvent* e) {
 
 namespace {
 
-//! AttachMention's work inside the caller's write transaction, on `conn`.
-Result<CaseIntake> AttachOne(Connection& conn_ref, const Mention& m, UnixMillis now) {
+//! Cases opened per agency by an intake, to count in case_state_counts before it commits.
+using OpenedCases = std::map<Id, std::int64_t>;
+
+//! AttachMention's work inside the caller's write transaction, on `conn`; a case it opens is
+//! added to `opened` (see CountOpened).
+Result<CaseIntake> AttachOne(Connection& conn_ref, const Mention& m, UnixMillis now,
+                             OpenedCases* opened) {
   Connection* conn = &conn_ref;
   if (m.id == 0) return InvalidArgument("the mention is not stored yet");
   if (!m.agency_id) {
@@ -377,6 +387,7 @@ Result<CaseIntake> AttachOne(Connection& conn_ref, const Mention& m, UnixMillis 
         0, *case_id, now, std::nullopt, "opened", "{\"mention_id\":" + std::to_string(m.id) + "}"};
     HUMAS_RETURN_IF_ERROR(InsertEvent(*conn, &e));
     out.created = true;
+    ++(*opened)[*m.agency_id];
     // The row just written, as LoadCase would read it back (no second lookup on the intake path).
     Case& c = out.case_;
     c.id = *case_id;
@@ -419,13 +430,25 @@ Result<CaseIntake> AttachOne(Connection& conn_ref, const Mention& m, UnixMillis 
   return out;
 }
 
+//! Adds the cases an intake opened to the live counters (state baru, no assignee: the
+//! per-assignee counters do not change).
+Status CountOpened(Connection& conn, const OpenedCases& opened) {
+  for (const auto& [agency, n] : opened) {
+    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn.Prepare(kSqlCaseStateCountAdd));
+    HUMAS_RETURN_IF_ERROR(st.Bind(agency).Bind(ToString(CaseState::kBaru)).Bind(n).Run());
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<CaseIntake> SqliteInboxRepository::AttachMention(const Mention& m, UnixMillis now) {
   auto conn = ctx_.pool->Acquire();
   WriteTx tx(*conn);
   HUMAS_RETURN_IF_ERROR(tx.Begin());
-  HUMAS_ASSIGN_OR_RETURN(CaseIntake out, AttachOne(*conn, m, now));
+  OpenedCases opened;
+  HUMAS_ASSIGN_OR_RETURN(CaseIntake out, AttachOne(*conn, m, now, &opened));
+  HUMAS_RETURN_IF_ERROR(CountOpened(*conn, opened));
   HUMAS_RETURN_IF_ERROR(tx.Commit());
   return out;
 }
@@ -437,10 +460,12 @@ Result<std::vector<CaseIntake>> SqliteInboxRepository::AttachMentions(
   auto conn = ctx_.pool->Acquire();
   WriteTx tx(*conn);
   HUMAS_RETURN_IF_ERROR(tx.Begin());
+  OpenedCases opened;
   for (const Mention& m : mentions) {
-    HUMAS_ASSIGN_OR_RETURN(CaseIntake one, AttachOne(*conn, m, now));
+    HUMAS_ASSIGN_OR_RETURN(CaseIntake one, AttachOne(*conn, m, now, &opened));
     out.push_back(std::move(one));
   }
+  HUMAS_RETURN_IF_ERROR(CountOpened(*conn, opened));
   HUMAS_RETURN_IF_ERROR(tx.Commit());
   return out;
 }
@@ -528,8 +553,9 @@ Result<std::vector<std::pair<std::string, std::int64_t>>> SqliteInboxRepository:
   auto conn = ctx_.pool->Acquire();
   std::string ids = JsonIds(agency_ids);
   {
-    // Live counters kept by triggers in the same transaction as every case write (migration
-    // 0010): a few rows per agency instead of a scan over every open case.
+    // Live counters kept in the same transaction as every case write (by triggers, migration
+    // 0010, and by the intake for the cases it opens, 0012): a few rows per agency instead of a
+    // scan over every open case.
     HUMAS_ASSIGN_OR_RETURN(
         Stmt st, conn->Prepare("SELECT state, sum(n) FROM case_state_counts WHERE agency_id IN "
                                "(SELECT value FROM json_each(?)) AND state != 'selesai' "
