@@ -187,8 +187,11 @@ std::string_view ToString(PiiKind kind) {
 std::vector<PiiMatch> FindPersonalData(std::string_view text) {
   std::vector<PiiMatch> all;
   FindEmails(text, &all);
-  FindNumbers(text, &all);
-  FindAddresses(text, &all);
+  // every NIK, phone number and address has a digit: most texts need no further scan
+  if (std::any_of(text.begin(), text.end(), Digit)) {
+    FindNumbers(text, &all);
+    FindAddresses(text, &all);
+  }
   std::sort(all.begin(), all.end(), [](const PiiMatch& a, const PiiMatch& b) {
     return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;
   });
