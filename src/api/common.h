@@ -26,6 +26,9 @@ struct Runtime;
 namespace humas::connectors {
 class Registry;  // connectors/registry/registry.h
 }  // namespace humas::connectors
+namespace humas::connectors::stream {
+class HealthView;  // connectors/stream/hub.h
+}  // namespace humas::connectors::stream
 namespace humas::alerts {
 class Engine;  // alerts/engine.h
 }  // namespace humas::alerts
@@ -61,6 +64,8 @@ struct Context {
   std::shared_ptr<listening::MatcherHolder> matchers = std::make_shared<listening::MatcherHolder>();
   //! The connector registry (sealed credentials); null when not configured (routes answer 503).
   connectors::Registry* connectors = nullptr;
+  //! The stream worker (Bluesky Jetstream, ...): live health, refresh after edits; null = none.
+  connectors::stream::HealthView* streams = nullptr;
   //! The alert evaluator (alerts/engine.h) for "evaluate now"; null = 503 on that route.
   alerts::Engine* alerts = nullptr;
 };

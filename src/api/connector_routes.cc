@@ -6,10 +6,12 @@
 
 #include "api/api.h"
 #include "api/json_model.h"
+#include "connectors/bluesky/jetstream.h"
 #include "connectors/pull/pull.h"
 #include "connectors/pull/settings.h"
 #include "connectors/registry/registry.h"
 #include "connectors/registry/webhook_kind.h"
+#include "connectors/stream/hub.h"
 #include "inbox/accounts.h"
 #include "store/connectors.h"
 
@@ -56,10 +58,35 @@ bool QuotaSpent(const store::Connector& c, UnixMillis now) {
   return quota && c.quota_day == connectors::pull::PacificDay(now) && c.quota_used >= *quota;
 }
 
-json ConnectorJson(const store::Connector& c, const Hierarchy* h, UnixMillis now) {
+//! A connector the stream worker keeps connected (Bluesky with keywords or accounts to follow).
+bool Streamed(const store::Connector& c) {
+  if (c.platform != Platform::kBluesky) return false;
+  auto s = connectors::bluesky::ParseSettings(json::parse(c.settings_json, nullptr, false));
+  return s.ok() && s->streams();
+}
+
+//! The live state of a streamed connector (null when the worker has none for it).
+json StreamJson(const connectors::stream::HealthView* streams, const store::Connector& c) {
+  if (!streams) return json();
+  auto h = streams->Health(c.id);
+  if (!h) return json();
+  return {{"connected", h->connected},
+          {"connected_since", TimeOrNull(h->connected_since)},
+          {"last_event_at", TimeOrNull(h->last_event_at)},
+          {"last_error_at", TimeOrNull(h->last_error_at)},
+          {"last_error", h->last_error},
+          {"reconnects", h->reconnects},
+          {"events", h->events},
+          {"stored", h->stored},
+          {"malformed", h->malformed}};
+}
+
+json ConnectorJson(const Context& ctx, const store::Connector& c, const Hierarchy* h,
+                   UnixMillis now) {
   const connectors::WebhookKind* webhook = connectors::WebhookKindOf(c);
-  // A webhook connector is never polled: the platform pushes to its address.
-  const bool scheduled = c.enabled && !webhook;
+  const bool streamed = !webhook && Streamed(c);
+  // A webhook connector is never polled: the platform pushes to its address; a stream stays open.
+  const bool scheduled = c.enabled && !webhook && !streamed;
   json j = {{"id", c.id},
             {"agency_id", c.agency_id},
             {"platform", std::string(ToString(c.platform))},
@@ -85,6 +112,8 @@ json ConnectorJson(const store::Connector& c, const Hierarchy* h, UnixMillis now
             {"quota_spent", QuotaSpent(c, now)},
             {"polled", !webhook && (c.platform == Platform::kRss ||
                                     connectors::pull::HasPullConnector(c.platform))},
+            {"streamed", streamed},
+            {"stream", streamed ? StreamJson(ctx.streams, c) : json()},
             {"created_at", FormatRfc3339(c.created_at)},
             {"updated_at", FormatRfc3339(c.updated_at)}};
   if (j["settings"].is_discarded()) j["settings"] = json::object();
@@ -118,6 +147,8 @@ Status ValidateSettings(Platform p, const json& settings) {
       return InvalidArgument("settings.url (the feed address) is required").WithField("settings");
     return ValidateHttpUrl(settings["url"].get<std::string>(), "settings.url");
   }
+  // Bluesky: Jetstream keywords/accounts to stream and the PDS for replies.
+  if (p == Platform::kBluesky) return connectors::bluesky::ParseSettings(settings).status();
   // Platforms humas polls check their settings (reply settings included) in connectors/pull;
   // the others (answered only) in inbox/accounts.
   if (connectors::pull::HasPullConnector(p))
@@ -245,7 +276,7 @@ http::Response ListConnectors(Context& ctx, const http::Request& req, Caller& c)
   if (!list.ok()) return Error(list.status());
   json items = json::array();
   for (const auto& conn : list->items)
-    items.push_back(ConnectorJson(conn, c.hierarchy.get(), ctx.clock.Now()));
+    items.push_back(ConnectorJson(ctx, conn, c.hierarchy.get(), ctx.clock.Now()));
   return Json(200, {{"items", items}, {"total", list->total}});
 }
 
@@ -261,7 +292,7 @@ http::Response Health(Context& ctx, const http::Request& req, Caller& c) {
     if (!list.ok()) return Error(list.status());
     for (const auto& conn : list->items) {
       ++counts[HealthStatus(conn)];
-      items.push_back(ConnectorJson(conn, c.hierarchy.get(), ctx.clock.Now()));
+      items.push_back(ConnectorJson(ctx, conn, c.hierarchy.get(), ctx.clock.Now()));
     }
     if (list->items.size() < 200) break;
   }
@@ -292,9 +323,10 @@ http::Response CreateConnector(Context& ctx, const http::Request& req, Caller& c
   if (Status s = ctx.connectors->Create(&conn, credentials); !s.ok()) return Error(s);
   c.Audit(ctx, "connector.create", "connector", std::to_string(conn.id), conn.agency_id,
           AuditDetails(*body));
+  if (ctx.streams) ctx.streams->Refresh();  // a stream connector starts/stops now
   auto got = ctx.store.connectors().Get(conn.id);
   if (!got.ok()) return Error(got.status());
-  return Json(201, ConnectorJson(*got, c.hierarchy.get(), ctx.clock.Now()));
+  return Json(201, ConnectorJson(ctx, *got, c.hierarchy.get(), ctx.clock.Now()));
 }
 
 http::Response UpdateConnector(Context& ctx, const http::Request& req, Caller& c) {
@@ -331,9 +363,10 @@ http::Response UpdateConnector(Context& ctx, const http::Request& req, Caller& c
   }
   c.Audit(ctx, "connector.update", "connector", std::to_string(updated.id), updated.agency_id,
           AuditDetails(*body));
+  if (ctx.streams) ctx.streams->Refresh();  // a stream connector starts/stops now
   auto got = ctx.store.connectors().Get(updated.id);
   if (!got.ok()) return Error(got.status());
-  return Json(200, ConnectorJson(*got, c.hierarchy.get(), ctx.clock.Now()));
+  return Json(200, ConnectorJson(ctx, *got, c.hierarchy.get(), ctx.clock.Now()));
 }
 
 http::Response DeleteConnector(Context& ctx, const http::Request& req, Caller& c) {
@@ -344,6 +377,7 @@ http::Response DeleteConnector(Context& ctx, const http::Request& req, Caller& c
   if (Status s = ctx.store.connectors().Delete(conn->id); !s.ok()) return Error(s);
   c.Audit(ctx, "connector.delete", "connector", std::to_string(conn->id), conn->agency_id,
           {{"name", conn->name}, {"platform", std::string(ToString(conn->platform))}});
+  if (ctx.streams) ctx.streams->Refresh();  // a stream connector starts/stops now
   return NoContent();
 }
 
@@ -361,9 +395,10 @@ http::Response RunNow(Context& ctx, const http::Request& req, Caller& c) {
     return Error(s);
   c.Audit(ctx, "connector.run", "connector", std::to_string(conn->id), conn->agency_id,
           json::object());
+  if (ctx.streams) ctx.streams->Refresh();  // a stream connector starts/stops now
   auto got = ctx.store.connectors().Get(conn->id);
   if (!got.ok()) return Error(got.status());
-  return Json(200, ConnectorJson(*got, c.hierarchy.get(), ctx.clock.Now()));
+  return Json(200, ConnectorJson(ctx, *got, c.hierarchy.get(), ctx.clock.Now()));
 }
 
 }  // namespace
@@ -376,12 +411,12 @@ void RegisterConnectorRoutes(http::Server& server, Context& ctx) {
                Authed(ctx, [&ctx](R req, Caller& c) { return Health(ctx, req, c); }));
   server.Route("POST", "/api/v1/connectors",
                Authed(ctx, [&ctx](R req, Caller& c) { return CreateConnector(ctx, req, c); }));
-  server.Route("GET", "/api/v1/connectors/{id}", Authed(ctx, [&ctx](R req, Caller& c) {
-                 auto conn = ReadableConnector(ctx, req, c);
-                 return conn.ok()
-                            ? Json(200, ConnectorJson(*conn, c.hierarchy.get(), ctx.clock.Now()))
-                            : Error(conn.status());
-               }));
+  server.Route(
+      "GET", "/api/v1/connectors/{id}", Authed(ctx, [&ctx](R req, Caller& c) {
+        auto conn = ReadableConnector(ctx, req, c);
+        return conn.ok() ? Json(200, ConnectorJson(ctx, *conn, c.hierarchy.get(), ctx.clock.Now()))
+                         : Error(conn.status());
+      }));
   server.Route("PATCH", "/api/v1/connectors/{id}",
                Authed(ctx, [&ctx](R req, Caller& c) { return UpdateConnector(ctx, req, c); }));
   server.Route("DELETE", "/api/v1/connectors/{id}",

@@ -15,11 +15,13 @@
 #include "app/config.h"
 #include "app/demo_runtime.h"
 #include "app/flags.h"
+#include "connectors/bluesky/stream.h"
 #include "connectors/feed/poller.h"
 #include "connectors/mastodon/timeline.h"
 #include "connectors/net/http_client.h"
 #include "connectors/pull/pull.h"
 #include "connectors/registry/registry.h"
+#include "connectors/stream/hub.h"
 #include "connectors/telegram/updates.h"
 #include "connectors/webhook/intake.h"
 #include "connectors/x/recent_search.h"
@@ -281,6 +283,14 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
   if (Status s = connectors::pull::ScheduleTick(st, WallClock().Now(), poll_tick_ms); !s.ok())
     return Fail("jobs", s);
   if (Status s = runner.Start(); !s.ok()) return Fail("jobs", s);
+  // Stream connectors (Bluesky Jetstream): one supervised event-loop thread keeps their
+  // connections open, stores what arrives in batches and saves each cursor once it is durable.
+  connectors::bluesky::JetstreamProtocol jetstream;
+  connectors::stream::Hub streams(registry, st, WallClock(), publish, ctx.labeler);
+  streams.set_matcher(listening::IntakeMatcher(ctx.matchers));
+  streams.Add(&jetstream);
+  if (Status s = streams.Start(); !s.ok()) return Fail("streams", s);
+  ctx.streams = &streams;
 
   std::unique_ptr<DemoRuntime> demo_runtime;
   if (demo) {
@@ -326,6 +336,7 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
   signal_waiter.join();
   if (demo_runtime) demo_runtime->Stop();
   webhooks.Stop();
+  streams.Stop();
   runner.Stop();
   Log(LogLevel::kInfo, "server.stopped");
   return 0;

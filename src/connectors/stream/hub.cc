@@ -1,0 +1,465 @@
+// Hub: one Asio event loop (C++20 coroutines) for every stream connector.
+#include "connectors/stream/hub.h"
+
+// Boost 1.74's asio/awaitable.hpp uses std::exchange without including <utility> (GCC 12, C++20).
+#include <utility>
+// clang-format off
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+// clang-format on
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "core/log.h"
+
+namespace humas::connectors::stream {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using asio::use_awaitable;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+struct Endpoint {
+  bool tls = false;
+  std::string host;  //!< without brackets
+  std::string port;
+  std::string target;  //!< path + query
+};
+
+Result<Endpoint> ParseWsUrl(const std::string& url) {
+  Endpoint e;
+  std::string rest;
+  if (url.rfind("wss://", 0) == 0) {
+    e.tls = true;
+    rest = url.substr(6);
+  } else if (url.rfind("ws://", 0) == 0) {
+    rest = url.substr(5);
+  } else {
+    return InvalidArgument("'" + url.substr(0, 200) + "' is not a ws:// or wss:// address");
+  }
+  size_t slash = rest.find_first_of("/?");
+  std::string authority = rest.substr(0, slash);
+  e.target = slash == std::string::npos ? "/" : rest.substr(slash);
+  if (e.target[0] == '?') e.target = "/" + e.target;
+  if (!authority.empty() && authority[0] == '[') {
+    size_t close = authority.find(']');
+    if (close == std::string::npos) return InvalidArgument("bad IPv6 address in " + url);
+    e.host = authority.substr(1, close - 1);
+    if (close + 1 < authority.size() && authority[close + 1] == ':')
+      e.port = authority.substr(close + 2);
+  } else {
+    size_t colon = authority.rfind(':');
+    e.host = authority.substr(0, colon);
+    if (colon != std::string::npos) e.port = authority.substr(colon + 1);
+  }
+  if (e.host.empty()) return InvalidArgument("no host in " + url);
+  if (e.port.empty()) e.port = e.tls ? "443" : "80";
+  return e;
+}
+
+std::string HostHeader(const Endpoint& e) {
+  std::string h = e.host.find(':') != std::string::npos ? "[" + e.host + "]" : e.host;
+  bool default_port = (e.tls && e.port == "443") || (!e.tls && e.port == "80");
+  return default_port ? h : h + ":" + e.port;
+}
+
+}  // namespace
+
+struct Session {
+  store::Connector connector;
+  Protocol* protocol = nullptr;
+  std::unique_ptr<Channel> channel;
+  std::string saved_cursor;    //!< the stored checkpoint
+  std::string pending_cursor;  //!< covers `batch` and everything before it
+  std::vector<MentionInput> batch;
+  bool stopped = false;
+  std::string broken;                     //!< set when storing failed: reconnect from saved_cursor
+  std::function<void()> close;            //!< closes the live socket (on the loop thread)
+  asio::steady_timer* backoff = nullptr;  //!< the timer a reconnect waits on
+  UnixMillis last_success_recorded = 0;
+};
+
+struct Hub::Impl {
+  Impl(Registry& r, store::Store& s, const Clock& c, ingest::MentionSink n, ingest::Labeler l,
+       HubOptions o)
+      : registry(r),
+        store(s),
+        clock(c),
+        on_new(std::move(n)),
+        labeler(std::move(l)),
+        options(o),
+        ticker(io),
+        tls(asio::ssl::context::tls_client) {
+    tls.set_default_verify_paths();
+    tls.set_verify_mode(asio::ssl::verify_peer);
+  }
+
+  Registry& registry;
+  store::Store& store;
+  const Clock& clock;
+  ingest::MentionSink on_new;
+  ingest::Labeler labeler;
+  ingest::QueryMatcher matcher;
+  HubOptions options;
+  std::vector<Protocol*> protocols;
+
+  asio::io_context io;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
+  asio::steady_timer ticker;
+  asio::ssl::context tls;
+  std::thread thread;
+  bool started = false;
+  bool stopping = false;                            //!< loop thread only
+  std::map<Id, std::shared_ptr<Session>> sessions;  //!< loop thread only
+  UnixMillis last_refresh = 0;
+  std::mt19937 rng{std::random_device{}()};
+
+  mutable std::mutex mu;
+  std::map<Id, StreamHealth> health;  //!< guarded by mu
+
+  template <typename F>
+  void UpdateHealth(Id id, F&& f) {
+    std::lock_guard<std::mutex> lock(mu);
+    f(health[id]);
+  }
+
+  // ------------------------------------------------------------ connector list
+  void RefreshNow() {
+    if (stopping) return;
+    last_refresh = clock.Now();
+    std::map<Id, store::Connector> wanted;
+    std::map<Id, Protocol*> protocol_of;
+    for (Protocol* p : protocols) {
+      store::ConnectorFilter f;
+      f.platform = p->platform();
+      f.enabled = true;
+      store::Page page;
+      page.limit = 1000;
+      auto list = store.connectors().List(f, page);
+      if (!list.ok()) {
+        Log(LogLevel::kWarn, "stream.refresh_failed", {{"error", list.status().message()}});
+        return;  // keep what runs
+      }
+      for (store::Connector& c : list->items) {
+        if (!p->Streams(c)) continue;
+        protocol_of[c.id] = p;
+        wanted[c.id] = std::move(c);
+      }
+    }
+    for (auto it = sessions.begin(); it != sessions.end();) {
+      auto w = wanted.find(it->first);
+      if (w == wanted.end() || w->second.updated_at != it->second->connector.updated_at) {
+        StopSession(*it->second);
+        if (w == wanted.end()) {
+          std::lock_guard<std::mutex> lock(mu);
+          health.erase(it->first);
+        }
+        it = sessions.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    for (auto& [id, c] : wanted) {
+      if (sessions.count(id)) continue;
+      auto s = std::make_shared<Session>();
+      s->connector = std::move(c);
+      s->protocol = protocol_of[id];
+      s->saved_cursor = s->pending_cursor = s->connector.checkpoint.cursor;
+      sessions[id] = s;
+      asio::co_spawn(io, RunSession(s), asio::detached);
+    }
+  }
+
+  void StopSession(Session& s) {
+    Flush(s);
+    s.stopped = true;
+    if (s.close) s.close();
+    if (s.backoff) s.backoff->cancel();
+  }
+
+  // ------------------------------------------------------------ storing
+  //! Stores the batch, then saves the cursor. On failure the batch is dropped and the connection
+  //! closed: the session reconnects from the saved checkpoint and reads those events again.
+  void Flush(Session& s) {
+    if (s.stopped || !s.broken.empty()) return;
+    if (s.batch.empty() && s.pending_cursor == s.saved_cursor) return;
+    const Id id = s.connector.id;
+    ingest::IngestReport report;
+    Status st = Status::Ok();
+    if (!s.batch.empty()) {
+      ingest::IngestPolicy policy;
+      policy.default_agency = s.connector.agency_id;
+      ingest::Ingestor ingestor(store, clock, on_new, labeler, policy);
+      if (matcher) ingestor.set_matcher(matcher);
+      st = ingestor.StoreBatch(std::move(s.batch), {}, &report);
+      s.batch.clear();
+    }
+    store::ConnectorCheckpoint cp = s.connector.checkpoint;
+    cp.cursor = s.pending_cursor;
+    if (st.ok()) st = store.connectors().SaveCheckpoint(id, cp, report.imported);
+    const UnixMillis now = clock.Now();
+    if (!st.ok()) {
+      s.pending_cursor = s.saved_cursor;
+      s.broken = "storing failed: " + st.message();
+      Log(LogLevel::kError, "stream.store_failed", {{"connector_id", id}, {"error", st.message()}});
+      if (s.close) s.close();
+      return;
+    }
+    s.saved_cursor = s.pending_cursor;
+    s.connector.checkpoint = cp;
+    UpdateHealth(id, [&](StreamHealth& h) { h.stored += report.imported; });
+    if (now - s.last_success_recorded >= options.health_every_ms) RecordSuccess(s, now);
+  }
+
+  void RecordSuccess(Session& s, UnixMillis now) {
+    s.last_success_recorded = now;
+    Status st =
+        store.connectors().RecordSuccess(s.connector.id, s.connector.checkpoint, 0, now, now);
+    if (!st.ok())
+      Log(LogLevel::kWarn, "stream.health_failed",
+          {{"connector_id", s.connector.id}, {"error", st.message()}});
+  }
+
+  void OnMessage(Session& s, std::string_view message) {
+    const UnixMillis now = clock.Now();
+    auto frame = s.channel->OnMessage(message, now);
+    UpdateHealth(s.connector.id, [&](StreamHealth& h) {
+      ++h.events;
+      h.last_event_at = now;
+      if (!frame.ok()) ++h.malformed;
+    });
+    if (!frame.ok()) {
+      Log(LogLevel::kWarn, "stream.malformed",
+          {{"connector_id", s.connector.id}, {"error", frame.status().message()}});
+      return;
+    }
+    if (frame->mention) s.batch.push_back(std::move(*frame->mention));
+    if (!frame->cursor.empty()) s.pending_cursor = frame->cursor;
+    if (s.batch.size() >= options.batch_max) Flush(s);
+  }
+
+  // ------------------------------------------------------------ connections
+  UnixMillis Backoff(int failures) {
+    UnixMillis d = options.backoff_base_ms;
+    for (int i = 1; i < failures && d < options.backoff_max_ms; ++i) d *= 2;
+    d = std::min(d, options.backoff_max_ms);
+    std::uniform_int_distribution<UnixMillis> jitter(0, std::max<UnixMillis>(1, d / 4));
+    return d + jitter(rng);
+  }
+
+  asio::awaitable<void> RunSession(std::shared_ptr<Session> s) {
+    const Id id = s->connector.id;
+    int failures = 0;
+    while (!s->stopped && !stopping) {
+      std::string error;
+      bool got_event = false;
+      try {
+        if (!s->channel) {
+          auto creds = registry.Credentials(s->connector);
+          if (!creds.ok()) throw std::runtime_error(creds.status().message());
+          auto channel = s->protocol->Open(s->connector, *creds);
+          if (!channel.ok()) throw std::runtime_error(channel.status().message());
+          s->channel = std::move(channel).value();
+        }
+        co_await Connect(s, &got_event);
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
+      s->close = nullptr;
+      if (s->stopped || stopping) break;  // its health entry is gone or going
+      UpdateHealth(id, [&](StreamHealth& h) {
+        h.connected = false;
+        h.connected_since.reset();
+      });
+      Flush(*s);  // what arrived before the drop
+      if (!s->broken.empty()) {
+        error = s->broken;
+        s->broken.clear();
+        s->batch.clear();
+        s->pending_cursor = s->saved_cursor;
+      }
+      failures = got_event ? 1 : failures + 1;
+      const UnixMillis now = clock.Now();
+      const UnixMillis delay = Backoff(failures);
+      if (error.empty()) error = "connection closed";
+      UpdateHealth(id, [&](StreamHealth& h) {
+        ++h.reconnects;
+        h.last_error = error;
+        h.last_error_at = now;
+      });
+      Log(LogLevel::kWarn, "stream.disconnected",
+          {{"connector_id", id}, {"error", error}, {"retry_in_ms", delay}});
+      Status st = store.connectors().RecordFailure(id, error, now, now + delay);
+      (void)st;
+      asio::steady_timer timer(io);
+      timer.expires_after(std::chrono::milliseconds(delay));
+      s->backoff = &timer;
+      boost::system::error_code ec;
+      co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
+      s->backoff = nullptr;
+    }
+  }
+
+  asio::awaitable<void> Connect(std::shared_ptr<Session> s, bool* got_event) {
+    const std::string url = s->channel->Url(s->saved_cursor);
+    s->pending_cursor = s->saved_cursor;
+    auto ep = ParseWsUrl(url);
+    if (!ep.ok()) throw std::runtime_error(ep.status().message());
+    tcp::resolver resolver(io);
+    auto addresses = co_await resolver.async_resolve(ep->host, ep->port, use_awaitable);
+    if (s->stopped) co_return;
+    if (ep->tls) {
+      websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws(io, tls);
+      beast::get_lowest_layer(ws).expires_after(
+          std::chrono::milliseconds(options.connect_timeout_ms));
+      s->close = [&ws] { beast::get_lowest_layer(ws).close(); };
+      co_await beast::get_lowest_layer(ws).async_connect(addresses, use_awaitable);
+      if (!SSL_set_tlsext_host_name(ws.next_layer().native_handle(), ep->host.c_str()))
+        throw std::runtime_error("TLS: cannot set the server name");
+      ws.next_layer().set_verify_callback(asio::ssl::host_name_verification(ep->host));
+      co_await ws.next_layer().async_handshake(asio::ssl::stream_base::client, use_awaitable);
+      co_await Read(s, ws, *ep, got_event);
+    } else {
+      websocket::stream<beast::tcp_stream> ws(io);
+      beast::get_lowest_layer(ws).expires_after(
+          std::chrono::milliseconds(options.connect_timeout_ms));
+      s->close = [&ws] { beast::get_lowest_layer(ws).close(); };
+      co_await beast::get_lowest_layer(ws).async_connect(addresses, use_awaitable);
+      co_await Read(s, ws, *ep, got_event);
+    }
+  }
+
+  template <typename WebSocket>
+  asio::awaitable<void> Read(std::shared_ptr<Session> s, WebSocket& ws, const Endpoint& ep,
+                             bool* got_event) {
+    beast::get_lowest_layer(ws).expires_never();
+    websocket::stream_base::timeout t{};
+    t.handshake_timeout = std::chrono::milliseconds(options.connect_timeout_ms);
+    t.idle_timeout = std::chrono::milliseconds(options.idle_timeout_ms);
+    t.keep_alive_pings = true;
+    ws.set_option(t);
+    ws.set_option(
+        websocket::stream_base::decorator([ua = options.user_agent](websocket::request_type& req) {
+          req.set(beast::http::field::user_agent, ua);
+        }));
+    ws.read_message_max(options.max_message_bytes);
+    websocket::response_type answer;
+    co_await ws.async_handshake(answer, HostHeader(ep), ep.target, use_awaitable);
+    const Id id = s->connector.id;
+    const UnixMillis now = clock.Now();
+    UpdateHealth(id, [&](StreamHealth& h) {
+      h.connected = true;
+      h.connected_since = now;
+    });
+    RecordSuccess(*s, now);
+    Log(LogLevel::kInfo, "stream.connected",
+        {{"connector_id", id}, {"host", ep.host}, {"target", ep.target.substr(0, 300)}});
+    beast::flat_buffer buffer;
+    while (!s->stopped) {
+      co_await ws.async_read(buffer, use_awaitable);
+      *got_event = true;
+      if (ws.got_text()) {
+        OnMessage(*s,
+                  std::string_view(static_cast<const char*>(buffer.data().data()), buffer.size()));
+      } else {
+        UpdateHealth(id, [](StreamHealth& h) {
+          ++h.events;
+          ++h.malformed;
+        });
+        Log(LogLevel::kWarn, "stream.malformed",
+            {{"connector_id", id}, {"error", "binary message (compression is not requested)"}});
+      }
+      buffer.consume(buffer.size());
+      if (!s->broken.empty()) throw std::runtime_error(s->broken);
+    }
+  }
+
+  // ------------------------------------------------------------ ticker
+  void ArmTicker() {
+    ticker.expires_after(std::chrono::milliseconds(options.flush_ms));
+    ticker.async_wait([this](const boost::system::error_code& ec) {
+      if (ec || stopping) return;
+      for (auto& [id, s] : sessions) Flush(*s);
+      if (clock.Now() - last_refresh >= options.refresh_ms) RefreshNow();
+      ArmTicker();
+    });
+  }
+};
+
+Hub::Hub(Registry& registry, store::Store& store, const Clock& clock, ingest::MentionSink on_new,
+         ingest::Labeler labeler, HubOptions options)
+    : impl_(std::make_unique<Impl>(registry, store, clock, std::move(on_new), std::move(labeler),
+                                   options)) {}
+
+Hub::~Hub() { Stop(); }
+
+void Hub::Add(Protocol* protocol) { impl_->protocols.push_back(protocol); }
+
+void Hub::set_matcher(ingest::QueryMatcher matcher) { impl_->matcher = std::move(matcher); }
+
+Status Hub::Start() {
+  if (impl_->started) return FailedPrecondition("the stream worker is already running");
+  impl_->started = true;
+  impl_->guard.emplace(impl_->io.get_executor());
+  asio::post(impl_->io, [this] {
+    impl_->RefreshNow();
+    impl_->ArmTicker();
+  });
+  impl_->thread = std::thread([this] {
+    for (;;) {
+      try {
+        impl_->io.run();
+        return;
+      } catch (const std::exception& e) {
+        Log(LogLevel::kError, "stream.loop_error", {{"error", e.what()}});
+      }
+    }
+  });
+  return Status::Ok();
+}
+
+void Hub::Stop() {
+  if (!impl_->started || !impl_->thread.joinable()) return;
+  asio::post(impl_->io, [this] {
+    for (auto& [id, s] : impl_->sessions) impl_->StopSession(*s);
+    impl_->stopping = true;
+    impl_->ticker.cancel();
+    impl_->guard.reset();
+  });
+  impl_->thread.join();
+  impl_->sessions.clear();
+}
+
+void Hub::Refresh() {
+  if (!impl_->started) return;
+  asio::post(impl_->io, [this] { impl_->RefreshNow(); });
+}
+
+std::optional<StreamHealth> Hub::Health(Id connector_id) const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  auto it = impl_->health.find(connector_id);
+  if (it == impl_->health.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace humas::connectors::stream

@@ -1,0 +1,129 @@
+// Long-lived stream connectors (issue 5): the supervised worker of `humas serve` that keeps one
+// connection open per streaming connector (Bluesky Jetstream today) instead of a job per tick.
+//
+// One thread runs one Boost.Asio event loop for every stream connector. Each connector's session
+// connects (ws:// or wss://, TLS verified against the system's CAs), decodes every message
+// through its platform's Channel, and batches the mentions; a batch is stored through the
+// Ingestor (labeler + query matcher, idempotent on platform + external id) when it is full or
+// every flush interval, and only then is the channel's cursor saved as the connector's
+// checkpoint. A dropped connection reconnects with exponential back-off plus jitter from the
+// saved checkpoint (the channel rewinds a little; replays de-duplicate), so a restart or a drop
+// neither loses nor repeats mentions.
+//
+// Back-pressure: storing runs on the event-loop thread, so while a batch is being written no
+// socket is read and the platform's sender slows down through TCP; memory stays at one batch
+// per connector (batch_max) plus one message (max_message_bytes) whatever the burst.
+//
+// Health: connected/since, last event, last error, reconnects and counters in memory (Health(),
+// shown by the API), plus the store's health row: RecordSuccess when a connection is up and
+// periodically while events flow, RecordFailure with the reason on every drop.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "connectors/registry/registry.h"
+#include "core/clock.h"
+#include "core/model.h"
+#include "ingest/ingest.h"
+#include "store/connectors.h"
+#include "store/store.h"
+
+namespace humas::connectors::stream {
+
+//! What the supervisor knows about one stream connector right now.
+struct StreamHealth {
+  bool connected = false;
+  std::optional<UnixMillis> connected_since;
+  std::optional<UnixMillis> last_event_at;
+  std::optional<UnixMillis> last_error_at;
+  std::string last_error;
+  int reconnects = 0;          //!< connections lost or refused since the worker started
+  std::int64_t events = 0;     //!< messages received
+  std::int64_t stored = 0;     //!< new mentions stored
+  std::int64_t malformed = 0;  //!< messages skipped because they could not be read
+};
+
+//! The API's view of the worker (no Asio in this interface).
+class HealthView {
+ public:
+  virtual ~HealthView() = default;
+  //! nullopt when the connector is not streaming (disabled, not a stream, never started).
+  virtual std::optional<StreamHealth> Health(Id connector_id) const = 0;
+  //! Re-reads the connector list now (after a connector was created, changed or deleted).
+  virtual void Refresh() = 0;
+};
+
+//! One decoded message.
+struct Frame {
+  std::optional<MentionInput> mention;
+  std::string cursor;  //!< checkpoint to save once this and earlier mentions are stored; "" = same
+};
+
+//! The platform side of one connector's connection.
+class Channel {
+ public:
+  virtual ~Channel() = default;
+  //! The address to connect to (ws:// or wss://) when resuming from `saved_cursor` (the stored
+  //! checkpoint, "" on the first run). Called before every connection: the channel forgets what
+  //! it saw on the previous one.
+  virtual std::string Url(const std::string& saved_cursor) = 0;
+  //! Decodes one text message. InvalidArgument for a malformed one (skipped and counted).
+  virtual Result<Frame> OnMessage(std::string_view message, UnixMillis now) = 0;
+};
+
+//! A streaming platform.
+class Protocol {
+ public:
+  virtual ~Protocol() = default;
+  virtual Platform platform() const = 0;
+  //! Whether this connector streams (its settings ask for it).
+  virtual bool Streams(const store::Connector& connector) const = 0;
+  //! A channel for a connector; an error is recorded on the connector and retried later.
+  virtual Result<std::unique_ptr<Channel>> Open(const store::Connector& connector,
+                                                const std::string& credentials) = 0;
+};
+
+struct HubOptions {
+  UnixMillis refresh_ms = 5'000;       //!< how often the connector list is re-read
+  UnixMillis flush_ms = 250;           //!< a partial batch waits at most this long
+  size_t batch_max = 500;              //!< mentions per stored batch
+  UnixMillis backoff_base_ms = 1'000;  //!< reconnect delay: base * 2^(failures-1) + jitter
+  UnixMillis backoff_max_ms = 60'000;
+  UnixMillis connect_timeout_ms = 15'000;
+  UnixMillis idle_timeout_ms = 60'000;  //!< no message and no pong for this long → reconnect
+  size_t max_message_bytes = 4u << 20;  //!< a larger message drops the connection
+  UnixMillis health_every_ms = 30'000;  //!< RecordSuccess cadence while events flow
+  std::string user_agent = "humas/0.1 (+https://github.com/humas; stream reader)";
+};
+
+class Hub final : public HealthView {
+ public:
+  //! Everything must outlive the hub. `on_new` announces stored mentions (live stream).
+  Hub(Registry& registry, store::Store& store, const Clock& clock, ingest::MentionSink on_new = {},
+      ingest::Labeler labeler = {}, HubOptions options = {});
+  ~Hub() override;
+  Hub(const Hub&) = delete;
+  Hub& operator=(const Hub&) = delete;
+
+  //! Platforms to stream; call before Start. The protocol must outlive the hub.
+  void Add(Protocol* protocol);
+  void set_matcher(ingest::QueryMatcher matcher);
+
+  //! Starts the worker thread; sessions start for every enabled stream connector.
+  Status Start();
+  //! Stores what has arrived, closes every connection and joins the thread. Idempotent.
+  void Stop();
+  void Refresh() override;
+
+  std::optional<StreamHealth> Health(Id connector_id) const override;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace humas::connectors::stream
