@@ -1,9 +1,11 @@
 // Command-line entry points of the language engine (see cli.h).
 #include "nlp/cli.h"
 
+#include <poll.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -109,6 +111,49 @@ void AppendProbability(std::string& out, float p) {
   out.append(d, 6);
 }
 
+// Lines of a file descriptor, read in large blocks (no stdio locking per line). Before it would
+// block waiting for input it flushes stdout, so `humas classify` answers each line at once when
+// driven interactively or line by line through pipes, and still writes in large blocks when
+// the input is a file or a fast pipe.
+class LineReader {
+ public:
+  explicit LineReader(int fd) : fd_(fd) {}
+
+  //! The next line without "\n" / "\r\n"; false at the end of input. Valid until the next call.
+  bool Next(std::string_view* line) {
+    for (;;) {
+      const auto nl = buf_.find('\n', pos_);
+      if (nl != std::string::npos || (eof_ && pos_ < buf_.size())) {
+        const std::size_t end = nl == std::string::npos ? buf_.size() : nl;
+        *line = std::string_view(buf_).substr(pos_, end - pos_);
+        pos_ = nl == std::string::npos ? buf_.size() : nl + 1;
+        if (!line->empty() && line->back() == '\r') line->remove_suffix(1);
+        return true;
+      }
+      if (eof_) return false;
+      buf_.erase(0, pos_);
+      pos_ = 0;
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 0) == 0) std::fflush(stdout);  // nothing waiting: answer what we have
+      constexpr std::size_t kBlock = 1 << 16;
+      const std::size_t old = buf_.size();
+      buf_.resize(old + kBlock);
+      ssize_t n = 0;
+      do {
+        n = ::read(fd_, buf_.data() + old, kBlock);
+      } while (n < 0 && errno == EINTR);
+      buf_.resize(old + static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
+      if (n <= 0) eof_ = true;
+    }
+  }
+
+ private:
+  int fd_;
+  std::string buf_;
+  std::size_t pos_ = 0;
+  bool eof_ = false;
+};
+
 int Usage(const char* cmd, const std::string& error, const char* usage) {
   if (!error.empty()) std::cerr << cmd << ": " << error << "\n";
   std::cerr << "usage: humas " << usage << "\n";
@@ -163,13 +208,9 @@ int ClassifyAll(const char* cmd, const std::string& dir) {
   }
   const auto& p = **pipeline;
   std::string out;
-  char* buf = nullptr;
-  std::size_t cap = 0;
-  ssize_t len = 0;
-  while ((len = ::getline(&buf, &cap, stdin)) >= 0) {
-    std::string_view line(buf, static_cast<std::size_t>(len));
-    if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  LineReader input(STDIN_FILENO);
+  std::string_view line;
+  while (input.Next(&line)) {
     const MentionLabels l = p.Label(line);
     out = "{\"label\":\"" + l.sentiment + "\",\"confidence\":";
     AppendProbability(out, static_cast<float>(l.sentiment_confidence));
@@ -198,7 +239,6 @@ int ClassifyAll(const char* cmd, const std::string& dir) {
     out += "]}\n";
     std::fwrite(out.data(), 1, out.size(), stdout);
   }
-  std::free(buf);
   std::fflush(stdout);
   return 0;
 }
@@ -521,14 +561,10 @@ int ClassifyMain(int argc, char** argv) {
     prob_key.push_back(std::string(c ? ",\"" : "\"") + JsonEscape(m.info().labels[c]) + "\":");
   }
   std::string out;
-  char* buf = nullptr;  // POSIX getline: no iostream overhead on the hot path
-  std::size_t cap = 0;
-  ssize_t len = 0;
   std::vector<Token> toks;  // reused across lines
-  while ((len = ::getline(&buf, &cap, stdin)) >= 0) {
-    std::string_view line(buf, static_cast<std::size_t>(len));
-    if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  LineReader input(STDIN_FILENO);
+  std::string_view line;
+  while (input.Next(&line)) {
     m.normalizer().Normalize(line, &toks);
     const auto p = m.PredictTokens(toks);
     out = label_json[p.label];
@@ -548,7 +584,6 @@ int ClassifyMain(int argc, char** argv) {
     out += "}\n";
     std::fwrite(out.data(), 1, out.size(), stdout);
   }
-  std::free(buf);
   std::fflush(stdout);
   return 0;
 }

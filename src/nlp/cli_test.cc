@@ -4,6 +4,7 @@
 #include "nlp/cli.h"
 
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -11,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "nlp/hoax.h"
@@ -74,6 +76,55 @@ TEST(ClassifyCliTest, OneJsonObjectPerLineEvenForBadInput) {
     EXPECT_NE(l.find("\"probabilities\":{\"positive\":"), std::string::npos) << l;
   }
   EXPECT_EQ(lines[0].rfind("{\"label\":\"positive\"", 0), 0u) << lines[0];
+}
+
+// Reads from fd until a newline arrives; false if none comes within 30 s (a generous bound: the
+// test checks that an answer comes before more input is sent, it does not time anything).
+bool ReadLine(int fd, std::string* line) {
+  line->clear();
+  char c = 0;
+  while (true) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 30000) <= 0 || ::read(fd, &c, 1) != 1) return false;
+    if (c == '\n') return true;
+    line->push_back(c);
+  }
+}
+
+TEST(ClassifyCliTest, AnswersEachLineBeforeTheNextArrives) {
+  // Driven line by line through pipes (a script or an officer's terminal), classify must write
+  // each answer while it waits for more input, not when its output buffer fills.
+  int in[2], out[2];
+  ASSERT_EQ(::pipe(in), 0);
+  ASSERT_EQ(::pipe(out), 0);
+  std::fflush(stdout);
+  const int saved_in = ::dup(STDIN_FILENO), saved_out = ::dup(STDOUT_FILENO);
+  ::dup2(in[0], STDIN_FILENO);
+  ::dup2(out[1], STDOUT_FILENO);
+  ::close(in[0]);
+  ::close(out[1]);
+  int rc = -1;
+  std::thread cli([&] {
+    rc = RunCli(ClassifyMain, {"classify", "--model", kModels + "/sentiment.model"});
+  });
+  std::string first, second;
+  ASSERT_EQ(::write(in[1], "pelayanan bagus sekali\n", 23), 23);
+  const bool got_first = ReadLine(out[0], &first);  // while the input is still open
+  ASSERT_EQ(::write(in[1], "jalan rusak parah\n", 18), 18);
+  ::close(in[1]);
+  const bool got_second = ReadLine(out[0], &second);
+  cli.join();
+  std::fflush(stdout);
+  ::dup2(saved_in, STDIN_FILENO);
+  ::dup2(saved_out, STDOUT_FILENO);
+  ::close(saved_in);
+  ::close(saved_out);
+  ::close(out[0]);
+  EXPECT_EQ(rc, 0);
+  EXPECT_TRUE(got_first);
+  EXPECT_TRUE(got_second);
+  EXPECT_EQ(first.rfind("{\"label\":\"positive\"", 0), 0u) << first;
+  EXPECT_EQ(second.rfind("{\"label\":\"negative\"", 0), 0u) << second;
 }
 
 TEST(ClassifyCliTest, AllGivesEveryLabel) {

@@ -259,15 +259,6 @@ void Assemble(const std::vector<Token>& tokens, const TokenInfo* info,
 
 }  // namespace
 
-std::uint64_t HashBytes(std::string_view bytes, std::uint64_t seed) {
-  std::uint64_t h = 0xCBF29CE484222325ull ^ seed;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 0x100000001B3ull;
-  }
-  return h;
-}
-
 void ExtractFeatures(const std::vector<Token>& tokens, const FeatureOptions& options,
                      FeatureVector* out) {
   thread_local std::vector<TokenInfo> info;

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "nlp/normalizer.h"
@@ -57,6 +58,14 @@ void ExtractFeaturesDirect(const std::vector<Token>& tokens, const FeatureOption
                            FeatureVector* out);
 
 //! 64-bit FNV-1a; the hash behind feature indices (part of the model format: never change it).
-std::uint64_t HashBytes(std::string_view bytes, std::uint64_t seed);
+//! Inline: hoax shingles hash every 5-byte window of a text with it.
+inline std::uint64_t HashBytes(std::string_view bytes, std::uint64_t seed) {
+  std::uint64_t h = 0xCBF29CE484222325ull ^ seed;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 0x100000001B3ull;
+  }
+  return h;
+}
 
 }  // namespace humas::nlp

@@ -22,6 +22,7 @@ void RawShingles(const std::vector<Token>& tokens, std::vector<std::uint32_t>* o
   }
   out->clear();
   constexpr std::size_t kN = 5;
+  if (joined.size() >= kN) out->reserve(joined.size() - kN + 1);
   for (std::size_t i = 0; i + kN <= joined.size(); ++i) {
     out->push_back(
         static_cast<std::uint32_t>(HashBytes(std::string_view(joined).substr(i, kN), 7)));

@@ -4,8 +4,6 @@
 #include <string>
 #include <unordered_map>
 
-#include "nlp/word_cache.h"
-
 namespace humas::nlp {
 namespace {
 
@@ -135,17 +133,13 @@ const std::unordered_map<std::string_view, KindCue>& CueWords() {
 std::array<int, kKindCues> KindCueCounts(const std::vector<Token>& tokens) {
   std::array<int, kKindCues> counts{};
   const auto& cues = CueWords();
-  thread_local WordCache<signed char> memo;  // surface -> cue family, -1 for none
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const auto& t = tokens[i];
-    const signed char cue = memo.Get(t.surface, [&] {
-      const auto it = cues.find(t.surface);
-      return static_cast<signed char>(it == cues.end() ? -1 : static_cast<int>(it->second));
-    });
-    if (cue < 0) continue;
-    if (cue == static_cast<int>(KindCue::kAppreciation) && t.negated) continue;  // "tidak cepat"
+    auto it = cues.find(t.surface);
+    if (it == cues.end()) continue;
+    if (it->second == KindCue::kAppreciation && t.negated) continue;  // "tidak cepat"
     // "lebih baik", "ada baiknya" are suggestions; "cepat" after "tidak" was handled above
-    ++counts[cue];
+    ++counts[static_cast<int>(it->second)];
   }
   for (std::size_t i = 0; i + 1 < tokens.size(); ++i) {
     const auto& a = tokens[i].surface;
