@@ -58,10 +58,16 @@ bool QuotaSpent(const store::Connector& c, UnixMillis now) {
   return quota && c.quota_day == connectors::pull::PacificDay(now) && c.quota_used >= *quota;
 }
 
-//! A connector the stream worker keeps connected (Bluesky with keywords or accounts to follow).
+//! A connector the stream worker keeps connected (Bluesky with keywords or accounts to follow,
+//! Mastodon with settings.stream).
 bool Streamed(const store::Connector& c) {
+  json settings = json::parse(c.settings_json, nullptr, false);
+  if (c.platform == Platform::kMastodon) {  // also polled: after each connection, and as fallback
+    auto s = connectors::pull::ParseMastodonSettings(settings);
+    return s.ok() && s->stream && (s->local || !s->hashtag.empty());
+  }
   if (c.platform != Platform::kBluesky) return false;
-  auto s = connectors::bluesky::ParseSettings(json::parse(c.settings_json, nullptr, false));
+  auto s = connectors::bluesky::ParseSettings(settings);
   return s.ok() && s->streams();
 }
 
@@ -86,7 +92,10 @@ json ConnectorJson(const Context& ctx, const store::Connector& c, const Hierarch
   const connectors::WebhookKind* webhook = connectors::WebhookKindOf(c);
   const bool streamed = !webhook && Streamed(c);
   // A webhook connector is never polled: the platform pushes to its address; a stream stays open.
-  const bool scheduled = c.enabled && !webhook && !streamed;
+  const bool polled =
+      !webhook && (c.platform == Platform::kRss || connectors::pull::HasPullConnector(c.platform));
+  // A Bluesky stream is never run on a schedule; a Mastodon stream's timeline still is.
+  const bool scheduled = c.enabled && !webhook && !(streamed && !polled);
   json j = {{"id", c.id},
             {"agency_id", c.agency_id},
             {"platform", std::string(ToString(c.platform))},
@@ -110,8 +119,7 @@ json ConnectorJson(const Context& ctx, const store::Connector& c, const Hierarch
             {"quota_units_used", c.quota_used},
             {"quota_units_daily", DailyQuota(c) ? json(*DailyQuota(c)) : json()},
             {"quota_spent", QuotaSpent(c, now)},
-            {"polled", !webhook && (c.platform == Platform::kRss ||
-                                    connectors::pull::HasPullConnector(c.platform))},
+            {"polled", polled},
             {"streamed", streamed},
             {"stream", streamed ? StreamJson(ctx.streams, c) : json()},
             {"created_at", FormatRfc3339(c.created_at)},

@@ -17,6 +17,7 @@
 #include "app/flags.h"
 #include "connectors/bluesky/stream.h"
 #include "connectors/feed/poller.h"
+#include "connectors/mastodon/stream.h"
 #include "connectors/mastodon/timeline.h"
 #include "connectors/net/http_client.h"
 #include "connectors/pull/pull.h"
@@ -266,11 +267,26 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
   dispatcher.Register(Platform::kRss,
                       [&](const store::Connector& c) { return rss_poller.PollOne(c).status(); });
   for (connectors::pull::Source* source : std::initializer_list<connectors::pull::Source*>{
-           &x_search, &telegram_updates, &mastodon_timeline, &youtube_comments}) {
+           &x_search, &telegram_updates, &youtube_comments}) {
     dispatcher.Register(source->platform(), [&pull_runner, source](const store::Connector& c) {
       return pull_runner.RunOne(*source, c).status();
     });
   }
+  // Stream connectors (Bluesky Jetstream, Mastodon streaming): one supervised event-loop thread
+  // keeps their connections open, stores what arrives in batches and saves each cursor once it
+  // is durable. A streaming Mastodon connector's timeline is still polled after each
+  // (re)connection and whenever its stream is down.
+  connectors::bluesky::JetstreamProtocol jetstream;
+  connectors::mastodon::StreamProtocol mastodon_stream;
+  connectors::stream::Hub streams(registry, st, WallClock(), publish, ctx.labeler);
+  streams.set_matcher(listening::IntakeMatcher(ctx.matchers));
+  streams.Add(&jetstream);
+  streams.Add(&mastodon_stream);
+  connectors::mastodon::TimelineFallback mastodon_pull(pull_runner, mastodon_timeline, st,
+                                                       WallClock(), mastodon_stream, &streams);
+  dispatcher.Register(Platform::kMastodon, [&mastodon_pull](const store::Connector& c) {
+    return mastodon_pull.Run(c).status();
+  });
   const UnixMillis poll_tick_ms = config->connector_poll_tick_seconds * 1000LL;
   runner.Register(connectors::pull::kTickQueue, [&](const Job&) -> Status {
     auto ran = dispatcher.RunDue();
@@ -283,12 +299,6 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
   if (Status s = connectors::pull::ScheduleTick(st, WallClock().Now(), poll_tick_ms); !s.ok())
     return Fail("jobs", s);
   if (Status s = runner.Start(); !s.ok()) return Fail("jobs", s);
-  // Stream connectors (Bluesky Jetstream): one supervised event-loop thread keeps their
-  // connections open, stores what arrives in batches and saves each cursor once it is durable.
-  connectors::bluesky::JetstreamProtocol jetstream;
-  connectors::stream::Hub streams(registry, st, WallClock(), publish, ctx.labeler);
-  streams.set_matcher(listening::IntakeMatcher(ctx.matchers));
-  streams.Add(&jetstream);
   if (Status s = streams.Start(); !s.ok()) return Fail("streams", s);
   ctx.streams = &streams;
 

@@ -220,7 +220,7 @@ test('pull connectors: settings are validated per platform with a clear 400', as
     ['x', { query: 'banjir', api_base: 'file:///etc' }, 'settings.api_base must be a web address'],
     ['x', { query: 'banjir', since: 'kemarin' }, 'settings.since is not a known setting'],
     ['telegram', { limit: 0 }, 'settings.limit must be an integer from 1 to 100'],
-    ['mastodon', { instance_url: 'https://m.example' }, 'exactly one of settings.hashtag and settings.account_id'],
+    ['mastodon', { instance_url: 'https://m.example' }, 'exactly one of settings.hashtag, settings.account_id and settings.local'],
     ['mastodon', { hashtag: 'banjir' }, 'settings.instance_url is required'],
     ['youtube', {}, 'exactly one of settings.video_id and settings.channel_id'],
     ['youtube', { video_id: 'abc', daily_quota_units: '0' }, 'settings.daily_quota_units must be an integer from 1 to 1000000'],

@@ -98,11 +98,12 @@ Result<pull::Page> Timeline::Next(const pull::RunContext& ctx, const std::string
   json cur = json::parse(cursor, nullptr, false);
   std::string min_id = Str(cur, "min_id");
   net::HttpRequest req;
-  req.url =
-      settings.instance_url +
-      (settings.hashtag.empty() ? "/api/v1/accounts/" + settings.account_id + "/statuses"
-                                : "/api/v1/timelines/tag/" + net::UrlEscape(settings.hashtag)) +
-      "?limit=" + std::to_string(settings.limit);
+  req.url = settings.instance_url +
+            (settings.local ? "/api/v1/timelines/public?local=true&"
+             : settings.hashtag.empty()
+                 ? "/api/v1/accounts/" + settings.account_id + "/statuses?"
+                 : "/api/v1/timelines/tag/" + net::UrlEscape(settings.hashtag) + "?") +
+            "limit=" + std::to_string(settings.limit);
   if (!min_id.empty()) req.url += "&min_id=" + min_id;
   if (std::string token = pull::Credential(ctx.credentials, "access_token"); !token.empty())
     req.headers.push_back({"Authorization", "Bearer " + token});

@@ -56,6 +56,20 @@ Status ReadRange(const json& s, const char* key, int* out, int lo, int hi) {
   return Status::Ok();
 }
 
+//! A boolean setting; "true"/"false" are accepted too (web forms send text).
+Status ReadFlag(const json& s, const char* key, bool* out) {
+  auto it = s.find(key);
+  if (it == s.end() || it->is_null()) return Status::Ok();
+  if (it->is_boolean()) {
+    *out = it->get<bool>();
+  } else if (it->is_string() && (*it == "true" || *it == "false")) {
+    *out = *it == "true";
+  } else {
+    return Bad(std::string("settings.") + key + " must be true or false");
+  }
+  return Status::Ok();
+}
+
 Status ReadBaseUrl(const json& s, const char* key, std::string* out, bool required) {
   HUMAS_RETURN_IF_ERROR(ReadText(s, key, out, required, 500));
   static const std::regex kUrl(R"(^https?://[^\s/$.?#][^\s?#]*$)", std::regex::icase);
@@ -86,14 +100,22 @@ Result<TelegramSettings> ParseTelegramSettings(const json& s) {
 }
 
 Result<MastodonSettings> ParseMastodonSettings(const json& s) {
-  HUMAS_RETURN_IF_ERROR(CheckKeys(s, {"instance_url", "hashtag", "account_id", "limit"}));
+  HUMAS_RETURN_IF_ERROR(
+      CheckKeys(s, {"instance_url", "hashtag", "account_id", "local", "limit", "stream"}));
   MastodonSettings m;
   HUMAS_RETURN_IF_ERROR(ReadBaseUrl(s, "instance_url", &m.instance_url, true));
   HUMAS_RETURN_IF_ERROR(ReadText(s, "hashtag", &m.hashtag, false, 100));
   HUMAS_RETURN_IF_ERROR(ReadText(s, "account_id", &m.account_id, false, 40));
+  HUMAS_RETURN_IF_ERROR(ReadFlag(s, "local", &m.local));
+  HUMAS_RETURN_IF_ERROR(ReadFlag(s, "stream", &m.stream));
   if (!m.hashtag.empty() && m.hashtag[0] == '#') m.hashtag.erase(0, 1);
-  if (m.hashtag.empty() == m.account_id.empty())
-    return Bad("exactly one of settings.hashtag and settings.account_id is required");
+  if (!m.hashtag.empty() + !m.account_id.empty() + m.local != 1)
+    return Bad(
+        "exactly one of settings.hashtag, settings.account_id and settings.local is required");
+  if (m.stream && !m.account_id.empty())
+    return Bad(
+        "settings.stream needs a hashtag or the local timeline (Mastodon has no public "
+        "stream of one account)");
   static const std::regex kTag(R"(^[\w\x80-\xff]+$)");
   if (!m.hashtag.empty() && !std::regex_match(m.hashtag, kTag))
     return Bad("settings.hashtag must be letters, digits and '_' only");

@@ -27,9 +27,14 @@ struct TelegramSettings {
 //! (GET /api/v1/accounts/:id/statuses).
 struct MastodonSettings {
   std::string instance_url;  //!< "https://mastodon.social"
-  std::string hashtag;       //!< without '#'; exactly one of hashtag / account_id
+  std::string hashtag;       //!< without '#'; exactly one of hashtag / account_id / local
   std::string account_id;
+  bool local =
+      false;       //!< the instance's local public timeline (GET /api/v1/timelines/public?local)
   int limit = 40;  //!< statuses per request, 1–40
+  //! Keep a streaming connection open (hashtag or public:local; connectors/mastodon/stream.h);
+  //! the timeline is still polled after every (re)connection and whenever the stream is down.
+  bool stream = false;
 };
 
 //! YouTube Data API v3 commentThreads.list: one video (videoId) or every video of a channel

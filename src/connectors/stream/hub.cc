@@ -373,7 +373,10 @@ struct Hub::Impl {
     });
     RecordSuccess(*s, now);
     Log(LogLevel::kInfo, "stream.connected",
-        {{"connector_id", id}, {"host", ep.host}, {"target", ep.target.substr(0, 300)}});
+        {{"connector_id", id},
+         {"host", ep.host},
+         // The path only: a query may carry an access token.
+         {"path", ep.target.substr(0, std::min<size_t>(ep.target.find('?'), 300))}});
     beast::flat_buffer buffer;
     while (!s->stopped) {
       co_await ws.async_read(buffer, use_awaitable);

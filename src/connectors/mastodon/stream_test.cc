@@ -1,0 +1,192 @@
+// Mastodon streaming through the stream worker against a fake streaming endpoint on loopback (a
+// real WebSocket server) sending the streaming API's messages, whose payloads are the Status
+// entities recorded by Mastodon.py's cassettes (../shared/fixtures/mastodon). Covered: the
+// subscribe request (hashtag, public:local, token), update / status.update / delete, malformed
+// messages, the shared min_id checkpoint, settings rules, and the timeline fallback (polled after
+// a connection, skipped while the stream carries the timeline, polled while it is down).
+#include "connectors/mastodon/stream.h"
+
+#include "connectors/pull/pull_test_util.h"
+#include "connectors/pull/settings.h"
+#include "connectors/stream/fake_ws_test_util.h"
+
+namespace humas::connectors::mastodon {
+namespace {
+
+using json = nlohmann::json;
+using pull::testing::CassetteBody;
+using pull::testing::JsonResponse;
+using stream::testing::FakeWsServer;
+using stream::testing::WaitFor;
+
+json Recorded(const std::string& cassette) {
+  return json::parse(CassetteBody("mastodon/mastodon-py-cassettes/" + cassette));
+}
+
+std::string Message(const std::string& event, const json& payload, const std::string& tag) {
+  return json({{"stream", {"hashtag", tag}},
+               {"event", event},
+               {"payload", payload.is_string() ? payload.get<std::string>() : payload.dump()}})
+      .dump();
+}
+
+//! The worker's health as the fallback sees it, set by the test (the decision only).
+class FixedHealth : public stream::HealthView {
+ public:
+  std::optional<stream::StreamHealth> Health(Id) const override { return health; }
+  void Refresh() override {}
+  std::optional<stream::StreamHealth> health;
+};
+
+class MastodonStreamTest : public pull::testing::PullTest {
+ protected:
+  void SetUp() override {
+    PullTest::SetUp();
+    toot_ = Recorded("test_status_1.json");         // 117020583223442465
+    reply_ = Recorded("test_status_reply_2.json");  // 117020583258292382
+    edit_ = Recorded("test_status_edit_3.json");    // 117020586180926938
+  }
+  void TearDown() override {
+    if (hub_) hub_->Stop();
+    ws_.Stop();
+  }
+  //! The fake's ws:// address as the instance's http:// address.
+  std::string Instance() {
+    std::string u = ws_.url("");
+    return "http" + u.substr(2);
+  }
+  void StartHub() {
+    stream::HubOptions o;
+    o.flush_ms = 20;
+    o.backoff_base_ms = 20;
+    o.backoff_max_ms = 200;
+    hub_ = std::make_unique<stream::Hub>(*registry_, *store_, clock_, ingest::MentionSink{},
+                                         ingest::Labeler{}, o);
+    hub_->Add(&protocol_);
+    ASSERT_TRUE(hub_->Start().ok());
+  }
+  std::set<std::string> Stored() {
+    std::set<std::string> out;
+    for (const Mention& m : Mentions()) out.insert(m.data.external_id);
+    return out;
+  }
+  std::string MinId(Id id) {
+    return json::parse(Reload(id).checkpoint.cursor, nullptr, false).value("min_id", "");
+  }
+
+  FakeWsServer ws_;
+  StreamProtocol protocol_;
+  std::unique_ptr<stream::Hub> hub_;
+  json toot_, reply_, edit_;
+};
+
+TEST_F(MastodonStreamTest, HashtagStreamStoresUpdatesAndMovesTheSharedCheckpoint) {
+  ws_.Then([&](FakeWsServer::Conn& c) {
+    c.Send(Message("update", reply_, "banjirberau"));
+    c.Send(Message("update", toot_, "banjirberau"));
+    c.Send(Message("delete", json("117020583223442465"), "banjirberau"));
+    c.Send(Message("status.update", edit_, "banjirberau"));  // an edit: stored, no cursor move
+    c.Send("{\"event\":\"update\",\"payload\":\"{not json\"}");
+    c.Send("{\"event\":\"update\"}");
+    c.Send("hello");
+    c.Send(Message("filters_changed", json(""), "banjirberau"));
+    return FakeWsServer::End::kHold;
+  });
+  store::Connector c =
+      Add(Platform::kMastodon,
+          {{"instance_url", Instance()}, {"hashtag", "#banjirberau"}, {"stream", true}},
+          R"({"access_token":"rahasia"})");
+  StartHub();
+  ASSERT_TRUE(WaitFor([&] { return Stored().size() == 3; }));
+  EXPECT_EQ(Stored(), (std::set<std::string>{"117020583223442465", "117020583258292382",
+                                             "117020586180926938"}));
+  ASSERT_TRUE(WaitFor([&] { return MinId(c.id) == "117020583258292382"; }));
+  ASSERT_EQ(ws_.targets().size(), 1u);
+  EXPECT_EQ(ws_.targets()[0],
+            "/api/v1/streaming?stream=hashtag&tag=banjirberau&access_token=rahasia");
+  ASSERT_TRUE(WaitFor([&] { return hub_->Health(c.id)->events == 8; }));
+  EXPECT_EQ(hub_->Health(c.id)->malformed, 3);
+  // Mapped exactly like the timeline: the reply keeps its parent.
+  for (const Mention& m : Mentions())
+    if (m.data.external_id == "117020583258292382")
+      EXPECT_EQ(m.data.in_reply_to, reply_["in_reply_to_id"].get<std::string>());
+}
+
+TEST_F(MastodonStreamTest, LocalStreamAndSettingsRules) {
+  ws_.Then([&](FakeWsServer::Conn& c) {
+    c.Send(Message("update", toot_, "public:local"));
+    return FakeWsServer::End::kHold;
+  });
+  store::Connector c = Add(Platform::kMastodon,
+                           {{"instance_url", Instance()}, {"local", true}, {"stream", "true"}}, "");
+  // A connector that does not ask for a stream, and an account one, are never streamed.
+  store::Connector polled =
+      Add(Platform::kMastodon, {{"instance_url", Instance()}, {"hashtag", "a"}}, "");
+  EXPECT_FALSE(protocol_.Streams(polled));
+  StartHub();
+  ASSERT_TRUE(WaitFor([&] { return Stored().size() == 1; }));
+  EXPECT_EQ(ws_.targets()[0], "/api/v1/streaming?stream=public:local");
+  EXPECT_EQ(ws_.connections(), 1);
+
+  auto bad = [](const json& s) { return pull::ParseMastodonSettings(s).status().message(); };
+  EXPECT_NE(bad({{"instance_url", "https://m.example"}, {"account_id", "1"}, {"stream", true}})
+                .find("settings.stream needs a hashtag"),
+            std::string::npos);
+  EXPECT_NE(bad({{"instance_url", "https://m.example"}, {"hashtag", "a"}, {"local", true}})
+                .find("exactly one"),
+            std::string::npos);
+  EXPECT_NE(bad({{"instance_url", "https://m.example"}, {"hashtag", "a"}, {"stream", "ya"}})
+                .find("true or false"),
+            std::string::npos);
+}
+
+TEST_F(MastodonStreamTest, TheTimelineIsPolledAfterAConnectionAndWhileTheStreamIsDown) {
+  pull::testing::FakePlatform instance;
+  instance.Route("/api/v1/timelines/tag/banjirberau");
+  instance.Answer("/api/v1/timelines/tag/banjirberau",
+                  JsonResponse(200, json::array({reply_, toot_}).dump()));
+  ASSERT_TRUE(instance.Start().ok());
+  store::Connector c =
+      Add(Platform::kMastodon,
+          {{"instance_url", instance.base()}, {"hashtag", "banjirberau"}, {"stream", true}}, "");
+  Timeline timeline;
+  FixedHealth health;
+  TimelineFallback fallback(*runner_, timeline, *store_, clock_, protocol_, &health);
+
+  // Stream down: the timeline is polled (the fallback).
+  auto r = fallback.Run(Reload(c.id));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(*r);
+  EXPECT_EQ(instance.count(), 1u);
+  EXPECT_EQ(Stored().size(), 2u);
+
+  // The stream connects after that poll: one more poll catches up what it missed, then the
+  // stream carries the timeline and the due runs only reschedule.
+  clock_.Advance(1000);
+  health.health = stream::StreamHealth{};
+  health.health->connected = true;
+  health.health->connected_since = clock_.Now();
+  clock_.Advance(1000);
+  ASSERT_TRUE(*fallback.Run(Reload(c.id)));
+  EXPECT_EQ(instance.count(), 2u);
+  EXPECT_EQ(instance.requests().back().Query("min_id"), "117020583258292382");
+  clock_.Advance(1000);
+  ASSERT_FALSE(*fallback.Run(Reload(c.id)));
+  EXPECT_EQ(instance.count(), 2u);
+  EXPECT_GT(Reload(c.id).health.next_run_at, clock_.Now());
+
+  // The stream drops: polled again at the next due run.
+  health.health->connected = false;
+  ASSERT_TRUE(*fallback.Run(Reload(c.id)));
+  EXPECT_EQ(instance.count(), 3u);
+
+  // A connector without stream: always polled.
+  store::Connector plain =
+      Add(Platform::kMastodon, {{"instance_url", instance.base()}, {"hashtag", "banjirberau"}}, "");
+  health.health->connected = true;
+  ASSERT_TRUE(*fallback.Run(Reload(plain.id)));
+  EXPECT_EQ(instance.count(), 4u);
+}
+
+}  // namespace
+}  // namespace humas::connectors::mastodon
