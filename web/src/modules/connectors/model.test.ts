@@ -16,7 +16,9 @@ describe('kindOf', () => {
     expect(kindOf(connector({ platform: 'x', settings: { query: 'banjir' } })).id).toBe('x_search')
     expect(kindOf(connector({ platform: 'telegram', settings: {} })).id).toBe('telegram_updates')
     expect(kindOf(connector({ platform: 'mastodon', settings: { instance_url: 'https://m.example', hashtag: 'berau' } })).id).toBe('mastodon_timeline')
-    expect(kindOf(connector({ platform: 'youtube', settings: {} }))).toBe(GENERIC_KIND)
+    expect(kindOf(connector({ platform: 'youtube', settings: {} })).id).toBe('youtube_comments')
+    expect(kindOf(connector({ platform: 'bluesky', settings: { keywords: ['banjir'] } })).id).toBe('bluesky_jetstream')
+    expect(kindOf(connector({ platform: 'tiktok', settings: {} }))).toBe(GENERIC_KIND)
     // An RSS connector carrying a webhook marker is not a feed poller.
     expect(kindOf(connector({ platform: 'rss', settings: { webhook: 'pager' } }))).toBe(GENERIC_KIND)
   })
@@ -94,6 +96,24 @@ describe('pull kinds', () => {
     expect(buildInput(m, { canBudget: false, editing: false })).toEqual({ problem: { field: 'settings.hashtag', reason: 'one_of' } })
     expect(buildInput({ ...m, settings: { ...m.settings, hashtag: 'berau', account_id: '1' } }, { canBudget: false, editing: false })).toEqual({ problem: { field: 'settings.hashtag', reason: 'one_of' } })
     expect(buildInput({ ...m, settings: { ...m.settings, hashtag: 'berau' } }, { canBudget: false, editing: false })).toMatchObject({ input: { settings: { instance_url: 'https://m.example', hashtag: 'berau' } } })
+  })
+  it('Bluesky sends keyword and account lists, a ws address, and no interval rule', () => {
+    const b = { ...emptyForm(kindById('bluesky_jetstream')), name: 'B', pollMinutes: 0, settings: { keywords: 'banjir\n Berau ,longsor\n\n', wanted_dids: '', langs: 'id', jetstream_url: '', service: '' } }
+    expect(buildInput(b, { canBudget: false, editing: false })).toMatchObject({ input: { settings: { keywords: ['banjir', 'Berau', 'longsor'], langs: ['id'] } } })
+    const sent = buildInput(b, { canBudget: false, editing: false })
+    expect('input' in sent && 'wanted_dids' in sent.input.settings).toBe(false)
+    expect(buildInput({ ...b, settings: { ...b.settings, jetstream_url: 'https://x/subscribe' } }, { canBudget: false, editing: false })).toEqual({ problem: { field: 'settings.jetstream_url', reason: 'wsurl' } })
+    const stored = formOf(connector({ platform: 'bluesky', settings: { keywords: ['banjir', 'longsor'], wanted_dids: ['did:plc:abc'] } }))
+    expect(stored.settings).toMatchObject({ keywords: 'banjir\nlongsor', wanted_dids: 'did:plc:abc' })
+  })
+  it('Mastodon local timeline and stream are flags; YouTube needs a video or a channel', () => {
+    const m = { ...emptyForm(kindById('mastodon_timeline')), name: 'M', settings: { instance_url: 'https://m.example', hashtag: '', account_id: '', local: 'true', limit: '', stream: 'true' } }
+    expect(buildInput(m, { canBudget: false, editing: false })).toMatchObject({ input: { settings: { local: true, stream: true } } })
+    expect(buildInput({ ...m, settings: { ...m.settings, hashtag: 'berau' } }, { canBudget: false, editing: false })).toEqual({ problem: { field: 'settings.hashtag', reason: 'one_of' } })
+    expect(formOf(connector({ platform: 'mastodon', settings: { instance_url: 'https://m.example', local: true, stream: true } })).settings).toMatchObject({ local: 'true', stream: 'true' })
+    const y = { ...emptyForm(kindById('youtube_comments')), name: 'Y', settings: { video_id: '', channel_id: '', max_results: '', daily_quota_units: '500', api_base: '' }, credentials: { api_key: 'k' } }
+    expect(buildInput(y, { canBudget: false, editing: false })).toEqual({ problem: { field: 'settings.video_id', reason: 'one_of_video' } })
+    expect(buildInput({ ...y, settings: { ...y.settings, video_id: 'dQw4w9WgXcQ' } }, { canBudget: false, editing: false })).toMatchObject({ input: { settings: { video_id: 'dQw4w9WgXcQ', daily_quota_units: 500 }, credentials: { api_key: 'k' } } })
   })
   it('edit form shows stored numbers as text', () => {
     expect(formOf(connector({ platform: 'x', settings: { query: 'q', max_results: 20 } })).settings).toMatchObject({ query: 'q', max_results: '20' })

@@ -34,6 +34,22 @@ export interface Connector {
   polled?: boolean
   /** The monthly read budget is used up: the connector waits for the next month. */
   budget_spent?: boolean
+  /** True when humas keeps a live connection open (Bluesky Jetstream, Mastodon streaming). */
+  streamed?: boolean
+  /** The live state of a streamed connector (null while the server has none). */
+  stream?: StreamState | null
+}
+
+export interface StreamState {
+  connected: boolean
+  connected_since: string | null
+  last_event_at: string | null
+  last_error_at: string | null
+  last_error: string
+  reconnects: number
+  events: number
+  stored: number
+  malformed: number
 }
 
 export interface ConnectorHealth {
@@ -56,7 +72,9 @@ export interface FieldSpec {
   key: string
   /** i18n key of the label, under connectors.field. */
   label: string
-  type: 'url' | 'text' | 'password' | 'integer'
+  /** lines: one item per line, sent as a list; flag: a checkbox, sent as true (or left out);
+   * wsurl: a ws:// or wss:// address. */
+  type: 'url' | 'wsurl' | 'text' | 'password' | 'integer' | 'lines' | 'flag'
   required?: boolean
   /** Bounds of an integer field. */
   min?: number
@@ -70,8 +88,9 @@ export interface KindSpec {
   id: string
   /** Platforms this kind may be created for; the first is the default. */
   platforms: Platform[]
-  /** poll: humas fetches on a schedule; webhook: the platform pushes to humas. */
-  mode: 'poll' | 'webhook'
+  /** poll: humas fetches on a schedule; webhook: the platform pushes to humas; stream: humas
+   * keeps a connection open. */
+  mode: 'poll' | 'webhook' | 'stream'
   settings: FieldSpec[]
   credentials: FieldSpec[]
   /** Fixed settings stored with the connector (e.g. {"webhook": "meta"}). */
@@ -123,9 +142,40 @@ export const KINDS: KindSpec[] = [
       { key: 'instance_url', label: 'instanceUrl', type: 'url', required: true, help: 'instanceUrl' },
       { key: 'hashtag', label: 'hashtag', type: 'text', help: 'hashtag' },
       { key: 'account_id', label: 'accountId', type: 'text', help: 'accountId' },
+      { key: 'local', label: 'localTimeline', type: 'flag', help: 'localTimeline' },
       { key: 'limit', label: 'limit', type: 'integer', min: 1, max: 40, help: 'mastodonLimit' },
+      { key: 'stream', label: 'mastodonStream', type: 'flag', help: 'mastodonStream' },
     ],
     credentials: [{ key: 'access_token', label: 'accessToken', type: 'password', help: 'accessToken' }],
+  },
+  {
+    id: 'youtube_comments',
+    platforms: ['youtube'],
+    mode: 'poll',
+    settings: [
+      { key: 'video_id', label: 'videoId', type: 'text', help: 'videoId' },
+      { key: 'channel_id', label: 'channelId', type: 'text', help: 'channelId' },
+      { key: 'max_results', label: 'maxResults', type: 'integer', min: 1, max: 100, help: 'youtubeMaxResults' },
+      { key: 'daily_quota_units', label: 'dailyQuota', type: 'integer', min: 1, max: 1000000, help: 'dailyQuota' },
+      { key: 'api_base', label: 'apiBase', type: 'url', help: 'apiBase' },
+    ],
+    credentials: [{ key: 'api_key', label: 'apiKey', type: 'password', required: true, help: 'apiKey' }],
+  },
+  {
+    id: 'bluesky_jetstream',
+    platforms: ['bluesky'],
+    mode: 'stream',
+    settings: [
+      { key: 'keywords', label: 'keywords', type: 'lines', help: 'keywords' },
+      { key: 'wanted_dids', label: 'wantedDids', type: 'lines', help: 'wantedDids' },
+      { key: 'langs', label: 'langs', type: 'lines', help: 'langs' },
+      { key: 'jetstream_url', label: 'jetstreamUrl', type: 'wsurl', help: 'jetstreamUrl' },
+      { key: 'service', label: 'service', type: 'url', help: 'service' },
+    ],
+    credentials: [
+      { key: 'identifier', label: 'identifier', type: 'text', help: 'identifier' },
+      { key: 'app_password', label: 'appPassword', type: 'password', help: 'appPassword' },
+    ],
   },
   // Webhooks: the platform pushes to /hooks/<kind>/<connector id>, signed with these secrets.
   {
@@ -246,7 +296,7 @@ export interface FormState {
   budget: string
 }
 
-export type FormProblem = { field: string; reason: 'required' | 'url' | 'json' | 'json_strings' | 'interval' | 'budget' | 'range' | 'one_of' }
+export type FormProblem = { field: string; reason: 'required' | 'url' | 'wsurl' | 'json' | 'json_strings' | 'interval' | 'budget' | 'range' | 'one_of' | 'one_of_video' }
 
 function isHttpUrl(s: string): boolean {
   return /^https?:\/\/[^\s/$.?#][^\s]*$/i.test(s)
@@ -278,6 +328,16 @@ export function buildInput(form: FormState, opts: { canBudget: boolean; editing:
         continue
       }
       if (f.type === 'url' && !isHttpUrl(v)) return { problem: { field: `settings.${f.key}`, reason: 'url' } }
+      if (f.type === 'wsurl' && !/^wss?:\/\/[^\s/$.?#][^\s?#]*$/i.test(v)) return { problem: { field: `settings.${f.key}`, reason: 'wsurl' } }
+      if (f.type === 'flag') {
+        if (v === 'true') settings[f.key] = true
+        continue
+      }
+      if (f.type === 'lines') {
+        const items = v.split(/[\n,]/).map((x) => x.trim()).filter((x) => x)
+        if (items.length) settings[f.key] = items
+        continue
+      }
       if (f.type === 'integer') {
         const n = Number(v)
         if (!/^\d+$/.test(v) || (f.min !== undefined && n < f.min) || (f.max !== undefined && n > f.max))
@@ -288,8 +348,10 @@ export function buildInput(form: FormState, opts: { canBudget: boolean; editing:
       settings[f.key] = v
     }
   }
-  if (kind.id === 'mastodon_timeline' && ('hashtag' in settings) === ('account_id' in settings))
+  if (kind.id === 'mastodon_timeline' && Number('hashtag' in settings) + Number('account_id' in settings) + Number('local' in settings) !== 1)
     return { problem: { field: 'settings.hashtag', reason: 'one_of' } }
+  if (kind.id === 'youtube_comments' && ('video_id' in settings) === ('channel_id' in settings))
+    return { problem: { field: 'settings.video_id', reason: 'one_of_video' } }
   const minutes = Number(form.pollMinutes)
   if (kind.mode === 'poll' && (!Number.isInteger(minutes) || minutes < 1 || minutes > 10080)) return { problem: { field: 'poll', reason: 'interval' } }
   const input: ConnectorInput = {
@@ -359,7 +421,7 @@ export function formOf(c: Connector): FormState {
   form.name = c.name
   for (const f of kind.settings) {
     const v = c.settings[f.key]
-    form.settings[f.key] = typeof v === 'string' ? v : typeof v === 'number' ? String(v) : ''
+    form.settings[f.key] = typeof v === 'string' ? v : typeof v === 'number' ? String(v) : v === true ? 'true' : Array.isArray(v) ? v.join('\n') : ''
   }
   form.settingsJson = JSON.stringify(c.settings, null, 2)
   form.enabled = c.enabled
