@@ -157,6 +157,19 @@ class EngineTest : public ::testing::Test {
   }
 
   store::sqlite::TempDb db_;
+  //! What went out through the channel, after the inbox queue ran its pending deliveries
+  //! (notifications leave by job, never inside the evaluation).
+  std::vector<std::string> Sent() {
+    jobs::JobRunner runner(store_->jobs(), clock_, "test:deliver");
+    EXPECT_TRUE(inbox::RegisterJobs(runner, *rt_).ok());
+    EXPECT_TRUE(runner.RunOnce(clock_.Now()).ok());
+    return channel_->sent();
+  }
+  std::vector<std::string> Bodies() {
+    Sent();
+    return channel_->bodies();
+  }
+
   FakeClock clock_{kStart};
   std::unique_ptr<store::Store> store_;
   std::vector<Agency> agencies_;
@@ -196,10 +209,10 @@ TEST_F(EngineTest, ARealSpikeAlarmsOnceThenClosesWhenCalm) {
                                             "&since=" + FormatRfc3339(kNowHour) +
                                             "&until=" + FormatRfc3339(kNowHour + kHourMs));
   // The agency's two officers were told about each alert, nobody else.
-  auto sent = channel_->sent();
+  auto sent = Sent();
   ASSERT_EQ(sent.size(), 4u);
   for (const auto& s : sent) EXPECT_EQ(s.find("petugas_dishub"), std::string::npos);
-  EXPECT_NE(channel_->bodies()[0].find("Bukti: /mentions?"), std::string::npos);
+  EXPECT_NE(Bodies()[0].find("Bukti: /mentions?"), std::string::npos);
   auto notes = store_->inbox().ListNotifications(
       store_->users().GetByUsername("pejabat_dinkes")->id, false, {});
   ASSERT_TRUE(notes.ok());
@@ -213,7 +226,7 @@ TEST_F(EngineTest, ARealSpikeAlarmsOnceThenClosesWhenCalm) {
   r = Evaluate(kNowHour + kHourMs + 5 * 60'000);
   EXPECT_EQ(r.opened, 0);
   EXPECT_EQ(r.refreshed, 2);
-  EXPECT_EQ(channel_->sent().size(), 4u);
+  EXPECT_EQ(Sent().size(), 4u);
   EXPECT_EQ(Alerts().size(), 2u);
 
   // Two hours later it is quiet, but not yet for the calm-down period (2 hours since last hot).
@@ -244,7 +257,7 @@ TEST_F(EngineTest, AWeeklyRhythmAndAQuietQueryDoNotAlarm) {
   EXPECT_EQ(r.series, 4);
   EXPECT_EQ(r.opened, 0);
   EXPECT_TRUE(Alerts().empty());
-  EXPECT_TRUE(channel_->sent().empty());
+  EXPECT_TRUE(Sent().empty());
 }
 
 TEST_F(EngineTest, TooLittleHistoryIsNotJudged) {
@@ -313,7 +326,7 @@ TEST_F(EngineTest, AHoaxMatchAlarmsOnce) {
   EXPECT_EQ(open[0].kind, "hoax");
   EXPECT_EQ(open[0].evidence_ids, std::vector<Id>{first});
   EXPECT_EQ(EvidencePath(open[0]), "/mentions/" + std::to_string(first));
-  EXPECT_EQ(channel_->sent().size(), 2u);
+  EXPECT_EQ(Sent().size(), 2u);
 
   // The same mention is not seen again; a second match joins the open alert silently.
   r = Evaluate(kNow + 3 * 60'000);
@@ -326,7 +339,7 @@ TEST_F(EngineTest, AHoaxMatchAlarmsOnce) {
   ASSERT_TRUE(a.ok());
   EXPECT_EQ(a->observed, 2);
   EXPECT_EQ(a->evidence_ids, (std::vector<Id>{first, second}));
-  EXPECT_EQ(channel_->sent().size(), 2u);
+  EXPECT_EQ(Sent().size(), 2u);
 
   // dishub's stricter threshold ignores a 0.9.
   store::AlertSettings strict;

@@ -136,6 +136,7 @@ json InboxJson::ReplyJson(const Reply& r) {
           {"attempts", r.attempts},
           {"last_error", r.last_error},
           {"error_kind", r.error_kind},
+          {"next_retry_at", TimeOrNull(r.next_retry_at)},
           {"platform", ToString(r.platform)},
           {"platform_id", r.platform_id},
           {"platform_url", r.platform_url},
@@ -627,17 +628,25 @@ http::Response AddNote(Context& ctx, R req, Caller& c) {
 
 // ---------------------------------------------------------------- dispositions
 
-//! Builds dispositions to `to` (validated: known, active, not `from`) with their deadlines.
+//! Whether `id` is an active agency (or unit) of `region` other than the region itself.
+bool IsDispositionTarget(const Hierarchy& h, Id region, Id id) {
+  const Agency* a = h.Find(id);
+  return a && a->active && a->kind != AgencyKind::kRegion && h.IsWithin(id, region);
+}
+
+//! Builds dispositions to `to` (validated: active agencies of `from`'s region, not `from`) with
+//! their deadlines.
 Result<std::vector<Disposition>> PlanDispositions(Context& ctx, Caller& c, Id from,
                                                   const std::vector<Id>& to,
                                                   const std::string& question,
                                                   const std::string& context, UnixMillis now) {
   std::vector<Disposition> out;
+  HUMAS_ASSIGN_OR_RETURN(Id region, inbox::RegionOf(ctx.store, from));
   for (Id id : to) {
     const Agency* a = c.hierarchy->Find(id);
-    if (!a || !a->active || a->kind == AgencyKind::kRegion)
+    if (!IsDispositionTarget(*c.hierarchy, region, id))
       return InvalidArgument("to_agency_ids: agency " + std::to_string(id) +
-                             " is not an active agency")
+                             " is not an active agency of this region")
           .WithField("to_agency_ids");
     if (id == from)
       return InvalidArgument("a case cannot be forwarded to its own agency")
@@ -743,6 +752,41 @@ http::Response ListDispositions(Context& ctx, R req, Caller& c) {
     items.push_back(std::move(item));
   }
   return Json(200, {{"items", items}, {"total", list->total}});
+}
+
+//! The agencies a case of `from_agency_id` can be forwarded to: every active agency and unit of
+//! its region (whatever the caller's own scope: an officer forwards outside their agency), with
+//! public directory fields only and the deadline a disposition sent now would get.
+http::Response DispositionTargets(Context& ctx, R req, Caller& c) {
+  auto from = QueryId(req, "from_agency_id");
+  if (!from.ok()) return Error(from.status());
+  if (!*from)
+    return Error(InvalidArgument("from_agency_id is required").WithField("from_agency_id"));
+  if (!c.access->CanRead(**from))
+    return Error(NotFound("no such agency").WithField("from_agency_id"));
+  if (!CanWorkInbox(c, **from))
+    return Error(PermissionDenied("your role may not forward this agency's cases"));
+  auto region = inbox::RegionOf(ctx.store, **from);
+  if (!region.ok()) return Error(region.status());
+  UnixMillis now = ctx.clock.Now();
+  json items = json::array();
+  for (const auto& [id, a] : c.hierarchy->all()) {
+    if (id == **from || !IsDispositionTarget(*c.hierarchy, *region, id)) continue;
+    auto plan = inbox::PlanDeadline(ctx.store, a, now);
+    if (!plan.ok()) return Error(plan.status());
+    items.push_back({{"id", a.id},
+                     {"name", a.name},
+                     {"code", a.code},
+                     {"kind", ToString(a.kind)},
+                     {"parent_id", a.parent_id ? json(*a.parent_id) : json(nullptr)},
+                     {"timezone", a.timezone},
+                     {"deadline_at", FormatRfc3339(plan->deadline_at)},
+                     {"sla", {{"mode", plan->mode}, {"hours", plan->sla_ms / 3'600'000}}}});
+  }
+  std::sort(items.begin(), items.end(), [](const json& x, const json& y) {
+    return x["name"].get<std::string>() < y["name"].get<std::string>();
+  });
+  return Json(200, {{"region_id", *region}, {"items", items}});
 }
 
 //! The disposition of {id} if the caller works for the receiving agency (404/403 otherwise).
@@ -1067,6 +1111,7 @@ void RegisterInboxRoutes(http::Server& server, Context& ctx) {
   route("POST", "/api/v1/cases/{id}/dispositions", ForwardCase);
   route("POST", "/api/v1/cases/{id}/replies", CreateReply);
   route("GET", "/api/v1/dispositions", ListDispositions);
+  route("GET", "/api/v1/dispositions/targets", DispositionTargets);
   route("POST", "/api/v1/dispositions/{id}/answer",
         [](Context& x, R req, Caller& c) { return ResolveDisposition(x, req, c, false); });
   route("POST", "/api/v1/dispositions/{id}/refuse",

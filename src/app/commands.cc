@@ -217,7 +217,7 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
     alert_options.telegram = bot;
     inbox_runtime.senders[Platform::kTelegram] = inbox::MakeTelegramSender(bot);
     // The same bot writes notifications to officers who gave their Telegram chat id.
-    bot.timeout_ms = 5000;  // delivered inline with the API call that caused it
+    bot.timeout_ms = 10000;  // delivered by a job of the "inbox" queue, never in a request
     inbox_runtime.channels.push_back(inbox::MakeTelegramChannel(bot));
   }
   if (!config->mastodon_instance_url.empty() && !config->mastodon_access_token.empty()) {

@@ -127,6 +127,9 @@ struct Reply {
   //! How the last send failed: "retryable" (the platform was busy or down: retrying later may
   //! work), "permanent" (refused: fix the reply, the account or the connector first), "" = none.
   std::string error_kind;
+  //! A failed reply the job queue will send again by itself at this time (bounded automatic
+  //! retries of failures the platform surely did not act on); nullopt = none planned.
+  std::optional<UnixMillis> next_retry_at;
   Platform platform = Platform::kOther;
   std::string in_reply_to;  //!< external id of the citizen's mention answered
   std::string recipient;    //!< the citizen's handle (private messages)

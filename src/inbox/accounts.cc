@@ -27,8 +27,10 @@ Status ValidateReplySettings(Platform p, const json& s) {
   switch (p) {
     case Platform::kFacebook:
     case Platform::kInstagram:
-    case Platform::kYoutube:
       allowed = {"api_base"};
+      break;
+    case Platform::kYoutube:
+      allowed = {"api_base", "token_url"};
       break;
     case Platform::kWhatsapp:
       allowed = {"api_base", "phone_number_id"};
@@ -60,7 +62,8 @@ Status ValidateReplySettings(Platform p, const json& s) {
 }
 
 Result<std::unique_ptr<ReplySender>> SenderFromConnector(Platform p, const json& settings,
-                                                         const json& creds, const Clock& clock) {
+                                                         const json& creds, const Clock& clock,
+                                                         SaveAccessToken save) {
   connectors::reply::Account account;
   account.api_base = Text(settings, "api_base");
   account.token = Text(creds, "access_token");
@@ -96,10 +99,25 @@ Result<std::unique_ptr<ReplySender>> SenderFromConnector(Platform p, const json&
         return FailedPrecondition("the WhatsApp connector has no settings.phone_number_id");
       return MakeWhatsappSender(account, phone, clock);
     }
+    case Platform::kYoutube: {
+      connectors::reply::GoogleOAuth o;
+      if (!Text(settings, "token_url").empty()) o.token_url = Text(settings, "token_url");
+      o.client_id = Text(creds, "client_id");
+      o.client_secret = Text(creds, "client_secret");
+      o.refresh_token = Text(creds, "refresh_token");
+      if (account.token.empty() && o.refresh_token.empty()) return Nothing();
+      if (!o.refresh_token.empty() && (o.client_id.empty() || o.client_secret.empty()))
+        return FailedPrecondition(
+            "the YouTube connector has a refresh_token but no client_id/client_secret to use it");
+      UnixMillis expires_at = 0;
+      if (auto it = creds.find("access_token_expires_at");
+          it != creds.end() && it->is_number_integer())
+        expires_at = it->get<UnixMillis>();
+      return MakeYoutubeSender(account, o, expires_at, clock, std::move(save));
+    }
     case Platform::kX:
     case Platform::kFacebook:
     case Platform::kInstagram:
-    case Platform::kYoutube:
       if (account.token.empty()) return Nothing();
       return MakeAccountSender(p, account);
     default:
@@ -126,7 +144,19 @@ Result<std::unique_ptr<ReplySender>> RegistryAccounts::SenderFor(Id agency_id, P
       json settings = json::parse(c.settings_json, nullptr, false);
       if (!creds.is_object()) continue;
       if (!settings.is_object()) settings = json::object();
-      HUMAS_ASSIGN_OR_RETURN(auto sender, SenderFromConnector(p, settings, creds, clock_));
+      // A refreshed OAuth token (YouTube) replaces the stored one, sealed, keeping the rest.
+      connectors::Registry& registry = registry_;
+      SaveAccessToken save = [&registry, id = c.id](const std::string& token,
+                                                    UnixMillis expires) -> Status {
+        HUMAS_ASSIGN_OR_RETURN(std::string current, registry.Credentials(id));
+        json j = json::parse(current, nullptr, false);
+        if (!j.is_object()) return DataLoss("the connector's stored credentials are not JSON");
+        j["access_token"] = token;
+        j["access_token_expires_at"] = expires;
+        return registry.SetCredentials(id, j.dump());
+      };
+      HUMAS_ASSIGN_OR_RETURN(auto sender,
+                             SenderFromConnector(p, settings, creds, clock_, std::move(save)));
       if (sender) return std::move(sender);
     }
     auto it = parent.find(*cur);

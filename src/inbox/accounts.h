@@ -9,16 +9,21 @@
 
 #include "connectors/registry/registry.h"
 #include "inbox/inbox.h"
+#include "inbox/senders.h"
 
 namespace humas::inbox {
 
 //! The reply sender of one connector: its platform, settings and plaintext credentials (JSON
 //! objects). nullptr when the credentials lack what replies need (e.g. an X connector with only
 //! the app's bearer token for reading); FailedPrecondition for settings that cannot work.
+//! YouTube: credentials `access_token` and/or (`refresh_token`, `client_id`, `client_secret`) with
+//! `access_token_expires_at` (ms, written by humas); settings `token_url` (the Google token
+//! endpoint, default https://oauth2.googleapis.com/token). A refreshed token goes to `save`.
 Result<std::unique_ptr<ReplySender>> SenderFromConnector(Platform platform,
                                                          const nlohmann::json& settings,
                                                          const nlohmann::json& credentials,
-                                                         const Clock& clock);
+                                                         const Clock& clock,
+                                                         SaveAccessToken save = nullptr);
 
 //! The reply settings of the platforms answered only through humas' reply clients (Facebook,
 //! Instagram, YouTube, WhatsApp, Bluesky): known keys, web addresses. 400-ready messages with

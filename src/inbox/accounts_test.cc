@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <mutex>
+#include <set>
 #include <sstream>
 
 #include "http/http.h"
@@ -150,6 +151,168 @@ TEST(ReplySettingsTest, KnownKeysAndAddressesOnly) {
             Code::kInvalidArgument);
   // Platforms validated elsewhere (RSS, the pull connectors) are left alone here.
   EXPECT_TRUE(ValidateReplySettings(Platform::kRss, {{"url", "x"}}).ok());
+}
+
+// ------------------------------------------------------------------ YouTube OAuth token refresh
+
+//! Google's token endpoint and the YouTube Data API on loopback: tokens in Google's answer format
+//! (developers.google.com/identity/protocols/oauth2/web-server#offline), comments answered with
+//! the python-youtube comment resource of ../shared/fixtures.
+class FakeGoogle {
+ public:
+  FakeGoogle() {
+    http::ServerOptions o;
+    o.port = 0;
+    o.worker_threads = 1;
+    server_ = http::NewServer(o);
+    server_->Route("POST", "/token", [this](const http::Request& req) {
+      std::lock_guard lock(mu);
+      token_forms.push_back(req.body);
+      http::Response r;
+      if (revoked_refresh) {
+        r.status = 400;
+        r.body =
+            R"({"error":"invalid_grant","error_description":"Token has been expired or revoked."})";
+        return r;
+      }
+      r.body = json{{"access_token", "ya29.new-" + std::to_string(token_forms.size())},
+                    {"expires_in", 3599},
+                    {"scope", "https://www.googleapis.com/auth/youtube.force-ssl"},
+                    {"token_type", "Bearer"}}
+                   .dump();
+      return r;
+    });
+    server_->Route("POST", "/youtube/v3/comments", [this](const http::Request& req) {
+      std::lock_guard lock(mu);
+      std::string auth = req.Header("authorization");
+      comment_auth.push_back(auth);
+      http::Response r;
+      if (rejected.count(auth)) {
+        r.status = 401;
+        r.body = json{{"error",
+                       {{"code", 401},
+                        {"message", "Request had invalid authentication credentials."},
+                        {"errors", {{{"reason", "authError"}}}},
+                        {"status", "UNAUTHENTICATED"}}}}
+                     .dump();
+        return r;
+      }
+      json body = json::parse(req.body, nullptr, false);
+      std::ifstream in(std::string(HUMAS_SHARED_DIR) +
+                       "/fixtures/youtube-data-v3/modeldata/comments/comment_info.json");
+      std::stringstream ss;
+      ss << in.rdbuf();
+      json c = json::parse(ss.str(), nullptr, false);
+      EXPECT_FALSE(c.is_discarded()) << "fixture missing";
+      c["id"] = body["snippet"]["parentId"].get<std::string>() + ".9xYzReplyAbC";
+      c["snippet"]["parentId"] = body["snippet"]["parentId"];
+      r.body = c.dump();
+      return r;
+    });
+    EXPECT_TRUE(server_->Start().ok());
+  }
+  ~FakeGoogle() { server_->Stop(); }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+
+  std::mutex mu;
+  std::vector<std::string> token_forms;   // guarded by mu
+  std::vector<std::string> comment_auth;  // guarded by mu
+  std::set<std::string> rejected;         // guarded by mu: access tokens YouTube answers 401
+  bool revoked_refresh = false;           // guarded by mu
+
+ private:
+  std::unique_ptr<http::Server> server_;
+};
+
+TEST_F(AccountsTest, YoutubeTokensAreRefreshedBeforeExpiryAndOn401AndStoredSealed) {
+  FakeGoogle google;
+  UnixMillis now = clock_.Now();
+  store::Connector c =
+      AddConnector(dinas_, Platform::kYoutube,
+                   {{"api_base", google.url()}, {"token_url", google.url() + "/token"}},
+                   {{"access_token", "ya29.old"},
+                    {"refresh_token", "1//rt+abc"},
+                    {"client_id", "cid.apps.googleusercontent.com"},
+                    {"client_secret", "GOCSPX-secret"}});
+  // The stored token expires in 2 minutes (humas writes the expiry as a number).
+  json creds = json::parse(*registry_->Credentials(c.id));
+  creds["access_token_expires_at"] = now + 2 * 60'000;
+  ASSERT_TRUE(registry_->SetCredentials(c.id, creds.dump()).ok());
+  RegistryAccounts accounts(*registry_, *store_, clock_);
+  Reply r;
+  r.platform = Platform::kYoutube;
+  r.in_reply_to = "UgwxApqcfzZzF_C5Zqx4AaABAg";
+  r.text = "Jadwal ada di kanal kami.";
+  auto send = [&]() {
+    auto sender = accounts.SenderFor(unit_, Platform::kYoutube);
+    EXPECT_TRUE(sender.ok() && *sender) << sender.status().ToString();
+    return (*sender)->Send(r, Case{});
+  };
+
+  // 1. Within 5 minutes of expiry: refreshed first, the reply goes out with the new token.
+  auto sent = send();
+  ASSERT_TRUE(sent.ok()) << sent.status().ToString();
+  EXPECT_EQ(sent->platform_id, "UgwxApqcfzZzF_C5Zqx4AaABAg.9xYzReplyAbC");
+  {
+    std::lock_guard lock(google.mu);
+    ASSERT_EQ(google.token_forms.size(), 1u);
+    // The form Google expects, with the refresh token percent-encoded.
+    EXPECT_EQ(google.token_forms[0],
+              "grant_type=refresh_token&client_id=cid.apps.googleusercontent.com&client_secret="
+              "GOCSPX-secret&refresh_token=1%2F%2Frt%2Babc");
+    EXPECT_EQ(google.comment_auth, std::vector<std::string>{"Bearer ya29.new-1"});
+  }
+  // Stored: the new token and its expiry, sealed (never in plain text in the database), the rest
+  // of the credentials kept.
+  json stored = json::parse(*registry_->Credentials(c.id));
+  EXPECT_EQ(stored["access_token"], "ya29.new-1");
+  EXPECT_EQ(stored["access_token_expires_at"], now + 3599 * 1000);
+  EXPECT_EQ(stored["refresh_token"], "1//rt+abc");
+  auto row = store_->connectors().Get(c.id);
+  ASSERT_TRUE(row.ok());
+  EXPECT_EQ(row->credentials_sealed.find("ya29.new-1"), std::string::npos);
+
+  // 2. A fresh token is used as it is: no refresh.
+  ASSERT_TRUE(send().ok());
+  {
+    std::lock_guard lock(google.mu);
+    EXPECT_EQ(google.token_forms.size(), 1u);
+    EXPECT_EQ(google.comment_auth.back(), "Bearer ya29.new-1");
+    // 3. Revoked early: YouTube answers 401, humas refreshes once and sends again.
+    google.rejected.insert("Bearer ya29.new-1");
+  }
+  sent = send();
+  ASSERT_TRUE(sent.ok()) << sent.status().ToString();
+  {
+    std::lock_guard lock(google.mu);
+    EXPECT_EQ(google.token_forms.size(), 2u);
+    EXPECT_EQ(google.comment_auth,
+              (std::vector<std::string>{"Bearer ya29.new-1", "Bearer ya29.new-1",
+                                        "Bearer ya29.new-1", "Bearer ya29.new-2"}));
+  }
+  EXPECT_EQ(json::parse(*registry_->Credentials(c.id))["access_token"], "ya29.new-2");
+
+  // 4. The refresh token itself was revoked: a clear error, nothing posted, nothing stored.
+  clock_.Advance(3600 * 1000);  // the stored token has expired
+  {
+    std::lock_guard lock(google.mu);
+    google.revoked_refresh = true;
+  }
+  auto refused = send();
+  EXPECT_EQ(refused.status().code(), Code::kPermissionDenied);
+  EXPECT_NE(refused.status().message().find("connect the YouTube account again"), std::string::npos)
+      << refused.status().message();
+  EXPECT_EQ(refused.status().message().find("GOCSPX"), std::string::npos);
+  {
+    std::lock_guard lock(google.mu);
+    EXPECT_EQ(google.comment_auth.size(), 4u);
+  }
+  EXPECT_EQ(json::parse(*registry_->Credentials(c.id))["access_token"], "ya29.new-2");
+  // A refresh token without the OAuth client to use it: refused with the reason.
+  AddConnector(unit_, Platform::kYoutube, {{"api_base", google.url()}},
+               {{"refresh_token", "1//rt"}});
+  EXPECT_EQ(accounts.SenderFor(unit_, Platform::kYoutube).status().code(),
+            Code::kFailedPrecondition);
 }
 
 }  // namespace

@@ -15,6 +15,12 @@ using json = nlohmann::json;
 
 constexpr const char* kDays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 constexpr char kQueue[] = "inbox";
+//! Attempts of one notification delivery: back-off 2, 4, 8 … s (capped by the runner at an hour),
+//! so about 2½ hours of trying before it is given up (the in-app notification stays).
+constexpr int kNotifyAttempts = 14;
+//! Sends of one reply the queue makes by itself (the first plus up to three automatic retries);
+//! after that only the officer retries.
+constexpr int kAutoSendAttempts = 4;
 
 //! Schedules the next sweep at the next multiple of `every`: every server and restart computes
 //! the same instant and key, so only one sweep is pending at a time.
@@ -65,6 +71,20 @@ size_t ReplyLength(Platform p, std::string_view text) {
 }
 
 bool Retryable(const Status& s) { return s.code() == Code::kUnavailable; }
+
+bool IdempotentReplies(Platform p) { return p == Platform::kMastodon || p == Platform::kBluesky; }
+
+bool RetriesByItself(Platform p, const Status& s) {
+  if (!Retryable(s)) return false;
+  return IdempotentReplies(p) || connectors::reply::SurelyNotPosted(s);
+}
+
+UnixMillis AutoRetryDelay(int attempts) {
+  // 30 s, 2 min, 8 min after the 1st, 2nd, 3rd failed attempt.
+  UnixMillis d = 30'000;
+  for (int i = 1; i < attempts; ++i) d *= 4;
+  return d;
+}
 
 Result<ResolvedSender> ResolveSender(Runtime& rt, Id agency_id, Platform p) {
   ResolvedSender out;
@@ -271,14 +291,69 @@ Result<int> NotifyUsers(Runtime& rt, const std::vector<User>& users, Notificatio
     HUMAS_ASSIGN_OR_RETURN(bool inserted, rt.store.inbox().Notify(&copy));
     if (!inserted) continue;
     ++added;
+    // Outside channels are slow and fail: each delivery is its own job (never inside the caller's
+    // request; retried with back-off on its own, so a retry of one never repeats another).
     for (auto& ch : rt.channels) {
-      Status s = ch->Deliver(u, copy);
-      if (!s.ok())
-        Log(LogLevel::kWarn, "inbox.channel_failed",
-            {{"channel", ch->name()}, {"user", u.username}, {"error", s.message()}});
+      Job job;
+      job.queue = kQueue;
+      job.payload_json = json{{"task", "notify"},
+                              {"channel", ch->name()},
+                              {"user_id", u.id},
+                              {"notification",
+                               {{"id", copy.id},
+                                {"kind", copy.kind},
+                                {"case_id", copy.case_id ? json(*copy.case_id) : json(nullptr)},
+                                {"disposition_id",
+                                 copy.disposition_id ? json(*copy.disposition_id) : json(nullptr)},
+                                {"title", copy.title},
+                                {"body", copy.body},
+                                {"created_at", copy.created_at}}}}
+                             .dump(-1, ' ', false, json::error_handler_t::replace);
+      job.run_at = rt.clock.Now();
+      job.max_attempts = kNotifyAttempts;
+      job.dedupe_key = "inbox:notify:" + std::to_string(copy.id) + ":" + ch->name();
+      HUMAS_RETURN_IF_ERROR(rt.store.jobs().Enqueue(&job));
     }
   }
   return added;
+}
+
+Status DeliverNotification(Runtime& rt, const std::string& payload_json) {
+  json p = json::parse(payload_json, nullptr, false);
+  if (!p.is_object() || !p.contains("notification") || !p["notification"].is_object())
+    return InvalidArgument("notify job without a notification");
+  std::string name = p.value("channel", "");
+  Channel* channel = nullptr;
+  for (auto& ch : rt.channels)
+    if (ch->name() == name) channel = ch.get();
+  if (!channel) {  // the channel was switched off in the configuration since: nothing to do
+    Log(LogLevel::kInfo, "inbox.channel_gone", {{"channel", name}});
+    return Status::Ok();
+  }
+  const json& j = p["notification"];
+  Notification n;
+  n.id = j.value("id", Id{0});
+  n.user_id = p.value("user_id", Id{0});
+  n.kind = j.value("kind", "");
+  if (j.contains("case_id") && j["case_id"].is_number_integer()) n.case_id = j["case_id"].get<Id>();
+  if (j.contains("disposition_id") && j["disposition_id"].is_number_integer())
+    n.disposition_id = j["disposition_id"].get<Id>();
+  n.title = j.value("title", "");
+  n.body = j.value("body", "");
+  n.created_at = j.value("created_at", UnixMillis{0});
+  // The address or chat as it is now (the officer may have fixed it since).
+  auto user = rt.store.users().Get(n.user_id);
+  if (!user.ok()) {
+    if (user.status().code() == Code::kNotFound) return Status::Ok();
+    return user.status();
+  }
+  if (!user->active) return Status::Ok();
+  Status s = channel->Deliver(*user, n);
+  if (s.ok() || Retryable(s)) return s;  // Unavailable: the job queue retries with back-off
+  // Refused for good (no address, bot blocked): retrying cannot help.
+  Log(LogLevel::kWarn, "inbox.channel_refused",
+      {{"channel", name}, {"user", user->username}, {"error", s.message()}});
+  return Status::Ok();
 }
 
 Result<int> Sweep(Runtime& rt, UnixMillis now) {
@@ -340,14 +415,29 @@ Status SendReply(Runtime& rt, Id reply_id) {
   const Reply& r = *claimed;
   // From here on the reply is ours: every way out records sent or failed (never left sending).
   auto fail = [&](const Status& why) {
+    UnixMillis at = rt.clock.Now();
+    std::optional<UnixMillis> next;
+    if (r.attempts < kAutoSendAttempts && RetriesByItself(r.platform, why))
+      next = at + AutoRetryDelay(r.attempts);
     Log(LogLevel::kWarn, "inbox.reply_failed",
         {{"reply_id", r.id},
          {"platform", std::string(ToString(r.platform))},
          {"retryable", Retryable(why)},
+         {"attempt", r.attempts},
+         {"next_retry_at", next ? FormatRfc3339(*next) : std::string()},
          {"error", why.message()}});
-    return rt.store.inbox()
-        .MarkReplyFailed(r.id, why.message(), Retryable(why), rt.clock.Now())
-        .status();
+    HUMAS_ASSIGN_OR_RETURN(Reply failed, rt.store.inbox().MarkReplyFailed(
+                                             r.id, why.message(), Retryable(why), at, next));
+    if (!next) return Status::Ok();
+    Job job;
+    job.queue = kQueue;
+    job.payload_json =
+        json{{"task", "auto_retry"}, {"reply_id", r.id}, {"attempts", failed.attempts}}.dump();
+    job.run_at = *next;
+    job.max_attempts = 3;
+    job.dedupe_key =
+        "inbox:auto_retry:" + std::to_string(r.id) + ":" + std::to_string(failed.attempts);
+    return rt.store.jobs().Enqueue(&job);
   };
   auto c = rt.store.inbox().GetCase(r.case_id);
   if (!c.ok()) return fail(c.status());
@@ -367,12 +457,36 @@ Status SendReply(Runtime& rt, Id reply_id) {
       .status();
 }
 
+Status AutoRetry(Runtime& rt, Id reply_id, int attempts) {
+  HUMAS_ASSIGN_OR_RETURN(Reply r, rt.store.inbox().GetReply(reply_id));
+  // Only the failure this retry was planned for: an officer who retried, or a newer failure,
+  // has taken over.
+  if (r.state != ReplyState::kFailed || !r.next_retry_at || r.attempts != attempts)
+    return Status::Ok();
+  Reply next = r;
+  next.state = ReplyState::kQueued;
+  auto queued = rt.store.inbox().UpdateReply(
+      next, r.version, {ReplyState::kFailed},
+      CaseEvent{0, r.case_id, rt.clock.Now(), std::nullopt, "reply_retried",
+                json{{"reply_id", r.id}, {"automatic", true}, {"attempt", attempts + 1}}.dump()});
+  if (!queued.ok()) {
+    // Someone changed it at the same moment (a retry by hand): theirs wins.
+    if (queued.status().code() == Code::kConflict ||
+        queued.status().code() == Code::kFailedPrecondition)
+      return Status::Ok();
+    return queued.status();
+  }
+  return SendReply(rt, r.id);
+}
+
 Status EnqueueSend(store::Store& store, const Reply& reply, UnixMillis now) {
   Job job;
   job.queue = kQueue;
   job.payload_json = json{{"task", "send"}, {"reply_id", reply.id}}.dump();
   job.run_at = now;
-  job.max_attempts = 1;  // a failed send is shown to the officer, who retries; never automatic
+  // The job itself is never re-run: SendReply records every failure on the reply and plans the
+  // automatic retries it allows (AutoRetry); the rest is the officer's decision.
+  job.max_attempts = 1;
   job.dedupe_key = "inbox:send:" + std::to_string(reply.id) + ":" + std::to_string(reply.version);
   return store.jobs().Enqueue(&job);
 }
@@ -382,6 +496,9 @@ Status RegisterJobs(jobs::JobRunner& runner, Runtime& rt, UnixMillis sweep_every
     json p = json::parse(job.payload_json, nullptr, false);
     std::string task = p.is_object() ? p.value("task", "") : "";
     if (task == "send") return SendReply(rt, p.value("reply_id", Id{0}));
+    if (task == "auto_retry")
+      return AutoRetry(rt, p.value("reply_id", Id{0}), p.value("attempts", 0));
+    if (task == "notify") return DeliverNotification(rt, job.payload_json);
     if (task == "sweep") {
       UnixMillis now = rt.clock.Now();
       HUMAS_RETURN_IF_ERROR(Sweep(rt, now).status());
@@ -396,7 +513,7 @@ Status RegisterJobs(jobs::JobRunner& runner, Runtime& rt, UnixMillis sweep_every
                                   .MarkReplyFailed(id,
                                                    "interrupted while sending: check the platform "
                                                    "before retrying, it may have been posted",
-                                                   false, now)
+                                                   false, now, std::nullopt)
                                   .status());
       }
       return ScheduleSweep(rt.store, now, sweep_every_ms);

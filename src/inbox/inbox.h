@@ -36,6 +36,16 @@ size_t ReplyLength(Platform p, std::string_view text);
 
 //! Whether a failed send may work when retried unchanged (the platform was busy or down).
 bool Retryable(const Status& s);
+//! Whether the platform takes a repeated reply as the same one (Mastodon's Idempotency-Key,
+//! Bluesky's record key): a retry after an unclear failure can never post twice there.
+bool IdempotentReplies(Platform p);
+//! Whether a failed send is retried automatically (bounded, with back-off): a transient failure
+//! (never a 4xx refusal) that either the platform surely did not act on (HTTP 429/503, no
+//! connection) or on a platform with idempotent replies. A timeout or 500 on X, Facebook,
+//! Instagram, YouTube, WhatsApp or Telegram may have been posted: the officer checks and retries.
+bool RetriesByItself(Platform p, const Status& s);
+//! The wait before the automatic retry after `attempts` failed sends (30 s, 2 min, 8 min).
+UnixMillis AutoRetryDelay(int attempts);
 
 //! What a platform returned for a sent reply.
 struct SentReply {
@@ -61,8 +71,9 @@ class ReplyAccounts {
   virtual Result<std::unique_ptr<ReplySender>> SenderFor(Id agency_id, Platform platform) = 0;
 };
 
-//! Delivers a notification outside humas (e-mail, Telegram). Called once per newly stored
-//! notification; errors are logged, the in-app notification stays.
+//! Delivers a notification outside humas (e-mail, Telegram), from a job of the "inbox" queue
+//! (DeliverNotification). Unavailable = try again later (retried with back-off); any other error
+//! is final (logged). The in-app notification stays either way.
 class Channel {
  public:
   virtual ~Channel() = default;
@@ -137,10 +148,16 @@ SlaView ViewSla(const Disposition& d, const sla::Calendar& calendar, UnixMillis 
 Result<std::vector<User>> UsersWithRole(store::Store& store, std::initializer_list<Role> roles,
                                         Id agency);
 
-//! Stores one notification per user (deduplicated by `key`) and delivers the new ones through
-//! every channel. Returns how many were new.
+//! Stores one notification per user (deduplicated by `key`) and queues one delivery job per new
+//! notification and channel (task "notify" of the "inbox" queue): the caller never waits for
+//! e-mail or Telegram. Returns how many were new.
 Result<int> NotifyUsers(Runtime& rt, const std::vector<User>& users, Notification n,
                         const std::string& key);
+//! Runs one delivery job: the channel named in the payload delivers to the user as stored now.
+//! Unavailable (server down, timeout, rate limit) → the job is retried with back-off; a refusal
+//! for good (no address, bot blocked) is logged and dropped. At least once: a crash between the
+//! delivery and the job's completion delivers it again.
+Status DeliverNotification(Runtime& rt, const std::string& payload_json);
 
 //! One pass of the SLA clock at `now`: for every waiting disposition whose next reminder point
 //! or deadline passed, notifies (reminder: the receiving agency's pejabat and petugas; escalation:
@@ -148,8 +165,12 @@ Result<int> NotifyUsers(Runtime& rt, const std::vector<User>& users, Notificatio
 Result<int> Sweep(Runtime& rt, UnixMillis now);
 
 //! Sends a queued reply: claims it (once), sends through the platform's sender, records sent or
-//! failed. A reply that is not queued (already claimed or sent) is left alone (Ok).
+//! failed. A reply that is not queued (already claimed or sent) is left alone (Ok). A failure
+//! that RetriesByItself, before the 4th attempt, gets next_retry_at and an "auto_retry" job.
 Status SendReply(Runtime& rt, Id reply_id);
+//! The planned automatic retry of a failed reply after `attempts` sends: queues and sends it
+//! again, unless it changed since (retried by hand, sent): then nothing.
+Status AutoRetry(Runtime& rt, Id reply_id, int attempts);
 
 //! Queues the send job of a reply (idempotent per reply and attempt).
 Status EnqueueSend(store::Store& store, const Reply& reply, UnixMillis now);

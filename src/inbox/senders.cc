@@ -3,6 +3,8 @@
 
 #include <charconv>
 
+#include "core/log.h"
+
 namespace humas::inbox {
 namespace {
 
@@ -74,6 +76,59 @@ class AccountSender final : public ReplySender {
  private:
   Platform platform_;
   connectors::reply::Account account_;
+};
+
+class YoutubeSender final : public ReplySender {
+ public:
+  YoutubeSender(connectors::reply::Account a, connectors::reply::GoogleOAuth o,
+                UnixMillis expires_at, const Clock& clock, SaveAccessToken save)
+      : account_(std::move(a)),
+        oauth_(std::move(o)),
+        expires_at_(expires_at),
+        clock_(clock),
+        save_(std::move(save)) {}
+
+  Result<SentReply> Send(const Reply& r, const Case&) override {
+    bool refreshed = false;
+    bool can_refresh = !oauth_.refresh_token.empty();
+    if (can_refresh &&
+        (account_.token.empty() || (expires_at_ > 0 && clock_.Now() >= expires_at_ - kEarlyMs))) {
+      HUMAS_RETURN_IF_ERROR(Refresh());
+      refreshed = true;
+    }
+    auto posted = connectors::reply::PostYoutubeReply(account_, r.in_reply_to, r.text);
+    // 401: the token expired or was revoked early. Nothing was posted, so one more try with a new
+    // token cannot post twice.
+    if (!posted.ok() && can_refresh && !refreshed &&
+        posted.status().code() == Code::kPermissionDenied &&
+        posted.status().message().find("(HTTP 401") != std::string::npos) {
+      HUMAS_RETURN_IF_ERROR(Refresh());
+      posted = connectors::reply::PostYoutubeReply(account_, r.in_reply_to, r.text);
+    }
+    if (!posted.ok()) return posted.status();
+    return SentReply{posted->id, posted->url};
+  }
+
+ private:
+  static constexpr UnixMillis kEarlyMs = 5 * 60'000;
+
+  Status Refresh() {
+    HUMAS_ASSIGN_OR_RETURN(connectors::reply::AccessToken t,
+                           connectors::reply::RefreshGoogleToken(oauth_, clock_.Now()));
+    account_.token = t.token;
+    expires_at_ = t.expires_at;
+    if (save_) {
+      Status s = save_(t.token, t.expires_at);
+      if (!s.ok()) Log(LogLevel::kWarn, "inbox.youtube_token_not_saved", {{"error", s.message()}});
+    }
+    return Status::Ok();
+  }
+
+  connectors::reply::Account account_;
+  connectors::reply::GoogleOAuth oauth_;
+  UnixMillis expires_at_;
+  const Clock& clock_;
+  SaveAccessToken save_;
 };
 
 class WhatsappSender final : public ReplySender {
@@ -186,6 +241,14 @@ std::unique_ptr<ReplySender> MakeAccountSender(Platform p, connectors::reply::Ac
       p != Platform::kYoutube)
     return nullptr;
   return std::make_unique<AccountSender>(p, std::move(account));
+}
+
+std::unique_ptr<ReplySender> MakeYoutubeSender(connectors::reply::Account account,
+                                               connectors::reply::GoogleOAuth oauth,
+                                               UnixMillis expires_at, const Clock& clock,
+                                               SaveAccessToken save) {
+  return std::make_unique<YoutubeSender>(std::move(account), std::move(oauth), expires_at, clock,
+                                         std::move(save));
 }
 
 std::unique_ptr<ReplySender> MakeWhatsappSender(connectors::reply::Account account,

@@ -1,6 +1,7 @@
 // ReplySender adapters over the platform clients in src/connectors/.
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include "connectors/mail/smtp.h"
@@ -25,6 +26,21 @@ std::unique_ptr<ReplySender> MakeMastodonSender(mastodon::ClientOptions options)
 //! the account of `account` (connectors/reply/reply.h). Other platforms: nullptr.
 std::unique_ptr<ReplySender> MakeAccountSender(Platform platform,
                                                connectors::reply::Account account);
+
+//! Stores a refreshed OAuth access token of the connector the sender came from (sealed like every
+//! credential); errors are logged by the sender, which goes on with the fresh token in memory.
+using SaveAccessToken =
+    std::function<Status(const std::string& access_token, UnixMillis expires_at)>;
+
+//! Answers on YouTube (a reply in the comment's thread) as the channel of `account`, keeping its
+//! OAuth access token fresh: with a refresh token in `oauth` it fetches a new access token when
+//! none is stored, within 5 minutes of `expires_at` (0 = unknown), and once more when YouTube
+//! answers 401; every new token goes to `save`. Without a refresh token it sends with the stored
+//! access token as it is.
+std::unique_ptr<ReplySender> MakeYoutubeSender(connectors::reply::Account account,
+                                               connectors::reply::GoogleOAuth oauth,
+                                               UnixMillis expires_at, const Clock& clock,
+                                               SaveAccessToken save);
 
 //! Answers a WhatsApp chat from the business number `phone_number_id`, in reply to the citizen's
 //! message, only inside the 24-hour window after the citizen's last message (checked against

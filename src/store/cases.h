@@ -173,9 +173,12 @@ class InboxRepository {
   //! state dijawab (unless closed) and an event.
   virtual Result<Reply> MarkReplySent(Id id, const std::string& platform_id,
                                       const std::string& platform_url, UnixMillis now) = 0;
-  //! sending → failed with the error; `retryable` sets error_kind "retryable" (else "permanent").
+  //! sending → failed with the error; `retryable` sets error_kind "retryable" (else "permanent");
+  //! `next_retry_at` is when the job queue will send it again by itself (nullopt = never). Any
+  //! later UpdateReply or ClaimReply clears next_retry_at.
   virtual Result<Reply> MarkReplyFailed(Id id, const std::string& error, bool retryable,
-                                        UnixMillis now) = 0;
+                                        UnixMillis now,
+                                        std::optional<UnixMillis> next_retry_at = std::nullopt) = 0;
   //! Ids of replies queued before `queued_before` (safety net when a send job was lost).
   virtual Result<std::vector<Id>> StaleQueuedReplies(UnixMillis queued_before, int limit) = 0;
   //! Ids of replies left in `sending` since before `before` (the sender crashed mid-send).

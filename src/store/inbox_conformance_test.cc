@@ -534,8 +534,11 @@ TEST_P(InboxConformanceTest, ReplyStateChangesCheckStateAndVersion) {
       Code::kFailedPrecondition);
   Reply queued = Must(inbox().UpdateReply(q, e2.version, {ReplyState::kDraft}, Event("", kT0)));
   ASSERT_TRUE(Must(inbox().ClaimReply(queued.id, kT0)).has_value());
-  Reply failed = Must(inbox().MarkReplyFailed(queued.id, "HTTP 503", true, kT0));
+  Reply failed = Must(inbox().MarkReplyFailed(queued.id, "HTTP 503", true, kT0, kT0 + 30'000));
   EXPECT_EQ(failed.state, ReplyState::kFailed);
+  ASSERT_TRUE(failed.next_retry_at.has_value());
+  EXPECT_EQ(*failed.next_retry_at, kT0 + 30'000);
+  EXPECT_EQ(Must(inbox().GetReply(failed.id)).next_retry_at, failed.next_retry_at);
   EXPECT_EQ(failed.last_error, "HTTP 503");
   EXPECT_EQ(failed.error_kind, "retryable");
   EXPECT_EQ(failed.attempts, 1);
@@ -544,9 +547,11 @@ TEST_P(InboxConformanceTest, ReplyStateChangesCheckStateAndVersion) {
   Reply again = failed;
   again.state = ReplyState::kQueued;
   again = Must(inbox().UpdateReply(again, failed.version, {ReplyState::kFailed}, Event("", kT0)));
+  EXPECT_FALSE(again.next_retry_at.has_value());  // retried (by hand or the queue): plan cleared
   ASSERT_TRUE(Must(inbox().ClaimReply(again.id, kT0)).has_value());
   Reply refused = Must(inbox().MarkReplyFailed(again.id, "HTTP 403: token expired", false, kT0));
   EXPECT_EQ(refused.error_kind, "permanent");
+  EXPECT_FALSE(refused.next_retry_at.has_value());
   EXPECT_EQ(refused.attempts, 2);
   Reply fixed = refused;
   fixed.state = ReplyState::kQueued;

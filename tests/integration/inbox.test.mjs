@@ -167,6 +167,42 @@ test('forwarding starts the clock; two answers at once: one wins, nothing is los
   assert.ok(back.json.items.some((x) => x.kind === 'disposition_answered'));
 });
 
+test('a petugas sees every active agency of the region as a disposition target, and only those', async () => {
+  // A second region with its own agency; an inactive agency in this one.
+  const other = await admin.post('/api/v1/agencies', { kind: 'region', name: 'Kabupaten Kutai Timur', code: 'kutim', timezone: 'Asia/Makassar' });
+  assert.equal(other.status, 201, other.text);
+  const foreign = await admin.post('/api/v1/agencies', { kind: 'agency', parent_id: other.json.id, name: 'Dinkes Kutim', code: 'dinkes-kutim' });
+  const closed = await admin.post('/api/v1/agencies', { kind: 'agency', parent_id: ids.region, name: 'Dinas Lama', code: 'dinas-lama' });
+  assert.equal((await admin.post(`/api/v1/agencies/${closed.json.id}/deactivate`, {})).status, 200);
+  const unit = await admin.post('/api/v1/agencies', { kind: 'unit', parent_id: ids.dinkes, name: 'Puskesmas Tanjung Redeb', code: 'pkm-tanjung' });
+  assert.equal(unit.status, 201, unit.text);
+  // The petugas' own directory holds only Diskominfo...
+  const scope = (await users.petugas1.get('/api/v1/agencies?limit=200')).json.items.map((a) => a.code);
+  assert.deepEqual(scope, ['diskominfo']);
+  // ...but the targets are the region's other active agencies and units, public fields only.
+  const t = await users.petugas1.get(`/api/v1/dispositions/targets?from_agency_id=${ids.diskominfo}`);
+  assert.equal(t.status, 200, t.text);
+  assert.equal(t.json.region_id, ids.region);
+  assert.deepEqual(t.json.items.map((x) => x.code).sort(), ['dinkes', 'dukcapil', 'pkm-tanjung']);
+  const dinkes = t.json.items.find((x) => x.code === 'dinkes');
+  assert.deepEqual(Object.keys(dinkes).sort(), ['code', 'deadline_at', 'id', 'kind', 'name', 'parent_id', 'sla', 'timezone']);
+  assert.equal(dinkes.timezone, 'Asia/Makassar');
+  assert.ok(Date.parse(dinkes.deadline_at) > Date.now());
+  assert.equal(t.json.items.find((x) => x.code === 'pkm-tanjung').parent_id, ids.dinkes);
+  // Out of scope → 404; a reading role → 403; bad input → 400.
+  assert.equal((await users.petugas1.get(`/api/v1/dispositions/targets?from_agency_id=${ids.dinkes}`)).status, 404);
+  assert.equal((await users.pimpinan1.get(`/api/v1/dispositions/targets?from_agency_id=${ids.diskominfo}`)).status, 403);
+  assert.equal((await users.petugas1.get('/api/v1/dispositions/targets')).status, 400);
+  // Forwarding outside the region or to an inactive agency is refused and changes nothing.
+  const c = (await users.petugas1.get(`/api/v1/cases/${caseId}`)).json.case;
+  for (const bad of [foreign.json.id, closed.json.id, ids.region]) {
+    const r = await users.petugas1.post(`/api/v1/cases/${caseId}/dispositions`, { version: c.version, to_agency_ids: [bad], question: 'x' });
+    assert.equal(r.status, 400, r.text);
+    assert.equal(r.json.error.field, 'to_agency_ids');
+  }
+  assert.equal((await users.petugas1.get(`/api/v1/cases/${caseId}`)).json.case.version, c.version);
+});
+
 test('two officers answering one case at once: one reply, the other told to reload', async () => {
   const c = (await users.petugas1.get(`/api/v1/cases/${caseId}`)).json.case;
   const [a, b] = await Promise.all([

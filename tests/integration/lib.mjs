@@ -149,7 +149,9 @@ export async function startFakeTelegram({ token, username, firstId = 9000, delay
   const http = await import('node:http');
   const shared = process.env.HUMAS_SHARED || join(ROOT, '..', 'shared');
   const example = JSON.parse(readFileSync(join(shared, 'fixtures/telegram-bot/official-webhook-guide/05_message_with_reply.json'), 'utf8')).message;
-  const fake = { sends: [], failNext: 0, url: '', close: () => {} };
+  // sends: every sendMessage body; failNext: answer the next n with 502; hang: answer nothing
+  // (the responses wait in `held` until the test ends them).
+  const fake = { sends: [], failNext: 0, hang: false, held: [], url: '', close: () => {} };
   let nextId = firstId;
   const server = http.createServer((req, res) => {
     let body = '';
@@ -164,6 +166,7 @@ export async function startFakeTelegram({ token, username, firstId = 9000, delay
       const p = JSON.parse(body);
       setTimeout(() => {
         fake.sends.push(p);
+        if (fake.hang) return fake.held.push(res);
         if (fake.failNext > 0) {
           fake.failNext -= 1;
           res.statusCode = 502;
@@ -176,6 +179,9 @@ export async function startFakeTelegram({ token, username, firstId = 9000, delay
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   fake.url = `http://127.0.0.1:${server.address().port}`;
-  fake.close = () => server.close();
+  fake.close = () => {
+    for (const res of fake.held) res.destroy();
+    server.close();
+  };
   return fake;
 }

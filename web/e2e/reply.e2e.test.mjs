@@ -1,6 +1,7 @@
 // Browser end-to-end (issue 6 part 7): a citizen's Telegram question walked from arrival through
-// disposition to another agency, that agency's answer, back to the first officer, and the public
-// reply actually sent — as the agency's own bot (its connector in the registry) — to a fake
+// disposition to another agency — by Diskominfo's petugas, who sees only Diskominfo in the
+// directory — re-forwarded by the wrong agency's petugas to the right one, a partial answer by
+// that agency's pejabat, back to the first officer, and the public reply actually sent — as the agency's own bot (its connector in the registry) — to a fake
 // Telegram Bot API on loopback that answers in the official example message format of
 // ../shared/fixtures/telegram-bot. The case view then shows the sent message's Telegram id and
 // link. Real server, real SQLite, real Chromium.
@@ -21,14 +22,14 @@ before(async () => {
   admin = await loggedIn(server.url, 'admin');
   const region = (await admin.get('/api/v1/agencies?kind=region')).json.items[0];
   const ids = {};
-  for (const [code, name] of [['diskominfo', 'Dinas Komunikasi dan Informatika'], ['dinas-pupr', 'Dinas Pekerjaan Umum dan Penataan Ruang']]) {
+  for (const [code, name] of [['diskominfo', 'Dinas Komunikasi dan Informatika'], ['dinas-pupr', 'Dinas Pekerjaan Umum dan Penataan Ruang'], ['dishub', 'Dinas Perhubungan']]) {
     const r = await admin.post('/api/v1/agencies', { parent_id: region.id, kind: 'agency', name, code, timezone: 'Asia/Makassar' });
     assert.equal(r.status, 201, r.text);
     ids[code] = r.json.id;
   }
-  // Diskominfo's officer coordinates the region's inbox (the disposition dialog lists the
-  // agencies the officer can see); Dinas PUPR's petugas answers for PUPR.
-  for (const [username, display_name, role, agencyId] of [['kominfo.koordinator', 'Dewi Kominfo', 'koordinator', region.id], ['pupr.petugas', 'Rina PUPR', 'petugas', ids['dinas-pupr']]]) {
+  // Every actor holds a role on their own agency only: the disposition dialog must still list the
+  // region's other agencies (GET /dispositions/targets), not the officer's directory scope.
+  for (const [username, display_name, role, agencyId] of [['kominfo.petugas', 'Dewi Kominfo', 'petugas', ids.diskominfo], ['dishub.petugas', 'Agus Dishub', 'petugas', ids.dishub], ['pupr.pejabat', 'Rina PUPR', 'pejabat', ids['dinas-pupr']]]) {
     const u = await admin.post('/api/v1/users', { username, display_name, password: PASSWORD, roles: [{ role, agency_id: agencyId }] });
     assert.equal(u.status, 201, u.text);
   }
@@ -56,7 +57,7 @@ after(async () => {
 const tid = (id) => `[data-testid="${id}"]`;
 
 test('a Telegram question goes through disposition and back, and the reply reaches Telegram', async () => {
-  await login(page, server.url, 'kominfo.koordinator');
+  await login(page, server.url, 'kominfo.petugas');
   const found = await admin.get('/api/v1/mentions?q=' + encodeURIComponent('"poros Sambaliung"'));
   await page.goto(`${server.url}/mentions/${found.json.items[0].id}`);
   await page.click(tid('mention-open-case'));
@@ -68,10 +69,15 @@ test('a Telegram question goes through disposition and back, and the reply reach
   assert.equal(await page.locator(tid('composer-unsendable')).count(), 0);
   assert.match(await page.textContent(tid('composer-count')), /4\.?096/);
 
-  // Forward to Dinas PUPR.
+  // Forward — to the wrong agency first (Dinas Perhubungan), as Diskominfo's petugas.
   await page.keyboard.press('f');
   await page.waitForSelector(tid('disposition-dialog'));
-  await page.check(`${tid('disposition-agency-option')}[data-agency-code="dinas-pupr"]`);
+  await page.waitForSelector(tid('disposition-agency-option')); // loaded from /dispositions/targets
+  const options = await page.$$eval(tid('disposition-agency-option'), (els) => els.map((e) => e.getAttribute('data-agency-code')));
+  assert.deepEqual(options.sort(), ['dinas-pupr', 'dishub'], 'the region\'s other agencies, not Diskominfo itself');
+  await page.check(`${tid('disposition-agency-option')}[data-agency-code="dishub"]`);
+  await page.waitForSelector(tid('disposition-estimate'));
+  assert.match(await page.textContent(tid('disposition-estimate')), /Dinas Perhubungan/);
   await page.fill(tid('disposition-context'), 'Mohon jadwal perbaikan untuk dijawab ke warga.');
   await page.click(tid('disposition-submit'));
   await page.waitForSelector(tid('disposition-result-item'));
@@ -79,22 +85,38 @@ test('a Telegram question goes through disposition and back, and the reply reach
   await page.waitForSelector(`${tid('case-state')}:has-text("Menunggu instansi")`);
   await snap(page, 'reply-01-forwarded');
 
-  // Dinas PUPR answers in its incoming box.
+  // Dinas Perhubungan's petugas: not ours — forwards it on to Dinas PUPR from the incoming box.
   await logout(page);
-  await login(page, server.url, 'pupr.petugas');
+  await login(page, server.url, 'dishub.petugas');
   await page.click(tid('nav-dispositions'));
   await page.waitForSelector(`${tid('disposition')}[data-state="menunggu"]`);
-  await page.click(tid('disposition-answer'));
-  await page.fill(tid('disposition-text'), ANSWER);
+  await page.click(tid('disposition-forward'));
+  await page.check(`${tid('disposition-forward-agency-option')}[data-agency-code="dinas-pupr"]`);
+  assert.equal(await page.locator(`${tid('disposition-forward-agency-option')}[data-agency-code="dishub"]`).count(), 0);
+  await page.fill(tid('disposition-text'), 'Jalan poros kewenangan Dinas PUPR.');
   await page.click(tid('disposition-confirm'));
   await page.waitForSelector(`${tid('disposition')}[data-state="menunggu"]`, { state: 'detached' });
 
-  // Back at Diskominfo: the answer is on the case; the officer replies to the citizen.
+  // Dinas PUPR's pejabat answers what is known so far (a partial answer).
   await logout(page);
-  await login(page, server.url, 'kominfo.koordinator');
+  await login(page, server.url, 'pupr.pejabat');
+  await page.click(tid('nav-dispositions'));
+  await page.waitForSelector(`${tid('disposition')}[data-state="menunggu"]`);
+  assert.match(await page.textContent(tid('disposition-question-text')), /poros Sambaliung/);
+  await page.click(tid('disposition-answer'));
+  await page.fill(tid('disposition-text'), ANSWER);
+  await page.check(tid('disposition-partial'));
+  await page.click(tid('disposition-confirm'));
+  await page.waitForSelector(`${tid('disposition')}[data-state="menunggu"]`, { state: 'detached' });
+
+  // Back at Diskominfo: the answer is on the case; the petugas replies to the citizen.
+  await logout(page);
+  await login(page, server.url, 'kominfo.petugas');
   await page.goto(caseUrl);
   await page.waitForSelector(tid('disposition-answer-text'));
   assert.match(await page.textContent(tid('disposition-answer-text')), /2 Desember 2026/);
+  const states = await page.$$eval(tid('disposition'), (els) => els.map((e) => e.getAttribute('data-state')));
+  assert.deepEqual(states.sort(), ['diteruskan', 'sebagian']);
   await page.keyboard.press('r');
   await page.fill(tid('composer-text'), REPLY);
   await page.click(tid('composer-send'));

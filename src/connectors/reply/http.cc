@@ -1,17 +1,28 @@
 // Shared HTTP plumbing of the reply clients (see http.h).
 #include "connectors/reply/http.h"
 
+#include "connectors/reply/reply.h"
+
 namespace humas::connectors::reply {
 namespace {
+
+constexpr char kNoConnection[] = "no connection";
 
 Result<net::HttpResponse> Redacted(const std::string& service, Result<net::HttpResponse> r) {
   if (r.ok()) return r;
   const std::string& m = r.status().message();
   if (r.status().code() == Code::kResourceExhausted)
     return Unavailable(service + " sent an answer larger than humas accepts");
-  if (r.status().code() == Code::kUnavailable)
+  if (r.status().code() == Code::kUnavailable) {
+    // curl_easy_strerror of CURLE_COULDNT_CONNECT / CURLE_COULDNT_RESOLVE_HOST: nothing was sent.
+    bool no_connection = m.find("Couldn't connect") != std::string::npos ||
+                         m.find("resolve host") != std::string::npos;
     return Unavailable(service + " could not be reached (" +
-                       (m.rfind("timeout", 0) == 0 ? "timeout" : "network error") + ")");
+                       (m.rfind("timeout", 0) == 0 ? "timeout"
+                        : no_connection            ? kNoConnection
+                                                   : "network error") +
+                       ")");
+  }
   return Status(r.status().code(), service + ": the request could not be made");
 }
 
@@ -40,6 +51,20 @@ Result<net::HttpResponse> PostJson(const std::string& service, const std::string
   return Redacted(service, Client(timeout_ms, 1).Post(req));
 }
 
+Result<net::HttpResponse> PostForm(const std::string& service, const std::string& url,
+                                   const std::vector<std::pair<std::string, std::string>>& fields,
+                                   long timeout_ms) {
+  net::HttpRequest req;
+  req.url = url;
+  req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+  req.headers.emplace_back("Accept", "application/json");
+  for (const auto& [k, v] : fields) {
+    if (!req.body.empty()) req.body += '&';
+    req.body += net::UrlEscape(k) + "=" + net::UrlEscape(v);
+  }
+  return Redacted(service, Client(timeout_ms, 1).Post(req));
+}
+
 Result<net::HttpResponse> GetJson(const std::string& service, const std::string& url,
                                   Headers headers, long timeout_ms) {
   net::HttpRequest req;
@@ -57,6 +82,13 @@ Status HttpFailure(const std::string& service, const std::string& what, int stat
   if (status == 401 || status == 403) return PermissionDenied(msg);
   if (status == 404) return NotFound(msg);
   return InvalidArgument(msg);
+}
+
+bool SurelyNotPosted(const Status& s) {
+  if (s.code() != Code::kUnavailable) return false;
+  const std::string& m = s.message();
+  return m.find("(HTTP 429") != std::string::npos || m.find("(HTTP 503") != std::string::npos ||
+         m.find(std::string("(") + kNoConnection + ")") != std::string::npos;
 }
 
 nlohmann::json ParseObject(const std::string& body) {

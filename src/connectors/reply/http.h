@@ -20,6 +20,12 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 Result<net::HttpResponse> PostJson(const std::string& service, const std::string& url,
                                    Headers headers, const nlohmann::json& body, long timeout_ms);
 
+//! POSTs `fields` as application/x-www-form-urlencoded once (OAuth token endpoints). Errors as
+//! PostJson.
+Result<net::HttpResponse> PostForm(const std::string& service, const std::string& url,
+                                   const std::vector<std::pair<std::string, std::string>>& fields,
+                                   long timeout_ms);
+
 //! GETs `url` (a read: retried by the shared client on 429/5xx, at most twice).
 Result<net::HttpResponse> GetJson(const std::string& service, const std::string& url,
                                   Headers headers, long timeout_ms);

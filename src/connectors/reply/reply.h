@@ -18,6 +18,11 @@
 
 namespace humas::connectors::reply {
 
+//! Whether a failed request surely never reached the platform's write path, so sending it again
+//! cannot post twice: HTTP 429 (rate limited) or 503 (not taking requests), or no connection
+//! could be made. A timeout, a reset or another 5xx may have been posted.
+bool SurelyNotPosted(const Status& s);
+
 //! One agency account on a platform's HTTP API.
 struct Account {
   std::string api_base;  //!< "" = the platform's public API; tests: the fake server's URL
@@ -74,6 +79,28 @@ Result<Posted> SendWhatsappText(const Account& account, const std::string& phone
 //! deep, so the reply goes to the top-level comment. Default base https://www.googleapis.com.
 Result<Posted> PostYoutubeReply(const Account& account, const std::string& comment_id,
                                 const std::string& text);
+
+//! What refreshes a YouTube account's OAuth access token (Google's tokens last an hour): the
+//! OAuth client of the installation and the channel's refresh token (offline access).
+struct GoogleOAuth {
+  std::string token_url = "https://oauth2.googleapis.com/token";  //!< tests: a fake on loopback
+  std::string client_id;
+  std::string client_secret;  //!< secret
+  std::string refresh_token;  //!< secret
+  long timeout_ms = 15000;
+};
+
+struct AccessToken {
+  std::string token;          //!< secret
+  UnixMillis expires_at = 0;  //!< now + expires_in
+};
+
+//! A new access token from the refresh token: POST token_url (form) grant_type=refresh_token,
+//! client_id, client_secret, refresh_token → {"access_token", "expires_in", ...}
+//! (developers.google.com/identity/protocols/oauth2/web-server#offline). invalid_grant (revoked or
+//! expired refresh token) and invalid_client → PermissionDenied (connect the account again);
+//! 429/5xx/network → Unavailable.
+Result<AccessToken> RefreshGoogleToken(const GoogleOAuth& oauth, UnixMillis now);
 
 // ------------------------------------------------------------------------------------- Bluesky
 

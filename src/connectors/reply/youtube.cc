@@ -65,4 +65,34 @@ Result<Posted> PostYoutubeReply(const Account& a, const std::string& comment_id,
   return Posted{id, url};
 }
 
+Result<AccessToken> RefreshGoogleToken(const GoogleOAuth& o, UnixMillis now) {
+  if (o.refresh_token.empty() || o.client_id.empty() || o.client_secret.empty())
+    return FailedPrecondition(
+        "refreshing the YouTube token needs client_id, client_secret and refresh_token in the "
+        "connector's credentials");
+  HUMAS_ASSIGN_OR_RETURN(net::HttpResponse r, PostForm("Google OAuth", o.token_url,
+                                                       {{"grant_type", "refresh_token"},
+                                                        {"client_id", o.client_id},
+                                                        {"client_secret", o.client_secret},
+                                                        {"refresh_token", o.refresh_token}},
+                                                       o.timeout_ms));
+  json j = ParseObject(r.body);
+  if (r.status < 200 || r.status >= 300) {
+    // RFC 6749 §5.2: {"error": "invalid_grant", "error_description": "..."}.
+    std::string error = Str(j, "error");
+    std::string why =
+        error + (Str(j, "error_description").empty() ? "" : ": " + Str(j, "error_description"));
+    if (error == "invalid_grant" || error == "invalid_client" || error == "unauthorized_client")
+      return PermissionDenied("Google refused to refresh the YouTube token (HTTP " +
+                              std::to_string(r.status) + ", " + why.substr(0, 300) +
+                              "): connect the YouTube account again");
+    return HttpFailure("Google OAuth", "the token refresh", r.status, why);
+  }
+  std::string token = Str(j, "access_token");
+  if (token.empty() || !j.contains("expires_in") || !j["expires_in"].is_number_integer() ||
+      j["expires_in"].get<std::int64_t>() <= 0)
+    return Unavailable("Google's token answer has no access_token/expires_in");
+  return AccessToken{token, now + j["expires_in"].get<std::int64_t>() * 1000};
+}
+
 }  // namespace humas::connectors::reply

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <set>
 
+#include "core/clock.h"
 #include "store/sqlite/fts_query.h"
 #include "store/sqlite/inbox_repo.h"
 
@@ -13,16 +14,17 @@ namespace {
 constexpr char kReplyCols[] =
     "id, case_id, text, state, idempotency_key, answer_id, created_by, approved_by, attempts, "
     "last_error, platform, in_reply_to, recipient, platform_id, platform_url, created_at, "
-    "updated_at, sent_at, version, error_kind";
+    "updated_at, sent_at, version, error_kind, next_retry_at";
 constexpr char kSqlReplyById[] =
     "SELECT id, case_id, text, state, idempotency_key, answer_id, created_by, approved_by, "
     "attempts, last_error, platform, in_reply_to, recipient, platform_id, platform_url, "
-    "created_at, updated_at, sent_at, version, error_kind FROM replies WHERE id = ?";
+    "created_at, updated_at, sent_at, version, error_kind, next_retry_at FROM replies WHERE id = ?";
 constexpr char kSqlReplyByKey[] = "SELECT id FROM replies WHERE idempotency_key = ?";
 constexpr char kSqlReplyOfCase[] =
     "SELECT id, case_id, text, state, idempotency_key, answer_id, created_by, approved_by, "
     "attempts, last_error, platform, in_reply_to, recipient, platform_id, platform_url, "
-    "created_at, updated_at, sent_at, version, error_kind FROM replies WHERE case_id = ? ORDER BY "
+    "created_at, updated_at, sent_at, version, error_kind, next_retry_at FROM replies WHERE "
+    "case_id = ? ORDER BY "
     "id";
 constexpr char kSqlReplyInsert[] =
     "INSERT INTO replies (case_id, text, state, idempotency_key, answer_id, created_by, platform, "
@@ -34,17 +36,17 @@ constexpr char kSqlCaseBump[] =
 constexpr char kSqlCaseVersion[] = "SELECT version FROM cases WHERE id = ?";
 constexpr char kSqlReplyUpdate[] =
     "UPDATE replies SET text = ?, state = ?, approved_by = ?, last_error = ?, updated_at = ?, "
-    "error_kind = ?, version = version + 1 WHERE id = ? AND version = ?";
+    "error_kind = ?, next_retry_at = NULL, version = version + 1 WHERE id = ? AND version = ?";
 constexpr char kSqlReplyClaim[] =
     "UPDATE replies SET state = 'sending', attempts = attempts + 1, updated_at = ?, "
-    "version = version + 1 WHERE id = ? AND state = 'queued'";
+    "next_retry_at = NULL, version = version + 1 WHERE id = ? AND state = 'queued'";
 constexpr char kSqlReplySent[] =
     "UPDATE replies SET state = 'sent', platform_id = ?, platform_url = ?, sent_at = ?, "
     "last_error = '', error_kind = '', updated_at = ?, version = version + 1 WHERE id = ? AND "
     "state = 'sending'";
 constexpr char kSqlReplyFailed[] =
     "UPDATE replies SET state = 'failed', last_error = ?, error_kind = ?, updated_at = ?, "
-    "version = version + 1 WHERE id = ? AND state = 'sending'";
+    "next_retry_at = ?, version = version + 1 WHERE id = ? AND state = 'sending'";
 constexpr char kSqlCaseAnswered[] =
     "UPDATE cases SET first_response_at = coalesce(first_response_at, ?1), "
     "first_responder_id = coalesce(first_responder_id, ?2), "
@@ -135,6 +137,7 @@ Result<Reply> ReadReply(const Stmt& st) {
   r.sent_at = st.OptInt(17);
   r.version = st.Int(18);
   r.error_kind = st.Text(19);
+  r.next_retry_at = st.OptInt(20);
   return r;
 }
 
@@ -381,20 +384,23 @@ Result<Reply> SqliteInboxRepository::MarkReplySent(Id id, const std::string& pla
 }
 
 Result<Reply> SqliteInboxRepository::MarkReplyFailed(Id id, const std::string& error,
-                                                     bool retryable, UnixMillis now) {
+                                                     bool retryable, UnixMillis now,
+                                                     std::optional<UnixMillis> next_retry_at) {
   auto conn = ctx_.pool->Acquire();
   WriteTx tx(*conn);
   HUMAS_RETURN_IF_ERROR(tx.Begin());
   {
     HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlReplyFailed));
     st.Bind(error).Bind(retryable ? "retryable" : "permanent");
-    HUMAS_RETURN_IF_ERROR(st.Bind(now).Bind(id).Run());
+    HUMAS_RETURN_IF_ERROR(st.Bind(now).Bind(next_retry_at).Bind(id).Run());
   }
   if (sqlite3_changes(conn->raw()) == 0)
     return FailedPrecondition("reply " + std::to_string(id) + " is not being sent");
   HUMAS_ASSIGN_OR_RETURN(Reply r, LoadReply(*conn, id));
-  CaseEvent e{
-      0, r.case_id, now, std::nullopt, "reply_failed", "{\"reply_id\":" + std::to_string(id) + "}"};
+  std::string details =
+      "{\"reply_id\":" + std::to_string(id) + ",\"attempts\":" + std::to_string(r.attempts) +
+      (next_retry_at ? ",\"next_retry_at\":\"" + FormatRfc3339(*next_retry_at) + "\"" : "") + "}";
+  CaseEvent e{0, r.case_id, now, std::nullopt, "reply_failed", details};
   HUMAS_RETURN_IF_ERROR(InsertEvent(*conn, &e));
   HUMAS_RETURN_IF_ERROR(tx.Commit());
   return r;

@@ -53,8 +53,8 @@ class SqliteInboxRepository final : public InboxRepository {
   Result<std::optional<Reply>> ClaimReply(Id id, UnixMillis now) override;
   Result<Reply> MarkReplySent(Id id, const std::string& platform_id,
                               const std::string& platform_url, UnixMillis now) override;
-  Result<Reply> MarkReplyFailed(Id id, const std::string& error, bool retryable,
-                                UnixMillis now) override;
+  Result<Reply> MarkReplyFailed(Id id, const std::string& error, bool retryable, UnixMillis now,
+                                std::optional<UnixMillis> next_retry_at) override;
   Result<std::vector<Id>> StaleQueuedReplies(UnixMillis queued_before, int limit) override;
   Result<std::vector<Id>> StaleSendingReplies(UnixMillis before, int limit) override;
 

@@ -3,7 +3,7 @@ import { api, type Query } from '@/api/client'
 import type { ListResponse } from '@/api/types'
 import type { InboxSettings } from './deadline'
 import type {
-  Answer, AnswerInput, Case, CaseCounts, CaseDetail, CasePage, CaseState, Colleague, Disposition, Holiday, Note,
+  Answer, AnswerInput, Case, CaseCounts, CaseDetail, CasePage, CaseState, Colleague, Disposition, DispositionTarget, Holiday, Note,
   Notification, Priority, Reply, Responsiveness,
 } from './types'
 
@@ -25,6 +25,9 @@ export const casesApi = {
 
 export const dispositionsApi = {
   list: (query: Query = {}) => api.get<ListResponse<Disposition>>('/dispositions', query),
+  /** The active agencies of the region a case of `fromAgencyId` can be forwarded to. */
+  targets: (fromAgencyId: number) =>
+    api.get<{ region_id: number; items: DispositionTarget[] }>('/dispositions/targets', { from_agency_id: fromAgencyId }),
   answer: (id: number, body: { version: number; answer: string; partial?: boolean }) =>
     api.post<Disposition>(`/dispositions/${id}/answer`, body),
   refuse: (id: number, body: { version: number; reason: string }) =>

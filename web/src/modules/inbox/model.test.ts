@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import {
   DEFAULT_FILTER, allowedTransitions, appendPage, applyCase, charCount, charsLeft, colleagueLabel, compareCases, composeReason, filterQuery,
-  replyLength, xWeightedLength,
+  replyLength, targetTree, xWeightedLength,
   matchesFilter, newIdempotencyKey, noteMentions, noteParts, openTotal,
 } from './model'
-import type { Case } from './types'
+import type { Case, DispositionTarget } from './types'
 
 function mk(id: number, over: Partial<Case> = {}): Case {
   return {
@@ -153,5 +153,19 @@ describe('colleagueLabel', () => {
     expect(colleagueLabel({ username: 'sari', display_name: 'Sari', roles: [{ role: 'petugas', agency_name: 'Dinkes' }, { role: 'petugas', agency_name: 'Dinkes' }] }, roleName))
       .toBe('Sari (@sari) — Petugas Dinkes')
     expect(colleagueLabel({ username: 'budi', display_name: '', roles: [] }, roleName)).toBe('@budi')
+  })
+})
+
+describe('targetTree', () => {
+  const target = (id: number, name: string, parent_id: number | null, kind: DispositionTarget['kind'] = 'agency'): DispositionTarget => ({
+    id, name, code: `a${id}`, kind, parent_id, timezone: 'Asia/Makassar', deadline_at: '2026-11-24T01:00:00.000Z', sla: { mode: 'calendar', hours: 24 },
+  })
+  it('puts agencies by name with their units below them, indented', () => {
+    const tree = targetTree([target(5, 'Seksi Jalan', 3, 'unit'), target(3, 'Dinas PUPR', 1), target(4, 'Dinas Kesehatan', 1), target(6, 'Bidang Bina Marga', 3, 'unit')])
+    expect(tree.map((n) => [n.target.id, n.depth])).toEqual([[4, 0], [3, 0], [6, 1], [5, 1]])
+  })
+  it('makes a unit whose agency is not a target a root, and never loops', () => {
+    const tree = targetTree([target(7, 'Unit A', 99, 'unit'), target(8, 'Loop', 9), target(9, 'Loop 2', 8)])
+    expect(tree.map((n) => n.target.id)).toEqual([7])
   })
 })

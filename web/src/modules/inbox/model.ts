@@ -1,6 +1,6 @@
 // Pure state logic of the inbox: the case list under live updates and keyset paging, the filters as
 // API query, the composer's character budget and idempotency key, and @mentions in notes.
-import type { Case, CaseState, LengthCounting, Priority } from './types'
+import type { Case, CaseState, DispositionTarget, LengthCounting, Priority } from './types'
 import { OPEN_STATES } from './types'
 
 export type SortKey = 'activity' | 'due'
@@ -200,4 +200,29 @@ export function colleagueLabel(c: { username: string; display_name: string; role
   const who = c.display_name ? `${c.display_name} (@${c.username})` : `@${c.username}`
   const roles = [...new Set(c.roles.map((r) => `${roleName(r.role)} ${r.agency_name}`.trim()))]
   return roles.length ? `${who} — ${roles.join(', ')}` : who
+}
+
+/**
+ * Disposition targets in tree order (agencies by name, each followed by its units, indented):
+ * a target whose parent is not in the list (the region, or an inactive agency) is a root.
+ */
+export function targetTree(targets: DispositionTarget[]): { target: DispositionTarget; depth: number }[] {
+  const ids = new Set(targets.map((t) => t.id))
+  const children = new Map<number | null, DispositionTarget[]>()
+  for (const t of targets) {
+    const parent = t.parent_id !== null && ids.has(t.parent_id) ? t.parent_id : null
+    children.set(parent, [...(children.get(parent) ?? []), t])
+  }
+  const out: { target: DispositionTarget; depth: number }[] = []
+  const seen = new Set<number>()
+  const walk = (parent: number | null, depth: number) => {
+    for (const t of [...(children.get(parent) ?? [])].sort((a, b) => a.name.localeCompare(b.name, 'id'))) {
+      if (seen.has(t.id)) continue
+      seen.add(t.id)
+      out.push({ target: t, depth })
+      walk(t.id, depth + 1)
+    }
+  }
+  walk(null, 0)
+  return out
 }

@@ -83,6 +83,19 @@ export interface Disposition {
   case?: Case
 }
 
+/** An agency a case can be forwarded to (GET /dispositions/targets): public directory fields only. */
+export interface DispositionTarget {
+  id: number
+  name: string
+  code: string
+  kind: 'agency' | 'unit'
+  parent_id: number | null
+  timezone: TimeZoneId
+  /** The deadline a disposition sent now would get (server-computed). */
+  deadline_at: string
+  sla: { mode: 'calendar' | 'working'; hours: number }
+}
+
 export interface Note {
   id: number
   case_id: number
@@ -105,6 +118,8 @@ export interface Reply {
   last_error: string
   /** How the last send failed: 'retryable' (platform busy or down), 'permanent' (refused), '' none. */
   error_kind: '' | 'retryable' | 'permanent'
+  /** When the server sends a failed reply again by itself (bounded automatic retries); null = not planned. */
+  next_retry_at: string | null
   platform: Platform
   platform_id: string
   platform_url: string
