@@ -142,11 +142,14 @@ test('officers get notifications on Telegram: the chat id is validated, audited,
   const audit = await admin.get('/api/v1/audit?action=user.create');
   assert.equal(audit.json.items.find((e) => e.entity_id === String(created.json.id)).details.telegram_chat_id, ' 987654321 ');
 
-  // A disposition to Dinas PU reaches the pejabat's Telegram chat, once.
+  // A disposition to Dinas PU reaches the pejabat's Telegram chat, once (from the job queue, just
+  // after the API call).
   const before = calls.length;
   const c = (await officerA.get(`/api/v1/cases/${caseId}`)).json.case;
   const fwd = await officerA.post(`/api/v1/cases/${caseId}/dispositions`, { version: c.version, to_agency_ids: [pu.json.id], question: 'Apakah jalan ke posyandu Teluk Bayur sudah diperbaiki?' });
   assert.equal(fwd.status, 201, fwd.text);
+  for (let i = 0; i < 100 && calls.length === before; i++) await new Promise((r) => setTimeout(r, 100));
+  await new Promise((r) => setTimeout(r, 1000));
   const sent = calls.slice(before);
   assert.equal(sent.length, 1, JSON.stringify(sent));
   assert.equal(sent[0].chat_id, 987654321);
