@@ -37,6 +37,10 @@ void RegisterAlertRoutes(http::Server& server, Context& ctx);
 //! agency). `change` is "opened" | "refreshed" | "closed".
 void PublishAlert(Context& ctx, const store::Alert& alert, const std::string& change);
 
+//! Publishes the current state of a case on the live stream (event "case", scope = its agency)
+//! after background work changed it (inbox::Runtime::case_changed: a reply sent or failed).
+void PublishCaseChange(Context& ctx, Id case_id);
+
 //! Lower-cases and validates a username: 3-64 of [a-z0-9._-].
 Status ValidateUsername(std::string* username);
 

@@ -1097,6 +1097,17 @@ http::Response ReplyLimits(Context&, R, Caller&) {
 
 }  // namespace
 
+void PublishCaseChange(Context& ctx, Id case_id) {
+  if (!ctx.server) return;
+  auto kase = ctx.store.inbox().GetCase(case_id);
+  auto agencies = ctx.store.agencies().All();
+  if (!kase.ok() || !agencies.ok()) return;
+  Caller system;  // the job queue: no user, the whole directory for agency names
+  system.hierarchy = std::make_unique<Hierarchy>(std::move(agencies).value());
+  InboxJson j(ctx, system);
+  PublishCase(ctx, j, *kase);
+}
+
 void RegisterInboxRoutes(http::Server& server, Context& ctx) {
   auto route = [&](const char* method, const char* path, InboxHandler fn) {
     InboxRoute(server, ctx, method, path, std::move(fn));

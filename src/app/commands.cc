@@ -235,6 +235,8 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
     smtp.require_tls = config->smtp_require_tls;
     inbox_runtime.channels.push_back(inbox::MakeEmailChannel(smtp));
   }
+  // Replies sent or failed by the queue show up live in open case views.
+  inbox_runtime.case_changed = [&ctx](Id case_id) { api::PublishCaseChange(ctx, case_id); };
   if (Status s = inbox::RegisterJobs(runner, inbox_runtime); !s.ok()) return Fail("jobs", s);
   // Listening alerts: evaluated on schedule, told through the inbox's notifications and channels.
   alerts::Engine alert_engine(inbox_runtime, alert_options,

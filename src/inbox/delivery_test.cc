@@ -263,8 +263,11 @@ TEST_F(DeliveryTest, XBusyIsRetriedByItselfAndSentOnce) {
   rt_->senders[Platform::kX] =
       MakeAccountSender(Platform::kX, connectors::reply::Account{x.url(), "user-token", 5000});
   Case c = OpenCase(Platform::kX, "1445880548472328192");
+  std::vector<Id> changed;  // what open case views are told (live updates)
+  rt_->case_changed = [&changed](Id id) { changed.push_back(id); };
   Reply r = Queue(c, "auto-x-0001");
   EXPECT_EQ(Run(), 1);
+  EXPECT_EQ(changed, std::vector<Id>{c.id});  // failed
   Reply failed = Get(r.id);
   EXPECT_EQ(failed.state, ReplyState::kFailed);  // visible as failed, with when it goes again
   EXPECT_EQ(failed.error_kind, "retryable");
@@ -281,6 +284,7 @@ TEST_F(DeliveryTest, XBusyIsRetriedByItselfAndSentOnce) {
   EXPECT_EQ(sent.platform_id, "1456012973835788293");
   EXPECT_FALSE(sent.next_retry_at.has_value());
   EXPECT_EQ(x.requests(), 2u);
+  EXPECT_EQ(changed, (std::vector<Id>{c.id, c.id}));  // failed, then sent
   clock_.Advance(3'600'000);
   Run();
   EXPECT_EQ(x.requests(), 2u);

@@ -408,12 +408,10 @@ Result<int> Sweep(Runtime& rt, UnixMillis now) {
   return handled;
 }
 
-Status SendReply(Runtime& rt, Id reply_id) {
-  UnixMillis now = rt.clock.Now();
-  HUMAS_ASSIGN_OR_RETURN(auto claimed, rt.store.inbox().ClaimReply(reply_id, now));
-  if (!claimed) return Status::Ok();  // someone else is sending it, or it is not queued
-  const Reply& r = *claimed;
-  // From here on the reply is ours: every way out records sent or failed (never left sending).
+namespace {
+
+//! Sends a reply this worker claimed; every way out records sent or failed (never left sending).
+Status SendClaimed(Runtime& rt, const Reply& r, UnixMillis now) {
   auto fail = [&](const Status& why) {
     UnixMillis at = rt.clock.Now();
     std::optional<UnixMillis> next;
@@ -455,6 +453,21 @@ Status SendReply(Runtime& rt, Id reply_id) {
   return rt.store.inbox()
       .MarkReplySent(r.id, sent->platform_id, sent->url, rt.clock.Now())
       .status();
+}
+
+void CaseChanged(Runtime& rt, Id case_id) {
+  if (rt.case_changed) rt.case_changed(case_id);
+}
+
+}  // namespace
+
+Status SendReply(Runtime& rt, Id reply_id) {
+  UnixMillis now = rt.clock.Now();
+  HUMAS_ASSIGN_OR_RETURN(auto claimed, rt.store.inbox().ClaimReply(reply_id, now));
+  if (!claimed) return Status::Ok();  // someone else is sending it, or it is not queued
+  Status s = SendClaimed(rt, *claimed, now);
+  CaseChanged(rt, claimed->case_id);
+  return s;
 }
 
 Status AutoRetry(Runtime& rt, Id reply_id, int attempts) {
@@ -509,12 +522,13 @@ Status RegisterJobs(jobs::JobRunner& runner, Runtime& rt, UnixMillis sweep_every
       // or may not have reached the platform. Show it as failed, never as sent, and say so.
       HUMAS_ASSIGN_OR_RETURN(auto stuck, rt.store.inbox().StaleSendingReplies(now - 600'000, 50));
       for (Id id : stuck) {
-        HUMAS_RETURN_IF_ERROR(rt.store.inbox()
-                                  .MarkReplyFailed(id,
-                                                   "interrupted while sending: check the platform "
-                                                   "before retrying, it may have been posted",
-                                                   false, now, std::nullopt)
-                                  .status());
+        HUMAS_ASSIGN_OR_RETURN(
+            Reply failed,
+            rt.store.inbox().MarkReplyFailed(id,
+                                             "interrupted while sending: check the platform before "
+                                             "retrying, it may have been posted",
+                                             false, now, std::nullopt));
+        CaseChanged(rt, failed.case_id);
       }
       return ScheduleSweep(rt.store, now, sweep_every_ms);
     }

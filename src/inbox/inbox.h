@@ -4,6 +4,7 @@
 // ReplySender per platform. Used by the API handlers and by the job runner.
 #pragma once
 
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <memory>
@@ -91,6 +92,9 @@ struct Runtime {
   //! The installation's accounts from the configuration file: the fallback (demo).
   std::map<Platform, std::unique_ptr<ReplySender>> senders;
   std::vector<std::unique_ptr<Channel>> channels;
+  //! Told when background work changed a case (a reply sent, failed or retried by the queue), so
+  //! open case views update live; empty = nobody listens.
+  std::function<void(Id case_id)> case_changed;
 };
 
 //! The sender of an agency's replies on a platform.
