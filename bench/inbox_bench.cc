@@ -158,6 +158,14 @@ int main(int argc, char** argv) {
         "m.created_at FROM mentions m WHERE m.agency_id IS NOT NULL AND m.id % " +
         k + " = 0 ORDER BY m.id LIMIT " + limit +
         ";"
+        // New cases are counted by the code that inserts them (migration 0012): count these.
+        "INSERT INTO case_state_counts (agency_id, state, n) SELECT agency_id, state, count(*) "
+        "FROM cases WHERE true GROUP BY agency_id, state ON CONFLICT (agency_id, state) DO "
+        "UPDATE SET n = n + excluded.n;"
+        "INSERT INTO case_assignee_counts (assignee_id, agency_id, n) SELECT assignee_id, "
+        "agency_id, count(*) FROM cases WHERE assignee_id IS NOT NULL AND state != 'selesai' "
+        "GROUP BY assignee_id, agency_id ON CONFLICT (assignee_id, agency_id) DO UPDATE SET "
+        "n = n + excluded.n;"
         "INSERT INTO case_mentions (mention_id, case_id) SELECT id, id FROM cases;"
         // A follow-up message in one case out of four: the next mention by id.
         "INSERT OR IGNORE INTO case_mentions (mention_id, case_id) SELECT id + 1, id FROM cases "
