@@ -65,7 +65,7 @@ class JetstreamStreamTest : public pull::testing::PullTest {
   void StartHub(stream::HubOptions o = {}, std::int64_t rewind_us = 5'000'000) {
     o.backoff_base_ms = 20;
     o.backoff_max_ms = 200;
-    o.flush_ms = 20;
+    if (o.flush_ms == stream::HubOptions{}.flush_ms) o.flush_ms = 20;  // unless the test set it
     protocol_ = std::make_unique<JetstreamProtocol>(rewind_us);
     hub_ = std::make_unique<stream::Hub>(
         *registry_, *store_, clock_,

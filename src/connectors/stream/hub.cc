@@ -365,6 +365,9 @@ struct Hub::Impl {
     ws.read_message_max(options.max_message_bytes);
     websocket::response_type answer;
     co_await ws.async_handshake(answer, HostHeader(ep), ep.target, use_awaitable);
+    // A completion already queued when the session was stopped still resumes here: a stopped
+    // session must not touch its (erased) health entry again.
+    if (s->stopped) co_return;
     const Id id = s->connector.id;
     const UnixMillis now = clock.Now();
     UpdateHealth(id, [&](StreamHealth& h) {
@@ -380,6 +383,7 @@ struct Hub::Impl {
     beast::flat_buffer buffer;
     while (!s->stopped) {
       co_await ws.async_read(buffer, use_awaitable);
+      if (s->stopped) break;
       *got_event = true;
       if (ws.got_text()) {
         OnMessage(*s,
