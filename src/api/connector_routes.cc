@@ -92,8 +92,9 @@ json ConnectorJson(const Context& ctx, const store::Connector& c, const Hierarch
   const connectors::WebhookKind* webhook = connectors::WebhookKindOf(c);
   const bool streamed = !webhook && Streamed(c);
   // A webhook connector is never polled: the platform pushes to its address; a stream stays open.
-  const bool polled =
-      !webhook && (c.platform == Platform::kRss || connectors::pull::HasPullConnector(c.platform));
+  const bool polled = !webhook && (c.platform == Platform::kRss ||
+                                   connectors::pull::IsPulled(
+                                       c.platform, json::parse(c.settings_json, nullptr, false)));
   // A Bluesky stream is never run on a schedule; a Mastodon stream's timeline still is.
   const bool scheduled = c.enabled && !webhook && !(streamed && !polled);
   json j = {{"id", c.id},
@@ -159,7 +160,7 @@ Status ValidateSettings(Platform p, const json& settings) {
   if (p == Platform::kBluesky) return connectors::bluesky::ParseSettings(settings).status();
   // Platforms humas polls check their settings (reply settings included) in connectors/pull;
   // the others (answered only) in inbox/accounts.
-  if (connectors::pull::HasPullConnector(p))
+  if (connectors::pull::IsPulled(p, settings))
     return connectors::pull::ValidatePullSettings(p, settings);
   return inbox::ValidateReplySettings(p, settings);
 }

@@ -19,8 +19,10 @@
 #include "connectors/feed/poller.h"
 #include "connectors/mastodon/stream.h"
 #include "connectors/mastodon/timeline.h"
+#include "connectors/meta/page_feed.h"
 #include "connectors/net/http_client.h"
 #include "connectors/pull/pull.h"
+#include "connectors/pull/settings.h"
 #include "connectors/registry/registry.h"
 #include "connectors/stream/hub.h"
 #include "connectors/telegram/updates.h"
@@ -265,6 +267,7 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
   connectors::telegram::GetUpdates telegram_updates;
   connectors::mastodon::Timeline mastodon_timeline;
   connectors::youtube::CommentThreads youtube_comments;
+  connectors::meta::PageFeed facebook_feed;
   connectors::pull::Dispatcher dispatcher(st, WallClock());
   dispatcher.Register(Platform::kRss,
                       [&](const store::Connector& c) { return rss_poller.PollOne(c).status(); });
@@ -274,6 +277,14 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
       return pull_runner.RunOne(*source, c).status();
     });
   }
+  // A Facebook connector without settings.page_id only answers (Graph replies): not polled, and
+  // put off a day so it never crowds the Pages that are out of the tick's per-kind batch.
+  dispatcher.Register(Platform::kFacebook, [&](const store::Connector& c) -> Status {
+    if (!connectors::pull::IsPulled(c.platform,
+                                    nlohmann::json::parse(c.settings_json, nullptr, false)))
+      return st.connectors().Schedule(c.id, WallClock().Now() + 24 * 3'600'000LL);
+    return pull_runner.RunOne(facebook_feed, c).status();
+  });
   // Stream connectors (Bluesky Jetstream, Mastodon streaming): one supervised event-loop thread
   // keeps their connections open, stores what arrives in batches and saves each cursor once it
   // is durable. A streaming Mastodon connector's timeline is still polled after each

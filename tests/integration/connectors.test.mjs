@@ -224,6 +224,8 @@ test('pull connectors: settings are validated per platform with a clear 400', as
     ['mastodon', { hashtag: 'banjir' }, 'settings.instance_url is required'],
     ['youtube', {}, 'exactly one of settings.video_id and settings.channel_id'],
     ['youtube', { video_id: 'abc', daily_quota_units: '0' }, 'settings.daily_quota_units must be an integer from 1 to 1000000'],
+    ['facebook', { page_id: 'halaman-ku' }, "settings.page_id must be the Page's numeric id"],
+    ['facebook', { page_id: '19292868552', limit: 500 }, 'settings.limit must be an integer from 1 to 100'],
   ];
   for (const [platform, settings, message] of cases) {
     const r = await pejabat.post('/api/v1/connectors', { ...base, platform, settings });
@@ -252,6 +254,19 @@ test('pull connectors: settings are validated per platform with a clear 400', as
   assert.equal(yt.json.quota_spent, false);
   assert.equal(yt.json.polled, true);
   assert.equal((await pejabat.request('DELETE', `/api/v1/connectors/${yt.json.id}`)).status, 204);
+  // A Facebook connector naming a Page is polled; one without page_id only answers (replies).
+  const page = await pejabat.post('/api/v1/connectors', {
+    ...base, platform: 'facebook', settings: { page_id: '19292868552' }, enabled: false,
+  });
+  assert.equal(page.status, 201, page.text);
+  assert.equal(page.json.polled, true);
+  const answerer = await pejabat.post('/api/v1/connectors', {
+    ...base, platform: 'facebook', settings: { api_base: 'https://graph.facebook.com/v21.0' }, enabled: false,
+  });
+  assert.equal(answerer.status, 201, answerer.text);
+  assert.equal(answerer.json.polled, false);
+  for (const c of [page, answerer])
+    assert.equal((await pejabat.request('DELETE', `/api/v1/connectors/${c.json.id}`)).status, 204);
 });
 
 test('an X connector pulls recent search into mentions and counts reads against its budget', async () => {

@@ -145,9 +145,25 @@ Result<YoutubeSettings> ParseYoutubeSettings(const json& s) {
   return y;
 }
 
+Result<FacebookPageSettings> ParseFacebookPageSettings(const json& s) {
+  HUMAS_RETURN_IF_ERROR(CheckKeys(s, {"page_id", "limit", "api_base"}));
+  FacebookPageSettings f;
+  HUMAS_RETURN_IF_ERROR(ReadText(s, "page_id", &f.page_id, true, 30));
+  if (f.page_id.find_first_not_of("0123456789") != std::string::npos)
+    return Bad("settings.page_id must be the Page's numeric id (digits only)");
+  HUMAS_RETURN_IF_ERROR(ReadRange(s, "limit", &f.limit, 1, 100));
+  HUMAS_RETURN_IF_ERROR(ReadBaseUrl(s, "api_base", &f.api_base, false));
+  return f;
+}
+
 bool HasPullConnector(Platform p) {
   return p == Platform::kX || p == Platform::kTelegram || p == Platform::kMastodon ||
-         p == Platform::kYoutube;
+         p == Platform::kYoutube || p == Platform::kFacebook;
+}
+
+bool IsPulled(Platform p, const json& settings) {
+  if (p == Platform::kFacebook) return settings.is_object() && settings.contains("page_id");
+  return HasPullConnector(p);
 }
 
 Status ValidatePullSettings(Platform p, const json& settings) {
@@ -160,6 +176,8 @@ Status ValidatePullSettings(Platform p, const json& settings) {
       return ParseMastodonSettings(settings).status();
     case Platform::kYoutube:
       return ParseYoutubeSettings(settings).status();
+    case Platform::kFacebook:
+      return ParseFacebookPageSettings(settings).status();
     default:
       return Status::Ok();
   }

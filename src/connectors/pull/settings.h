@@ -47,13 +47,25 @@ struct YoutubeSettings {
   std::string api_base = "https://www.googleapis.com";
 };
 
+//! Meta Graph API Page feed (GET /{version}/{page-id}/feed) with each post's comments.
+struct FacebookPageSettings {
+  std::string page_id;  //!< the Page's numeric id
+  int limit = 25;       //!< posts per request, 1–100
+  //! Graph base with its version, shared with the Graph reply client (connectors/reply/graph).
+  std::string api_base = "https://graph.facebook.com/v21.0";
+};
+
 Result<XSearchSettings> ParseXSearchSettings(const nlohmann::json& settings);
 Result<TelegramSettings> ParseTelegramSettings(const nlohmann::json& settings);
 Result<MastodonSettings> ParseMastodonSettings(const nlohmann::json& settings);
 Result<YoutubeSettings> ParseYoutubeSettings(const nlohmann::json& settings);
+Result<FacebookPageSettings> ParseFacebookPageSettings(const nlohmann::json& settings);
 
 //! True for the platforms that have a pull connector (the API's validation entry point).
 bool HasPullConnector(Platform p);
+//! True for a connector humas pulls: a pull platform, except a Facebook connector without
+//! settings.page_id, which only answers (replies through the Graph API) and is never polled.
+bool IsPulled(Platform p, const nlohmann::json& settings);
 //! Validates the settings of a pull platform (Ok for the others).
 Status ValidatePullSettings(Platform p, const nlohmann::json& settings);
 

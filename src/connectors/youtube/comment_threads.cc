@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "connectors/pull/json_fields.h"
 #include "connectors/pull/settings.h"
 
 namespace humas::connectors::youtube {
@@ -12,24 +13,11 @@ using json = nlohmann::json;
 
 constexpr std::int64_t kUnitsPerCall = 1;  // commentThreads.list
 
-std::string Str(const json& j, const char* k) {
-  if (!j.is_object()) return "";
-  auto it = j.find(k);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
+using pull::Obj;
+using pull::Str;
 
-const json& Obj(const json& j, const char* k) {
-  static const json kNull;
-  if (!j.is_object()) return kNull;
-  auto it = j.find(k);
-  return it == j.end() ? kNull : *it;
-}
-
-std::string Scrub(std::string text, const std::string& key) {
-  if (key.empty()) return text;
-  for (size_t p; (p = text.find(key)) != std::string::npos;)
-    text.replace(p, key.size(), "<api_key>");
-  return text;
+std::string Scrub(const std::string& text, const std::string& key) {
+  return pull::Scrub(text, key, "<api_key>");
 }
 
 //! Google's error: {"error": {"code", "message", "errors": [{"reason"}]}}.

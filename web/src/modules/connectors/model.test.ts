@@ -17,6 +17,8 @@ describe('kindOf', () => {
     expect(kindOf(connector({ platform: 'telegram', settings: {} })).id).toBe('telegram_updates')
     expect(kindOf(connector({ platform: 'mastodon', settings: { instance_url: 'https://m.example', hashtag: 'berau' } })).id).toBe('mastodon_timeline')
     expect(kindOf(connector({ platform: 'youtube', settings: {} })).id).toBe('youtube_comments')
+    expect(kindOf(connector({ platform: 'facebook', settings: { page_id: '19292868552' } })).id).toBe('facebook_page')
+    expect(kindOf(connector({ platform: 'facebook', settings: { webhook: 'meta' } })).id).toBe('webhook_meta')
     expect(kindOf(connector({ platform: 'bluesky', settings: { keywords: ['banjir'] } })).id).toBe('bluesky_jetstream')
     expect(kindOf(connector({ platform: 'tiktok', settings: {} }))).toBe(GENERIC_KIND)
     // An RSS connector carrying a webhook marker is not a feed poller.

@@ -162,6 +162,17 @@ export const KINDS: KindSpec[] = [
     credentials: [{ key: 'api_key', label: 'apiKey', type: 'password', required: true, help: 'apiKey' }],
   },
   {
+    id: 'facebook_page',
+    platforms: ['facebook'],
+    mode: 'poll',
+    settings: [
+      { key: 'page_id', label: 'pageId', type: 'text', required: true, help: 'pageId' },
+      { key: 'limit', label: 'limit', type: 'integer', min: 1, max: 100, help: 'graphLimit' },
+      { key: 'api_base', label: 'apiBase', type: 'url', help: 'graphApiBase' },
+    ],
+    credentials: [{ key: 'access_token', label: 'pageAccessToken', type: 'password', required: true, help: 'pageAccessToken' }],
+  },
+  {
     id: 'bluesky_jetstream',
     platforms: ['bluesky'],
     mode: 'stream',

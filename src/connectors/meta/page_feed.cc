@@ -1,0 +1,169 @@
+// PageFeed: one /{page-id}/feed call per page of posts.
+#include "connectors/meta/page_feed.h"
+
+#include <algorithm>
+
+#include "connectors/pull/json_fields.h"
+#include "connectors/pull/settings.h"
+
+namespace humas::connectors::meta {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr UnixMillis kHour = 3'600'000;
+
+using pull::Obj;
+using pull::Str;
+
+std::string Scrub(const std::string& text, const std::string& token) {
+  return pull::Scrub(text, token, "<access_token>");
+}
+
+//! Graph times are "2021-07-09T19:09:52+0000" (no colon in the offset).
+std::optional<UnixMillis> GraphTime(std::string t) {
+  if (t.size() > 5 && (t[t.size() - 5] == '+' || t[t.size() - 5] == '-') &&
+      t.find(':', t.size() - 5) == std::string::npos)
+    t.insert(t.size() - 2, ":");
+  auto r = ParseRfc3339(t);
+  if (!r.ok()) return std::nullopt;
+  return *r;
+}
+
+struct Cursor {
+  std::int64_t since = 0, sweep_newest = 0;  // unix seconds
+  std::string after;
+};
+
+Cursor ReadCursor(const std::string& text) {
+  Cursor c;
+  json j = json::parse(text, nullptr, false);
+  if (!j.is_object()) return c;
+  if (Obj(j, "since").is_number_integer()) c.since = j["since"].get<std::int64_t>();
+  if (Obj(j, "sweep_newest").is_number_integer())
+    c.sweep_newest = j["sweep_newest"].get<std::int64_t>();
+  c.after = Str(j, "after");
+  return c;
+}
+
+std::string WriteCursor(const Cursor& c) {
+  json j = json::object();
+  if (c.since) j["since"] = c.since;
+  if (c.sweep_newest) j["sweep_newest"] = c.sweep_newest;
+  if (!c.after.empty()) j["after"] = c.after;
+  return j.dump();
+}
+
+MentionInput ToMention(const json& item, MentionKind kind, UnixMillis now) {
+  MentionInput m;
+  m.platform = Platform::kFacebook;
+  m.kind = kind;
+  m.external_id = Str(item, "id");
+  const json& from = Obj(item, "from");
+  m.author_handle = Str(from, "id");
+  m.author_name = Str(from, "name");
+  m.text = Str(item, "message").substr(0, 10000);
+  m.created_at = GraphTime(Str(item, "created_time")).value_or(now);
+  m.url = Str(item, "permalink_url");
+  return m;
+}
+
+}  // namespace
+
+std::vector<MentionInput> PageFeed::ToMentions(const json& post, const std::string& page_id,
+                                               UnixMillis now) {
+  std::vector<MentionInput> out;
+  MentionInput p = ToMention(post, MentionKind::kPost, now);
+  if (p.author_handle.empty()) p.author_handle = page_id;  // the Page's own post
+  const json& comments = Obj(Obj(post, "comments"), "data");
+  if (comments.is_array()) p.replies = static_cast<std::int64_t>(comments.size());
+  // A post with only a photo has no message: it is still stored, as the parent of its comments.
+  if (!p.external_id.empty()) out.push_back(p);
+  if (!comments.is_array()) return out;
+  for (const json& c : comments) {
+    MentionInput m = ToMention(c, MentionKind::kComment, now);
+    const std::string parent = Str(Obj(c, "parent"), "id");
+    m.in_reply_to = parent.empty() ? p.external_id : parent;
+    if (!parent.empty()) m.kind = MentionKind::kReply;
+    if (Obj(c, "like_count").is_number_integer()) m.likes = c["like_count"].get<std::int64_t>();
+    if (Obj(c, "comment_count").is_number_integer())
+      m.replies = c["comment_count"].get<std::int64_t>();
+    if (m.author_handle.empty()) m.author_handle = "facebook-user";  // `from` hidden by privacy
+    if (!m.external_id.empty() && !m.text.empty()) out.push_back(std::move(m));
+  }
+  return out;
+}
+
+Result<pull::Page> PageFeed::Next(const pull::RunContext& ctx, const std::string& cursor,
+                                  std::optional<UnixMillis>* retry_at) {
+  const store::Connector& c = ctx.connector;
+  json settings_json = json::parse(c.settings_json, nullptr, false);
+  HUMAS_ASSIGN_OR_RETURN(pull::FacebookPageSettings settings,
+                         pull::ParseFacebookPageSettings(settings_json));
+  const std::string token = pull::Credential(ctx.credentials, "access_token");
+  if (token.empty()) return FailedPrecondition("credentials.access_token is not set");
+  const UnixMillis now = ctx.clock.Now();
+
+  Cursor cur = ReadCursor(cursor);
+  net::HttpRequest req;
+  req.url = settings.api_base + "/" + settings.page_id + "/feed?fields=" +
+            net::UrlEscape(
+                "id,message,created_time,permalink_url,from,comments.limit(100)"
+                "{id,message,created_time,from,parent,permalink_url,like_count,comment_count}") +
+            "&limit=" + std::to_string(settings.limit);
+  if (cur.since) req.url += "&since=" + std::to_string(cur.since);
+  if (!cur.after.empty()) req.url += "&after=" + net::UrlEscape(cur.after);
+  req.headers.push_back({"Authorization", "Bearer " + token});
+  auto resp = ctx.http.Get(req);
+  if (!resp.ok()) return Status(resp.status().code(), Scrub(resp.status().message(), token));
+  if (resp->status != 200) {
+    json body = json::parse(resp->body, nullptr, false);
+    const json& e = Obj(body, "error");
+    const int code = Obj(e, "code").is_number_integer() ? e["code"].get<int>() : 0;
+    const std::string message = Scrub(Str(e, "message").substr(0, 300), token);
+    std::string what = "HTTP " + std::to_string(resp->status) + " from Facebook" +
+                       (code ? " (code " + std::to_string(code) + ")" : "") +
+                       (message.empty() ? "" : ": " + message);
+    if (code == 4 || code == 17 || code == 32 || code == 613 || resp->status == 429) {
+      *retry_at = net::HttpClient::RateLimitResetAt(*resp, now).value_or(now + kHour);
+      return Unavailable("rate limited: " + what);
+    }
+    if (code == 190) {
+      // Retrying cannot help until an admin connects a new token: wait a day, not a back-off.
+      *retry_at = now + 24 * kHour;
+      return PermissionDenied("token kedaluwarsa / token expired: " + what);
+    }
+    if (resp->status == 400) return InvalidArgument(what);
+    if (resp->status == 401 || resp->status == 403) return PermissionDenied(what);
+    if (resp->status == 404) return NotFound(what);
+    return Unavailable(what);
+  }
+  json body = json::parse(resp->body, nullptr, false);
+  if (!body.is_object() || !Obj(body, "data").is_array())
+    return InvalidArgument("Facebook answered with malformed JSON or no data (" +
+                           std::to_string(resp->body.size()) + " bytes); nothing stored");
+  pull::Page page;
+  std::int64_t newest = cur.sweep_newest;
+  for (const json& post : body["data"]) {
+    ++page.read;
+    auto at = GraphTime(Str(post, "created_time"));
+    if (at && cur.since && *at / 1000 <= cur.since) continue;  // stored by an earlier sweep
+    if (at) newest = std::max<std::int64_t>(newest, *at / 1000);
+    for (auto& m : ToMentions(post, settings.page_id, now)) page.mentions.push_back(std::move(m));
+  }
+  const json& paging = Obj(body, "paging");
+  const std::string after = Str(Obj(paging, "cursors"), "after");
+  if (Str(paging, "next").empty() || after.empty() || after == cur.after) {
+    cur.since = std::max(cur.since, newest);
+    cur.sweep_newest = 0;
+    cur.after.clear();
+  } else {
+    cur.sweep_newest = newest;
+    cur.after = after;
+    page.more = true;
+  }
+  page.cursor = WriteCursor(cur);
+  return page;
+}
+
+}  // namespace humas::connectors::meta

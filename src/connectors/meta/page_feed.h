@@ -1,0 +1,43 @@
+// Meta Graph API: the posts of a Facebook Page and their comments as a pull connector
+// (developers.facebook.com/docs/graph-api/reference/page/feed). One call per page of posts:
+//   GET /{version}/{page-id}/feed?fields=id,message,created_time,permalink_url,from,
+//       comments.limit(100){id,message,created_time,from,parent,permalink_url}&limit=N[&since=][&after=]
+// with the Page access token in the Authorization header (never in the URL, scrubbed from errors).
+// Posts become kPost mentions (author: `from`, else the Page); comments become kComment mentions
+// in reply to their post, or kReply mentions in reply to their parent comment.
+//
+// Checkpoint cursor (JSON): {"since": unix seconds of the newest post fully stored,
+// "sweep_newest": newest post of the sweep in progress, "after": its next page cursor}. A sweep
+// asks for posts newer than `since` and follows paging.cursors.after while paging.next is set;
+// only at its end does `since` advance, so a restart mid-sweep resumes at the saved page.
+//
+// Errors (Graph {"error": {"code", "message"}}): codes 4, 17, 32, 613 (rate limits) → the next run
+// at the Retry-After / rate-limit reset, else in one hour; 190 (token expired or revoked) →
+// "token kedaluwarsa / token expired" in the health and no retry for a day (until the token is
+// replaced). Known limits: only the first 100 comments of each post are read, and new comments on
+// posts older than `since` are not (Meta webhooks deliver those).
+//
+// Settings: ParseFacebookPageSettings ({"page_id", "limit", "api_base"}; api_base includes the
+// Graph version, "https://graph.facebook.com/v21.0", as for the Graph replies); credentials:
+// {"access_token"}. A Facebook connector without page_id is not polled (pull::IsPulled).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "connectors/pull/pull.h"
+
+namespace humas::connectors::meta {
+
+class PageFeed final : public pull::Source {
+ public:
+  Platform platform() const override { return Platform::kFacebook; }
+  Result<pull::Page> Next(const pull::RunContext& ctx, const std::string& cursor,
+                          std::optional<UnixMillis>* retry_at) override;
+
+  //! A feed post → the post and its embedded comments as mentions (`page_id` authors a post
+  //! without `from`).
+  static std::vector<MentionInput> ToMentions(const nlohmann::json& post,
+                                              const std::string& page_id, UnixMillis now);
+};
+
+}  // namespace humas::connectors::meta

@@ -1,0 +1,193 @@
+// Facebook Page feed against a fake Graph API on loopback replaying the recorded answers of
+// ../shared/fixtures/meta-graph/python-facebook (a Page feed in two pages; a recorded comment
+// embedded in a post the way comments.limit(100){...} returns it): a paged sweep, the next run
+// asking only for newer posts, a malformed page mid-sweep then a restart that resumes at the saved
+// page without loss or repeat, Graph rate-limit and expired-token errors, and the token kept out of
+// the URL and every error.
+#include "connectors/meta/page_feed.h"
+
+#include "connectors/pull/pull_test_util.h"
+#include "connectors/pull/settings.h"
+
+namespace humas::connectors::meta {
+namespace {
+
+using json = nlohmann::json;
+using pull::testing::Fixture;
+using pull::testing::JsonResponse;
+
+constexpr char kPageId[] = "19292868552";
+constexpr char kRoute[] = "/v21.0/19292868552/feed";
+constexpr char kToken[] = "EAAG-token-halaman-rahasia";
+
+json Graph(const std::string& rel) {
+  return json::parse(Fixture("meta-graph/python-facebook/facebook/" + rel));
+}
+
+class PageFeedTest : public pull::testing::PullTest {
+ protected:
+  void SetUp() override {
+    PullTest::SetUp();
+    fake_.Route(kRoute);
+    ASSERT_TRUE(fake_.Start().ok());
+    page1_ = Graph("apidata/posts/feeds_default_fields_p1.json");
+    page2_ = Graph("apidata/posts/feeds_default_fields_p2.json");
+    // The first post carries a recorded comment and a recorded reply to it (its parent set).
+    comment_ = Graph("models/comment.json");
+    reply_ = Graph("apidata/comments/comment_info.json");
+    reply_["parent"] = {{"id", comment_["id"]}};
+    reply_["from"] = {{"id", "100012345"}, {"name", "Warga Kota"}};
+    page1_["data"][0]["comments"]["data"] = json::array({comment_, reply_});
+  }
+  store::Connector AddPage() {
+    return Add(Platform::kFacebook, {{"api_base", fake_.base() + "/v21.0"}, {"page_id", kPageId}},
+               json({{"access_token", kToken}}).dump());
+  }
+  json Cursor(Id id) { return json::parse(Reload(id).checkpoint.cursor); }
+  static std::int64_t Unix(const char* graph_time) {
+    std::string t = graph_time;
+    t.insert(t.size() - 2, ":");
+    return *ParseRfc3339(t) / 1000;
+  }
+
+  pull::testing::FakePlatform fake_;
+  json page1_, page2_, comment_, reply_;
+  PageFeed source_;
+};
+
+TEST_F(PageFeedTest, SweepsPagesThenAsksOnlyForNewerPosts) {
+  fake_.Answer(kRoute, JsonResponse(200, page1_.dump()));
+  fake_.Answer(kRoute, JsonResponse(200, page2_.dump()));
+  store::Connector c = AddPage();
+  auto r = runner_->RunOne(source_, c);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->pages, 2);
+  EXPECT_EQ(r->stored, 12);  // 10 posts, a comment and its reply
+  auto reqs = fake_.requests();
+  ASSERT_EQ(reqs.size(), 2u);
+  EXPECT_EQ(reqs[0].Header("authorization"), std::string("Bearer ") + kToken);
+  EXPECT_EQ(reqs[0].target.find(kToken), std::string::npos);
+  EXPECT_EQ(reqs[0].Query("fields").value_or(""),
+            "id,message,created_time,permalink_url,from,comments.limit(100){id,message,"
+            "created_time,from,parent,permalink_url,like_count,comment_count}");
+  EXPECT_EQ(reqs[0].Query("limit").value_or(""), "25");
+  EXPECT_FALSE(reqs[0].Query("after").has_value());
+  EXPECT_FALSE(reqs[0].Query("since").has_value());
+  EXPECT_EQ(reqs[1].Query("after").value_or(""), page1_["paging"]["cursors"]["after"]);
+  const std::int64_t newest = Unix("2021-07-09T19:09:52+0000");
+  EXPECT_EQ(Cursor(c.id), json({{"since", newest}}));
+
+  // The next run asks for posts after the checkpoint; a post Graph repeats is not stored twice.
+  fake_.Reset(kRoute);
+  fake_.Answer(kRoute, JsonResponse(200, page2_.dump()));
+  r = runner_->RunOne(source_, Reload(c.id));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->stored, 0);
+  EXPECT_EQ(fake_.requests().back().Query("since").value_or(""), std::to_string(newest));
+  EXPECT_EQ(Mentions().size(), 12u);
+}
+
+TEST_F(PageFeedTest, MapsPostsCommentsAndReplies) {
+  page1_.erase("paging");  // one page
+  fake_.Answer(kRoute, JsonResponse(200, page1_.dump()));
+  ASSERT_TRUE(runner_->RunOne(source_, AddPage()).ok());
+  std::map<std::string, Mention> by_id;
+  for (auto& m : Mentions()) by_id[m.data.external_id] = m;
+  ASSERT_EQ(by_id.size(), 7u);
+  const json& p = page1_["data"][0];
+  const auto& post = by_id.at(p["id"]).data;
+  EXPECT_EQ(post.platform, Platform::kFacebook);
+  EXPECT_EQ(post.kind, MentionKind::kPost);
+  EXPECT_EQ(post.text, p["message"]);
+  EXPECT_EQ(post.author_handle, kPageId);  // the Page's own post has no `from`
+  EXPECT_EQ(post.url, p["permalink_url"]);
+  EXPECT_EQ(post.created_at, Unix("2021-07-09T19:09:52+0000") * 1000);
+  const auto& comment = by_id.at(comment_["id"]).data;
+  EXPECT_EQ(comment.kind, MentionKind::kComment);
+  EXPECT_EQ(comment.in_reply_to, p["id"]);
+  EXPECT_EQ(comment.author_handle, comment_["from"]["id"]);
+  EXPECT_EQ(comment.author_name, comment_["from"]["name"]);
+  EXPECT_EQ(comment.text, comment_["message"]);
+  EXPECT_EQ(comment.url, comment_["permalink_url"]);
+  const auto& reply = by_id.at(reply_["id"]).data;
+  EXPECT_EQ(reply.kind, MentionKind::kReply);
+  EXPECT_EQ(reply.in_reply_to, comment_["id"]);
+  EXPECT_EQ(reply.author_name, "Warga Kota");
+}
+
+TEST_F(PageFeedTest, MalformedPageMidSweepThenRestartResumesWithoutLossOrRepeat) {
+  fake_.Answer(kRoute, JsonResponse(200, page1_.dump()));
+  fake_.Answer(kRoute, JsonResponse(200, "{\"data\": [ {\"id\": \"19292868552_1\""));
+  store::Connector c = AddPage();
+  auto r = runner_->RunOne(source_, c);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(Mentions().size(), 7u);  // page 1 is stored, the broken page 2 adds nothing
+  c = Reload(c.id);
+  EXPECT_NE(c.health.last_error.find("malformed JSON"), std::string::npos) << c.health.last_error;
+  EXPECT_EQ(Cursor(c.id)["after"], page1_["paging"]["cursors"]["after"]);
+
+  // A restarted server (new runner, same store) resumes at the saved page.
+  runner_ = NewRunner();
+  fake_.Reset(kRoute);
+  fake_.Answer(kRoute, JsonResponse(200, page2_.dump()));
+  r = runner_->RunOne(source_, Reload(c.id));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->stored, 5);
+  EXPECT_EQ(fake_.requests().back().Query("after").value_or(""),
+            page1_["paging"]["cursors"]["after"]);
+  EXPECT_EQ(Mentions().size(), 12u);
+  EXPECT_EQ(Cursor(c.id), json({{"since", Unix("2021-07-09T19:09:52+0000")}}));
+}
+
+TEST_F(PageFeedTest, ExpiredTokenWaitsADayAndRateLimitWaitsAnHour) {
+  json expired = {{"error",
+                   {{"message", std::string("Error validating access token ") + kToken},
+                    {"type", "OAuthException"},
+                    {"code", 190},
+                    {"error_subcode", 463}}}};
+  fake_.Answer(kRoute, JsonResponse(400, expired.dump()));
+  store::Connector c = AddPage();
+  ASSERT_FALSE(runner_->RunOne(source_, c).ok());
+  EXPECT_EQ(fake_.count(), 1u);  // no retry storm
+  c = Reload(c.id);
+  EXPECT_EQ(c.health.last_error.find("token kedaluwarsa / token expired"), 0u)
+      << c.health.last_error;
+  EXPECT_EQ(c.health.last_error.find(kToken), std::string::npos);
+  EXPECT_EQ(c.health.next_run_at, clock_.Now() + 24 * 3'600'000);
+
+  json limited = {{"error",
+                   {{"message", "(#4) Application request limit reached"},
+                    {"type", "OAuthException"},
+                    {"code", 4}}}};
+  fake_.Reset(kRoute);
+  fake_.Answer(kRoute, JsonResponse(403, limited.dump()));
+  store::Connector d = AddPage();
+  ASSERT_FALSE(runner_->RunOne(source_, d).ok());
+  d = Reload(d.id);
+  EXPECT_EQ(d.health.last_error.rfind("rate limited", 0), 0u) << d.health.last_error;
+  EXPECT_EQ(d.health.next_run_at, clock_.Now() + 3'600'000);
+  EXPECT_TRUE(Mentions().empty());
+}
+
+TEST_F(PageFeedTest, SettingsAreChecked) {
+  EXPECT_TRUE(pull::ParseFacebookPageSettings({{"page_id", kPageId}}).ok());
+  // Only a connector naming a Page is polled; one without page_id only answers (replies).
+  EXPECT_TRUE(pull::IsPulled(Platform::kFacebook, {{"page_id", kPageId}}));
+  EXPECT_FALSE(pull::IsPulled(Platform::kFacebook, {{"api_base", "https://graph.facebook.com"}}));
+  for (const json& bad : {json::object(), json{{"page_id", "halaman-ku"}},
+                          json{{"page_id", kPageId}, {"api_base", "ftp://graph"}},
+                          json{{"page_id", kPageId}, {"limit", 500}},
+                          json{{"page_id", kPageId}, {"ig_user_id", "1"}}}) {
+    auto s = pull::ParseFacebookPageSettings(bad);
+    EXPECT_EQ(s.status().code(), Code::kInvalidArgument) << bad.dump();
+    EXPECT_EQ(s.status().field(), "settings") << bad.dump();
+  }
+  store::Connector c = Add(Platform::kFacebook, {{"page_id", kPageId}}, "");
+  auto r = runner_->RunOne(source_, c);
+  EXPECT_EQ(r.status().code(), Code::kFailedPrecondition);
+  EXPECT_EQ(fake_.count(), 0u);
+}
+
+}  // namespace
+}  // namespace humas::connectors::meta
