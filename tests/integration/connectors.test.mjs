@@ -261,7 +261,8 @@ test('pull connectors: settings are validated per platform with a clear 400', as
   assert.equal(page.status, 201, page.text);
   assert.equal(page.json.polled, true);
   const answerer = await pejabat.post('/api/v1/connectors', {
-    ...base, platform: 'facebook', settings: { api_base: 'https://graph.facebook.com/v21.0' }, enabled: false,
+    ...base, name: 'Balasan Facebook', platform: 'facebook', settings: { api_base: 'https://graph.facebook.com/v21.0' },
+    enabled: false,
   });
   assert.equal(answerer.status, 201, answerer.text);
   assert.equal(answerer.json.polled, false);
