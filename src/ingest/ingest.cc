@@ -12,9 +12,6 @@
 #include <mutex>
 #include <thread>
 
-#include "core/inbox.h"
-#include "store/cases.h"
-
 namespace humas::ingest {
 
 Ingestor::Ingestor(store::Store& store, const Clock& clock, MentionSink on_new, Labeler labeler,
@@ -104,9 +101,10 @@ Result<std::vector<Mention>> Ingestor::Prepare(std::vector<MentionInput> inputs,
 
 Status Ingestor::Commit(std::vector<Mention> batch, IngestReport* report) const {
   if (batch.empty()) return Status::Ok();
-  auto outcomes = store_.mentions().UpsertBatch(batch, clock_.Now());
+  // One transaction for the batch's mentions and the inbox cases that their questions,
+  // complaints, criticism and suggestions open or extend.
+  auto outcomes = store_.mentions().UpsertBatch(batch, clock_.Now(), /*open_cases=*/true);
   if (!outcomes.ok()) return outcomes.status();
-  std::vector<Mention> needs_case;
   for (size_t i = 0; i < outcomes->size(); ++i) {
     const auto& o = (*outcomes)[i];
     switch (o.kind) {
@@ -115,9 +113,6 @@ Status Ingestor::Commit(std::vector<Mention> batch, IngestReport* report) const 
         batch[i].id = o.id;
         batch[i].ingested_at = clock_.Now();
         if (on_new_) on_new_(batch[i]);
-        // Questions, complaints, criticism and suggestions open (or extend) an inbox case.
-        if (batch[i].agency_id && NeedsAnswer(batch[i].data.labels.input_kind))
-          needs_case.push_back(std::move(batch[i]));  // batch[i] is not used after this
         break;
       case store::UpsertOutcome::Kind::kDuplicate:
         ++report->duplicates;
@@ -127,9 +122,7 @@ Status Ingestor::Commit(std::vector<Mention> batch, IngestReport* report) const 
         break;
     }
   }
-  // One transaction for the batch's cases. Should it fail, the mentions stay stored (the import
-  // stops with the error; an officer can still open their cases by hand).
-  return store_.inbox().AttachMentions(needs_case, clock_.Now()).status();
+  return Status::Ok();
 }
 
 Status Ingestor::StoreBatch(std::vector<MentionInput> inputs,

@@ -292,6 +292,47 @@ std::map<std::string, std::int64_t> Counted(InboxRepository& inbox, const std::v
   return out;
 }
 
+// UpsertBatch(open_cases) stores each new mention that needs an answer together with its case, in
+// one transaction; praise, mentions without an agency and duplicates open nothing.
+TEST_P(InboxConformanceTest, UpsertBatchOpensCasesInTheSameTransaction) {
+  auto mention = [&](const std::string& ext, const std::string& kind, std::optional<Id> agency) {
+    Mention m;
+    m.agency_id = agency;
+    m.data.platform = Platform::kX;
+    m.data.external_id = ext;
+    m.data.author_handle = "warga-" + ext;
+    m.data.text = "Kapan jalan diperbaiki? " + ext;
+    m.data.created_at = kT0;
+    m.data.labels.input_kind = kind;
+    return m;
+  };
+  std::vector<Mention> batch = {
+      mention("u1", "pertanyaan", agencies_[1]), mention("u2", "apresiasi", agencies_[1]),
+      mention("u3", "keluhan", std::nullopt), mention("u4", "keluhan", agencies_[2])};
+  auto before = Counted(inbox(), {agencies_[1], agencies_[2]}, kT0, user_);
+  auto out = Must(store().mentions().UpsertBatch(batch, kT0 + 1, /*open_cases=*/true));
+  ASSERT_EQ(out.size(), 4u);
+  Case c1 = Must(inbox().CaseOfMention(out[0].id));
+  EXPECT_EQ(c1.agency_id, agencies_[1]);
+  EXPECT_EQ(c1.mention_count, 1);
+  EXPECT_EQ(c1.input_kind, "pertanyaan");
+  EXPECT_EQ(inbox().CaseOfMention(out[1].id).status().code(), Code::kNotFound);
+  EXPECT_EQ(inbox().CaseOfMention(out[2].id).status().code(), Code::kNotFound);
+  EXPECT_EQ(Must(inbox().CaseOfMention(out[3].id)).agency_id, agencies_[2]);
+  auto after = Counted(inbox(), {agencies_[1], agencies_[2]}, kT0, user_);
+  EXPECT_EQ(after["baru"], before["baru"] + 2);
+  // The same batch again: duplicates, no second case, counters unchanged.
+  auto again = Must(store().mentions().UpsertBatch(batch, kT0 + 2, /*open_cases=*/true));
+  EXPECT_EQ(again[0].kind, UpsertOutcome::Kind::kDuplicate);
+  EXPECT_EQ(Must(inbox().CaseOfMention(out[0].id)).mention_count, 1);
+  EXPECT_EQ(Counted(inbox(), {agencies_[1], agencies_[2]}, kT0, user_)["baru"], after["baru"]);
+  // A batch that cannot be stored leaves neither mentions nor cases.
+  std::vector<Mention> bad = {mention("u5", "pertanyaan", agencies_[1]),
+                              mention("", "keluhan", agencies_[1])};
+  EXPECT_FALSE(store().mentions().UpsertBatch(bad, kT0 + 3, /*open_cases=*/true).ok());
+  EXPECT_EQ(Counted(inbox(), {agencies_[1], agencies_[2]}, kT0, user_)["baru"], after["baru"]);
+}
+
 TEST_P(InboxConformanceTest, CountsStayTrueThroughEveryCaseWrite) {
   std::vector<Id> both = {agencies_[1], agencies_[2]};
   auto check = [&](const char* step, UnixMillis now) {

@@ -169,8 +169,13 @@ class MentionRepository {
   //! are indexed for full-text search and counted in the hourly rollups in the same transaction,
   //! and their Mention::query_ids are stored as matches and counted per query and hour.
   //! `agency_id` of each Mention is used as given (callers resolve agency_code).
+  //! With `open_cases`, every inserted mention with an agency and a kind of input that needs an
+  //! answer (NeedsAnswer: questions, complaints, criticism, suggestions) also opens or extends
+  //! its inbox case (InboxRepository::AttachMention) in the same transaction, so a stored mention
+  //! never lacks its case, whatever crashes.
   virtual Result<std::vector<UpsertOutcome>> UpsertBatch(const std::vector<Mention>& mentions,
-                                                         UnixMillis now) = 0;
+                                                         UnixMillis now,
+                                                         bool open_cases = false) = 0;
   virtual Result<Mention> Get(Id id) = 0;
   //! Newest first (created_at desc, id desc). The total is exact up to kMentionTotalCap.
   virtual Result<ListResult<Mention>> Search(const MentionFilter& filter, const Page& page) = 0;

@@ -321,12 +321,12 @@ namespace {
 //! Cases opened per agency by an intake, to count in case_state_counts before it commits.
 using OpenedCases = std::map<Id, std::int64_t>;
 
-//! AttachMention's work inside the caller's write transaction, on `conn`; a case it opens is
-//! added to `opened` (see CountOpened).
-Result<CaseIntake> AttachOne(Connection& conn_ref, const Mention& m, UnixMillis now,
+//! AttachMention's work inside the caller's write transaction, on `conn`, for mention `m` stored
+//! with id `mention_id`; a case it opens is added to `opened` (see CountOpened).
+Result<CaseIntake> AttachOne(Connection& conn_ref, const Mention& m, Id mention_id, UnixMillis now,
                              OpenedCases* opened) {
   Connection* conn = &conn_ref;
-  if (m.id == 0) return InvalidArgument("the mention is not stored yet");
+  if (mention_id == 0) return InvalidArgument("the mention is not stored yet");
   if (!m.agency_id) {
     return FailedPrecondition("the mention has no agency; assign it to an agency first")
         .WithField("mention_id");
@@ -334,7 +334,7 @@ Result<CaseIntake> AttachOne(Connection& conn_ref, const Mention& m, UnixMillis 
   CaseIntake out;
   {
     HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlCaseOfMention));
-    st.Bind(m.id);
+    st.Bind(mention_id);
     HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
     if (row) {
       Id id = st.Int(0);
@@ -370,8 +370,9 @@ Result<CaseIntake> AttachOne(Connection& conn_ref, const Mention& m, UnixMillis 
     if (c.state == CaseState::kSelesai && m.data.created_at > c.closed_at.value_or(0)) {
       HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlCaseReopen));
       HUMAS_RETURN_IF_ERROR(st.Bind(c.id).Run());
-      CaseEvent e{
-          0, c.id, now, std::nullopt, "reopened", "{\"mention_id\":" + std::to_string(m.id) + "}"};
+      CaseEvent e{0,          c.id,
+                  now,        std::nullopt,
+                  "reopened", "{\"mention_id\":" + std::to_string(mention_id) + "}"};
       HUMAS_RETURN_IF_ERROR(InsertEvent(*conn, &e));
       out.reopened = true;
     }
@@ -383,8 +384,9 @@ Result<CaseIntake> AttachOne(Connection& conn_ref, const Mention& m, UnixMillis 
     st.Bind(m.data.created_at).Bind(m.data.created_at).Bind(m.data.created_at).Bind(now).Bind(now);
     HUMAS_RETURN_IF_ERROR(st.Run());
     case_id = sqlite3_last_insert_rowid(conn->raw());
-    CaseEvent e{
-        0, *case_id, now, std::nullopt, "opened", "{\"mention_id\":" + std::to_string(m.id) + "}"};
+    CaseEvent e{0,        *case_id,
+                now,      std::nullopt,
+                "opened", "{\"mention_id\":" + std::to_string(mention_id) + "}"};
     HUMAS_RETURN_IF_ERROR(InsertEvent(*conn, &e));
     out.created = true;
     ++(*opened)[*m.agency_id];
@@ -408,7 +410,7 @@ Result<CaseIntake> AttachOne(Connection& conn_ref, const Mention& m, UnixMillis 
   }
   {
     HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlCaseMentionInsert));
-    HUMAS_RETURN_IF_ERROR(st.Bind(m.id).Bind(*case_id).Run());
+    HUMAS_RETURN_IF_ERROR(st.Bind(mention_id).Bind(*case_id).Run());
   }
   if (!out.created) {
     {
@@ -420,7 +422,7 @@ Result<CaseIntake> AttachOne(Connection& conn_ref, const Mention& m, UnixMillis 
                 now,
                 std::nullopt,
                 "mention_added",
-                "{\"mention_id\":" + std::to_string(m.id) + "}"};
+                "{\"mention_id\":" + std::to_string(mention_id) + "}"};
     HUMAS_RETURN_IF_ERROR(InsertEvent(*conn, &e));
   }
   if (!out.created) {
@@ -442,12 +444,23 @@ Status CountOpened(Connection& conn, const OpenedCases& opened) {
 
 }  // namespace
 
+Status AttachNewMentions(Connection& conn, const std::vector<Mention>& mentions,
+                         const std::vector<Id>& ids, UnixMillis now) {
+  OpenedCases opened;
+  for (size_t i = 0; i < mentions.size(); ++i) {
+    const Mention& m = mentions[i];
+    if (ids[i] == 0 || !m.agency_id || !NeedsAnswer(m.data.labels.input_kind)) continue;
+    HUMAS_RETURN_IF_ERROR(AttachOne(conn, m, ids[i], now, &opened).status());
+  }
+  return CountOpened(conn, opened);
+}
+
 Result<CaseIntake> SqliteInboxRepository::AttachMention(const Mention& m, UnixMillis now) {
   auto conn = ctx_.pool->Acquire();
   WriteTx tx(*conn);
   HUMAS_RETURN_IF_ERROR(tx.Begin());
   OpenedCases opened;
-  HUMAS_ASSIGN_OR_RETURN(CaseIntake out, AttachOne(*conn, m, now, &opened));
+  HUMAS_ASSIGN_OR_RETURN(CaseIntake out, AttachOne(*conn, m, m.id, now, &opened));
   HUMAS_RETURN_IF_ERROR(CountOpened(*conn, opened));
   HUMAS_RETURN_IF_ERROR(tx.Commit());
   return out;
@@ -462,7 +475,7 @@ Result<std::vector<CaseIntake>> SqliteInboxRepository::AttachMentions(
   HUMAS_RETURN_IF_ERROR(tx.Begin());
   OpenedCases opened;
   for (const Mention& m : mentions) {
-    HUMAS_ASSIGN_OR_RETURN(CaseIntake one, AttachOne(*conn, m, now, &opened));
+    HUMAS_ASSIGN_OR_RETURN(CaseIntake one, AttachOne(*conn, m, m.id, now, &opened));
     out.push_back(std::move(one));
   }
   HUMAS_RETURN_IF_ERROR(CountOpened(*conn, opened));

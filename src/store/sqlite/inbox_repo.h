@@ -7,6 +7,13 @@
 
 namespace humas::store::sqlite {
 
+//! Inside the caller's write transaction on `conn`: opens or extends the inbox case of every
+//! mention of `mentions` that was just stored (ids[i] != 0 is its id) with an agency and a kind of
+//! input that needs an answer (NeedsAnswer). Used by UpsertBatch so a mention and its case are
+//! stored in one transaction.
+Status AttachNewMentions(Connection& conn, const std::vector<Mention>& mentions,
+                         const std::vector<Id>& ids, UnixMillis now);
+
 class SqliteInboxRepository final : public InboxRepository {
  public:
   explicit SqliteInboxRepository(Context ctx) : ctx_(ctx) {}

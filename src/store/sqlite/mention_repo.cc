@@ -6,6 +6,7 @@
 
 #include "search/query_parser.h"
 #include "store/sqlite/fts_query.h"
+#include "store/sqlite/inbox_repo.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace humas::store::sqlite {
@@ -109,7 +110,7 @@ using QueryHourKey = std::tuple<Id, UnixMillis, std::string_view>;
 }  // namespace
 
 Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
-    const std::vector<Mention>& mentions, UnixMillis now) {
+    const std::vector<Mention>& mentions, UnixMillis now, bool open_cases) {
   for (size_t i = 0; i < mentions.size(); ++i) {
     if (mentions[i].data.external_id.empty()) {
       return InvalidArgument("mention " + std::to_string(i) +
@@ -197,6 +198,12 @@ Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
     HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlQueryHourlyIncrement));
     st.Bind(std::get<0>(key)).Bind(std::get<1>(key)).Bind(std::get<2>(key)).Bind(count);
     HUMAS_RETURN_IF_ERROR(st.Run());
+  }
+  if (open_cases) {
+    std::vector<Id> new_ids(mentions.size(), 0);
+    for (size_t i = 0; i < out.size(); ++i)
+      if (out[i].kind == UpsertOutcome::Kind::kInserted) new_ids[i] = out[i].id;
+    HUMAS_RETURN_IF_ERROR(AttachNewMentions(*conn, mentions, new_ids, now));
   }
   HUMAS_RETURN_IF_ERROR(tx.Commit());
   return out;

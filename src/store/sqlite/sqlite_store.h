@@ -139,7 +139,7 @@ class SqliteMentionRepository final : public MentionRepository {
  public:
   explicit SqliteMentionRepository(Context ctx) : ctx_(ctx) {}
   Result<std::vector<UpsertOutcome>> UpsertBatch(const std::vector<Mention>& mentions,
-                                                 UnixMillis now) override;
+                                                 UnixMillis now, bool open_cases = false) override;
   Result<Mention> Get(Id id) override;
   Result<ListResult<Mention>> Search(const MentionFilter& filter, const Page& page) override;
 
