@@ -6,11 +6,11 @@
 //   - the language labels alone (nlp::Pipeline), one thread;
 //   - near-duplicate detection alone (sign, find, add; ingest/near_dup.h), one thread.
 // End to end = humas's intake as `humas serve` runs it: parse JSONL (simdjson), resolve agencies,
-// normalise and classify (shipped models), match 1,000 or 10,000 active queries, store durably
-// (WAL, synchronous=NORMAL) with the unique key, secondary indexes, FTS5, hourly rollups, matches
-// and per-query counters, in 5,000-mention transactions. It runs both pipelined (store thread
-// overlapping parse/label/match of the next batch; the default) and one batch at a time (the
-// previous behaviour), so the gain is measured in the same run.
+// normalise and classify (shipped models), flag near-duplicates, match 1,000 or 10,000 active
+// queries, store durably (WAL, synchronous=NORMAL) with the unique key, secondary indexes, FTS5,
+// hourly rollups, matches and per-query counters, in 5,000-mention transactions. It runs both
+// pipelined (store thread overlapping parse/label/match of the next batch; the default) and one
+// batch at a time (the previous behaviour), so the gain is measured in the same run.
 // Usage: ingest_bench [N] [PHASE] (default 100000, all phases). PHASE runs one phase alone, for
 // profiling (perf record / callgrind): baselines (bare INSERT, FTS5, labels, near-dup, matching),
 // seq1k, e2e1k or e2e10k.
@@ -163,10 +163,11 @@ int main(int argc, char** argv) {
       for (size_t i = 0; i < n; ++i) {
         const MentionInput& m = rows[i];
         auto sig = humas::ingest::SignText(m.text, index.options().min_words);
-        auto hit = index.FindLocked(std::nullopt, sig, m.created_at);
+        auto hit = index.FindLocked(sig, m.created_at);
         flagged += hit.has_value();
         auto id = static_cast<humas::Id>(i + 1);
-        index.AddLocked(std::nullopt, id, hit ? hit->root : id, std::move(sig), m.created_at);
+        index.AddLocked(std::nullopt, id, hit ? hit->root : id, std::nullopt, std::move(sig),
+                        m.created_at);
       }
       neardup_s = Seconds(t0);
     }
@@ -206,6 +207,7 @@ int main(int argc, char** argv) {
     if (!holder->Rebuild((*st)->queries()).ok()) return {};
     humas::ingest::Ingestor ingestor(**st, clock, {}, *labeler);
     ingestor.set_matcher(humas::listening::IntakeMatcher(holder));
+    ingestor.set_near_duplicates(std::make_shared<humas::ingest::NearDuplicateIndex>());
     ingestor.set_options({.pipelined = pipelined});
     humas::Result<humas::ingest::IngestReport> report = humas::ingest::IngestReport{};
     Timing t = Measure([&] {

@@ -62,6 +62,10 @@ struct Context {
   //! The compiled agency queries (social listening); rebuilt when a query changes. Every
   //! Ingestor of the server sets listening::IntakeMatcher(matchers).
   std::shared_ptr<listening::MatcherHolder> matchers = std::make_shared<listening::MatcherHolder>();
+  //! The recent window of mentions near-duplicates are flagged against (ingest/near_dup.h); every
+  //! Ingestor of the server sets it, so all intake paths share one window.
+  std::shared_ptr<ingest::NearDuplicateIndex> near_duplicates =
+      std::make_shared<ingest::NearDuplicateIndex>();
   //! The connector registry (sealed credentials); null when not configured (routes answer 503).
   connectors::Registry* connectors = nullptr;
   //! The stream worker (Bluesky Jetstream, ...): live health, refresh after edits; null = none.

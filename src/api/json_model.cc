@@ -97,8 +97,21 @@ json ToJson(const Appointment& a, const Hierarchy* h, const std::string& today) 
           {"updated_at", FormatRfc3339(a.updated_at)}};
 }
 
-json ToJson(const Mention& m, const Hierarchy* h) {
+json ToJson(const Mention& m, const Hierarchy* h, const Access* reader) {
   const MentionInput& d = m.data;
+  json near_dup_of = nullptr, near_dup_similarity = nullptr;
+  bool near_dup_outside = false;
+  if (const auto& nd = m.near_duplicate; nd && nd->of > 0) {
+    near_dup_similarity = nd->similarity;
+    bool visible =
+        reader ? (nd->of_agency_id ? reader->CanRead(*nd->of_agency_id) : reader->SeesUnassigned())
+               : nd->of_agency_id == m.agency_id;
+    if (visible) {
+      near_dup_of = nd->of;
+    } else {
+      near_dup_outside = true;
+    }
+  }
   return {{"id", m.id},
           {"platform", ToString(d.platform)},
           {"external_id", d.external_id},
@@ -124,7 +137,10 @@ json ToJson(const Mention& m, const Hierarchy* h) {
             {"input_kind", d.labels.input_kind},
             {"input_kind_confidence", d.labels.input_kind_confidence},
             {"hoax_score", d.labels.hoax_score},
-            {"has_personal_data", d.labels.has_personal_data}}}};
+            {"has_personal_data", d.labels.has_personal_data}}},
+          {"near_duplicate_of", near_dup_of},
+          {"near_duplicate_similarity", near_dup_similarity},
+          {"near_duplicate_outside_scope", near_dup_outside}};
 }
 
 json ToJson(const AuditEntry& e) {

@@ -12,7 +12,9 @@ json ToJson(const Agency& a);
 json ToJson(const Account& a, const Hierarchy* h);
 //! `today` is "YYYY-MM-DD" in the agency's zone (validity status is computed against it).
 json ToJson(const Appointment& a, const Hierarchy* h, const std::string& today);
-json ToJson(const Mention& m, const Hierarchy* h);
+//! `reader`: who reads it; a near-duplicate's original is named only when the reader may see it
+//! (null reader, e.g. the live stream: only when the original is of the mention's own agency).
+json ToJson(const Mention& m, const Hierarchy* h, const Access* reader = nullptr);
 json ToJson(const AuditEntry& e);
 //! The "Me"/user object; never includes the password hash.
 json UserJson(const User& u, const Hierarchy* h);

@@ -70,12 +70,25 @@ http::Response SearchMentions(Context& ctx, const http::Request& req, Caller& c)
   f.since = *since;
   f.until = *until;
   if (f.until && req.Query("until")->size() == 10) *f.until += 24LL * 3600 * 1000;  // inclusive day
+  auto copies_of = QueryId(req, "near_duplicate_of");
+  if (!copies_of.ok()) return Error(copies_of.status());
+  f.near_duplicate_of = *copies_of;
+  if (auto v = req.Query("near_dup"); v && !v->empty()) {
+    if (*v == "exclude") {
+      f.near_duplicates = store::NearDuplicates::kExclude;
+    } else if (*v == "only") {
+      f.near_duplicates = store::NearDuplicates::kOnly;
+    } else {
+      return Error(InvalidArgument("near_dup must be exclude or only").WithField("near_dup"));
+    }
+  }
   auto page = QueryPage(req);
   if (!page.ok()) return Error(page.status());
   auto list = ctx.store.mentions().Search(f, *page);
   if (!list.ok()) return Error(list.status());
   json items = json::array();
-  for (const Mention& m : list->items) items.push_back(ToJson(m, c.hierarchy.get()));
+  for (const Mention& m : list->items)
+    items.push_back(ToJson(m, c.hierarchy.get(), c.access.get()));
   return Json(200,
               {{"items", items}, {"total", list->total}, {"total_capped", list->total_capped}});
 }
@@ -87,7 +100,17 @@ http::Response GetMention(Context& ctx, const http::Request& req, Caller& c) {
   if (!m.ok()) return Error(m.status());
   bool visible = m->agency_id ? c.access->CanRead(*m->agency_id) : c.access->SeesUnassigned();
   if (!visible) return Error(NotFound("no such mention"));
-  return Json(200, ToJson(*m, c.hierarchy.get()));
+  json j = ToJson(*m, c.hierarchy.get(), c.access.get());
+  // The size of its near-duplicate cluster within the caller's scope: how many mentions were
+  // flagged as copies of the cluster's first mention (this one, or the one it copies).
+  store::MentionFilter copies;
+  copies.near_duplicate_of = m->near_duplicate ? m->near_duplicate->of : m->id;
+  if (Status s = MentionScope(req, c, &copies.agency_ids, &copies.include_unassigned); !s.ok())
+    return Error(s);
+  auto n = ctx.store.mentions().Search(copies, {.limit = 1, .offset = 0});
+  if (!n.ok()) return Error(n.status());
+  j["near_duplicate_copies"] = n->total;
+  return Json(200, j);
 }
 
 http::Response ImportMentions(Context& ctx, const http::Request& req, Caller& c) {
@@ -119,6 +142,7 @@ http::Response ImportMentions(Context& ctx, const http::Request& req, Caller& c)
       ctx.store, ctx.clock, [&ctx, h](const Mention& m) { PublishMention(ctx, m, h); }, ctx.labeler,
       std::move(policy));
   ingestor.set_matcher(listening::IntakeMatcher(ctx.matchers));
+  ingestor.set_near_duplicates(ctx.near_duplicates);
   auto report = ingestor.ImportBytes(req.body, format);
   if (!report.ok()) return Error(report.status());
   json errors = json::array();

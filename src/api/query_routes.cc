@@ -229,7 +229,7 @@ http::Response Preview(Context& ctx, const http::Request& req, Caller& c) {
     if ((*matcher)->Match(m.data.platform, m.data.text, m.data.author_handle).empty()) return true;
     ++count;
     if (static_cast<std::int64_t>(items.size()) < limit)
-      items.push_back(ToJson(m, c.hierarchy.get()));
+      items.push_back(ToJson(m, c.hierarchy.get(), c.access.get()));
     return true;
   });
   if (!scanned.ok()) return Error(scanned.status());

@@ -239,7 +239,8 @@ http::Response AuthorProfile(Context& ctx, const http::Request& req, Caller& c) 
   auto recent = ctx.store.mentions().Search(mf, {10, 0});
   if (!recent.ok()) return Error(recent.status());
   json mentions = json::array();
-  for (const Mention& m : recent->items) mentions.push_back(ToJson(m, c.hierarchy.get()));
+  for (const Mention& m : recent->items)
+    mentions.push_back(ToJson(m, c.hierarchy.get(), c.access.get()));
   json out = ActivityJson(*a);
   out["segment"] = SegmentJson(spread::InferSegment(*a, f.until - f.since));
   out["window"] = WindowJson(f);

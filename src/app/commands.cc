@@ -100,6 +100,8 @@ Result<Config> LoadConfig(const Flags& flags, Config config = {}) {
 }
 
 constexpr UnixMillis kMaintenanceEveryMs = 3600 * 1000;
+//! Newest stored mentions loaded into the near-duplicate index at start (docs/api.md).
+constexpr std::int64_t kNearDuplicateWarmMentions = 50000;
 
 //! Schedules the next hourly maintenance run (idempotent: one pending run per hour).
 Status ScheduleMaintenance(store::Store& store, UnixMillis now) {
@@ -182,6 +184,10 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
   // Every intake path matches against the stored active queries from the first mention on (not
   // only after the first query edit of this run).
   if (Status s = ctx.matchers->Rebuild((*store)->queries()); !s.ok()) return Fail("queries", s);
+  // Copies of what arrived before a restart are still recognised.
+  if (Status s = ctx.near_duplicates->Warm((*store)->queries(), kNearDuplicateWarmMentions);
+      !s.ok())
+    return Fail("near-duplicates", s);
 
   // Connector credentials are sealed under a key kept outside the database (never logged).
   std::string key_file = config->connector_key_file.empty()
@@ -260,9 +266,11 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
   connectors::feed::RssPoller rss_poller(registry, st, WallClock(), http_client, publish,
                                          ctx.labeler);
   rss_poller.set_matcher(listening::IntakeMatcher(ctx.matchers));
+  rss_poller.set_near_duplicates(ctx.near_duplicates);
   connectors::pull::Runner pull_runner(registry, st, WallClock(), http_client, publish,
                                        ctx.labeler);
   pull_runner.set_matcher(listening::IntakeMatcher(ctx.matchers));
+  pull_runner.set_near_duplicates(ctx.near_duplicates);
   connectors::x::RecentSearch x_search;
   connectors::telegram::GetUpdates telegram_updates;
   connectors::mastodon::Timeline mastodon_timeline;
@@ -317,7 +325,7 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
 
   std::unique_ptr<DemoRuntime> demo_runtime;
   if (demo) {
-    auto seeded = SeedDemoRegion(**store, WallClock(), ctx.labeler);
+    auto seeded = SeedDemoRegion(**store, WallClock(), ctx.labeler, ctx.near_duplicates);
     if (!seeded.ok()) return Fail("demo region", seeded.status());
   }
 
@@ -474,6 +482,10 @@ int IngestCommand(const std::vector<std::string>& args) {
   auto matchers = std::make_shared<listening::MatcherHolder>();
   if (Status s = matchers->Rebuild((*store)->queries()); !s.ok()) return Fail("queries", s);
   ingestor.set_matcher(listening::IntakeMatcher(matchers));
+  auto near_duplicates = std::make_shared<ingest::NearDuplicateIndex>();
+  if (Status s = near_duplicates->Warm((*store)->queries(), kNearDuplicateWarmMentions); !s.ok())
+    return Fail("near-duplicates", s);
+  ingestor.set_near_duplicates(near_duplicates);
   auto report = ingestor.Import(*in, format, /*max_errors=*/SIZE_MAX);
   if (!report.ok()) return Fail("ingest " + path, report.status());
   for (const auto& e : report->errors) std::printf("rejected %s\n", e.ToString().c_str());

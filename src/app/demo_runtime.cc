@@ -19,7 +19,8 @@ constexpr UnixMillis kHistoryMs = 48LL * 3600 * 1000;
 constexpr int kHistoryMentions = 1500;
 
 Status SeedHistory(store::Store& store, const Clock& clock, const demo::DemoRegion& region,
-                   const ingest::Labeler& labeler) {
+                   const ingest::Labeler& labeler,
+                   const std::shared_ptr<ingest::NearDuplicateIndex>& near_duplicates) {
   // Relative activity per local hour (WITA): quiet at night, peaks in the morning and evening,
   // as Indonesian social-media use is.
   static constexpr int kHourWeight[24] = {3, 2, 1, 1, 1, 2, 4,  7,  9,  9, 8, 8,
@@ -40,14 +41,15 @@ Status SeedHistory(store::Store& store, const Clock& clock, const demo::DemoRegi
     }
   }
   ingest::Ingestor ingestor(store, clock, {}, labeler);
+  if (near_duplicates) ingestor.set_near_duplicates(near_duplicates);
   ingest::IngestReport report;
   return ingestor.StoreBatch(std::move(batch), {}, &report);
 }
 
 }  // namespace
 
-Result<bool> SeedDemoRegion(store::Store& store, const Clock& clock,
-                            const ingest::Labeler& labeler) {
+Result<bool> SeedDemoRegion(store::Store& store, const Clock& clock, const ingest::Labeler& labeler,
+                            std::shared_ptr<ingest::NearDuplicateIndex> near_duplicates) {
   auto existing = store.agencies().All();
   if (!existing.ok()) return existing.status();
   if (!existing->empty()) return false;
@@ -92,7 +94,7 @@ Result<bool> SeedDemoRegion(store::Store& store, const Clock& clock,
   e.details_json = "{\"region\":\"" + region.name +
                    "\",\"agencies\":" + std::to_string(region.agencies.size()) + "}";
   HUMAS_RETURN_IF_ERROR(store.audit().Append(&e));
-  HUMAS_RETURN_IF_ERROR(SeedHistory(store, clock, region, labeler));
+  HUMAS_RETURN_IF_ERROR(SeedHistory(store, clock, region, labeler, near_duplicates));
   Log(LogLevel::kInfo, "demo.seeded",
       {{"region", region.name}, {"agencies", static_cast<int64_t>(region.agencies.size())}});
   return true;
@@ -140,6 +142,7 @@ void DemoRuntime::Run() {
       [this, &hierarchy](const Mention& m) { api::PublishMention(ctx_, m, &hierarchy); },
       ctx_.labeler);
   ingestor.set_matcher(listening::IntakeMatcher(ctx_.matchers));
+  ingestor.set_near_duplicates(ctx_.near_duplicates);
   const auto interval = std::chrono::microseconds(static_cast<int64_t>(60e6 / per_minute_));
   std::unique_lock<std::mutex> lock(mu_);
   while (!cv_.wait_for(lock, interval, [this] { return stopping_; })) {

@@ -17,8 +17,10 @@ namespace humas::app {
 //! Loads the demo region (agencies, accounts, appointments, users, and two days of mention
 //! history) when the database has no agencies yet; does nothing otherwise, so restarting the
 //! demo keeps what people changed. Returns true when it seeded.
-Result<bool> SeedDemoRegion(store::Store& store, const Clock& clock,
-                            const ingest::Labeler& labeler);
+//! The history's near-duplicates are flagged against `near_duplicates` (when set), which then
+//! holds them.
+Result<bool> SeedDemoRegion(store::Store& store, const Clock& clock, const ingest::Labeler& labeler,
+                            std::shared_ptr<ingest::NearDuplicateIndex> near_duplicates = nullptr);
 
 //! Prints the URL and the demo logins to standard output.
 void PrintDemoBanner(const std::string& url);

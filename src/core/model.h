@@ -192,6 +192,13 @@ struct MentionInput {
   MentionLabels labels;
 };
 
+//! A copy-paste or lightly edited repeat of an earlier mention (any agency's).
+struct NearDuplicate {
+  Id of = 0;  //!< the first mention of the cluster of nearly identical texts (0 = not known yet)
+  double similarity = 0;           //!< to the closest earlier copy (Jaccard of word pairs, 0-1)
+  std::optional<Id> of_agency_id;  //!< the agency of `of` (nullopt = unassigned); loaded
+};
+
 struct Mention {
   Id id = 0;
   std::optional<Id> agency_id;
@@ -201,6 +208,14 @@ struct Mention {
   //! Agency queries this mention matched, ascending (set at intake and stored with the mention
   //! by MentionRepository::UpsertBatch; not loaded by Get/Search).
   std::vector<Id> query_ids;
+  //! Set at intake when this mention nearly repeats an earlier one (ingest/near_dup.h); stored
+  //! and loaded with the mention. nullopt = not a near-duplicate.
+  std::optional<NearDuplicate> near_duplicate;
+  //! Intake only, never stored: the near-duplicate index entry of this mention (0 = none) and,
+  //! when its cluster's first mention is earlier in the same UpsertBatch, that position (-1 =
+  //! not; UpsertBatch then stores that mention's id as near_duplicate->of).
+  std::uint64_t near_duplicate_ticket = 0;
+  int near_duplicate_in_batch = -1;
 };
 
 // ---------------------------------------------------------------- audit

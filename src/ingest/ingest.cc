@@ -36,17 +36,20 @@ Result<Id> Ingestor::ResolveAgency(const std::string& code) {
 }
 
 void Ingestor::LabelAll(std::vector<Mention>* batch) const {
-  if (!labeler_ && !matcher_) return;
+  if (!labeler_ && !matcher_ && !near_dups_) return;
   // Labelling and matching are the costly, independent steps: spread large batches over the
   // cores. Both are thread-safe (immutable models, immutable compiled matcher); each thread
   // handles a disjoint slice.
   const size_t n = batch->size();
   const size_t threads = n < 512 ? 1 : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<TextSignature> sigs(near_dups_ ? n : 0);
+  const size_t min_words = near_dups_ ? near_dups_->options().min_words : 0;
   auto label_range = [&](size_t from, size_t to) {
     for (size_t i = from; i < to; ++i) {
       Mention& m = (*batch)[i];
       if (labeler_) labeler_(&m.data);
       if (matcher_) m.query_ids = matcher_(m);
+      if (near_dups_) sigs[i] = SignText(m.data.text, min_words);
     }
   };
   std::vector<std::thread> workers;
@@ -57,6 +60,52 @@ void Ingestor::LabelAll(std::vector<Mention>* batch) const {
     });
   label_range(0, n / threads);
   for (auto& w : workers) w.join();
+  if (near_dups_) FlagNearDuplicates(batch, std::move(sigs));
+}
+
+void Ingestor::FlagNearDuplicates(std::vector<Mention>* batch,
+                                  std::vector<TextSignature> sigs) const {
+  auto lock = near_dups_->lock();
+  for (size_t i = 0; i < batch->size(); ++i) {
+    Mention& m = (*batch)[i];
+    if (sigs[i].empty()) continue;
+    auto hit = near_dups_->FindLocked(sigs[i], m.data.created_at);
+    if (hit) m.near_duplicate = NearDuplicate{hit->root, hit->score, hit->root_agency};
+    m.near_duplicate_ticket =
+        near_dups_->AddPendingLocked(m.agency_id, hit, std::move(sigs[i]), m.data.created_at);
+  }
+}
+
+void Ingestor::NameNearDuplicateOriginals(std::vector<Mention>* batch) const {
+  if (!near_dups_) return;
+  std::map<NearDuplicateIndex::Ticket, int> position;
+  auto lock = near_dups_->lock();
+  for (size_t i = 0; i < batch->size(); ++i) {
+    Mention& m = (*batch)[i];
+    if (m.near_duplicate_ticket != 0) position[m.near_duplicate_ticket] = static_cast<int>(i);
+    if (!m.near_duplicate || m.near_duplicate->of > 0) continue;
+    m.near_duplicate->of = near_dups_->RootOfLocked(m.near_duplicate_ticket);
+    if (m.near_duplicate->of > 0) continue;
+    auto earlier = position.find(near_dups_->RootTicketLocked(m.near_duplicate_ticket));
+    if (earlier != position.end() && earlier->second < static_cast<int>(i)) {
+      m.near_duplicate_in_batch = earlier->second;
+    } else {
+      m.near_duplicate.reset();
+    }
+  }
+}
+
+void Ingestor::SettleNearDuplicates(std::vector<Mention>* batch,
+                                    const std::vector<store::UpsertOutcome>* outcomes) const {
+  if (!near_dups_) return;
+  auto lock = near_dups_->lock();
+  for (size_t i = 0; i < batch->size(); ++i) {
+    Mention& m = (*batch)[i];
+    if (outcomes && m.near_duplicate_in_batch >= 0)
+      m.near_duplicate->of = (*outcomes)[static_cast<size_t>(m.near_duplicate_in_batch)].id;
+    if (m.near_duplicate_ticket != 0)
+      near_dups_->ResolveLocked(m.near_duplicate_ticket, outcomes ? (*outcomes)[i].id : 0);
+  }
 }
 
 Result<std::vector<Mention>> Ingestor::Prepare(std::vector<MentionInput> inputs,
@@ -101,9 +150,11 @@ Result<std::vector<Mention>> Ingestor::Prepare(std::vector<MentionInput> inputs,
 
 Status Ingestor::Commit(std::vector<Mention> batch, IngestReport* report) const {
   if (batch.empty()) return Status::Ok();
+  NameNearDuplicateOriginals(&batch);
   // One transaction for the batch's mentions and the inbox cases that their questions,
   // complaints, criticism and suggestions open or extend.
   auto outcomes = store_.mentions().UpsertBatch(batch, clock_.Now(), /*open_cases=*/true);
+  SettleNearDuplicates(&batch, outcomes.ok() ? &*outcomes : nullptr);
   if (!outcomes.ok()) return outcomes.status();
   for (size_t i = 0; i < outcomes->size(); ++i) {
     const auto& o = (*outcomes)[i];

@@ -6,6 +6,7 @@
 #include <functional>
 #include <istream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +15,7 @@
 #include "connectors/file/import.h"
 #include "core/clock.h"
 #include "core/model.h"
+#include "ingest/near_dup.h"
 #include "store/store.h"
 
 namespace humas::ingest {
@@ -65,6 +67,11 @@ class Ingestor {
   //! listening::IntakeMatcher). Every intake path should set it; without it nothing is matched.
   void set_matcher(QueryMatcher matcher) { matcher_ = std::move(matcher); }
   void set_options(IngestOptions options) { options_ = options; }
+  //! Flags near-duplicates (Mention::near_duplicate) against this index, shared by every intake
+  //! path of the server, and adds every new mention to it. Without it nothing is flagged.
+  void set_near_duplicates(std::shared_ptr<NearDuplicateIndex> index) {
+    near_dups_ = std::move(index);
+  }
 
   //! Imports a whole stream (JSONL or CSV). Line problems are reported in the result; a
   //! non-OK Status means the import stopped (unreadable CSV header, storage failure): batches
@@ -87,9 +94,19 @@ class Ingestor {
   //! Stores a labelled batch durably, counts the outcomes in `report`, opens inbox cases and
   //! announces new mentions. Thread-safe with respect to Prepare()/LabelAll().
   Status Commit(std::vector<Mention> batch, IngestReport* report) const;
-  //! Applies the labeler and the query matcher to every mention of the batch (in parallel for
-  //! large batches).
+  //! Applies the labeler and the query matcher to every mention of the batch and signs its text
+  //! (in parallel for large batches), then flags near-duplicates (FlagNearDuplicates).
   void LabelAll(std::vector<Mention>* batch) const;
+  //! Near-duplicates, labelling stage: looks every signed mention up in the index and adds it
+  //! (pending) so that later batches see it before it is stored.
+  void FlagNearDuplicates(std::vector<Mention>* batch, std::vector<TextSignature> sigs) const;
+  //! Near-duplicates, store stage, before UpsertBatch: names each copy's first mention (its id,
+  //! or its position in this batch); a first mention still pending in another intake path's
+  //! batch cannot be named, and the flag is dropped.
+  void NameNearDuplicateOriginals(std::vector<Mention>* batch) const;
+  //! After UpsertBatch: the index learns the stored ids (`outcomes` null = nothing was stored).
+  void SettleNearDuplicates(std::vector<Mention>* batch,
+                            const std::vector<store::UpsertOutcome>* outcomes) const;
   Result<IngestReport> Run(ImportFormat format, size_t max_errors,
                            const std::function<Status(MentionImportParser&)>& feed);
   //! Agency id for a code, caching lookups; NotFound for unknown codes.
@@ -100,6 +117,7 @@ class Ingestor {
   MentionSink on_new_;
   Labeler labeler_;
   QueryMatcher matcher_;
+  std::shared_ptr<NearDuplicateIndex> near_dups_;
   IngestPolicy policy_;
   IngestOptions options_;
   std::map<std::string, Id> agency_cache_;

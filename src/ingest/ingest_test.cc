@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -163,6 +164,118 @@ TEST(IngestorTest, AFailedBatchStopsThePipelineAndLaterBatchesAreNotStored) {
   auto stored = st->mentions().Search({}, {});
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(stored->total, 10000);  // the two batches before the failed one, nothing after
+}
+
+// A varied text no other line repeats (eight words, none shared with other lines' words).
+std::string UniqueText(int i) {
+  std::string t = "laporan";
+  for (int k = 0; k < 8; ++k)
+    t += " w" + std::to_string((static_cast<std::uint64_t>(i) * 2654435761u + k * 40503u) % 999983);
+  return t;
+}
+
+std::string Line(const std::string& id, const std::string& text, const std::string& agency,
+                 int minute) {
+  return "{\"platform\":\"x\",\"external_id\":\"" + id +
+         "\",\"author\":{\"handle\":\"warga\"},\"text\":\"" + text +
+         "\",\"created_at\":\"2026-11-20T01:" + (minute < 10 ? "0" : "") + std::to_string(minute) +
+         ":00Z\",\"agency\":\"" + agency + "\"}\n";
+}
+
+// A copy-paste campaign spread over an import of three parser batches: copies in the same batch
+// as the original, in later batches (stored while the original may still be on its way to the
+// store) and in another agency are flagged against the first mention; nothing else is; the
+// pipelined and the sequential import flag the same; a restarted server (Warm) still flags.
+TEST(IngestorTest, NearDuplicatesAreFlaggedAgainstTheFirstMentionAcrossBatches) {
+  const std::string campaign =
+      "Tolak kenaikan tarif air PDAM, warga Berau sudah susah jangan dibebani lagi #TolakTarifPDAM";
+  const std::string edited =
+      "Tolak kenaikan tarif air PDAM, warga Berau sudah sangat susah jangan dibebani lagi "
+      "#TolakTarifPDAM";
+  std::map<int, std::string> special = {
+      {100, campaign},   {150, campaign + " @bupati_berau"}, {6000, edited},
+      {11000, campaign}, {11001, "terima kasih pak"},        {11002, "terima kasih pak"}};
+  std::string data;
+  for (int i = 0; i < 12000; ++i) {
+    auto it = special.find(i);
+    data += Line("n" + std::to_string(i), it != special.end() ? it->second : UniqueText(i),
+                 i == 11000 ? "dishub" : "dinkes", i % 60);
+  }
+  auto run = [&](bool pipelined, store::sqlite::TempSqliteStore& st) {
+    FakeClock clock(1790000000000);
+    std::vector<Mention> announced;
+    Ingestor ingestor(st, clock, [&](const Mention& m) {
+      if (m.near_duplicate) announced.push_back(m);
+    });
+    ingestor.set_options({.pipelined = pipelined, .max_queued_batches = 2});
+    ingestor.set_near_duplicates(std::make_shared<NearDuplicateIndex>());
+    auto report = ingestor.ImportBytes(data, ImportFormat::kJsonl);
+    EXPECT_TRUE(report.ok()) << report.status().ToString();
+    EXPECT_EQ(report->imported, 12000);
+    return announced;
+  };
+  for (bool pipelined : {true, false}) {
+    auto st = StoreWithAgency();
+    ASSERT_NE(st, nullptr);
+    Agency dishub;
+    dishub.kind = AgencyKind::kAgency;
+    dishub.name = "Dinas Perhubungan";
+    dishub.code = "dishub";
+    ASSERT_TRUE(st->agencies().Create(&dishub).ok());
+    auto announced = run(pipelined, *st);
+    store::MentionFilter only;
+    only.near_duplicates = store::NearDuplicates::kOnly;
+    auto flagged = st->mentions().Search(only, {.limit = 100, .offset = 0});
+    ASSERT_TRUE(flagged.ok());
+    std::map<std::string, Mention> by_external;
+    for (auto& m : flagged->items) by_external[m.data.external_id] = m;
+    ASSERT_EQ(by_external.size(), 3u) << "pipelined=" << pipelined;
+    store::MentionFilter text;
+    text.q = "TolakTarifPDAM";
+    auto original = st->mentions().Search(text, {.limit = 10, .offset = 0});
+    ASSERT_TRUE(original.ok());
+    Id original_id = 0;
+    for (const auto& m : original->items)
+      if (m.data.external_id == "n100") original_id = m.id;
+    ASSERT_NE(original_id, 0);
+    for (const char* copy : {"n150", "n6000", "n11000"}) {
+      ASSERT_TRUE(by_external.count(copy)) << copy;
+      const Mention& m = by_external[copy];
+      ASSERT_TRUE(m.near_duplicate);
+      EXPECT_EQ(m.near_duplicate->of, original_id) << copy;
+      EXPECT_GE(m.near_duplicate->similarity, 0.5);
+      EXPECT_LE(m.near_duplicate->similarity, 1.0);
+      EXPECT_EQ(m.near_duplicate->of_agency_id, st->mentions().Get(original_id)->agency_id);
+    }
+    EXPECT_DOUBLE_EQ(by_external["n11000"].near_duplicate->similarity, 1.0);
+    EXPECT_LT(by_external["n6000"].near_duplicate->similarity, 1.0);
+    // Announced (live stream) with the original's id too, even when it was in the same batch.
+    ASSERT_EQ(announced.size(), 3u);
+    for (const Mention& m : announced) EXPECT_EQ(m.near_duplicate->of, original_id);
+    store::MentionFilter copies;
+    copies.near_duplicate_of = original_id;
+    EXPECT_EQ(st->mentions().Search(copies, {})->total, 3);
+    text.near_duplicates = store::NearDuplicates::kExclude;
+    auto originals = st->mentions().Search(text, {});
+    ASSERT_EQ(originals->total, 1);
+    EXPECT_EQ(originals->items[0].id, original_id);
+    EXPECT_FALSE(originals->items[0].near_duplicate);
+
+    // After a restart: a fresh index warmed from the store flags a new copy, an exact
+    // re-import (same platform and external id) is no new mention and flags nothing.
+    auto warm = std::make_shared<NearDuplicateIndex>();
+    ASSERT_TRUE(warm->Warm(st->queries(), 50000).ok());
+    FakeClock clock(1790000000000);
+    Ingestor later(*st, clock);
+    later.set_near_duplicates(warm);
+    auto report = later.ImportBytes(
+        Line("late", campaign + " sekali lagi", "dinkes", 30) + Line("n100", campaign, "", 1),
+        ImportFormat::kJsonl);
+    ASSERT_TRUE(report.ok());
+    EXPECT_EQ(report->imported, 1);
+    EXPECT_EQ(report->duplicates, 1);
+    EXPECT_EQ(st->mentions().Search(copies, {})->total, 4);
+  }
 }
 
 }  // namespace

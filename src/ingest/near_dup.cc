@@ -6,6 +6,7 @@
 
 #include "search/agency_query.h"
 #include "search/query_parser.h"
+#include "store/queries.h"
 
 namespace humas::ingest {
 namespace {
@@ -85,9 +86,8 @@ double Jaccard(const std::vector<std::uint32_t>& a, const std::vector<std::uint3
 
 NearDuplicateIndex::NearDuplicateIndex(NearDuplicateOptions options) : options_(options) {}
 
-std::uint64_t NearDuplicateIndex::BandKey(Id agency, int band, std::uint64_t value) {
-  return Mix(value ^
-             Mix(static_cast<std::uint64_t>(agency) * 64 + static_cast<std::uint64_t>(band)));
+std::uint64_t NearDuplicateIndex::BandKey(int band, std::uint64_t value) {
+  return Mix(value ^ Mix(static_cast<std::uint64_t>(band) + 1));
 }
 
 size_t NearDuplicateIndex::size() const {
@@ -95,62 +95,149 @@ size_t NearDuplicateIndex::size() const {
   return entries_.size();
 }
 
-std::optional<NearDuplicateIndex::Hit> NearDuplicateIndex::FindLocked(std::optional<Id> agency,
-                                                                      const TextSignature& sig,
+const NearDuplicateIndex::Entry* NearDuplicateIndex::EntryLocked(Ticket ticket) const {
+  if (ticket < first_ticket_ || ticket - first_ticket_ >= entries_.size()) return nullptr;
+  return &entries_[ticket - first_ticket_];
+}
+
+Id NearDuplicateIndex::RootIdLocked(const Entry& e) const {
+  if (e.root > 0) return e.root;
+  const Entry* root = EntryLocked(e.root_ticket);
+  return root && root->id > 0 ? root->id : 0;
+}
+
+Id NearDuplicateIndex::RootOfLocked(Ticket ticket) const {
+  const Entry* e = EntryLocked(ticket);
+  return e ? RootIdLocked(*e) : 0;
+}
+
+NearDuplicateIndex::Ticket NearDuplicateIndex::RootTicketLocked(Ticket ticket) const {
+  const Entry* e = EntryLocked(ticket);
+  return e ? e->root_ticket : 0;
+}
+
+std::optional<NearDuplicateIndex::Hit> NearDuplicateIndex::FindLocked(const TextSignature& sig,
                                                                       UnixMillis created_at) const {
   if (sig.empty()) return std::nullopt;
-  const Id a = agency.value_or(0);
   std::optional<Hit> best;
-  std::vector<std::uint64_t> seen;
+  const Entry* best_entry = nullptr;
+  std::vector<Ticket> seen;
   size_t checked = 0;
   for (int b = 0; b < kBands && checked < kMaxCandidates; ++b) {
-    auto it = by_band_.find(BandKey(a, b, sig.bands[b]));
+    auto it = by_band_.find(BandKey(b, sig.bands[b]));
     if (it == by_band_.end()) continue;
-    const auto& seqs = it->second;
-    for (auto s = seqs.rbegin(); s != seqs.rend() && checked < kMaxCandidates; ++s) {
-      if (*s < first_seq_) continue;
-      if (std::find(seen.begin(), seen.end(), *s) != seen.end()) continue;
-      seen.push_back(*s);
+    const auto& tickets = it->second;
+    for (auto t = tickets.rbegin(); t != tickets.rend() && checked < kMaxCandidates; ++t) {
+      const Entry* e = EntryLocked(*t);
+      if (!e || e->id < 0) continue;
+      if (std::find(seen.begin(), seen.end(), *t) != seen.end()) continue;
+      seen.push_back(*t);
       ++checked;
-      const Entry& e = entries_[*s - first_seq_];
-      if (e.agency != a) continue;
       UnixMillis gap =
-          e.created_at > created_at ? e.created_at - created_at : created_at - e.created_at;
+          e->created_at > created_at ? e->created_at - created_at : created_at - e->created_at;
       if (gap > options_.window_ms) continue;
-      double score = Jaccard(sig.shingles, e.sig.shingles);
-      if (score >= options_.threshold && (!best || score > best->score)) best = Hit{e.root, score};
-      if (best && best->score >= kCloseEnough) return best;
+      double score = Jaccard(sig.shingles, e->sig.shingles);
+      if (score >= options_.threshold && (!best || score > best->score)) {
+        best = Hit{0, e->root_ticket, e->root_agency, score};
+        best_entry = e;
+      }
+      if (best && best->score >= kCloseEnough) break;
     }
+    if (best && best->score >= kCloseEnough) break;
   }
+  if (best) best->root = RootIdLocked(*best_entry);
   return best;
 }
 
-void NearDuplicateIndex::AddLocked(std::optional<Id> agency, Id id, Id root, TextSignature sig,
-                                   UnixMillis created_at) {
-  if (sig.empty()) return;
-  const std::uint64_t seq = first_seq_ + entries_.size();
-  Entry e;
-  e.id = id;
-  e.root = root;
-  e.agency = agency.value_or(0);
-  e.created_at = created_at;
-  e.sig = std::move(sig);
-  for (int b = 0; b < kBands; ++b) by_band_[BandKey(e.agency, b, e.sig.bands[b])].push_back(seq);
+NearDuplicateIndex::Ticket NearDuplicateIndex::AddEntryLocked(Entry e) {
+  if (e.sig.empty()) return 0;
+  const Ticket ticket = first_ticket_ + entries_.size();
+  if (e.root_ticket == 0) e.root_ticket = ticket;
+  for (int b = 0; b < kBands; ++b) by_band_[BandKey(b, e.sig.bands[b])].push_back(ticket);
   entries_.push_back(std::move(e));
   while (entries_.size() > options_.max_entries) EvictOldestLocked();
+  return ticket;
+}
+
+NearDuplicateIndex::Ticket NearDuplicateIndex::AddPendingLocked(std::optional<Id> agency,
+                                                                const std::optional<Hit>& copy_of,
+                                                                TextSignature sig,
+                                                                UnixMillis created_at) {
+  Entry e;
+  e.agency = agency;
+  e.created_at = created_at;
+  e.sig = std::move(sig);
+  if (copy_of) {
+    e.root = copy_of->root;
+    e.root_ticket = copy_of->root_ticket;
+    e.root_agency = copy_of->root_agency;
+  } else {
+    e.root_agency = agency;
+  }
+  return AddEntryLocked(std::move(e));
+}
+
+void NearDuplicateIndex::ResolveLocked(Ticket ticket, Id id) {
+  if (ticket < first_ticket_ || ticket - first_ticket_ >= entries_.size()) return;
+  Entry& e = entries_[ticket - first_ticket_];
+  e.id = id > 0 ? id : -1;
+  if (id > 0 && e.root_ticket == ticket) e.root = id;
+  // A copy whose first mention is now known remembers it (the first may leave the window first).
+  if (e.root == 0) e.root = RootIdLocked(e);
+}
+
+void NearDuplicateIndex::AddLocked(std::optional<Id> agency, Id id, Id root,
+                                   std::optional<Id> root_agency, TextSignature sig,
+                                   UnixMillis created_at) {
+  Entry e;
+  e.id = id;
+  e.agency = agency;
+  e.root = root;
+  e.root_agency = root_agency;
+  e.created_at = created_at;
+  e.sig = std::move(sig);
+  AddEntryLocked(std::move(e));
 }
 
 void NearDuplicateIndex::EvictOldestLocked() {
   const Entry& e = entries_.front();
   for (int b = 0; b < kBands; ++b) {
-    auto it = by_band_.find(BandKey(e.agency, b, e.sig.bands[b]));
+    auto it = by_band_.find(BandKey(b, e.sig.bands[b]));
     if (it == by_band_.end()) continue;
-    auto& seqs = it->second;
-    seqs.erase(std::remove(seqs.begin(), seqs.end(), first_seq_), seqs.end());
-    if (seqs.empty()) by_band_.erase(it);
+    auto& tickets = it->second;
+    tickets.erase(std::remove(tickets.begin(), tickets.end(), first_ticket_), tickets.end());
+    if (tickets.empty()) by_band_.erase(it);
   }
   entries_.pop_front();
-  ++first_seq_;
+  ++first_ticket_;
+}
+
+Status NearDuplicateIndex::Warm(store::QueryRepository& queries, std::int64_t max_scan) {
+  struct Recent {
+    std::optional<Id> agency;
+    Id id = 0;
+    Id root = 0;
+    std::optional<Id> root_agency;
+    UnixMillis created_at = 0;
+    TextSignature sig;
+  };
+  std::vector<Recent> recent;
+  store::MentionScanScope scope;
+  scope.max_scan = max_scan;
+  auto scanned = queries.ScanRecent(scope, [&](const Mention& m) {
+    TextSignature sig = SignText(m.data.text, options_.min_words);
+    if (sig.empty()) return true;
+    const bool copy = m.near_duplicate && m.near_duplicate->of > 0;
+    recent.push_back({m.agency_id, m.id, copy ? m.near_duplicate->of : m.id,
+                      copy ? m.near_duplicate->of_agency_id : m.agency_id, m.data.created_at,
+                      std::move(sig)});
+    return true;
+  });
+  if (!scanned.ok()) return scanned.status();
+  auto held = lock();
+  for (auto it = recent.rbegin(); it != recent.rend(); ++it)
+    AddLocked(it->agency, it->id, it->root, it->root_agency, std::move(it->sig), it->created_at);
+  return Status::Ok();
 }
 
 }  // namespace humas::ingest

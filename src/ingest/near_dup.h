@@ -5,11 +5,9 @@
 // with MinHash locality-sensitive hashing (36 hashes in 12 bands of 3: two texts at similarity
 // 0.5 share a band with probability 0.80, at 0.6 with 0.95, at 0.7 with 0.99; unrelated texts
 // almost never) and then verified exactly on the shingle sets, so a flag never rests on the
-// estimate alone. The index holds a recent window of mentions per agency, in memory.
-//
-// Status: the detector, its index and its cost (bench/ingest_bench) are here; storing the flag on
-// the mention (near_duplicate_of), the API fields and the mention detail in the web client are
-// not wired yet.
+// estimate alone. The index holds a recent window of mentions in memory (options.max_entries,
+// reloaded from the store at server start); the intake (ingest/ingest.h) signs texts in the
+// labelling stage and stores the flag with the mention (Mention::near_duplicate).
 #pragma once
 
 #include <array>
@@ -23,6 +21,10 @@
 
 #include "core/model.h"
 #include "core/status.h"
+
+namespace humas::store {
+class QueryRepository;
+}
 
 namespace humas::ingest {
 
@@ -40,7 +42,8 @@ struct NearDuplicateOptions {
   double threshold = 0.5;  //!< minimum Jaccard similarity of the shingle sets
   size_t min_words = 6;    //!< shorter texts ("terima kasih pak") are never flagged
   UnixMillis window_ms = 7LL * 24 * 3600 * 1000;  //!< only earlier mentions this recent count
-  size_t max_entries = 200000;                    //!< oldest entries leave first beyond this
+  //! Oldest entries leave first beyond this: ~1.2 KB each (a 20-word text), ~120 MB when full.
+  size_t max_entries = 100000;
 };
 
 //! The signature of a text (pure, thread-safe). Empty below min_words words.
@@ -49,27 +52,50 @@ TextSignature SignText(std::string_view text, size_t min_words);
 //! Jaccard similarity of two sorted, unique shingle sets.
 double Jaccard(const std::vector<std::uint32_t>& a, const std::vector<std::uint32_t>& b);
 
-//! The recent-window index. Thread-safe (one mutex): intake paths running at the same time share
-//! one index (api::Context holds it). Callers that need "find, store, then add" to be atomic
-//! with respect to other writers hold lock() across the three steps.
+//! The recent-window index, over every agency: a copy is flagged against any earlier mention,
+//! whichever agency it belongs to (the API shows the original only to readers who may see it).
+//! Thread-safe (one mutex): intake paths running at the same time share one index
+//! (api::Context holds it). Callers hold lock() across the *Locked calls that must be atomic.
+//!
+//! Intake adds a mention before it is stored (a pending entry with a ticket), so that copies in
+//! the next batches of a pipelined import are flagged against it while it is still on its way to
+//! the store; once stored, ResolveLocked() gives the entry its id.
 class NearDuplicateIndex {
  public:
   explicit NearDuplicateIndex(NearDuplicateOptions options = {});
 
+  //! Identifies an entry added by AddPendingLocked (0 = none).
+  using Ticket = std::uint64_t;
+
   struct Hit {
-    Id root = 0;       //!< the earliest mention of the cluster (what near_duplicate_of stores)
-    double score = 0;  //!< similarity to the closest indexed copy
+    Id root = 0;                    //!< the cluster's first mention; 0 while it is pending
+    Ticket root_ticket = 0;         //!< its entry (to resolve `root` later)
+    std::optional<Id> root_agency;  //!< its agency (nullopt = unassigned)
+    double score = 0;               //!< similarity to the closest indexed copy
   };
 
-  //! The most similar indexed mention of the same agency (nullopt = unassigned) created within
-  //! the window before or after `created_at`, if its similarity reaches the threshold. Requires
-  //! the caller to hold lock().
-  std::optional<Hit> FindLocked(std::optional<Id> agency, const TextSignature& sig,
-                                UnixMillis created_at) const;
-  //! Adds a stored mention; `root` is its cluster's root (its own id when it is not a copy).
-  //! Requires lock().
-  void AddLocked(std::optional<Id> agency, Id id, Id root, TextSignature sig,
-                 UnixMillis created_at);
+  //! The most similar indexed mention created within the window before or after `created_at`,
+  //! if its similarity reaches the threshold.
+  std::optional<Hit> FindLocked(const TextSignature& sig, UnixMillis created_at) const;
+  //! Adds a mention that is not stored yet: a copy of `copy_of`'s cluster, or the first of its
+  //! own. Returns its ticket (0 when the text is too short to index).
+  Ticket AddPendingLocked(std::optional<Id> agency, const std::optional<Hit>& copy_of,
+                          TextSignature sig, UnixMillis created_at);
+  //! The pending mention of `ticket` was stored as `id` (0 = it was not: the entry is dropped).
+  void ResolveLocked(Ticket ticket, Id id);
+  //! The stored id of the first mention of `ticket`'s cluster, or 0 while it is pending
+  //! (or unknown: dropped, or left the window).
+  Id RootOfLocked(Ticket ticket) const;
+  //! The ticket of the first mention of `ticket`'s cluster (0 = unknown).
+  Ticket RootTicketLocked(Ticket ticket) const;
+  //! Adds a stored mention; `root` is its cluster's first mention (its own id when it is not a
+  //! copy) and `root_agency` that mention's agency.
+  void AddLocked(std::optional<Id> agency, Id id, Id root, std::optional<Id> root_agency,
+                 TextSignature sig, UnixMillis created_at);
+
+  //! Loads the newest `max_scan` stored mentions (oldest first into the index), so a restart
+  //! keeps flagging copies of what arrived before it.
+  Status Warm(store::QueryRepository& queries, std::int64_t max_scan);
 
   std::unique_lock<std::mutex> lock() const { return std::unique_lock<std::mutex>(mu_); }
   const NearDuplicateOptions& options() const { return options_; }
@@ -77,20 +103,26 @@ class NearDuplicateIndex {
 
  private:
   struct Entry {
-    Id id = 0;
-    Id root = 0;
-    Id agency = 0;  //!< 0 = unassigned
+    Id id = 0;  //!< 0 = pending (not stored yet), -1 = dropped (never stored)
+    std::optional<Id> agency;
+    Id root = 0;             //!< 0 = the mention of root_ticket (pending when added)
+    Ticket root_ticket = 0;  //!< the cluster's first entry (its own ticket for a root)
+    std::optional<Id> root_agency;
     UnixMillis created_at = 0;
     TextSignature sig;
   };
-  static std::uint64_t BandKey(Id agency, int band, std::uint64_t value);
+  static std::uint64_t BandKey(int band, std::uint64_t value);
+  Ticket AddEntryLocked(Entry e);
+  const Entry* EntryLocked(Ticket ticket) const;
+  Id RootIdLocked(const Entry& e) const;
   void EvictOldestLocked();
 
   const NearDuplicateOptions options_;
   mutable std::mutex mu_;
-  std::deque<Entry> entries_;    //!< guarded by mu_; entries_[i] has sequence number first_seq_ + i
-  std::uint64_t first_seq_ = 0;  //!< guarded by mu_
-  std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> by_band_;  //!< guarded by mu_
+  //! entries_[i] has ticket first_ticket_ + i (guarded by mu_).
+  std::deque<Entry> entries_;
+  Ticket first_ticket_ = 1;                                         //!< guarded by mu_
+  std::unordered_map<std::uint64_t, std::vector<Ticket>> by_band_;  //!< guarded by mu_
 };
 
 }  // namespace humas::ingest

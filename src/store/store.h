@@ -140,11 +140,16 @@ class AppointmentRepository {
 
 // ---------------------------------------------------------------- mentions and rollups
 
+//! Which mentions a search returns by their near-duplicate flag (Mention::near_duplicate).
+enum class NearDuplicates { kInclude, kExclude, kOnly };
+
 struct MentionFilter {
   std::string q;  //!< full-text query: words ANDed, "phrases", -excluded; "" = no text filter
   std::optional<Id> agency_id;  //!< this agency only (not descendants; callers expand scope)
   std::optional<Platform> platform;
-  std::optional<Id> query_id;       //!< only mentions this agency query matched (store/queries.h)
+  std::optional<Id> query_id;  //!< only mentions this agency query matched (store/queries.h)
+  std::optional<Id> near_duplicate_of;  //!< only the near-duplicates flagged as copies of this one
+  NearDuplicates near_duplicates = NearDuplicates::kInclude;
   std::string author;               //!< author handle, exact (case-insensitive)
   std::optional<UnixMillis> since;  //!< created_at >= since
   std::optional<UnixMillis> until;  //!< created_at < until
@@ -173,6 +178,9 @@ class MentionRepository {
   //! answer (NeedsAnswer: questions, complaints, criticism, suggestions) also opens or extends
   //! its inbox case (InboxRepository::AttachMention) in the same transaction, so a stored mention
   //! never lacks its case, whatever crashes.
+  //! Mention::near_duplicate (of, similarity) is stored as given, except that a mention with
+  //! near_duplicate_in_batch = k (an earlier position of the same batch) stores the id of
+  //! mentions[k] (inserted or already stored) as `of`; `of` = 0 otherwise stores no flag.
   virtual Result<std::vector<UpsertOutcome>> UpsertBatch(const std::vector<Mention>& mentions,
                                                          UnixMillis now,
                                                          bool open_cases = false) = 0;

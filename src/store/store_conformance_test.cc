@@ -584,6 +584,50 @@ TEST_P(StoreConformanceTest, UpsertBatchReportsOutcomesInOrder) {
   EXPECT_TRUE(Unwrap(store().mentions().UpsertBatch({}, kT0)).empty());
 }
 
+// Near-duplicate flags (Mention::near_duplicate): stored as given or, for a copy of an earlier
+// mention of the same batch, with that mention's id; loaded with the original's agency; listed
+// by original and filtered in or out.
+TEST_P(StoreConformanceTest, NearDuplicateFlagsAreStoredLoadedAndFiltered) {
+  Agency a = MakeAgency("a");
+  ASSERT_OK(store().agencies().Create(&a));
+  auto first = Unwrap(store().mentions().UpsertBatch(
+      {MakeMention("orig", "teks asli", kT0, a.id), MakeMention("other", "lain", kT0 + 1)}, kT0));
+  Mention stored_copy = MakeMention("copy1", "teks asli lagi", kT0 + 2);
+  stored_copy.near_duplicate = NearDuplicate{first[0].id, 0.8, std::nullopt};
+  Mention batch_orig = MakeMention("orig2", "kampanye", kT0 + 3, a.id);
+  Mention batch_copy = MakeMention("copy2", "kampanye lagi", kT0 + 4);
+  batch_copy.near_duplicate = NearDuplicate{0, 0.7, std::nullopt};
+  batch_copy.near_duplicate_in_batch = 1;
+  Mention unknown = MakeMention("copy3", "tanpa asal", kT0 + 5);
+  unknown.near_duplicate = NearDuplicate{0, 0.6, std::nullopt};  // of = 0: not stored as a flag
+  auto out =
+      Unwrap(store().mentions().UpsertBatch({stored_copy, batch_orig, batch_copy, unknown}, kT0));
+  Mention c1 = Unwrap(store().mentions().Get(out[0].id));
+  ASSERT_TRUE(c1.near_duplicate);
+  EXPECT_EQ(c1.near_duplicate->of, first[0].id);
+  EXPECT_DOUBLE_EQ(c1.near_duplicate->similarity, 0.8);
+  EXPECT_EQ(c1.near_duplicate->of_agency_id, std::optional<Id>(a.id));  // loaded, not as given
+  Mention c2 = Unwrap(store().mentions().Get(out[2].id));
+  ASSERT_TRUE(c2.near_duplicate);
+  EXPECT_EQ(c2.near_duplicate->of, out[1].id);
+  EXPECT_DOUBLE_EQ(c2.near_duplicate->similarity, 0.7);
+  EXPECT_FALSE(Unwrap(store().mentions().Get(out[3].id)).near_duplicate);
+  EXPECT_FALSE(Unwrap(store().mentions().Get(first[0].id)).near_duplicate);
+
+  MentionFilter f;
+  f.near_duplicate_of = first[0].id;
+  auto copies = Unwrap(store().mentions().Search(f, {}));
+  ASSERT_EQ(copies.total, 1);
+  EXPECT_EQ(copies.items[0].id, out[0].id);
+  f = {};
+  f.near_duplicates = NearDuplicates::kOnly;
+  EXPECT_EQ(Unwrap(store().mentions().Search(f, {})).total, 2);
+  f.near_duplicates = NearDuplicates::kExclude;
+  EXPECT_EQ(Unwrap(store().mentions().Search(f, {})).total, 4);
+  f.near_duplicates = NearDuplicates::kInclude;
+  EXPECT_EQ(Unwrap(store().mentions().Search(f, {})).total, 6);
+}
+
 TEST_P(StoreConformanceTest, RollupsCountEachNewMentionOnce) {
   Agency a = MakeAgency("a");
   Agency b = MakeAgency("b");

@@ -114,3 +114,50 @@ test('the top-authors page ranks by influence and opens an author profile', asyn
   await page.waitForSelector(tid('author-evidence'));
   assert.match(await page.textContent(tid('author-evidence')), /4\.200/);
 });
+
+test('a copy-paste campaign is flagged at intake: the detail shows the original, the stream can hide copies', async () => {
+  const campaign = 'Tolak kenaikan tarif air PDAM, warga Berau sudah susah jangan dibebani lagi #TolakTarifPDAM';
+  const body = [
+    line({ external_id: 'c0', author: { handle: 'penggerak' }, text: campaign, created_at: iso(50) }),
+    line({ external_id: 'c1', author: { handle: 'warga_a' }, text: campaign.toUpperCase(), created_at: iso(40) }),
+    line({ external_id: 'c2', author: { handle: 'warga_b' }, text: campaign.replace('sudah susah', 'sudah sangat susah') + ' @bupati', created_at: iso(30) }),
+    line({ external_id: 'c3', author: { handle: 'warga_c' }, text: 'Air PDAM di Tanjung Redeb keruh lagi sejak kemarin sore, mohon dicek', created_at: iso(20) }),
+  ].join('\n');
+  const r = await admin.request('POST', '/api/v1/mentions/import', { body, raw: true, headers: { 'content-type': 'application/x-ndjson' } });
+  assert.equal(r.json.imported, 4, r.text);
+  const byExt = Object.fromEntries((await admin.get('/api/v1/mentions?q=PDAM')).json.items.map((m) => [m.external_id, m]));
+
+  // The edited copy names its original, with the similarity; the original lists its copies.
+  await page.goto(`${server.url}/mentions/${byExt.c2.id}`);
+  await page.waitForSelector(tid('near-duplicate-of'));
+  assert.match(await page.textContent(tid('near-duplicate-similarity')), /kemiripan \d+\s?%/);
+  await snap(page, 'spread-03-near-duplicate');
+  await page.click(tid('near-duplicate-first'));
+  await page.waitForURL(`**/mentions/${byExt.c0.id}`);
+  await page.waitForSelector(tid('near-duplicate-count'));
+  assert.match(await page.textContent(tid('near-duplicate-count')), /: 2$/);
+  await page.waitForSelector(tid('near-duplicate-item'));
+  assert.equal(await page.locator(tid('near-duplicate-item')).count(), 2);
+  assert.match(await page.textContent(tid('near-duplicate-list')), /warga_a/);
+  // Another text on the same subject is no copy.
+  await page.goto(`${server.url}/mentions/${byExt.c3.id}`);
+  await page.waitForSelector(tid('near-duplicates'));
+  assert.match(await page.textContent(tid('near-duplicates')), /Tidak ada percakapan lain/);
+
+  // The live stream: with "hide near-duplicates" ticked, a new copy does not show, a new text does.
+  await page.goto(`${server.url}/listening/stream`);
+  await page.waitForSelector(`${tid('stream-state')}[data-state="open"]`);
+  await page.check(tid('stream-hide-near-dup'));
+  const live = [
+    line({ external_id: 'c4', author: { handle: 'warga_d' }, text: campaign + ' setuju', created_at: iso(1) }),
+    line({ external_id: 'c5', author: { handle: 'warga_e' }, text: 'Pipa PDAM bocor di depan SD 003 Tanjung Redeb, air terbuang sejak pagi', created_at: iso(1) }),
+  ].join('\n');
+  const r2 = await admin.request('POST', '/api/v1/mentions/import', { body: live, raw: true, headers: { 'content-type': 'application/x-ndjson' } });
+  assert.equal(r2.json.imported, 2, r2.text);
+  await page.waitForSelector(tid('stream-item'));
+  assert.equal(await page.locator(tid('stream-item')).count(), 1);
+  assert.match(await page.textContent(tid('stream-list')), /Pipa PDAM bocor/);
+  await page.uncheck(tid('stream-hide-near-dup'));
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="stream-item"]').length === 2);
+  assert.match(await page.textContent(tid('stream-near-dup')), /Hampir sama/);
+});

@@ -119,6 +119,7 @@ Result<PollResult> RssPoller::Fetch(const store::Connector& c, store::ConnectorC
   policy.default_agency = c.agency_id;
   ingest::Ingestor ingestor(store_, clock_, on_new_, labeler_, policy);
   if (matcher_) ingestor.set_matcher(matcher_);
+  if (near_dups_) ingestor.set_near_duplicates(near_dups_);
   ingest::IngestReport report;
   if (!inputs.empty()) {
     HUMAS_RETURN_IF_ERROR(ingestor.StoreBatch(std::move(inputs), {}, &report));

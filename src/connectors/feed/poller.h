@@ -35,6 +35,10 @@ class RssPoller {
 
   //! Matches stored mentions against the agencies' queries (listening::IntakeMatcher).
   void set_matcher(ingest::QueryMatcher matcher) { matcher_ = std::move(matcher); }
+  //! Flags near-duplicates against the server's shared index (ingest/near_dup.h).
+  void set_near_duplicates(std::shared_ptr<ingest::NearDuplicateIndex> index) {
+    near_dups_ = std::move(index);
+  }
 
   //! Polls one connector and records its health (success or failure) in the registry.
   Result<PollResult> PollOne(const store::Connector& connector);
@@ -53,6 +57,7 @@ class RssPoller {
   ingest::MentionSink on_new_;
   ingest::Labeler labeler_;
   ingest::QueryMatcher matcher_;
+  std::shared_ptr<ingest::NearDuplicateIndex> near_dups_;
 };
 
 }  // namespace humas::connectors::feed

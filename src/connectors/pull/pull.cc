@@ -85,6 +85,7 @@ Result<RunResult> Runner::RunOne(Source& source, const store::Connector& c) {
       policy.default_agency = c.agency_id;
       ingest::Ingestor ingestor(store_, clock_, on_new_, labeler_, policy);
       if (matcher_) ingestor.set_matcher(matcher_);
+      if (near_dups_) ingestor.set_near_duplicates(near_dups_);
       if (Status s = ingestor.StoreBatch(std::move(page->mentions), {}, &report); !s.ok())
         return fail(s, std::nullopt);
     }

@@ -78,6 +78,10 @@ class Runner {
 
   //! Matches stored mentions against the agencies' queries (listening::IntakeMatcher).
   void set_matcher(ingest::QueryMatcher matcher) { matcher_ = std::move(matcher); }
+  //! Flags near-duplicates against the server's shared index (ingest/near_dup.h).
+  void set_near_duplicates(std::shared_ptr<ingest::NearDuplicateIndex> index) {
+    near_dups_ = std::move(index);
+  }
 
   //! Pulls one connector through `source` and records its health (success or failure).
   Result<RunResult> RunOne(Source& source, const store::Connector& connector);
@@ -90,6 +94,7 @@ class Runner {
   ingest::MentionSink on_new_;
   ingest::Labeler labeler_;
   ingest::QueryMatcher matcher_;
+  std::shared_ptr<ingest::NearDuplicateIndex> near_dups_;
   RunnerOptions options_;
 };
 

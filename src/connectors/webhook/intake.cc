@@ -137,6 +137,7 @@ Result<int> WebhookIntake::ProcessOnce() {
       ctx_.store, ctx_.clock, [this](const Mention& m) { api::PublishMention(ctx_, m, nullptr); },
       ctx_.labeler);
   ingestor.set_matcher(listening::IntakeMatcher(ctx_.matchers));
+  ingestor.set_near_duplicates(ctx_.near_duplicates);
   Status stored = ingestor.StoreBatch(std::move(inputs), {}, &report);
   if (!stored.ok()) {
     // Nothing of the batch is stored (one transaction): leave the deliveries pending, retried.

@@ -18,8 +18,9 @@ constexpr char kSqlMentionInsert[] =
     "INSERT INTO mentions (platform, external_id, url, author_handle, author_name, text, "
     "created_at, kind, agency_code, in_reply_to, shared_from, shares, likes, replies, sentiment, "
     "sentiment_confidence, input_kind, input_kind_confidence, hoax_score, has_personal_data, "
-    "agency_id, account_id, ingested_at, author_followers) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "agency_id, account_id, ingested_at, author_followers, near_duplicate_of, "
+    "near_duplicate_similarity) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (platform, external_id) DO NOTHING";
 // Inserted by UpsertBatch right after the row (see migration 0002 for why not by a trigger).
 constexpr char kSqlMentionFtsInsert[] =
@@ -38,7 +39,8 @@ constexpr char kSqlMentionColumns[] =
     "m.created_at, m.kind, m.agency_code, m.in_reply_to, m.shared_from, m.shares, m.likes, "
     "m.replies, m.sentiment, m.sentiment_confidence, m.input_kind, m.input_kind_confidence, "
     "m.hoax_score, m.has_personal_data, m.agency_id, m.account_id, m.ingested_at, "
-    "m.author_followers "
+    "m.author_followers, m.near_duplicate_of, m.near_duplicate_similarity, "
+    "(SELECT o.agency_id FROM mentions o WHERE o.id = m.near_duplicate_of) "
     "FROM mentions m ";
 constexpr char kSqlMentionQueryInsert[] =
     "INSERT OR IGNORE INTO mention_queries (query_id, mention_id) VALUES (?, ?)";
@@ -97,6 +99,7 @@ Result<Mention> ReadMention(const Stmt& st) {
   m.account_id = st.OptInt(22);
   m.ingested_at = st.Int(23);
   d.author_followers = st.OptInt(24);
+  if (auto of = st.OptInt(25)) m.near_duplicate = NearDuplicate{*of, st.Double(26), st.OptInt(27)};
   return m;
 }
 
@@ -142,6 +145,20 @@ Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
       st.Bind(d.labels.input_kind_confidence).Bind(d.labels.hoax_score);
       st.Bind(d.labels.has_personal_data).Bind(m.agency_id).Bind(m.account_id).Bind(now);
       st.Bind(d.author_followers);
+      // A copy of an earlier mention of this batch: that one's id is known now (rows go in order).
+      std::optional<Id> near_dup;
+      if (m.near_duplicate) {
+        if (m.near_duplicate_in_batch >= 0 && static_cast<size_t>(m.near_duplicate_in_batch) < i)
+          near_dup = out[static_cast<size_t>(m.near_duplicate_in_batch)].id;
+        else if (m.near_duplicate->of > 0)
+          near_dup = m.near_duplicate->of;
+      }
+      st.Bind(near_dup);
+      if (near_dup) {
+        st.Bind(m.near_duplicate->similarity);
+      } else {
+        st.BindNull();
+      }
       Status s = st.Run();
       if (!s.ok()) {
         return Status(s.code(), "mention " + std::to_string(i) + " (" + std::string(platform) +
@@ -237,6 +254,12 @@ Result<ListResult<Mention>> SqliteMentionRepository::Search(const MentionFilter&
     where += kSqlMentionQueryFilter;
     binds.push_back(*f.query_id);
   }
+  if (f.near_duplicate_of) {
+    where += " AND m.near_duplicate_of = ?";
+    binds.push_back(*f.near_duplicate_of);
+  }
+  if (f.near_duplicates == NearDuplicates::kExclude) where += " AND m.near_duplicate_of IS NULL";
+  if (f.near_duplicates == NearDuplicates::kOnly) where += " AND m.near_duplicate_of IS NOT NULL";
   if (f.platform) {
     where += " AND m.platform = ?";
     binds.push_back(std::string(ToString(*f.platform)));

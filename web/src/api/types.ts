@@ -179,6 +179,15 @@ export interface Mention {
   likes: number
   replies: number
   labels: MentionLabels
+  /** Near-duplicate flagged at intake (docs/api.md, Mentions): the first mention of the cluster of
+   * nearly identical texts, or null (not a copy, or the original is outside the reader's scope). */
+  near_duplicate_of?: number | null
+  /** Similarity (0-1) to the closest earlier copy; null when the mention is not a near-duplicate. */
+  near_duplicate_similarity?: number | null
+  /** A copy whose original the reader may not see. */
+  near_duplicate_outside_scope?: boolean
+  /** GET /mentions/{id} only: copies of the cluster's first mention in the reader's scope. */
+  near_duplicate_copies?: number
   /** Live events only: the agency queries the mention matched at intake. */
   query_ids?: number[]
 }

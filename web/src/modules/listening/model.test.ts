@@ -51,6 +51,15 @@ describe('passesFilter', () => {
     expect(passesFilter(m, { queryId: null, platform: 'x', sentiment: 'unlabelled' })).toBe(true)
     expect(passesFilter(m, { queryId: null, platform: '', sentiment: 'negative' })).toBe(false)
   })
+  it('hides near-duplicates only when asked', () => {
+    const copy = { ...m, near_duplicate_of: 3, near_duplicate_similarity: 0.8 } as Mention
+    const outside = { ...m, near_duplicate_of: null, near_duplicate_similarity: 0.7, near_duplicate_outside_scope: true } as Mention
+    const f = { queryId: null, platform: '', sentiment: '' }
+    expect(passesFilter(copy, f)).toBe(true)
+    expect(passesFilter(copy, { ...f, hideNearDuplicates: true })).toBe(false)
+    expect(passesFilter(outside, { ...f, hideNearDuplicates: true })).toBe(false)
+    expect(passesFilter({ ...m, near_duplicate_similarity: null } as Mention, { ...f, hideNearDuplicates: true })).toBe(true)
+  })
   it('a mention without query ids passes only when no query is chosen', () => {
     const plain = { ...m, query_ids: undefined } as Mention
     expect(passesFilter(plain, { queryId: 4, platform: '', sentiment: '' })).toBe(false)

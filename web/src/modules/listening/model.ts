@@ -52,12 +52,15 @@ export interface StreamFilter {
   queryId: number | null
   platform: string
   sentiment: string // '' = all, 'unlabelled' = no label yet
+  /** Hide mentions flagged as near-duplicates of an earlier one (copy-paste campaigns). */
+  hideNearDuplicates?: boolean
 }
 
 /** Whether a live mention passes the stream filters. */
 export function passesFilter(m: Mention, f: StreamFilter): boolean {
   if (f.queryId !== null && !(m.query_ids ?? []).includes(f.queryId)) return false
   if (f.platform && m.platform !== f.platform) return false
+  if (f.hideNearDuplicates && m.near_duplicate_similarity != null) return false
   if (f.sentiment) {
     const s = m.labels?.sentiment || 'unlabelled'
     if (s !== f.sentiment) return false

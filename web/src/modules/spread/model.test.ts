@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Mention } from '@/api/types'
-import { breadthBars, labelValueText, cascadeTree, correctionChoices, currentLabel, normalizeTopic, windowDays, type Cascade, type CascadeNode } from './model'
+import { breadthBars, labelValueText, cascadeTree, correctionChoices, currentLabel, nearDuplicateInfo, normalizeTopic, windowDays, type Cascade, type CascadeNode } from './model'
 
 function mention(id: number, handle: string, labels: Partial<Mention['labels']> = {}): Mention {
   return {
@@ -89,5 +89,20 @@ describe('windows and topics', () => {
     expect(breadthBars([1, 4, 2])).toEqual([
       { level: 0, count: 1, pct: 25 }, { level: 1, count: 4, pct: 100 }, { level: 2, count: 2, pct: 50 },
     ])
+  })
+})
+
+describe('nearDuplicateInfo', () => {
+  it('points a copy at the first mention of its cluster', () => {
+    const copy = { ...mention(9, 'warga'), near_duplicate_of: 4, near_duplicate_similarity: 0.8, near_duplicate_copies: 3 }
+    expect(nearDuplicateInfo(copy)).toEqual({ isCopy: true, root: 4, outsideScope: false, copies: 3 })
+  })
+  it('names no original outside the reader scope', () => {
+    const copy = { ...mention(9, 'warga'), near_duplicate_of: null, near_duplicate_similarity: 0.6, near_duplicate_outside_scope: true }
+    expect(nearDuplicateInfo(copy)).toEqual({ isCopy: true, root: null, outsideScope: true, copies: 0 })
+  })
+  it('treats a mention that is no copy as the first of its cluster', () => {
+    expect(nearDuplicateInfo({ ...mention(4, 'dinas'), near_duplicate_of: null, near_duplicate_similarity: null, near_duplicate_copies: 2 })).toEqual({ isCopy: false, root: 4, outsideScope: false, copies: 2 })
+    expect(nearDuplicateInfo(mention(5, 'dinas'))).toEqual({ isCopy: false, root: 5, outsideScope: false, copies: 0 })
   })
 })

@@ -4,6 +4,28 @@ import type { Mention, Platform } from '@/api/types'
 
 export type CascadeLink = 'root' | 'reply' | 'share'
 
+/** Near-duplicates of a mention (docs/api.md "Mentions"): whether it copies an earlier mention
+ * (`root` = that first mention when the reader may see it), and the copies of its cluster. */
+export interface NearDuplicateInfo {
+  isCopy: boolean
+  /** The cluster's first mention, or null when it is outside the reader's scope. */
+  root: number | null
+  outsideScope: boolean
+  /** Copies of the first mention in the reader's scope (0 when unknown). */
+  copies: number
+}
+
+export function nearDuplicateInfo(m: Mention): NearDuplicateInfo {
+  const isCopy = m.near_duplicate_similarity != null
+  const outsideScope = isCopy && !!m.near_duplicate_outside_scope
+  return {
+    isCopy,
+    root: isCopy ? (outsideScope ? null : (m.near_duplicate_of ?? null)) : m.id,
+    outsideScope,
+    copies: m.near_duplicate_copies ?? 0,
+  }
+}
+
 export interface CascadeNode {
   index: number
   parent: number | null
