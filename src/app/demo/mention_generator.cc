@@ -269,6 +269,143 @@ constexpr Template kTemplates[] = {
      "Usul buat Kecamatan {kecu}: lapangan di {desa} tolong diperbaiki buat anak muda olahraga"},
 };
 
+//! Copy-paste campaigns: one text that many accounts post within hours, with small edits (slots
+//! are filled once per campaign). The near-duplicate detector of the intake flags them.
+constexpr Template kCampaigns[] = {
+    {"pupr", Tone::kCriticism,
+     "Kami warga {desa} menuntut perbaikan {jl} sekarang juga! Sudah bertahun-tahun rusak, jangan "
+     "tunggu ada korban jiwa. #PerbaikiJalanKami"},
+    {"sukamaju", Tone::kCriticism,
+     "Tolak rencana kenaikan tarif air bersih! Warga Sukamaju sudah susah, jangan dibebani lagi. "
+     "#TolakKenaikanTarif"},
+    {"disdik", Tone::kCriticism,
+     "Guru honorer Sukamaju butuh kepastian, bukan janji. Angkat kami jadi PPPK tahun ini! "
+     "#HonorerSukamajuBersatu"},
+    {"dinsos", Tone::kComplaint,
+     "Bantuan sosial harus tepat sasaran! Data penerima di {desa} banyak yang salah, mohon "
+     "diverifikasi ulang oleh {@} #BansosTepatSasaran"},
+    {"dinkes", Tone::kComplaint,
+     "Kami butuh dokter tetap di {pkm}, bukan dokter yang datang seminggu sekali. Kesehatan warga "
+     "{kec} juga penting! #DokterUntukDesa"},
+    {"sukamaju", Tone::kPraise,
+     "Selamat ulang tahun Kabupaten Sukamaju! Terus maju, makin sejahtera, warganya makin bahagia "
+     "dan rukun. #HUTSukamaju"},
+    {"dishub", Tone::kCriticism,
+     "Stop pungli parkir di {lm}! Tarif resmi dua ribu tapi ditarik lima ribu setiap hari, tolong "
+     "{@} tertibkan. #StopPungliParkir"},
+    {"bpbd", Tone::kHoax,
+     "PERINGATAN: bendungan di {kec} dikabarkan jebol malam ini, segera mengungsi ke tempat tinggi "
+     "dan sebarkan ke semua grup!!"},
+};
+
+//! Edits people make to a campaign text before posting it again.
+constexpr std::string_view kCampaignPrefixes[] = {"Setuju! ", "Ikut bersuara: ", "RT ", "Sepakat. ",
+                                                  "Bantu sebar: "};
+constexpr std::string_view kCampaignSuffixes[] = {" {@}",      " {tag}", " {e-}",
+                                                  " setuju!!", " {e+}",  " #SukamajuBersuara"};
+
+//! A personal detail a citizen adds to a post (slots as in kTemplates), so that two posts from
+//! one template rarely read alike.
+constexpr std::string_view kContexts[] = {
+    "saya tinggal di {desa} dekat {lm}",
+    "kemarin hari {hari} saya lihat sendiri",
+    "sudah {n} kali lapor tapi belum ada kabar",
+    "anak saya sekolah di {sek}",
+    "ini keluhan tetangga-tetangga kami juga",
+    "rumah ibu saya di {jl}",
+    "dari bulan {bln} lalu begini terus",
+    "mohon maaf kalau salah tempat bertanya",
+    "tadi pagi jam {jam} masih sama saja",
+    "sudah saya foto, kalau perlu bisa saya kirim",
+    "kami warga RT {n} {desa} sudah rapat soal ini",
+    "suami saya kerja di {kec} dan tiap hari lewat situ",
+    "baru pulang dari {lm} tadi",
+    "bukan sekali dua kali, sudah {nn} hari",
+    "semoga bapak ibu pejabat membaca ini",
+    "saya orang tua murid di {kec}",
+    "ibu-ibu pengajian juga membahas ini kemarin",
+    "infonya dari grup WA warga {desa}",
+    "saya pedagang kecil di pasar {kec}",
+    "tetangga saya sampai sakit gara-gara ini",
+    "padahal pajak selalu kami bayar tepat waktu",
+    "sudah ramai dibahas di grup Facebook {kec}",
+    "kebetulan saya ketua RT di {desa}",
+    "kemarin hujan deras dari sore sampai malam",
+    "di rumah kami ada lansia dan balita",
+    "jaraknya sekitar {n} km dari rumah saya",
+    "sampai jam {jam} pun masih ramai orang",
+    "saya sudah datang ke kantornya hari {hari}",
+    "teman saya di {desa} juga mengalami hal yang sama",
+    "saya ojek online jadi tiap hari keliling {kec}",
+    "mohon jangan dihapus komentar saya",
+    "dulu waktu kecil saya sekolah di {sek}",
+    "semoga tahun ini ada perubahan",
+    "saya perantau yang baru pulang kampung ke {desa}",
+    "kami sekeluarga sudah lama menunggu",
+    "petugas di lapangan sebenarnya ramah",
+    "tahun lalu juga sempat dijanjikan",
+    "warga sekitar {lm} pasti tahu",
+    "anak-anak muda {desa} siap bantu kalau dibutuhkan",
+    "saya guru ngaji di {desa}",
+};
+
+//! Words people swap for others of the same meaning (applied before the slang pass).
+struct Synonym {
+  std::string_view word;
+  std::array<std::string_view, 3> alts;
+};
+constexpr Synonym kSynonyms[] = {
+    {"mohon", {"tolong", "minta", "harap"}},
+    {"rusak", {"hancur", "jelek", "ancur"}},
+    {"parah", {"berat", "sekali", "banget"}},
+    {"warga", {"masyarakat", "penduduk", "kami"}},
+    {"segera", {"cepat", "secepatnya", "langsung"}},
+    {"belum", {"masih belum", "tak kunjung", "blm"}},
+    {"banyak", {"sejumlah", "cukup banyak", "byk"}},
+    {"sangat", {"amat", "sungguh", "benar-benar"}},
+    {"lambat", {"lelet", "lama", "telat"}},
+    {"kapan", {"kira-kira kapan", "bila", "kapan kira-kira"}},
+    {"tolong", {"mohon", "minta tolong", "harap"}},
+    {"sudah", {"telah", "udah", "sdh"}},
+    {"lagi", {"kembali", "lg", "lagi-lagi"}},
+    {"terus", {"melulu", "terus-terusan", "selalu"}},
+    {"bikin", {"membuat", "buat", "menjadikan"}},
+    {"gak", {"tidak", "nggak", "ndak"}},
+    {"tidak", {"tak", "gak", "nggak"}},
+    {"di", {"di", "di daerah", "di sekitar"}},
+    {"info", {"informasi", "kabar", "berita"}},
+    {"pak", {"bapak", "pak", "bpk"}},
+    {"min", {"admin", "mimin", "kak"}},
+    {"dong", {"ya", "deh", "lah"}},
+    {"ada", {"terdapat", "masih ada", "ada lagi"}},
+    {"yang", {"yg", "yang mana", "yang"}},
+    {"ke", {"menuju", "ke arah", "ke"}},
+    {"dari", {"sejak", "mulai", "dr"}},
+    {"kami", {"kita", "kami semua", "kami warga"}},
+    {"saya", {"aku", "sy", "saya pribadi"}},
+    {"anak", {"buah hati", "bocah", "si kecil"}},
+    {"pagi", {"pagi-pagi", "subuh", "pagi hari"}},
+    {"malam", {"malam-malam", "tengah malam", "malam hari"}},
+    {"hari", {"harinya", "hari ini", "hr"}},
+    {"masih", {"tetap", "msh", "masih saja"}},
+    {"tiap", {"setiap", "saban", "tiap-tiap"}},
+    {"semua", {"seluruh", "semuanya", "sekalian"}},
+    {"baru", {"barusan", "baru saja", "br"}},
+    {"tahun", {"thn", "tahunan", "tahun ini"}},
+    {"bulan", {"bln", "bulanan", "bulan ini"}},
+    {"katanya", {"kabarnya", "konon", "denger-denger"}},
+    {"tadi", {"barusan", "tadi sekali", "td"}},
+    {"susah", {"sulit", "repot", "payah"}},
+    {"cepat", {"sigap", "kilat", "gercep"}},
+    {"dan", {"serta", "sama", "dan juga"}},
+    {"untuk", {"buat", "bagi", "guna"}},
+    {"jadi", {"sehingga", "makanya", "jd"}},
+};
+
+//! Little words people drop between others as they type.
+constexpr std::string_view kFillers[] = {"sih", "tuh", "lho", "deh", "ya",   "nih",
+                                         "pun", "kok", "kan", "loh", "pula", "memang"};
+
 //! Replies to an earlier mention ({p} = its author).
 constexpr std::string_view kReplies[] = {
     "setuju banget sama {p}",
@@ -772,6 +909,79 @@ std::string MentionGenerator::Fill(const std::string& tmpl, const std::string& a
   return out;
 }
 
+std::string MentionGenerator::Vary(std::string text, double p, const std::string& agency_code,
+                                   Platform platform) {
+  // Same-meaning words, each with probability p (lower-case words only: names stay).
+  std::string out;
+  out.reserve(text.size() + 32);
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t j = i;
+    while (j < text.size() && text[j] >= 'a' && text[j] <= 'z') ++j;
+    if (j == i) {
+      out += text[i++];
+      continue;
+    }
+    const std::string_view word(text.data() + i, j - i);
+    const bool inside = (i > 0 && ((text[i - 1] >= 'A' && text[i - 1] <= 'Z') ||
+                                   text[i - 1] == '@' || text[i - 1] == '#' || text[i - 1] == '.' ||
+                                   text[i - 1] == '_' || text[i - 1] == '-')) ||
+                        (j < text.size() && (text[j] == '.' || text[j] == '_' || text[j] == '-'));
+    bool swapped = false;
+    if (!inside) {
+      for (const Synonym& syn : kSynonyms) {
+        if (syn.word == word && Chance(p)) {
+          out += syn.alts[Uniform(syn.alts.size())];
+          swapped = true;
+          break;
+        }
+      }
+    }
+    if (!swapped) out += word;
+    i = j;
+    const bool function_word = word == "di" || word == "ke" || word == "dari" || word == "yang" ||
+                               word == "untuk" || word == "dan" || word == "sama";
+    if (!inside && !function_word && i < text.size() && text[i] == ' ' && Chance(p / 6)) {
+      out += ' ';
+      out += kFillers[Uniform(Size(kFillers))];
+    }
+  }
+  // A personal detail or two, before or after what the template says.
+  const double u = Unit();
+  const int details = u < 0.2 ? 0 : (u < 0.75 ? 1 : 2);
+  for (int k = 0; k < details; ++k) {
+    std::string detail =
+        Fill(std::string(kContexts[Uniform(Size(kContexts))]), agency_code, platform);
+    if (Chance(0.5)) {
+      detail[0] = static_cast<char>(detail[0] - 'a' + 'A');
+      out = detail + ". " + out;
+    } else {
+      out += Chance(0.5) ? ", " + detail : ". " + detail;
+    }
+  }
+  return out;
+}
+
+std::string MentionGenerator::CampaignCopy(Platform platform) {
+  std::string text = campaign_text_;
+  const double u = Unit();
+  if (u < 0.4) return text;  // pasted as is
+  if (u < 0.65)
+    return text + Fill(std::string(kCampaignSuffixes[Uniform(Size(kCampaignSuffixes))]),
+                       campaign_agency_, platform);
+  if (u < 0.85) return std::string(kCampaignPrefixes[Uniform(Size(kCampaignPrefixes))]) + text;
+  // Retyped: a word or two swapped, no personal detail.
+  for (const Synonym& syn : kSynonyms) {
+    const std::string w = " " + std::string(syn.word) + " ";
+    const std::size_t at = text.find(w);
+    if (at != std::string::npos && Chance(0.5)) {
+      text.replace(at, w.size(), " " + std::string(syn.alts[Uniform(syn.alts.size())]) + " ");
+      break;
+    }
+  }
+  return text;
+}
+
 std::string MentionGenerator::Colloquial(std::string text) {
   // Intensity: 0 = as written, 1 = some slang, 2 = heavy slang and lower case.
   const double u = Unit();
@@ -925,9 +1135,31 @@ MentionInput MentionGenerator::Next(UnixMillis now) {
     if (!tag.empty() && tag[0] != '@') tag.insert(0, "@");
     ReplaceAll(&text, "{p}", tag);
     text = Fill(text, m.agency_code, platform);
-    m.text = by_official ? text : Colloquial(text);
+    m.text = by_official ? text : Colloquial(Vary(std::move(text), 0.6, m.agency_code, platform));
     m.url = UrlFor(platform, m.author_handle, m.external_id);
     Engagement(&m, as_share ? 1.5 : 0.3);
+  } else if (platform != Platform::kRss && platform != Platform::kWhatsapp &&
+             (campaign_left_ > 0 ? Chance(0.25) : Chance(0.004))) {
+    // A copy-paste campaign: the first post of a new one, or one more copy of the running one.
+    if (campaign_left_ == 0) {
+      const Template& c = kCampaigns[Uniform(Size(kCampaigns))];
+      campaign_agency_ = std::string(c.group);
+      campaign_tone_ = static_cast<int>(c.tone);
+      campaign_text_ = Fill(std::string(c.text), campaign_agency_, platform);
+      campaign_left_ = 15 + static_cast<int>(Uniform(40));
+      m.text = campaign_text_;
+    } else {
+      --campaign_left_;
+      m.text = CampaignCopy(platform);
+    }
+    tone = campaign_tone_;
+    m.agency_code = campaign_agency_;
+    const Author& author = PickAuthorWithHabit(Habit::kPoster);
+    m.author_name = author.name;
+    m.author_handle = HandleFor(author, platform);
+    m.url = UrlFor(platform, m.author_handle, m.external_id);
+    Followers(&m, author.followers);
+    Engagement(&m, 1.5);
   } else {
     m.agency_code = Pick(agency_codes_);
     const std::string group = GroupOf(m.agency_code);
@@ -1003,7 +1235,7 @@ MentionInput MentionGenerator::Next(UnixMillis now) {
         else if (t.tone == Tone::kComplaint || t.tone == Tone::kCriticism)
           text += kComplaintClosings[Uniform(Size(kComplaintClosings))];
       }
-      text = Colloquial(std::move(text));
+      text = Colloquial(Vary(std::move(text), 0.6, m.agency_code, platform));
       if (t.tone == Tone::kHoax && Chance(0.3)) {
         std::transform(text.begin(), text.end(), text.begin(), [](char c) {
           return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;

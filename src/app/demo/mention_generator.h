@@ -15,7 +15,9 @@ namespace humas::demo {
 
 //! Produces mentions by filling templates (questions, complaints, criticism, suggestions,
 //! appreciation, news shares, the odd hoax-like claim) with the region's places, agencies and
-//! official handles, in colloquial Indonesian with slang, emoji and hashtags.
+//! official handles, in colloquial Indonesian with slang, emoji and hashtags; words are swapped for
+//! synonyms and personal details added, so posts from one template rarely read alike. Now and
+//! then a copy-paste campaign runs: one text posted by dozens of accounts with small edits.
 //!
 //! Contract of every MentionInput returned: passes the import rules of docs/import-format.md
 //! (platform set, external_id non-empty and unique per platform within this generator, author
@@ -84,6 +86,11 @@ class MentionGenerator {
   std::string UrlFor(Platform p, const std::string& handle, const std::string& id);
   std::string AgencyHandle(const std::string& agency_code, Platform p) const;
   std::string Fill(const std::string& tmpl, const std::string& agency_code, Platform p);
+  //! Swaps words for others of the same meaning (each with probability p) and adds a personal
+  //! detail or two, so that posts from one template differ as people's posts do.
+  std::string Vary(std::string text, double p, const std::string& agency_code, Platform platform);
+  //! One more copy of the running campaign: as is, or with a prefix, a suffix or a word swapped.
+  std::string CampaignCopy(Platform platform);
   std::string Colloquial(std::string text);
   void Engagement(MentionInput* m, double virality);
 
@@ -94,6 +101,11 @@ class MentionGenerator {
   std::vector<std::string> agency_codes_;  // weighted pool: agencies more often than units
   std::vector<Author> authors_;
   std::deque<Recent> recent_;  // last mentions, for replies and shares
+  // The running copy-paste campaign (kCampaigns): its text, agency, tone and copies still to come.
+  std::string campaign_text_;
+  std::string campaign_agency_;
+  int campaign_tone_ = 0;
+  int campaign_left_ = 0;
 };
 
 }  // namespace humas::demo

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "connectors/file/import.h"
+#include "ingest/near_dup.h"
 
 namespace humas::demo {
 namespace {
@@ -228,6 +229,36 @@ TEST(TenThousand, TimesAreAtOrBeforeNow) {
     EXPECT_LE(M()[i].created_at, now);
     EXPECT_GE(M()[i].created_at, now - 120'000);
   }
+}
+
+// The near-duplicate detector of the intake (ingest/near_dup.h) over the stream: most mentions are
+// texts of their own, as in real listening data; a minority are copies, among them a few
+// copy-paste campaigns (one text repeated by many accounts with small edits).
+TEST(TenThousand, NearDuplicatesAreAMinorityWithAFewCampaigns) {
+  ingest::NearDuplicateIndex index;
+  auto lock = index.lock();
+  int flagged = 0;
+  std::map<Id, int> cluster;
+  for (size_t i = 0; i < M().size(); ++i) {
+    const MentionInput& m = M()[i];
+    auto sig = ingest::SignText(m.text, index.options().min_words);
+    auto hit = index.FindLocked(sig, m.created_at);
+    const Id id = static_cast<Id>(i + 1);
+    if (hit) {
+      ++flagged;
+      ++cluster[hit->root];
+    }
+    index.AddLocked(std::nullopt, id, hit ? hit->root : id, std::nullopt, std::move(sig),
+                    m.created_at);
+  }
+  int campaigns = 0;
+  for (const auto& [root, n] : cluster) campaigns += n >= 8;
+  const double share = static_cast<double>(flagged) / static_cast<double>(M().size());
+  std::printf("near-duplicates: %d of %zu (%.1f%%), %zu clusters, %d with 8+ copies\n", flagged,
+              M().size(), 100 * share, cluster.size(), campaigns);
+  EXPECT_LT(share, 0.3) << "tens of percent at most";
+  EXPECT_GT(share, 0.02);
+  EXPECT_GE(campaigns, 2) << "a few copy-paste campaigns";
 }
 
 TEST(MentionGenerator, PrintSample) {
