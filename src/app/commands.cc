@@ -285,14 +285,19 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
       return pull_runner.RunOne(*source, c).status();
     });
   }
-  // A Facebook connector without settings.page_id only answers (Graph replies): not polled, and
-  // put off a day so it never crowds the Pages that are out of the tick's per-kind batch.
-  dispatcher.Register(Platform::kFacebook, [&](const store::Connector& c) -> Status {
-    if (!connectors::pull::IsPulled(c.platform,
-                                    nlohmann::json::parse(c.settings_json, nullptr, false)))
-      return st.connectors().Schedule(c.id, WallClock().Now() + 24 * 3'600'000LL);
-    return pull_runner.RunOne(facebook_feed, c).status();
-  });
+  // A Facebook / Instagram connector without settings.page_id / ig_user_id only answers (Graph
+  // replies): not polled, and put off a day so it never crowds the pulled ones out of the tick's
+  // per-kind batch.
+  connectors::meta::InstagramMedia instagram_media;
+  for (connectors::pull::Source* source :
+       std::initializer_list<connectors::pull::Source*>{&facebook_feed, &instagram_media}) {
+    dispatcher.Register(source->platform(), [&, source](const store::Connector& c) -> Status {
+      if (!connectors::pull::IsPulled(c.platform,
+                                      nlohmann::json::parse(c.settings_json, nullptr, false)))
+        return st.connectors().Schedule(c.id, WallClock().Now() + 24 * 3'600'000LL);
+      return pull_runner.RunOne(*source, c).status();
+    });
+  }
   // Stream connectors (Bluesky Jetstream, Mastodon streaming): one supervised event-loop thread
   // keeps their connections open, stores what arrives in batches and saves each cursor once it
   // is durable. A streaming Mastodon connector's timeline is still polled after each

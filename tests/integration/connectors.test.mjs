@@ -226,6 +226,7 @@ test('pull connectors: settings are validated per platform with a clear 400', as
     ['youtube', { video_id: 'abc', daily_quota_units: '0' }, 'settings.daily_quota_units must be an integer from 1 to 1000000'],
     ['facebook', { page_id: 'halaman-ku' }, "settings.page_id must be the Page's numeric id"],
     ['facebook', { page_id: '19292868552', limit: 500 }, 'settings.limit must be an integer from 1 to 100'],
+    ['instagram', { ig_user_id: 'akun' }, "settings.ig_user_id must be the Instagram account's numeric id"],
   ];
   for (const [platform, settings, message] of cases) {
     const r = await pejabat.post('/api/v1/connectors', { ...base, platform, settings });
@@ -266,7 +267,12 @@ test('pull connectors: settings are validated per platform with a clear 400', as
   });
   assert.equal(answerer.status, 201, answerer.text);
   assert.equal(answerer.json.polled, false);
-  for (const c of [page, answerer])
+  const ig = await pejabat.post('/api/v1/connectors', {
+    ...base, name: 'Instagram Dinkes', platform: 'instagram', settings: { ig_user_id: '17841406338772941' }, enabled: false,
+  });
+  assert.equal(ig.status, 201, ig.text);
+  assert.equal(ig.json.polled, true);
+  for (const c of [page, answerer, ig])
     assert.equal((await pejabat.request('DELETE', `/api/v1/connectors/${c.json.id}`)).status, 204);
 });
 

@@ -68,6 +68,19 @@ MentionInput ToMention(const json& item, MentionKind kind, UnixMillis now) {
   return m;
 }
 
+MentionInput IgToMention(const json& item, MentionKind kind, UnixMillis now) {
+  MentionInput m;
+  m.platform = Platform::kInstagram;
+  m.kind = kind;
+  m.external_id = Str(item, "id");
+  m.author_handle = Str(item, "username");
+  m.author_name = m.author_handle;
+  m.text = Str(item, kind == MentionKind::kPost ? "caption" : "text").substr(0, 10000);
+  m.created_at = GraphTime(Str(item, "timestamp")).value_or(now);
+  if (Obj(item, "like_count").is_number_integer()) m.likes = item["like_count"].get<std::int64_t>();
+  return m;
+}
+
 }  // namespace
 
 std::vector<MentionInput> PageFeed::ToMentions(const json& post, const std::string& page_id,
@@ -94,23 +107,56 @@ std::vector<MentionInput> PageFeed::ToMentions(const json& post, const std::stri
   return out;
 }
 
-Result<pull::Page> PageFeed::Next(const pull::RunContext& ctx, const std::string& cursor,
-                                  std::optional<UnixMillis>* retry_at) {
-  const store::Connector& c = ctx.connector;
-  json settings_json = json::parse(c.settings_json, nullptr, false);
-  HUMAS_ASSIGN_OR_RETURN(pull::FacebookPageSettings settings,
-                         pull::ParseFacebookPageSettings(settings_json));
+std::vector<MentionInput> InstagramMedia::ToMentions(const json& media,
+                                                     const std::string& ig_user_id,
+                                                     UnixMillis now) {
+  std::vector<MentionInput> out;
+  MentionInput p = IgToMention(media, MentionKind::kPost, now);
+  if (p.author_handle.empty()) p.author_handle = ig_user_id;
+  p.url = Str(media, "permalink");
+  if (Obj(media, "comments_count").is_number_integer())
+    p.replies = media["comments_count"].get<std::int64_t>();
+  if (!p.external_id.empty()) out.push_back(p);  // a photo without caption: parent of its comments
+  const json& comments = Obj(Obj(media, "comments"), "data");
+  if (!comments.is_array()) return out;
+  auto add = [&](const json& c, MentionKind kind, const std::string& parent) {
+    MentionInput m = IgToMention(c, kind, now);
+    m.in_reply_to = parent;
+    m.url = p.url;  // Instagram has no link per comment
+    if (m.author_handle.empty()) m.author_handle = "instagram-user";
+    if (!m.external_id.empty() && !m.text.empty()) out.push_back(std::move(m));
+  };
+  for (const json& c : comments) {
+    add(c, MentionKind::kComment, p.external_id);
+    const json& replies = Obj(Obj(c, "replies"), "data");
+    if (replies.is_array())
+      for (const json& r : replies) add(r, MentionKind::kReply, Str(c, "id"));
+  }
+  return out;
+}
+
+namespace {
+
+//! One page of a Graph edge listing posts (newest first) with their comments embedded.
+struct Edge {
+  const char* service;  //!< "Facebook", "Instagram" (errors)
+  const char* path;     //!< "/feed", "/media"
+  const char* fields;
+  const char* time_key;  //!< "created_time", "timestamp"
+  std::vector<MentionInput> (*to_mentions)(const json&, const std::string&, UnixMillis);
+};
+
+Result<pull::Page> GraphNext(const Edge& edge, const pull::GraphSettings& settings,
+                             const pull::RunContext& ctx, const std::string& cursor,
+                             std::optional<UnixMillis>* retry_at) {
   const std::string token = pull::Credential(ctx.credentials, "access_token");
   if (token.empty()) return FailedPrecondition("credentials.access_token is not set");
   const UnixMillis now = ctx.clock.Now();
 
   Cursor cur = ReadCursor(cursor);
   net::HttpRequest req;
-  req.url = settings.api_base + "/" + settings.page_id + "/feed?fields=" +
-            net::UrlEscape(
-                "id,message,created_time,permalink_url,from,comments.limit(100)"
-                "{id,message,created_time,from,parent,permalink_url,like_count,comment_count}") +
-            "&limit=" + std::to_string(settings.limit);
+  req.url = settings.api_base + "/" + settings.owner_id + edge.path +
+            "?fields=" + net::UrlEscape(edge.fields) + "&limit=" + std::to_string(settings.limit);
   if (cur.since) req.url += "&since=" + std::to_string(cur.since);
   if (!cur.after.empty()) req.url += "&after=" + net::UrlEscape(cur.after);
   req.headers.push_back({"Authorization", "Bearer " + token});
@@ -121,7 +167,7 @@ Result<pull::Page> PageFeed::Next(const pull::RunContext& ctx, const std::string
     const json& e = Obj(body, "error");
     const int code = Obj(e, "code").is_number_integer() ? e["code"].get<int>() : 0;
     const std::string message = Scrub(Str(e, "message").substr(0, 300), token);
-    std::string what = "HTTP " + std::to_string(resp->status) + " from Facebook" +
+    std::string what = "HTTP " + std::to_string(resp->status) + " from " + edge.service +
                        (code ? " (code " + std::to_string(code) + ")" : "") +
                        (message.empty() ? "" : ": " + message);
     if (code == 4 || code == 17 || code == 32 || code == 613 || resp->status == 429) {
@@ -140,16 +186,18 @@ Result<pull::Page> PageFeed::Next(const pull::RunContext& ctx, const std::string
   }
   json body = json::parse(resp->body, nullptr, false);
   if (!body.is_object() || !Obj(body, "data").is_array())
-    return InvalidArgument("Facebook answered with malformed JSON or no data (" +
+    return InvalidArgument(std::string(edge.service) +
+                           " answered with malformed JSON or no data (" +
                            std::to_string(resp->body.size()) + " bytes); nothing stored");
   pull::Page page;
   std::int64_t newest = cur.sweep_newest;
   for (const json& post : body["data"]) {
     ++page.read;
-    auto at = GraphTime(Str(post, "created_time"));
+    auto at = GraphTime(Str(post, edge.time_key));
     if (at && cur.since && *at / 1000 <= cur.since) continue;  // stored by an earlier sweep
     if (at) newest = std::max<std::int64_t>(newest, *at / 1000);
-    for (auto& m : ToMentions(post, settings.page_id, now)) page.mentions.push_back(std::move(m));
+    for (auto& m : edge.to_mentions(post, settings.owner_id, now))
+      page.mentions.push_back(std::move(m));
   }
   const json& paging = Obj(body, "paging");
   const std::string after = Str(Obj(paging, "cursors"), "after");
@@ -164,6 +212,32 @@ Result<pull::Page> PageFeed::Next(const pull::RunContext& ctx, const std::string
   }
   page.cursor = WriteCursor(cur);
   return page;
+}
+
+}  // namespace
+
+Result<pull::Page> PageFeed::Next(const pull::RunContext& ctx, const std::string& cursor,
+                                  std::optional<UnixMillis>* retry_at) {
+  static constexpr Edge kFeed{
+      "Facebook", "/feed",
+      "id,message,created_time,permalink_url,from,comments.limit(100)"
+      "{id,message,created_time,from,parent,permalink_url,like_count,comment_count}",
+      "created_time", &PageFeed::ToMentions};
+  json settings = json::parse(ctx.connector.settings_json, nullptr, false);
+  HUMAS_ASSIGN_OR_RETURN(pull::GraphSettings s, pull::ParseFacebookPageSettings(settings));
+  return GraphNext(kFeed, s, ctx, cursor, retry_at);
+}
+
+Result<pull::Page> InstagramMedia::Next(const pull::RunContext& ctx, const std::string& cursor,
+                                        std::optional<UnixMillis>* retry_at) {
+  static constexpr Edge kMedia{
+      "Instagram", "/media",
+      "id,caption,timestamp,permalink,username,like_count,comments_count,comments.limit(50)"
+      "{id,text,timestamp,username,like_count,replies{id,text,timestamp,username,like_count}}",
+      "timestamp", &InstagramMedia::ToMentions};
+  json settings = json::parse(ctx.connector.settings_json, nullptr, false);
+  HUMAS_ASSIGN_OR_RETURN(pull::GraphSettings s, pull::ParseInstagramMediaSettings(settings));
+  return GraphNext(kMedia, s, ctx, cursor, retry_at);
 }
 
 }  // namespace humas::connectors::meta

@@ -40,4 +40,21 @@ class PageFeed final : public pull::Source {
                                               const std::string& page_id, UnixMillis now);
 };
 
+//! Meta Graph API: the media of an Instagram professional account and their comments with replies
+//! (developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/media):
+//!   GET /{version}/{ig-user-id}/media?fields=id,caption,timestamp,permalink,username,...,
+//!       comments.limit(50){id,text,timestamp,username,like_count,replies{...}}
+//! Same checkpoint, paging and errors as PageFeed (`since` on the media timestamp). Media become
+//! kPost mentions, comments kComment mentions in reply to the media, replies kReply mentions in
+//! reply to their comment. Settings: ParseInstagramMediaSettings; credentials: {"access_token"}.
+class InstagramMedia final : public pull::Source {
+ public:
+  Platform platform() const override { return Platform::kInstagram; }
+  Result<pull::Page> Next(const pull::RunContext& ctx, const std::string& cursor,
+                          std::optional<UnixMillis>* retry_at) override;
+
+  static std::vector<MentionInput> ToMentions(const nlohmann::json& media,
+                                              const std::string& ig_user_id, UnixMillis now);
+};
+
 }  // namespace humas::connectors::meta

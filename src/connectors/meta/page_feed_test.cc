@@ -1,4 +1,5 @@
-// Facebook Page feed against a fake Graph API on loopback replaying the recorded answers of
+// Facebook Page feed and Instagram media against a fake Graph API on loopback replaying the
+// recorded answers of
 // ../shared/fixtures/meta-graph/python-facebook (a Page feed in two pages; a recorded comment
 // embedded in a post the way comments.limit(100){...} returns it): a paged sweep, the next run
 // asking only for newer posts, a malformed page mid-sweep then a restart that resumes at the saved
@@ -187,6 +188,84 @@ TEST_F(PageFeedTest, SettingsAreChecked) {
   auto r = runner_->RunOne(source_, c);
   EXPECT_EQ(r.status().code(), Code::kFailedPrecondition);
   EXPECT_EQ(fake_.count(), 0u);
+}
+
+// Instagram media of a professional account: the recorded media pages, a recorded comment with
+// its embedded reply, and one reply from the recorded replies list.
+class InstagramMediaTest : public pull::testing::PullTest {
+ protected:
+  static constexpr char kIgRoute[] = "/v21.0/17841406338772941/media";
+  void SetUp() override {
+    PullTest::SetUp();
+    fake_.Route(kIgRoute);
+    ASSERT_TRUE(fake_.Start().ok());
+    const std::string dir = "meta-graph/python-facebook/instagram/";
+    page1_ = json::parse(Fixture(dir + "apidata/users/medias_p1.json"));
+    page2_ = json::parse(Fixture(dir + "apidata/users/medias_p2.json"));
+    comment_ = json::parse(Fixture(dir + "models/ig_comment.json"));
+    comment_["replies"]["data"].push_back(json::parse(Fixture(dir + "models/ig_reply.json")));
+    page1_["data"][0]["comments"]["data"] = json::array({comment_});
+  }
+  store::Connector AddAccount() {
+    return Add(Platform::kInstagram,
+               {{"api_base", fake_.base() + "/v21.0"}, {"ig_user_id", "17841406338772941"}},
+               json({{"access_token", kToken}}).dump());
+  }
+
+  pull::testing::FakePlatform fake_;
+  json page1_, page2_, comment_;
+  InstagramMedia source_;
+};
+
+TEST_F(InstagramMediaTest, SweepsMediaWithCommentsAndRepliesThenResumes) {
+  fake_.Answer(kIgRoute, JsonResponse(200, page1_.dump()));
+  fake_.Answer(kIgRoute, JsonResponse(200, page2_.dump()));
+  store::Connector c = AddAccount();
+  auto r = runner_->RunOne(source_, c);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->pages, 2);
+  EXPECT_EQ(r->stored, 7);  // 4 media, a comment, its 2 replies
+  auto reqs = fake_.requests();
+  ASSERT_EQ(reqs.size(), 2u);
+  EXPECT_EQ(reqs[0].Header("authorization"), std::string("Bearer ") + kToken);
+  EXPECT_NE(reqs[0].Query("fields").value_or("").find("replies{id,text,timestamp,username"),
+            std::string::npos);
+  EXPECT_EQ(reqs[1].Query("after").value_or(""), page1_["paging"]["cursors"]["after"]);
+  std::string newest = page1_["data"][0]["timestamp"];
+  newest.insert(newest.size() - 2, ":");
+  EXPECT_EQ(json::parse(Reload(c.id).checkpoint.cursor),
+            json({{"since", *ParseRfc3339(newest) / 1000}}));
+
+  std::map<std::string, Mention> by_id;
+  for (auto& m : Mentions()) by_id[m.data.external_id] = m;
+  const json& media = page1_["data"][0];
+  const auto& post = by_id.at(media["id"]).data;
+  EXPECT_EQ(post.platform, Platform::kInstagram);
+  EXPECT_EQ(post.kind, MentionKind::kPost);
+  EXPECT_EQ(post.url, media["permalink"]);
+  const auto& comment = by_id.at(comment_["id"]).data;
+  EXPECT_EQ(comment.kind, MentionKind::kComment);
+  EXPECT_EQ(comment.in_reply_to, media["id"]);
+  EXPECT_EQ(comment.author_handle, "ikroskun");
+  EXPECT_EQ(comment.text, comment_["text"]);
+  EXPECT_EQ(comment.likes, 1);
+  const auto& reply = by_id.at(comment_["replies"]["data"][0]["id"]).data;
+  EXPECT_EQ(reply.kind, MentionKind::kReply);
+  EXPECT_EQ(reply.in_reply_to, comment_["id"]);
+
+  // The next run asks only for newer media and stores nothing twice.
+  fake_.Reset(kIgRoute);
+  fake_.Answer(kIgRoute, JsonResponse(200, page1_.dump()));
+  r = runner_->RunOne(source_, Reload(c.id));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->stored, 0);
+  EXPECT_TRUE(fake_.requests().back().Query("since").has_value());
+  EXPECT_EQ(Mentions().size(), 7u);
+
+  EXPECT_EQ(pull::ParseInstagramMediaSettings({{"ig_user_id", "akun"}}).status().code(),
+            Code::kInvalidArgument);
+  EXPECT_TRUE(pull::IsPulled(Platform::kInstagram, {{"ig_user_id", "17841406338772941"}}));
+  EXPECT_FALSE(pull::IsPulled(Platform::kInstagram, json::object()));
 }
 
 }  // namespace

@@ -145,24 +145,37 @@ Result<YoutubeSettings> ParseYoutubeSettings(const json& s) {
   return y;
 }
 
-Result<FacebookPageSettings> ParseFacebookPageSettings(const json& s) {
-  HUMAS_RETURN_IF_ERROR(CheckKeys(s, {"page_id", "limit", "api_base"}));
-  FacebookPageSettings f;
-  HUMAS_RETURN_IF_ERROR(ReadText(s, "page_id", &f.page_id, true, 30));
-  if (f.page_id.find_first_not_of("0123456789") != std::string::npos)
-    return Bad("settings.page_id must be the Page's numeric id (digits only)");
-  HUMAS_RETURN_IF_ERROR(ReadRange(s, "limit", &f.limit, 1, 100));
-  HUMAS_RETURN_IF_ERROR(ReadBaseUrl(s, "api_base", &f.api_base, false));
-  return f;
+namespace {
+
+Result<GraphSettings> ParseGraphSettings(const json& s, const char* id_key, const char* what) {
+  HUMAS_RETURN_IF_ERROR(CheckKeys(s, {id_key, "limit", "api_base"}));
+  GraphSettings g;
+  HUMAS_RETURN_IF_ERROR(ReadText(s, id_key, &g.owner_id, true, 30));
+  if (g.owner_id.find_first_not_of("0123456789") != std::string::npos)
+    return Bad(std::string("settings.") + id_key + " must be " + what + " (digits only)");
+  HUMAS_RETURN_IF_ERROR(ReadRange(s, "limit", &g.limit, 1, 100));
+  HUMAS_RETURN_IF_ERROR(ReadBaseUrl(s, "api_base", &g.api_base, false));
+  return g;
+}
+
+}  // namespace
+
+Result<GraphSettings> ParseFacebookPageSettings(const json& s) {
+  return ParseGraphSettings(s, "page_id", "the Page's numeric id");
+}
+
+Result<GraphSettings> ParseInstagramMediaSettings(const json& s) {
+  return ParseGraphSettings(s, "ig_user_id", "the Instagram account's numeric id");
 }
 
 bool HasPullConnector(Platform p) {
   return p == Platform::kX || p == Platform::kTelegram || p == Platform::kMastodon ||
-         p == Platform::kYoutube || p == Platform::kFacebook;
+         p == Platform::kYoutube || p == Platform::kFacebook || p == Platform::kInstagram;
 }
 
 bool IsPulled(Platform p, const json& settings) {
   if (p == Platform::kFacebook) return settings.is_object() && settings.contains("page_id");
+  if (p == Platform::kInstagram) return settings.is_object() && settings.contains("ig_user_id");
   return HasPullConnector(p);
 }
 
@@ -178,6 +191,8 @@ Status ValidatePullSettings(Platform p, const json& settings) {
       return ParseYoutubeSettings(settings).status();
     case Platform::kFacebook:
       return ParseFacebookPageSettings(settings).status();
+    case Platform::kInstagram:
+      return ParseInstagramMediaSettings(settings).status();
     default:
       return Status::Ok();
   }

@@ -47,10 +47,12 @@ struct YoutubeSettings {
   std::string api_base = "https://www.googleapis.com";
 };
 
-//! Meta Graph API Page feed (GET /{version}/{page-id}/feed) with each post's comments.
-struct FacebookPageSettings {
-  std::string page_id;  //!< the Page's numeric id
-  int limit = 25;       //!< posts per request, 1–100
+//! Meta Graph API pulls: a Facebook Page's feed (GET /{page-id}/feed, settings.page_id) or an
+//! Instagram professional account's media (GET /{ig-user-id}/media, settings.ig_user_id), each
+//! with its comments.
+struct GraphSettings {
+  std::string owner_id;  //!< the Page's or the Instagram account's numeric id
+  int limit = 25;        //!< posts / media per request, 1–100
   //! Graph base with its version, shared with the Graph reply client (connectors/reply/graph).
   std::string api_base = "https://graph.facebook.com/v21.0";
 };
@@ -59,12 +61,14 @@ Result<XSearchSettings> ParseXSearchSettings(const nlohmann::json& settings);
 Result<TelegramSettings> ParseTelegramSettings(const nlohmann::json& settings);
 Result<MastodonSettings> ParseMastodonSettings(const nlohmann::json& settings);
 Result<YoutubeSettings> ParseYoutubeSettings(const nlohmann::json& settings);
-Result<FacebookPageSettings> ParseFacebookPageSettings(const nlohmann::json& settings);
+Result<GraphSettings> ParseFacebookPageSettings(const nlohmann::json& settings);
+Result<GraphSettings> ParseInstagramMediaSettings(const nlohmann::json& settings);
 
 //! True for the platforms that have a pull connector (the API's validation entry point).
 bool HasPullConnector(Platform p);
 //! True for a connector humas pulls: a pull platform, except a Facebook connector without
-//! settings.page_id, which only answers (replies through the Graph API) and is never polled.
+//! settings.page_id or an Instagram one without settings.ig_user_id, which only answers (replies
+//! through the Graph API) and is never polled.
 bool IsPulled(Platform p, const nlohmann::json& settings);
 //! Validates the settings of a pull platform (Ok for the others).
 Status ValidatePullSettings(Platform p, const nlohmann::json& settings);

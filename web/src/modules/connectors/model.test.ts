@@ -19,6 +19,7 @@ describe('kindOf', () => {
     expect(kindOf(connector({ platform: 'youtube', settings: {} })).id).toBe('youtube_comments')
     expect(kindOf(connector({ platform: 'facebook', settings: { page_id: '19292868552' } })).id).toBe('facebook_page')
     expect(kindOf(connector({ platform: 'facebook', settings: { webhook: 'meta' } })).id).toBe('webhook_meta')
+    expect(kindOf(connector({ platform: 'instagram', settings: { ig_user_id: '17841406338772941' } })).id).toBe('instagram_media')
     expect(kindOf(connector({ platform: 'bluesky', settings: { keywords: ['banjir'] } })).id).toBe('bluesky_jetstream')
     expect(kindOf(connector({ platform: 'tiktok', settings: {} }))).toBe(GENERIC_KIND)
     // An RSS connector carrying a webhook marker is not a feed poller.

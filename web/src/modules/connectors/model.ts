@@ -173,6 +173,17 @@ export const KINDS: KindSpec[] = [
     credentials: [{ key: 'access_token', label: 'pageAccessToken', type: 'password', required: true, help: 'pageAccessToken' }],
   },
   {
+    id: 'instagram_media',
+    platforms: ['instagram'],
+    mode: 'poll',
+    settings: [
+      { key: 'ig_user_id', label: 'igUserId', type: 'text', required: true, help: 'igUserId' },
+      { key: 'limit', label: 'limit', type: 'integer', min: 1, max: 100, help: 'igLimit' },
+      { key: 'api_base', label: 'apiBase', type: 'url', help: 'graphApiBase' },
+    ],
+    credentials: [{ key: 'access_token', label: 'accessToken', type: 'password', required: true, help: 'igAccessToken' }],
+  },
+  {
     id: 'bluesky_jetstream',
     platforms: ['bluesky'],
     mode: 'stream',
