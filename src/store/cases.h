@@ -92,7 +92,9 @@ class InboxRepository {
   //! root, citizen). A mention newer than the case's closing reopens a closed case. Idempotent: a
   //! mention already in a case returns that case with attached = false.
   virtual Result<CaseIntake> AttachMention(const Mention& mention, UnixMillis now) = 0;
-  //! The same for several mentions in ONE transaction (intake batches): all or nothing.
+  //! The same for several mentions in ONE transaction: all or nothing. (The intake no longer uses
+  //! it: it opens cases inside the mentions' own transaction, MentionRepository::UpsertBatch with
+  //! open_cases = true.)
   virtual Result<std::vector<CaseIntake>> AttachMentions(const std::vector<Mention>& mentions,
                                                          UnixMillis now) = 0;
   //! NotFound if absent.
