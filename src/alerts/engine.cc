@@ -117,6 +117,19 @@ Result<EvaluationReport> Engine::EvaluateLocked(UnixMillis now) {
     return it == counts.end() ? HourCounts{} : it->second;
   };
 
+  // A closed alert's hours do not alarm again: an officer who closed a surge is not told about
+  // the same hours once more. A later hour that is hot opens a new alert.
+  std::map<AlertKey, UnixMillis> covered_until;
+  HUMAS_ASSIGN_OR_RETURN(auto recently_closed, repo.ClosedCovering(slots[1]));
+  for (const Alert& c : recently_closed) {
+    UnixMillis& until = covered_until[KeyOf(c)];
+    until = std::max(until, c.window_end);
+  }
+  auto covered = [&covered_until](const AlertKey& k, UnixMillis slot) {
+    auto it = covered_until.find(k);
+    return it != covered_until.end() && slot < it->second;
+  };
+
   std::set<AlertKey> hot;
   for (const auto& [key, start] : series_start) {
     const Id agency = key > 0 ? query_agency[key] : -key;
@@ -135,6 +148,7 @@ Result<EvaluationReport> Engine::EvaluateLocked(UnixMillis now) {
                       NegativeVerdict(sh, s, options_.min_weeks)};
       for (int i = 0; i < 2; ++i) {
         judged = judged || v[i].judged;
+        if (covered({agency, std::max<Id>(key, 0), i == 0 ? "spike" : "negative"}, slot)) continue;
         if (v[i].hot && (!best[i] || v[i].score > best[i]->first.score))
           best[i] = std::make_pair(v[i], slot);
       }
@@ -172,10 +186,11 @@ Result<EvaluationReport> Engine::EvaluateLocked(UnixMillis now) {
   HUMAS_RETURN_IF_ERROR(ScanHoax(now, settings, query_agency, &hot_hoax, &report));
   for (Id agency : hot_hoax) hot.insert({agency, 0, "hoax"});
 
-  // Alerts that are no longer hot close once they stayed calm for the agency's calm hours.
-  HUMAS_ASSIGN_OR_RETURN(auto open, repo.AllOpen());
-  for (Alert& a : open) {
-    if (hot.count(KeyOf(a))) continue;
+  // Alerts nobody acknowledged close once they stayed calm for the agency's calm hours; an
+  // acknowledged one waits for its officer to close it.
+  HUMAS_ASSIGN_OR_RETURN(auto active, repo.AllActive());
+  for (Alert& a : active) {
+    if (a.state != "open" || hot.count(KeyOf(a))) continue;
     const AlertSettings s = SettingsOf(settings, a.agency_id);
     if (now - a.last_hot_at < s.calm_hours * kHourMs) continue;
     HUMAS_ASSIGN_OR_RETURN(bool closed, repo.Close(a.id, now));
@@ -183,6 +198,7 @@ Result<EvaluationReport> Engine::EvaluateLocked(UnixMillis now) {
     ++report.closed;
     a.state = "closed";
     a.closed_at = now;
+    ++a.version;
     if (listener_) listener_(a, "closed");
   }
   return report;
@@ -312,23 +328,54 @@ void Engine::Notify(const Alert& a, const std::string& subject, const AlertSetti
     Log(LogLevel::kWarn, "alerts.notify_failed",
         {{"alert", a.id}, {"error", users.status().message()}});
   }
-  if (options_.telegram && !s.telegram_chat_id.empty()) {
-    std::int64_t chat = 0;
-    auto [end, ec] = std::from_chars(s.telegram_chat_id.data(),
-                                     s.telegram_chat_id.data() + s.telegram_chat_id.size(), chat);
-    auto sent =
-        ec == std::errc() && end == s.telegram_chat_id.data() + s.telegram_chat_id.size()
-            ? telegram::SendMessage(*options_.telegram, chat, "[humas] " + subject + "\n" + body, 0)
-            : Result<telegram::SentMessage>(InvalidArgument("not a numeric chat id"));
-    if (!sent.ok())
-      Log(LogLevel::kWarn, "alerts.telegram_failed",
-          {{"alert", a.id}, {"chat", s.telegram_chat_id}, {"error", sent.status().message()}});
+  if (!options_.telegram || s.telegram_chat_id.empty()) return;
+  // The agency's group: one job per alert and chat (the dedupe key makes it exactly one).
+  Job job;
+  job.queue = kAlertQueue;
+  const std::string text = "[humas] " + subject + "\n" + body;
+  job.payload_json = json{
+      {"task", "telegram"},
+      {"alert_id", a.id},
+      {"chat_id", s.telegram_chat_id},
+      {"text", text}}.dump(-1, ' ', false, json::error_handler_t::replace);
+  job.run_at = rt_.clock.Now();
+  job.max_attempts = inbox::kNotifyAttempts;
+  job.dedupe_key = "alerts:telegram:" + std::to_string(a.id) + ":" + s.telegram_chat_id;
+  if (Status queued = rt_.store.jobs().Enqueue(&job); !queued.ok())
+    Log(LogLevel::kWarn, "alerts.telegram_failed",
+        {{"alert", a.id}, {"chat", s.telegram_chat_id}, {"error", queued.message()}});
+}
+
+Status Engine::DeliverGroupMessage(const std::string& payload_json) {
+  json p = json::parse(payload_json, nullptr, false);
+  if (!p.is_object() || !p.contains("chat_id") || !p["chat_id"].is_string() ||
+      !p.contains("text") || !p["text"].is_string())
+    return InvalidArgument("telegram job without a chat or text");
+  const std::string chat_text = p["chat_id"].get<std::string>();
+  const Id alert = p.value("alert_id", Id{0});
+  if (!options_.telegram) {  // the bot was switched off in the configuration since
+    Log(LogLevel::kInfo, "alerts.telegram_off", {{"alert", alert}});
+    return Status::Ok();
   }
+  std::int64_t chat = 0;
+  auto [end, ec] = std::from_chars(chat_text.data(), chat_text.data() + chat_text.size(), chat);
+  Status s = ec == std::errc() && end == chat_text.data() + chat_text.size()
+                 ? telegram::SendMessage(*options_.telegram, chat, p["text"].get<std::string>(), 0)
+                       .status()
+                 : InvalidArgument("not a numeric chat id");
+  if (s.ok() || inbox::Retryable(s)) return s;  // Unavailable: the queue retries with back-off
+  Log(LogLevel::kWarn, "alerts.telegram_refused",
+      {{"alert", alert}, {"chat", chat_text}, {"error", s.message()}});
+  return Status::Ok();
 }
 
 Status RegisterJobs(jobs::JobRunner& runner, Engine& engine, store::Store& store,
                     const Clock& clock, UnixMillis every_ms) {
-  runner.Register(kAlertQueue, [&engine, &store, &clock, every_ms](const Job&) -> Status {
+  runner.Register(kAlertQueue, [&engine, &store, &clock, every_ms](const Job& job) -> Status {
+    json p = json::parse(job.payload_json, nullptr, false);
+    const std::string task = p.is_object() ? p.value("task", "") : "";
+    if (task == "telegram") return engine.DeliverGroupMessage(job.payload_json);
+    if (task != "evaluate") return InvalidArgument("unknown alerts task '" + task + "'");
     UnixMillis now = clock.Now();
     auto report = engine.Evaluate(now);
     if (!report.ok()) return report.status();

@@ -2,7 +2,9 @@
 // agency's topic (the sum of its queries) against its hour-of-week baseline from the counters
 // kept at ingest, scans new mentions for hoax matches, opens de-duplicated alerts, refreshes the
 // ones still hot, closes the ones that calmed down, and tells the agency's officers (in-app
-// notification plus every inbox channel: e-mail, Telegram) and the agency's Telegram group.
+// notification plus every inbox channel: e-mail, Telegram) and the agency's Telegram group. Every
+// message outside humas leaves by its own job (never inside the evaluation), retried with back-off
+// like the inbox's notifications.
 #pragma once
 
 #include <functional>
@@ -58,6 +60,12 @@ class Engine {
   //! One evaluation at `now`. Safe to call from several threads (passes are serialised).
   //! Idempotent within an hour: a second pass opens nothing new and tells nobody twice.
   Result<EvaluationReport> Evaluate(UnixMillis now);
+
+  //! Runs one group-message job (task "telegram" of the "alerts" queue): Unavailable (Telegram
+  //! down, busy, timed out) is returned for the queue to retry with back-off; a refusal for good
+  //! (403 bot removed from the group, 400 bad chat) is logged and dropped; no bot configured any
+  //! more: dropped.
+  Status DeliverGroupMessage(const std::string& payload_json);
 
  private:
   Result<EvaluationReport> EvaluateLocked(UnixMillis now);

@@ -243,6 +243,116 @@ TEST_F(EngineTest, ARealSpikeAlarmsOnceThenClosesWhenCalm) {
   EXPECT_EQ(std::count(changes_.begin(), changes_.end(), "closed:spike"), 2);
 }
 
+std::optional<store::Alert> Find(const std::vector<store::Alert>& list, std::optional<Id> query) {
+  for (const auto& a : list)
+    if (a.query_id == query) return a;
+  return std::nullopt;
+}
+
+TEST_F(EngineTest, AcknowledgedKeepsDeduplicatingAndClosedHoursDoNotAlarmAgain) {
+  Id q = Query(agencies_[0].id, "banjir");
+  History(q, agencies_[0].id, kNowHour, [](UnixMillis h) { return 3 + (h / kHourMs) % 3; });
+  Hour(q, agencies_[0].id, kNowHour, 45);
+  Flush();
+  ASSERT_EQ(Evaluate(kNow).opened, 2);
+  ASSERT_EQ(Sent().size(), 4u);
+  const Id officer = store_->users().GetByUsername("petugas_dinkes")->id;
+  auto first = Find(Alerts("open"), q);
+  ASSERT_TRUE(first.has_value());
+  const Id first_id = first->id;
+
+  // Acknowledged: still the one alert of its key (refreshed, nobody told again).
+  auto acked = store_->alerts().Acknowledge(first_id, 1, officer, kNow + 60'000);
+  ASSERT_TRUE(acked.ok()) << acked.status().ToString();
+  EvaluationReport r = Evaluate(kNow + 10 * 60'000);
+  EXPECT_EQ(r.opened, 0);
+  EXPECT_EQ(r.refreshed, 2);
+  EXPECT_EQ(store_->alerts().Get(first_id)->state, "acknowledged");
+
+  // Closed by the officer while the hour is still hot: that hour does not alarm again.
+  ASSERT_TRUE(
+      store_->alerts().Resolve(first_id, 2, officer, kNow + 20 * 60'000, "Klarifikasi").ok());
+  r = Evaluate(kNow + 25 * 60'000);
+  EXPECT_EQ(r.opened, 0);
+  EXPECT_EQ(r.refreshed, 1);  // the topic's alert
+  EXPECT_EQ(Sent().size(), 4u);
+
+  // The next hour surges again: a new alert for the same key, told again.
+  Hour(q, agencies_[0].id, kNowHour + kHourMs, 50);
+  Flush();
+  r = Evaluate(kNowHour + kHourMs + 20 * 60'000);
+  EXPECT_EQ(r.opened, 1);
+  auto open = Alerts("open");
+  auto second = Find(open, q);
+  ASSERT_TRUE(second.has_value());
+  EXPECT_NE(second->id, first_id);
+  EXPECT_EQ(second->window_start, kNowHour + kHourMs);  // not the closed alert's hour
+  EXPECT_EQ(Sent().size(), 6u);
+  EXPECT_EQ(store_->alerts().Get(first_id)->close_note, "Klarifikasi");
+}
+
+TEST_F(EngineTest, AnAcknowledgedAlertWaitsForItsOfficerWhenCalm) {
+  Id q = Query(agencies_[0].id, "banjir");
+  History(q, agencies_[0].id, kNowHour, [](UnixMillis) { return 4; });
+  Hour(q, agencies_[0].id, kNowHour, 45);
+  Flush();
+  ASSERT_EQ(Evaluate(kNow).opened, 2);
+  auto a = Find(Alerts("open"), q);
+  ASSERT_TRUE(a.has_value());
+  const Id officer = store_->users().GetByUsername("pejabat_dinkes")->id;
+  ASSERT_TRUE(store_->alerts().Acknowledge(a->id, 1, officer, kNow).ok());
+  EvaluationReport r = Evaluate(kNowHour + 3 * kHourMs + 6 * 60'000);
+  EXPECT_EQ(r.closed, 1);  // only the topic's open alert
+  EXPECT_EQ(Alerts("acknowledged").size(), 1u);
+  EXPECT_EQ(Alerts("closed").size(), 1u);
+}
+
+TEST_F(EngineTest, TheGroupMessageLeavesByJobAndADeadTelegramFailsNothing) {
+  // The agency's group chat behind a Telegram that refuses connections (nothing listens there).
+  EngineOptions o;
+  o.telegram = telegram::BotOptions{"http://127.0.0.1:9", "1:DEAD", 2000};
+  engine_ = std::make_unique<Engine>(*rt_, o);
+  store::AlertSettings s;
+  s.agency_id = agencies_[0].id;
+  s.telegram_chat_id = "-1001234567890";
+  ASSERT_TRUE(store_->alerts().PutSettings(&s).ok());
+  Id q = Query(agencies_[0].id, "banjir");
+  History(q, agencies_[0].id, kNowHour, [](UnixMillis) { return 4; });
+  Hour(q, agencies_[0].id, kNowHour, 45);
+  Flush();
+
+  // The evaluation opens both alerts and only queues the group messages.
+  EvaluationReport r = Evaluate(kNow);
+  EXPECT_EQ(r.opened, 2);
+  auto counts = store_->jobs().Counts(kAlertQueue);
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ((*counts)[JobState::kPending], 2);
+  // Evaluating again queues nothing more.
+  Evaluate(kNow + 5 * 60'000);
+  counts = store_->jobs().Counts(kAlertQueue);
+  EXPECT_EQ((*counts)[JobState::kPending], 2);
+
+  // The queue's attempts fail as "try again later": the jobs wait for their retry with a
+  // back-off, nothing is dead, and the officers' own notifications are unaffected.
+  jobs::JobRunner runner(store_->jobs(), clock_, "test:alerts");
+  ASSERT_TRUE(RegisterJobs(runner, *engine_, *store_, clock_, 5 * 60'000).ok());
+  auto ran = runner.RunOnce(clock_.Now());
+  ASSERT_TRUE(ran.ok());
+  EXPECT_EQ(*ran, 2);
+  counts = store_->jobs().Counts(kAlertQueue);
+  EXPECT_EQ((*counts)[JobState::kDead], 0);
+  EXPECT_EQ((*counts)[JobState::kDone], 0);
+  EXPECT_EQ((*counts)[JobState::kFailed], 2);   // to be retried
+  EXPECT_EQ((*counts)[JobState::kPending], 1);  // the next evaluation
+  EXPECT_EQ(Sent().size(), 4u);
+
+  // A job for a chat that is not a number is dropped, not retried.
+  EXPECT_TRUE(
+      engine_->DeliverGroupMessage(R"({"task":"telegram","alert_id":1,"chat_id":"@x","text":"t"})")
+          .ok());
+  EXPECT_FALSE(engine_->DeliverGroupMessage(R"({"task":"telegram"})").ok());
+}
+
 TEST_F(EngineTest, AWeeklyRhythmAndAQuietQueryDoNotAlarm) {
   Id rhythm = Query(agencies_[0].id, "pasar");
   Id quiet = Query(agencies_[1].id, "sepi");

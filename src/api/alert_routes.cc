@@ -1,4 +1,5 @@
-// /api/v1/alerts (listening alerts: list, detail, unread badge, seen mark, evaluate now) and
+// /api/v1/alerts (listening alerts: list, detail, unread badge, seen mark, evaluate now, the
+// officers' acknowledge and close) and
 // /api/v1/alert-settings/{agency_id} (per-agency thresholds). docs/api.md "Alerts".
 #include "alerts/detector.h"
 #include "alerts/engine.h"
@@ -15,6 +16,18 @@ const char* const kSettingsFields[] = {"enabled",        "spike_score",        "
                                        "negative_score", "negative_min_count", "negative_min_share",
                                        "hoax_threshold", "calm_hours",         "telegram_chat_id",
                                        "version"};
+
+//! Roles that handle (acknowledge, close) an agency's alerts; pimpinan only read them.
+bool CanHandle(const Caller& c, Id agency) {
+  return c.access->HasOn({Role::kAdmin, Role::kKoordinator, Role::kPejabat, Role::kPetugas},
+                         agency);
+}
+
+json UserRef(Context& ctx, const std::optional<Id>& id) {
+  if (!id) return nullptr;
+  auto u = ctx.store.users().Get(*id);
+  return {{"id", *id}, {"display_name", u.ok() ? u->display_name : ""}};
+}
 
 json AlertJson(Context& ctx, const store::Alert& a, const Hierarchy* h) {
   const Agency* agency = h ? h->Find(a.agency_id) : nullptr;
@@ -33,7 +46,13 @@ json AlertJson(Context& ctx, const store::Alert& a, const Hierarchy* h) {
           {"state", a.state},
           {"opened_at", FormatRfc3339(a.opened_at)},
           {"last_hot_at", FormatRfc3339(a.last_hot_at)},
+          {"acknowledged_at",
+           a.acknowledged_at ? json(FormatRfc3339(*a.acknowledged_at)) : json(nullptr)},
+          {"acknowledged_by", UserRef(ctx, a.acknowledged_by)},
           {"closed_at", a.closed_at ? json(FormatRfc3339(*a.closed_at)) : json(nullptr)},
+          {"closed_by", UserRef(ctx, a.closed_by)},
+          {"close_note", a.close_note},
+          {"version", a.version},
           {"window_start", FormatRfc3339(a.window_start)},
           {"window_end", FormatRfc3339(a.window_end)},
           {"observed", a.observed},
@@ -70,8 +89,11 @@ Result<store::AlertFilter> Filter(R req, Caller& c) {
     f.agency_ids = c.access->Readable();
   }
   if (auto s = req.Query("state"); s && !s->empty()) {
-    if (*s != "open" && *s != "closed")
-      return InvalidArgument("state must be open or closed").WithField("state");
+    bool known = *s == "active";
+    for (const char* state : store::kAlertStates) known = known || *s == state;
+    if (!known)
+      return InvalidArgument("state must be open, acknowledged, closed or active")
+          .WithField("state");
     f.state = *s;
   }
   if (auto k = req.Query("kind"); k && !k->empty()) {
@@ -92,7 +114,10 @@ http::Response List(Context& ctx, R req, Caller& c) {
   auto list = ctx.store.alerts().List(*f, *page);
   if (!list.ok()) return Error(list.status());
   json items = json::array();
-  for (const auto& a : list->items) items.push_back(AlertJson(ctx, a, c.hierarchy.get()));
+  for (const auto& a : list->items) {
+    items.push_back(AlertJson(ctx, a, c.hierarchy.get()));
+    items.back()["can_handle"] = CanHandle(c, a.agency_id);
+  }
   return Json(200, {{"items", items}, {"total", list->total}});
 }
 
@@ -104,23 +129,69 @@ http::Response Get(Context& ctx, R req, Caller& c) {
     if (!a.ok() && a.status().code() != Code::kNotFound) return Error(a.status());
     return Error(NotFound("no such alert"));
   }
-  return Json(200, AlertJson(ctx, *a, c.hierarchy.get()));
+  json j = AlertJson(ctx, *a, c.hierarchy.get());
+  j["can_handle"] = CanHandle(c, a->agency_id);
+  return Json(200, j);
 }
 
-//! Alerts opened in the caller's scope since they last looked (the badge).
+//! Alerts opened in the caller's scope since they last looked (the badge), and how many in scope
+//! wait for someone (open) or are being followed up (acknowledged).
 http::Response Unread(Context& ctx, R, Caller& c) {
   auto seen = ctx.store.alerts().SeenUntil(c.user.id);
   if (!seen.ok()) return Error(seen.status());
   store::AlertFilter f;
   f.agency_ids = c.access->Readable();
+  json out;
+  for (const char* state : {"open", "acknowledged"}) {
+    f.state = state;
+    auto n = ctx.store.alerts().Count(f);
+    if (!n.ok()) return Error(n.status());
+    out[state] = *n;
+  }
   f.opened_after = *seen;
+  auto open = ctx.store.alerts().Count(f);  // still state open
+  if (!open.ok()) return Error(open.status());
+  out["unread_open"] = *open;
+  f.state.reset();
   auto n = ctx.store.alerts().Count(f);
   if (!n.ok()) return Error(n.status());
-  f.state = "open";
-  auto open = ctx.store.alerts().Count(f);
-  if (!open.ok()) return Error(open.status());
-  return Json(200, {{"unread", *n}, {"unread_open", *open}});
+  out["unread"] = *n;
+  return Json(200, out);
 }
+
+//! POST /alerts/{id}/acknowledge {version} and /alerts/{id}/close {version, note}: an officer of
+//! the alert's agency takes it or closes it with what was done. Audited, published live.
+http::Response Handle(Context& ctx, R req, Caller& c, bool close) {
+  static constexpr const char* kAckFields[] = {"version"};
+  static constexpr const char* kCloseFields[] = {"version", "note"};
+  auto id = PathId(req);
+  if (!id.ok()) return Error(id.status());
+  auto body = close ? ParseBody(req, kCloseFields) : ParseBody(req, kAckFields);
+  if (!body.ok()) return Error(body.status());
+  auto a = ctx.store.alerts().Get(*id);
+  if (!a.ok() || !c.access->CanRead(a->agency_id)) {
+    if (!a.ok() && a.status().code() != Code::kNotFound) return Error(a.status());
+    return Error(NotFound("no such alert"));
+  }
+  if (!CanHandle(c, a->agency_id))
+    return Error(PermissionDenied("your role may not handle alerts"));
+  std::int64_t version = 0;
+  std::string note;
+  Status st = ReadInt(*body, "version", &version, true);
+  if (st.ok() && close) st = ReadString(*body, "note", &note, true, 1, store::kMaxCloseNote);
+  if (!st.ok()) return Error(st);
+  auto done = close ? ctx.store.alerts().Resolve(*id, version, c.user.id, ctx.clock.Now(), note)
+                    : ctx.store.alerts().Acknowledge(*id, version, c.user.id, ctx.clock.Now());
+  if (!done.ok()) return Error(done.status());
+  c.Audit(ctx, close ? "alert.close" : "alert.acknowledge", "alert", std::to_string(*id),
+          done->agency_id, *body);
+  PublishAlert(ctx, *done, close ? "closed" : "acknowledged");
+  json j = AlertJson(ctx, *done, c.hierarchy.get());
+  j["can_handle"] = true;
+  return Json(200, j);
+}
+http::Response Acknowledge(Context& ctx, R req, Caller& c) { return Handle(ctx, req, c, false); }
+http::Response Close(Context& ctx, R req, Caller& c) { return Handle(ctx, req, c, true); }
 
 //! Marks every alert opened up to now as seen by the caller (their own view; not audited, like
 //! reading notifications).
@@ -233,6 +304,8 @@ void RegisterAlertRoutes(http::Server& server, Context& ctx) {
   route("POST", "/api/v1/alerts/seen", Seen);
   route("POST", "/api/v1/alerts/evaluate", Evaluate);
   route("GET", "/api/v1/alerts/{id}", Get);
+  route("POST", "/api/v1/alerts/{id}/acknowledge", Acknowledge);
+  route("POST", "/api/v1/alerts/{id}/close", Close);
   route("GET", "/api/v1/alert-settings/{agency_id}", GetSettings);
   route("PUT", "/api/v1/alert-settings/{agency_id}", PutSettings);
 }

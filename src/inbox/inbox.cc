@@ -15,9 +15,6 @@ using json = nlohmann::json;
 
 constexpr const char* kDays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 constexpr char kQueue[] = "inbox";
-//! Attempts of one notification delivery: back-off 2, 4, 8 … s (capped by the runner at an hour),
-//! so about 2½ hours of trying before it is given up (the in-app notification stays).
-constexpr int kNotifyAttempts = 14;
 //! Sends of one reply the queue makes by itself (the first plus up to three automatic retries);
 //! after that only the officer retries.
 constexpr int kAutoSendAttempts = 4;

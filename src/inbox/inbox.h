@@ -152,6 +152,11 @@ SlaView ViewSla(const Disposition& d, const sla::Calendar& calendar, UnixMillis 
 Result<std::vector<User>> UsersWithRole(store::Store& store, std::initializer_list<Role> roles,
                                         Id agency);
 
+//! Attempts of one delivery outside humas (e-mail, Telegram): back-off 2, 4, 8 … s (capped by
+//! the runner at an hour), so about 2½ hours of trying before it is given up (the in-app
+//! notification stays). The alerts' group messages use the same.
+inline constexpr int kNotifyAttempts = 14;
+
 //! Stores one notification per user (deduplicated by `key`) and queues one delivery job per new
 //! notification and channel (task "notify" of the "inbox" queue): the caller never waits for
 //! e-mail or Telegram. Returns how many were new.

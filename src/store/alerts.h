@@ -1,5 +1,6 @@
 // Listening alerts (issue 5 part 5): per-agency thresholds, the alerts themselves with their
-// de-duplication (one open alert per agency + query + kind), the evaluator's reads over the
+// de-duplication (one open or acknowledged alert per agency + query + kind) and the officers'
+// handling (open → acknowledged → closed with a note), the evaluator's reads over the
 // per-query hourly counters kept at ingest, the hoax cursor over new mentions, and each user's
 // "seen until" mark for the unread badge.
 #pragma once
@@ -18,6 +19,11 @@ namespace humas::store {
 
 //! Stable alert kinds: "spike" (volume), "negative" (negative-sentiment surge), "hoax".
 inline constexpr const char* kAlertKinds[] = {"spike", "negative", "hoax"};
+//! Alert states: "open" (nobody took it yet), "acknowledged" (an officer follows it up; still
+//! de-duplicates its key), "closed" (frees the key: a later surge opens a new alert).
+inline constexpr const char* kAlertStates[] = {"open", "acknowledged", "closed"};
+//! The longest closing note, in characters (UTF-8 code points).
+inline constexpr size_t kMaxCloseNote = 1000;
 
 //! An agency's thresholds (docs/api.md AlertSettings). The defaults apply to agencies without a
 //! stored row.
@@ -42,10 +48,14 @@ struct Alert {
   Id agency_id = 0;
   std::optional<Id> query_id;  //!< nullopt: the agency's topic (all its queries) or a hoax match
   std::string kind;            //!< kAlertKinds
-  std::string state = "open";  //!< "open" | "closed"
+  std::string state = "open";  //!< kAlertStates
   UnixMillis opened_at = 0;
   UnixMillis last_hot_at = 0;
+  std::optional<UnixMillis> acknowledged_at;
+  std::optional<Id> acknowledged_by;
   std::optional<UnixMillis> closed_at;
+  std::optional<Id> closed_by;  //!< nullopt on a closed alert: the evaluator closed it (calm)
+  std::string close_note;       //!< what the officer did (closed by an officer)
   UnixMillis window_start = 0;  //!< evidence: mentions created in [window_start, window_end)
   UnixMillis window_end = 0;
   std::int64_t observed = 0;
@@ -53,13 +63,14 @@ struct Alert {
   double score = 0;
   std::string details_json = "{}";
   std::vector<Id> evidence_ids;  //!< hoax: the matching mentions (at most kMaxEvidenceIds)
+  std::int64_t version = 1;      //!< raised by every change of state (not by Refresh)
 };
 
 //! An alert keeps at most this many evidence mention ids (the window search finds the rest).
 inline constexpr size_t kMaxEvidenceIds = 50;
 
 struct AlertFilter {
-  std::optional<std::string> state;  //!< "open" | "closed"; nullopt = both
+  std::optional<std::string> state;  //!< kAlertStates or "active" (open or acknowledged)
   std::optional<std::string> kind;
   std::optional<Id> query_id;
   std::optional<std::vector<Id>> agency_ids;  //!< scope; nullopt = every agency
@@ -96,17 +107,30 @@ class AlertRepository {
   //! Every stored settings row (agencies without one use the defaults).
   virtual Result<std::vector<AlertSettings>> AllSettings() = 0;
 
-  //! Opens `alert` (state open) unless an open alert of the same agency + query + kind exists:
-  //! then nothing is added, *alert is replaced by the open one and false is returned.
+  //! Opens `alert` (state open) unless an open or acknowledged alert of the same agency + query
+  //! + kind exists: then nothing is added, *alert is replaced by that one and false is returned.
   virtual Result<bool> Open(Alert* alert) = 0;
-  //! Updates an open alert that is still hot: last_hot_at, the window, observed, baseline,
-  //! score, details and evidence ids. NotFound when absent; FailedPrecondition when closed.
+  //! Updates an open or acknowledged alert that is still hot: last_hot_at, the window, observed,
+  //! baseline, score, details and evidence ids (not the version). NotFound when absent;
+  //! FailedPrecondition when closed.
   virtual Status Refresh(const Alert& alert) = 0;
-  //! Closes an open alert at `at`. False when it was not open (someone else closed it).
+  //! The evaluator closes an open alert that calmed down, at `at` (closed_by stays unset). False
+  //! when it is not open (closed meanwhile, or acknowledged: an officer closes that one).
   virtual Result<bool> Close(Id id, UnixMillis at) = 0;
+  //! An officer takes an open alert: acknowledged by `user` at `at`; returns it as stored.
+  //! NotFound when absent, Conflict when `version` is not the stored one, FailedPrecondition when
+  //! it is not open.
+  virtual Result<Alert> Acknowledge(Id id, std::int64_t version, Id user, UnixMillis at) = 0;
+  //! An officer closes an open or acknowledged alert with a note on what was done; returns it as
+  //! stored. NotFound, Conflict (stale version), FailedPrecondition (already closed).
+  virtual Result<Alert> Resolve(Id id, std::int64_t version, Id user, UnixMillis at,
+                                const std::string& note) = 0;
   virtual Result<Alert> Get(Id id) = 0;
-  //! Every open alert (the evaluator's working set; small).
-  virtual Result<std::vector<Alert>> AllOpen() = 0;
+  //! Every open or acknowledged alert (the evaluator's working set; small).
+  virtual Result<std::vector<Alert>> AllActive() = 0;
+  //! Closed alerts whose window ends after `window_end_after` (the evaluator does not open a new
+  //! alert for hours a closed one already covered).
+  virtual Result<std::vector<Alert>> ClosedCovering(UnixMillis window_end_after) = 0;
   //! Newest first (opened_at desc, id desc).
   virtual Result<ListResult<Alert>> List(const AlertFilter& filter, const Page& page) = 0;
   //! Alerts matching `filter` (for the unread badge: opened_after = the user's mark).

@@ -137,6 +137,83 @@ TEST_P(AlertStoreTest, OneOpenAlertPerAgencyQueryAndKind) {
   EXPECT_FALSE(store().alerts().Open(&nowhere).ok());
 }
 
+TEST_P(AlertStoreTest, OfficersAcknowledgeThenCloseWithVersions) {
+  User officer;
+  officer.username = "petugas";
+  officer.password_hash = "x";
+  ASSERT_OK(store().users().Create(&officer));
+  const Id u = officer.id;
+  Alert a = MakeAlert(a_.id, 5, "spike", kT0);
+  ASSERT_OK(store().alerts().Open(&a).status());
+  EXPECT_EQ(a.version, 1);
+  auto& repo = store().alerts();
+  // A stale version is a conflict and changes nothing; an unknown alert is not found.
+  EXPECT_EQ(repo.Acknowledge(a.id, 7, u, kT0 + 60'000).status().code(), Code::kConflict);
+  EXPECT_EQ(repo.Acknowledge(999, 1, u, kT0).status().code(), Code::kNotFound);
+  EXPECT_EQ(repo.Get(a.id)->state, "open");
+
+  auto acked = repo.Acknowledge(a.id, 1, u, kT0 + 60'000);
+  ASSERT_OK(acked.status());
+  EXPECT_EQ(acked->state, "acknowledged");
+  EXPECT_EQ(acked->acknowledged_by, u);
+  EXPECT_EQ(acked->acknowledged_at, kT0 + 60'000);
+  EXPECT_EQ(acked->version, 2);
+  // Acknowledging twice is refused (it is no longer open).
+  EXPECT_EQ(repo.Acknowledge(a.id, 2, u, kT0).status().code(), Code::kFailedPrecondition);
+
+  // Acknowledged still de-duplicates its key and is refreshed; the evaluator's calm close leaves
+  // it to the officer; refreshing does not change the version.
+  Alert again = MakeAlert(a_.id, 5, "spike", kT0 + kHour);
+  EXPECT_FALSE(*repo.Open(&again));
+  EXPECT_EQ(again.id, a.id);
+  again.score = 30;
+  ASSERT_OK(repo.Refresh(again));
+  EXPECT_FALSE(*repo.Close(a.id, kT0 + 3 * kHour));
+  auto active = repo.AllActive();
+  ASSERT_OK(active.status());
+  ASSERT_EQ(active->size(), 1u);
+  EXPECT_DOUBLE_EQ((*active)[0].score, 30);
+  EXPECT_EQ((*active)[0].version, 2);
+  AlertFilter f;
+  f.state = "acknowledged";
+  EXPECT_EQ(*repo.Count(f), 1);
+  f.state = "active";
+  EXPECT_EQ(*repo.Count(f), 1);
+
+  EXPECT_EQ(repo.Resolve(a.id, 1, u, kT0, "x").status().code(), Code::kConflict);
+  auto closed = repo.Resolve(a.id, 2, u, kT0 + 2 * kHour, "Klarifikasi diunggah");
+  ASSERT_OK(closed.status());
+  EXPECT_EQ(closed->state, "closed");
+  EXPECT_EQ(closed->closed_by, u);
+  EXPECT_EQ(closed->closed_at, kT0 + 2 * kHour);
+  EXPECT_EQ(closed->close_note, "Klarifikasi diunggah");
+  EXPECT_EQ(closed->acknowledged_by, u);  // kept
+  EXPECT_EQ(closed->version, 3);
+  EXPECT_EQ(repo.Resolve(a.id, 3, u, kT0, "again").status().code(), Code::kFailedPrecondition);
+  EXPECT_EQ(repo.Refresh(*closed).code(), Code::kFailedPrecondition);
+  f.state = "active";
+  EXPECT_EQ(*repo.Count(f), 0);
+
+  // Closed frees the key; it shows among the closed alerts covering later hours only while its
+  // window lasts.
+  auto covering = repo.ClosedCovering(kT0);
+  ASSERT_OK(covering.status());
+  ASSERT_EQ(covering->size(), 1u);
+  EXPECT_EQ((*covering)[0].id, a.id);
+  EXPECT_TRUE(repo.ClosedCovering(kT0 + kHour)->empty());  // its window ends at kT0 + 1h
+  Alert later = MakeAlert(a_.id, 5, "spike", kT0 + 4 * kHour);
+  EXPECT_TRUE(*repo.Open(&later));
+  EXPECT_NE(later.id, a.id);
+  EXPECT_EQ(later.version, 1);
+  EXPECT_TRUE(later.close_note.empty());
+
+  // An open alert may be closed directly (a false alarm), without acknowledging it first.
+  auto direct = repo.Resolve(later.id, 1, u, kT0 + 5 * kHour, "Bukan isu: kiriman berulang");
+  ASSERT_OK(direct.status());
+  EXPECT_EQ(direct->state, "closed");
+  EXPECT_FALSE(direct->acknowledged_by.has_value());
+}
+
 TEST_P(AlertStoreTest, ListAndCountInScope) {
   for (int i = 0; i < 3; ++i) {
     Alert a = MakeAlert(a_.id, 10 + i, i == 2 ? "hoax" : "spike", kT0 + i * kHour);
@@ -162,7 +239,7 @@ TEST_P(AlertStoreTest, ListAndCountInScope) {
   EXPECT_EQ(*store().alerts().Count(fresh), 2);  // kT0 + 2h and b's
   fresh.query_id = 20;
   EXPECT_EQ(*store().alerts().Count(fresh), 1);
-  auto open = store().alerts().AllOpen();
+  auto open = store().alerts().AllActive();
   ASSERT_OK(open.status());
   EXPECT_EQ(open->size(), 3u);
 }

@@ -3,54 +3,17 @@
 // (SSE), by e-mail (a fake SMTP relay on loopback), on Telegram — to the officer's own chat through
 // the inbox's Telegram channel and to the agency's group (a fake Bot
 // API answering in the official message format of ../shared/fixtures/telegram-bot). Thresholds
-// are per agency, scoped and audited; the evidence link finds the burst.
+// are per agency, scoped and audited; the evidence link finds the burst. Officers acknowledge and
+// close the alert (scoped, versioned, audited, live), and its closed hour does not alarm again.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
-import { join } from 'node:path';
-import { startServer, newDataDir, addUser, loggedIn, startFakeTelegram, PASSWORD, ROOT } from './lib.mjs';
+import { startServer, newDataDir, addUser, loggedIn, startFakeTelegram, startFakeSmtp, PASSWORD } from './lib.mjs';
 
 
 const HOUR = 3600e3;
 const WEEK = 7 * 24 * HOUR;
 let server, telegram, smtp, admin, pejabat, petugas, outsider, dinkes, dishub, query;
-const mails = [];
-
-/** A plain SMTP relay that accepts everything and records each message's recipients and data. */
-function fakeSmtp() {
-  return net.createServer((sock) => {
-    let buf = '';
-    let inData = false;
-    let mail = { rcpt: [], data: '' };
-    sock.write('220 fake ESMTP\r\n');
-    sock.on('data', (chunk) => {
-      buf += chunk.toString('utf8');
-      let eol;
-      while ((eol = buf.indexOf('\r\n')) >= 0) {
-        const line = buf.slice(0, eol);
-        buf = buf.slice(eol + 2);
-        if (inData) {
-          if (line === '.') {
-            inData = false;
-            mails.push(mail);
-            mail = { rcpt: [], data: '' };
-            sock.write('250 queued\r\n');
-          } else mail.data += line + '\n';
-          continue;
-        }
-        const verb = line.slice(0, 4).toUpperCase();
-        if (verb === 'RCPT') mail.rcpt.push(line);
-        if (verb === 'DATA') {
-          inData = true;
-          sock.write('354 go ahead\r\n');
-        } else if (verb === 'QUIT') {
-          sock.end('221 bye\r\n');
-        } else sock.write('250 ok\r\n');
-      }
-    });
-    sock.on('error', () => {});
-  });
-}
+let mails;
 
 async function importLines(client, lines) {
   const r = await client.request('POST', '/api/v1/mentions/import', {
@@ -103,8 +66,8 @@ async function until(fn, what) {
 
 before(async () => {
   telegram = await startFakeTelegram({ token: '42:ALERT', username: 'humas_alerts' });
-  smtp = fakeSmtp();
-  await new Promise((r) => smtp.listen(0, '127.0.0.1', r));
+  smtp = await startFakeSmtp();
+  mails = smtp.mails;
   const dataDir = newDataDir();
   addUser(dataDir, 'admin', 'admin');
   server = await startServer({
@@ -112,7 +75,7 @@ before(async () => {
     env: {
       HUMAS_TELEGRAM_BOT_TOKEN: '42:ALERT',
       HUMAS_TELEGRAM_API_BASE: telegram.url,
-      HUMAS_SMTP_URL: `smtp://127.0.0.1:${smtp.address().port}`,
+      HUMAS_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
       HUMAS_SMTP_FROM: 'humas@berau.go.id',
       HUMAS_SMTP_REQUIRE_TLS: 'false',
       HUMAS_PUBLIC_URL: 'https://humas.berau.go.id',
@@ -261,6 +224,80 @@ test('a burst opens one spike alert: live, by e-mail, in the Telegram group, wit
   // The in-app notification is there too.
   const notes = await petugas.get('/api/v1/notifications');
   assert.ok(notes.json.items.some((n) => n.kind === 'alert'), notes.text);
+});
+
+test('officers acknowledge then close an alert: scoped, versioned, audited, live; the key frees', async () => {
+  const alert = (await petugas.get('/api/v1/alerts?state=open&kind=spike')).json.items.find((a) => a.query_id === query.id);
+  assert.ok(alert, 'the spike alert of the previous test');
+  assert.equal(alert.version, 1);
+  assert.equal(alert.can_handle, true);
+  assert.equal(alert.acknowledged_by, null);
+  const counts = (await petugas.get('/api/v1/alerts/unread')).json;
+  assert.ok(counts.open >= 1, JSON.stringify(counts));
+  const live = await listen(pejabat);
+
+  // Another agency's officer does not even see it; bad bodies change nothing.
+  assert.equal((await outsider.post(`/api/v1/alerts/${alert.id}/acknowledge`, { version: 1 })).status, 404);
+  assert.equal((await petugas.post('/api/v1/alerts/999999/acknowledge', { version: 1 })).status, 404);
+  const noVersion = await petugas.post(`/api/v1/alerts/${alert.id}/acknowledge`, {});
+  assert.equal(noVersion.status, 400);
+  assert.equal(noVersion.json.error.field, 'version');
+  assert.equal((await petugas.post(`/api/v1/alerts/${alert.id}/acknowledge`, { version: 1, note: 'x' })).json.error.field, 'note');
+  const stale = await petugas.post(`/api/v1/alerts/${alert.id}/acknowledge`, { version: 9 });
+  assert.equal(stale.status, 409);
+  assert.equal(stale.json.error.field, 'version');
+  assert.equal((await petugas.get(`/api/v1/alerts/${alert.id}`)).json.state, 'open');
+
+  const acked = await petugas.post(`/api/v1/alerts/${alert.id}/acknowledge`, { version: 1 });
+  assert.equal(acked.status, 200, acked.text);
+  assert.equal(acked.json.state, 'acknowledged');
+  assert.equal(acked.json.acknowledged_by.display_name, 'petugas_dinkes');
+  assert.ok(acked.json.acknowledged_at);
+  assert.equal(acked.json.version, 2);
+  // Two officers at once: the second acknowledge is refused (it is no longer open).
+  const twice = await pejabat.post(`/api/v1/alerts/${alert.id}/acknowledge`, { version: 2 });
+  assert.equal(twice.status, 409);
+  assert.equal(twice.json.error.field, 'state');
+  await until(() => live.events.some((e) => e.id === alert.id && e.change === 'acknowledged'), 'the live acknowledge');
+
+  // Lists by state; the acknowledged alert still de-duplicates: evaluating opens nothing new.
+  assert.ok((await petugas.get('/api/v1/alerts?state=acknowledged')).json.items.some((a) => a.id === alert.id));
+  assert.ok((await petugas.get('/api/v1/alerts?state=active')).json.items.some((a) => a.id === alert.id));
+  assert.ok(!(await petugas.get('/api/v1/alerts?state=open')).json.items.some((a) => a.id === alert.id));
+  assert.ok((await petugas.get('/api/v1/alerts/unread')).json.acknowledged >= 1);
+  assert.equal((await admin.post('/api/v1/alerts/evaluate', {})).json.opened, 0);
+
+  // Closing needs a note; then it is closed by whom, when and with what was done.
+  for (const body of [{ version: 2 }, { version: 2, note: '' }, { version: 2, note: 'x'.repeat(1001) }]) {
+    const r = await pejabat.post(`/api/v1/alerts/${alert.id}/close`, body);
+    assert.equal(r.status, 400, r.text);
+    assert.equal(r.json.error.field, 'note');
+  }
+  const closed = await pejabat.post(`/api/v1/alerts/${alert.id}/close`, { version: 2, note: 'Klarifikasi banjir diunggah di akun resmi.' });
+  assert.equal(closed.status, 200, closed.text);
+  assert.equal(closed.json.state, 'closed');
+  assert.equal(closed.json.closed_by.display_name, 'pejabat_dinkes');
+  assert.equal(closed.json.close_note, 'Klarifikasi banjir diunggah di akun resmi.');
+  assert.equal(closed.json.acknowledged_by.display_name, 'petugas_dinkes');
+  assert.equal(closed.json.version, 3);
+  assert.equal((await pejabat.post(`/api/v1/alerts/${alert.id}/close`, { version: 3, note: 'lagi' })).status, 409);
+  await until(() => live.events.some((e) => e.id === alert.id && e.change === 'closed'), 'the live close');
+  live.close();
+  assert.ok((await petugas.get('/api/v1/alerts?state=closed')).json.items.some((a) => a.id === alert.id));
+
+  // The surge's hour that the closed alert covered does not alarm again (nobody told twice).
+  const mailCount = mails.length;
+  const again = await admin.post('/api/v1/alerts/evaluate', {});
+  assert.equal(again.json.opened, 0, again.text);
+  assert.equal((await petugas.get('/api/v1/alerts?state=active&kind=spike')).json.items.filter((a) => a.query_id === query.id).length, 0);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(mails.length, mailCount);
+
+  const audit = (await admin.get('/api/v1/audit?action=alert.')).json.items;
+  assert.deepEqual(audit.map((e) => [e.action, e.actor, e.entity_id]).sort(), [
+    ['alert.acknowledge', 'petugas_dinkes', String(alert.id)],
+    ['alert.close', 'pejabat_dinkes', String(alert.id)],
+  ]);
 });
 
 test('alert lists refuse bad filters', async () => {

@@ -185,3 +185,58 @@ export async function startFakeTelegram({ token, username, firstId = 9000, delay
   };
   return fake;
 }
+
+/**
+ * A plain SMTP relay on loopback that accepts everything and records each message's recipients
+ * (the RCPT lines) and data in `mails`. `port` 0 = any free port; pass a port to bring a relay up
+ * where the server was told one is (a relay that was down comes back).
+ * Returns { port, mails, close() }.
+ */
+export async function startFakeSmtp({ port = 0 } = {}) {
+  const net = await import('node:net');
+  const mails = [];
+  const server = net.createServer((sock) => {
+    let buf = '';
+    let inData = false;
+    let mail = { rcpt: [], data: '' };
+    sock.write('220 fake ESMTP\r\n');
+    sock.on('data', (chunk) => {
+      buf += chunk.toString('utf8');
+      let eol;
+      while ((eol = buf.indexOf('\r\n')) >= 0) {
+        const line = buf.slice(0, eol);
+        buf = buf.slice(eol + 2);
+        if (inData) {
+          if (line === '.') {
+            inData = false;
+            mails.push(mail);
+            mail = { rcpt: [], data: '' };
+            sock.write('250 queued\r\n');
+          } else mail.data += line + '\n';
+          continue;
+        }
+        const verb = line.slice(0, 4).toUpperCase();
+        if (verb === 'RCPT') mail.rcpt.push(line);
+        if (verb === 'DATA') {
+          inData = true;
+          sock.write('354 go ahead\r\n');
+        } else if (verb === 'QUIT') {
+          sock.end('221 bye\r\n');
+        } else sock.write('250 ok\r\n');
+      }
+    });
+    sock.on('error', () => {});
+  });
+  await new Promise((r) => server.listen(port, '127.0.0.1', r));
+  return { port: server.address().port, mails, close: () => server.close() };
+}
+
+/** A loopback port nothing listens on (a dead server), free at the time of asking. */
+export async function deadPort() {
+  const net = await import('node:net');
+  const s = net.createServer();
+  await new Promise((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address();
+  await new Promise((r) => s.close(r));
+  return port;
+}

@@ -1,10 +1,12 @@
 // Browser end-to-end: listening alerts. A pejabat sees the top-bar badge count a new spike alert
 // live, opens the alerts page (the badge clears), watches a second alert appear live on the page,
-// follows its evidence link to the mentions of the burst, and changes the agency's thresholds (a bad
-// Telegram chat id is refused beside the field). Real server, real SQLite, real Chromium.
+// follows its evidence link to the mentions of the burst, follows an alert up and closes it with a
+// note, opens an alert message's evidence link in a browser that is not signed in (login, then the
+// burst), and changes the agency's thresholds (a bad Telegram chat id is refused beside the field).
+// Real server, real SQLite, real Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, newDataDir, addUser, loggedIn, launchBrowser, login, snap, WEB_DIR, PASSWORD } from './lib.mjs';
+import { startServer, newDataDir, addUser, loggedIn, launchBrowser, login, logout, snap, WEB_DIR, PASSWORD } from './lib.mjs';
 
 const WEEK = 7 * 24 * 3600e3;
 let server, chrome, page, admin, dinkes;
@@ -87,6 +89,68 @@ test('a new alert appears live on the alerts page and its evidence link finds th
   assert.equal(await page.locator(tid('mention-result')).count(), 20); // first page of 25
   assert.match(await page.textContent(tid('mention-results')), /jalan lagi nomor/);
   await snap(page, 'alerts-03-evidence');
+});
+
+test('the officer follows an alert up, then closes it with a note; it leaves the active list', async () => {
+  await page.goto(server.url + '/alerts');
+  await page.waitForSelector(`${tid('alerts-live')}[data-state="open"]`);
+  const item = page.locator(`${tid('alert-item')}[data-kind="spike"]`).filter({ hasText: 'Banjir' });
+  await item.waitFor();
+  const id = Number(await item.getAttribute('data-alert-id'));
+  assert.equal(await item.getAttribute('data-state'), 'open');
+  const openBefore = Number(await page.textContent(tid('alerts-count-open')));
+  assert.ok(openBefore >= 1);
+
+  await item.locator(tid('alert-acknowledge')).click();
+  await page.waitForSelector(`${tid('alert-item')}[data-alert-id="${id}"][data-state="acknowledged"]`);
+  assert.match(await item.locator(tid('alert-acknowledged-by')).textContent(), /Ditindaklanjuti oleh Pejabat Dinkes/);
+  assert.match(await item.locator(tid('alert-state')).textContent(), /Ditindaklanjuti/);
+  assert.equal(await item.locator(tid('alert-acknowledge')).count(), 0);
+  await page.waitForFunction(([sel, n]) => Number(document.querySelector(sel)?.textContent) === n, [tid('alerts-count-open'), openBefore - 1]);
+  assert.equal(await page.textContent(tid('alerts-count-acknowledged')), '1');
+  await snap(page, 'alerts-05-acknowledged');
+
+  // Closing asks what was done; an empty note is refused in the dialog and changes nothing.
+  await item.locator(tid('alert-close')).click();
+  await page.waitForSelector(tid('alert-close-dialog'));
+  await page.click(tid('alert-close-confirm'));
+  await page.waitForSelector(tid('alert-close-required'));
+  assert.equal((await admin.get(`/api/v1/alerts/${id}`)).json.state, 'acknowledged');
+  await page.fill(tid('alert-close-note'), 'Klarifikasi banjir diunggah di akun resmi Dinkes.');
+  await snap(page, 'alerts-06-close-dialog');
+  await page.click(tid('alert-close-confirm'));
+  await page.waitForSelector(tid('alert-close-dialog'), { state: 'detached' });
+  await page.waitForSelector(`${tid('alert-item')}[data-alert-id="${id}"]`, { state: 'detached' }); // left the active list
+  const stored = (await admin.get(`/api/v1/alerts/${id}`)).json;
+  assert.equal(stored.state, 'closed');
+  assert.equal(stored.closed_by.display_name, 'Pejabat Dinkes');
+  assert.equal(stored.close_note, 'Klarifikasi banjir diunggah di akun resmi Dinkes.');
+
+  await page.click(tid('alerts-tab-closed'));
+  const closed = page.locator(`${tid('alert-item')}[data-alert-id="${id}"]`);
+  await closed.waitFor();
+  assert.equal(await closed.getAttribute('data-state'), 'closed');
+  assert.match(await closed.locator(tid('alert-closed-by')).textContent(), /Ditutup oleh Pejabat Dinkes/);
+  assert.equal(await closed.locator(tid('alert-close-note-text')).textContent(), 'Klarifikasi banjir diunggah di akun resmi Dinkes.');
+  assert.equal(await closed.locator(tid('alert-close')).count(), 0);
+  await snap(page, 'alerts-07-closed');
+});
+
+test('the evidence link of an alert message opens the burst after signing in', async () => {
+  // The link as the e-mail and the Telegram message carry it (public_url + evidence_url), opened in
+  // a browser that is not signed in.
+  const alert = (await admin.get('/api/v1/alerts?state=active&kind=spike')).json.items.find((a) => a.query_name === 'Jalan rusak');
+  assert.ok(alert);
+  await logout(page);
+  await page.goto(server.url + alert.evidence_url);
+  await page.waitForSelector(tid('login-form'));
+  await page.fill(tid('login-username'), 'pejabat_dinkes');
+  await page.fill(tid('login-password'), PASSWORD);
+  await page.click(tid('login-submit'));
+  await page.waitForSelector(tid('mention-window'));
+  assert.match(page.url(), new RegExp(`/mentions\\?.*query_id=${alert.query_id}`));
+  await page.waitForFunction((sel) => /25/.test(document.querySelector(sel)?.textContent || ''), tid('mention-results-count'));
+  assert.match(await page.textContent(tid('mention-results')), /jalan lagi nomor/);
 });
 
 test('the pejabat changes the thresholds; a bad Telegram chat id is refused beside the field', async () => {

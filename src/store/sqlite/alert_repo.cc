@@ -1,5 +1,6 @@
-// SQLite AlertRepository: alert settings, alerts with one open alert per agency + query + kind
-// (a partial unique index), the evaluator's counter reads, hoax cursor and the users' seen marks.
+// SQLite AlertRepository: alert settings, alerts with one open or acknowledged alert per agency +
+// query + kind (a partial unique index), the officers' handling, the evaluator's counter reads,
+// hoax cursor and the users' seen marks.
 #include "store/sqlite/alert_repo.h"
 
 #include <cstdlib>
@@ -26,20 +27,31 @@ constexpr char kSqlAgencyExists[] = "SELECT 1 FROM agencies WHERE id = ?";
 
 constexpr char kSqlAlertColumns[] =
     "SELECT id, agency_id, query_id, kind, state, opened_at, last_hot_at, closed_at, "
-    "window_start, window_end, observed, baseline, score, details, evidence_ids FROM alerts ";
+    "window_start, window_end, observed, baseline, score, details, evidence_ids, "
+    "acknowledged_at, acknowledged_by, closed_by, close_note, version FROM alerts ";
 constexpr char kSqlAlertCount[] = "SELECT count(*) FROM alerts ";
 constexpr char kSqlAlertInsert[] =
     "INSERT INTO alerts (agency_id, query_id, kind, state, opened_at, last_hot_at, window_start, "
     "window_end, observed, baseline, score, details, evidence_ids) "
     "VALUES (?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+// "state IN (...)" exactly as in the partial unique index alerts_one_active, so it is used.
 constexpr char kSqlAlertOpenOfWhere[] =
-    "WHERE agency_id = ? AND ifnull(query_id, 0) = ? AND kind = ? AND state = 'open'";
+    "WHERE agency_id = ? AND ifnull(query_id, 0) = ? AND kind = ? "
+    "AND state IN ('open', 'acknowledged')";
 constexpr char kSqlAlertRefresh[] =
     "UPDATE alerts SET last_hot_at = ?, window_start = ?, window_end = ?, observed = ?, "
-    "baseline = ?, score = ?, details = ?, evidence_ids = ? WHERE id = ? AND state = 'open'";
+    "baseline = ?, score = ?, details = ?, evidence_ids = ? "
+    "WHERE id = ? AND state IN ('open', 'acknowledged')";
 constexpr char kSqlAlertState[] = "SELECT state FROM alerts WHERE id = ?";
 constexpr char kSqlAlertClose[] =
-    "UPDATE alerts SET state = 'closed', closed_at = ? WHERE id = ? AND state = 'open'";
+    "UPDATE alerts SET state = 'closed', closed_at = ?, version = version + 1 "
+    "WHERE id = ? AND state = 'open'";
+constexpr char kSqlAlertAcknowledge[] =
+    "UPDATE alerts SET state = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?, "
+    "version = version + 1 WHERE id = ? AND version = ? AND state = 'open'";
+constexpr char kSqlAlertResolve[] =
+    "UPDATE alerts SET state = 'closed', closed_at = ?, closed_by = ?, close_note = ?, "
+    "version = version + 1 WHERE id = ? AND version = ? AND state IN ('open', 'acknowledged')";
 
 // One PK seek per active query and hour: the counters' primary key is (query_id, hour, ...).
 // CROSS JOIN fixes that order; a plain JOIN let the planner scan every counter row instead.
@@ -116,7 +128,8 @@ Result<Alert> ReadAlert(const Stmt& st) {
   a.query_id = st.OptInt(2);
   a.kind = st.Text(3);
   a.state = st.Text(4);
-  if (a.state != "open" && a.state != "closed") return BadEnum("alert state", a.state);
+  if (a.state != "open" && a.state != "acknowledged" && a.state != "closed")
+    return BadEnum("alert state", a.state);
   a.opened_at = st.Int(5);
   a.last_hot_at = st.Int(6);
   a.closed_at = st.OptInt(7);
@@ -127,12 +140,19 @@ Result<Alert> ReadAlert(const Stmt& st) {
   a.score = st.Double(12);
   a.details_json = st.Text(13);
   a.evidence_ids = ParseIds(st.Text(14));
+  a.acknowledged_at = st.OptInt(15);
+  a.acknowledged_by = st.OptInt(16);
+  a.closed_by = st.OptInt(17);
+  a.close_note = st.Text(18);
+  a.version = st.Int(19);
   return a;
 }
 
 void AppendFilter(const AlertFilter& f, std::string* where, std::vector<BindValue>* binds) {
   *where = "WHERE 1 = 1";
-  if (f.state) {
+  if (f.state && *f.state == "active") {
+    *where += " AND state IN ('open', 'acknowledged')";
+  } else if (f.state) {
     *where += " AND state = ?";
     binds->push_back(*f.state);
   }
@@ -252,7 +272,12 @@ Result<bool> SqliteAlertRepository::Open(Alert* a) {
   HUMAS_RETURN_IF_ERROR(s);
   a->id = sqlite3_last_insert_rowid(conn->raw());
   a->state = "open";
+  a->acknowledged_at.reset();
+  a->acknowledged_by.reset();
   a->closed_at.reset();
+  a->closed_by.reset();
+  a->close_note.clear();
+  a->version = 1;
   if (a->evidence_ids.size() > kMaxEvidenceIds) a->evidence_ids.resize(kMaxEvidenceIds);
   HUMAS_RETURN_IF_ERROR(tx.Commit());
   return true;
@@ -283,6 +308,50 @@ Result<bool> SqliteAlertRepository::Close(Id id, UnixMillis at) {
   return sqlite3_changes(conn->raw()) > 0;
 }
 
+Result<Alert> SqliteAlertRepository::Transition(const char* sql, Id id, std::int64_t version,
+                                                const std::vector<BindValue>& binds,
+                                                const char* from) {
+  auto conn = ctx_.pool->Acquire();
+  WriteTx tx(*conn);
+  HUMAS_RETURN_IF_ERROR(tx.Begin());
+  {
+    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(sql));
+    BindAll(st, binds);
+    st.Bind(id).Bind(version);
+    HUMAS_RETURN_IF_ERROR(st.Run());
+  }
+  const bool changed = sqlite3_changes(conn->raw()) > 0;
+  Alert a;
+  {
+    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(std::string(kSqlAlertColumns) + "WHERE id = ?"));
+    st.Bind(id);
+    HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return NotFound("alert " + std::to_string(id) + " does not exist");
+    HUMAS_ASSIGN_OR_RETURN(a, ReadAlert(st));
+  }
+  if (!changed) {
+    if (a.version != version)
+      return Conflict("the alert was changed by someone else (version " +
+                      std::to_string(a.version) + ", yours " + std::to_string(version) +
+                      "); reload it")
+          .WithField("version");
+    return FailedPrecondition("the alert is " + a.state + "; only " + from + " alerts can do this")
+        .WithField("state");
+  }
+  HUMAS_RETURN_IF_ERROR(tx.Commit());
+  return a;
+}
+
+Result<Alert> SqliteAlertRepository::Acknowledge(Id id, std::int64_t version, Id user,
+                                                 UnixMillis at) {
+  return Transition(kSqlAlertAcknowledge, id, version, {at, user}, "open");
+}
+
+Result<Alert> SqliteAlertRepository::Resolve(Id id, std::int64_t version, Id user, UnixMillis at,
+                                             const std::string& note) {
+  return Transition(kSqlAlertResolve, id, version, {at, user, note}, "open or acknowledged");
+}
+
 Result<Alert> SqliteAlertRepository::Get(Id id) {
   auto conn = ctx_.pool->Acquire();
   HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(std::string(kSqlAlertColumns) + "WHERE id = ?"));
@@ -292,10 +361,11 @@ Result<Alert> SqliteAlertRepository::Get(Id id) {
   return ReadAlert(st);
 }
 
-Result<std::vector<Alert>> SqliteAlertRepository::AllOpen() {
+Result<std::vector<Alert>> SqliteAlertRepository::Select(const std::string& where,
+                                                         const std::vector<BindValue>& binds) {
   auto conn = ctx_.pool->Acquire();
-  HUMAS_ASSIGN_OR_RETURN(
-      Stmt st, conn->Prepare(std::string(kSqlAlertColumns) + "WHERE state = 'open' ORDER BY id"));
+  HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(std::string(kSqlAlertColumns) + where));
+  BindAll(st, binds);
   std::vector<Alert> out;
   while (true) {
     HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -303,6 +373,14 @@ Result<std::vector<Alert>> SqliteAlertRepository::AllOpen() {
     HUMAS_ASSIGN_OR_RETURN(Alert a, ReadAlert(st));
     out.push_back(std::move(a));
   }
+}
+
+Result<std::vector<Alert>> SqliteAlertRepository::AllActive() {
+  return Select("WHERE state IN ('open', 'acknowledged') ORDER BY id", {});
+}
+
+Result<std::vector<Alert>> SqliteAlertRepository::ClosedCovering(UnixMillis window_end_after) {
+  return Select("WHERE state = 'closed' AND window_end > ? ORDER BY id", {window_end_after});
 }
 
 Result<ListResult<Alert>> SqliteAlertRepository::List(const AlertFilter& f, const Page& page) {

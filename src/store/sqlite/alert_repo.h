@@ -16,7 +16,11 @@ class SqliteAlertRepository final : public AlertRepository {
   Status Refresh(const Alert& alert) override;
   Result<bool> Close(Id id, UnixMillis at) override;
   Result<Alert> Get(Id id) override;
-  Result<std::vector<Alert>> AllOpen() override;
+  Result<Alert> Acknowledge(Id id, std::int64_t version, Id user, UnixMillis at) override;
+  Result<Alert> Resolve(Id id, std::int64_t version, Id user, UnixMillis at,
+                        const std::string& note) override;
+  Result<std::vector<Alert>> AllActive() override;
+  Result<std::vector<Alert>> ClosedCovering(UnixMillis window_end_after) override;
   Result<ListResult<Alert>> List(const AlertFilter& filter, const Page& page) override;
   Result<std::int64_t> Count(const AlertFilter& filter) override;
   Result<std::vector<QueryHourCount>> CountsAt(const std::vector<UnixMillis>& hours) override;
@@ -30,6 +34,11 @@ class SqliteAlertRepository final : public AlertRepository {
   Status MarkSeen(Id user_id, UnixMillis at) override;
 
  private:
+  //! Runs an officer's state change (`sql` binds `binds`, then id and version) and returns the
+  //! alert as stored; on no change explains why (NotFound, Conflict, FailedPrecondition).
+  Result<Alert> Transition(const char* sql, Id id, std::int64_t version,
+                           const std::vector<BindValue>& binds, const char* from);
+  Result<std::vector<Alert>> Select(const std::string& where, const std::vector<BindValue>& binds);
   Context ctx_;
 };
 

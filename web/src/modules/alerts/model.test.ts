@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { applyLive, evidenceLocation, settingsBody, type Alert, type AlertSettings } from './model'
+import { actions, applyLive, evidenceLocation, inState, settingsBody, type Alert, type AlertSettings, type AlertState } from './model'
 
-const alert = (id: number, state: 'open' | 'closed' = 'open'): Alert => ({
+const alert = (id: number, state: AlertState = 'open', version = 1): Alert => ({
   id,
   agency_id: 2,
   agency_name: 'Dinas Kesehatan',
@@ -11,7 +11,12 @@ const alert = (id: number, state: 'open' | 'closed' = 'open'): Alert => ({
   state,
   opened_at: '2026-11-23T10:00:00Z',
   last_hot_at: '2026-11-23T10:00:00Z',
+  acknowledged_at: null,
+  acknowledged_by: null,
   closed_at: null,
+  closed_by: null,
+  close_note: '',
+  version,
   window_start: '2026-11-23T10:00:00Z',
   window_end: '2026-11-23T11:00:00Z',
   observed: 30,
@@ -44,8 +49,34 @@ describe('applyLive', () => {
     expect(next[1].score).toBe(20)
   })
   it('drops an alert that left the filtered state', () => {
-    expect(applyLive([alert(2), alert(1)], alert(1, 'closed'), 'open').map((a) => a.id)).toEqual([2])
+    expect(applyLive([alert(2), alert(1)], alert(1, 'closed', 2), 'open').map((a) => a.id)).toEqual([2])
     expect(applyLive([], alert(5, 'closed'), 'open')).toEqual([])
+  })
+  it('keeps an acknowledged alert among the active ones, with what only the list knew', () => {
+    const listed = { ...alert(1), can_handle: true }
+    const next = applyLive([listed], alert(1, 'acknowledged', 2), 'active')
+    expect(next.map((a) => [a.id, a.state, a.can_handle])).toEqual([[1, 'acknowledged', true]])
+    expect(applyLive(next, alert(1, 'closed', 3), 'active')).toEqual([])
+  })
+  it('ignores a live event older than the listed alert', () => {
+    const listed = [alert(1, 'closed', 3)]
+    expect(applyLive(listed, alert(1, 'open', 1), '')).toBe(listed)
+  })
+})
+
+describe('inState and actions', () => {
+  it('filters by one state, active (not closed) or none', () => {
+    expect(inState({ state: 'acknowledged' }, 'active')).toBe(true)
+    expect(inState({ state: 'closed' }, 'active')).toBe(false)
+    expect(inState({ state: 'closed' }, '')).toBe(true)
+    expect(inState({ state: 'open' }, 'acknowledged')).toBe(false)
+  })
+  it('offers acknowledge on open alerts and close until closed, only to those who may', () => {
+    expect(actions({ state: 'open', can_handle: true })).toEqual({ acknowledge: true, close: true })
+    expect(actions({ state: 'acknowledged', can_handle: true })).toEqual({ acknowledge: false, close: true })
+    expect(actions({ state: 'closed', can_handle: true })).toEqual({ acknowledge: false, close: false })
+    expect(actions({ state: 'open', can_handle: false })).toEqual({ acknowledge: false, close: false })
+    expect(actions({ state: 'open' })).toEqual({ acknowledge: false, close: false })
   })
 })
 

@@ -4,6 +4,16 @@ import type { LocationQueryRaw } from 'vue-router'
 export type AlertKind = 'spike' | 'negative' | 'hoax'
 export const ALERT_KINDS: AlertKind[] = ['spike', 'negative', 'hoax']
 
+export type AlertState = 'open' | 'acknowledged' | 'closed'
+/** The list's state filter: one state, "active" (open or acknowledged) or "" (all). */
+export type StateFilter = AlertState | 'active' | ''
+export const STATE_FILTERS: StateFilter[] = ['active', 'open', 'acknowledged', 'closed', '']
+
+export interface UserRef {
+  id: number
+  display_name: string
+}
+
 export interface Alert {
   id: number
   agency_id: number
@@ -11,10 +21,18 @@ export interface Alert {
   query_id: number | null
   query_name: string
   kind: AlertKind
-  state: 'open' | 'closed'
+  state: AlertState
   opened_at: string
   last_hot_at: string
+  acknowledged_at: string | null
+  acknowledged_by: UserRef | null
   closed_at: string | null
+  /** null on a closed alert: the evaluator closed it when it calmed down. */
+  closed_by: UserRef | null
+  close_note: string
+  version: number
+  /** The caller may acknowledge / close it (absent on live events: keep what the list knew). */
+  can_handle?: boolean
   window_start: string
   window_end: string
   observed: number
@@ -24,7 +42,7 @@ export interface Alert {
   evidence_ids: number[]
   evidence_url: string
   /** Only on live events. */
-  change?: 'opened' | 'refreshed' | 'closed'
+  change?: 'opened' | 'refreshed' | 'acknowledged' | 'closed'
 }
 
 export interface AlertSettings {
@@ -46,6 +64,22 @@ export interface AlertSettings {
 export interface Unread {
   unread: number
   unread_open: number
+  /** In scope: waiting for someone / being followed up. */
+  open: number
+  acknowledged: number
+}
+
+/** Whether an alert belongs in a list filtered by `state`. */
+export function inState(a: Pick<Alert, 'state'>, state: StateFilter): boolean {
+  if (!state) return true
+  if (state === 'active') return a.state !== 'closed'
+  return a.state === state
+}
+
+/** What an officer may do with the alert now. */
+export function actions(a: Pick<Alert, 'state' | 'can_handle'>): { acknowledge: boolean; close: boolean } {
+  const may = a.can_handle === true
+  return { acknowledge: may && a.state === 'open', close: may && a.state !== 'closed' }
 }
 
 /** The router location of an alert's evidence link ("/mentions?query_id=..&since=..", "/mentions/12"). */
@@ -57,16 +91,19 @@ export function evidenceLocation(url: string): { path: string; query: LocationQu
 }
 
 /**
- * Applies a live alert event to a newest-first list: an update replaces the alert in place, a new one
- * goes on top; when `state` filters the list, alerts that left that state drop out.
+ * Applies a live alert event to a newest-first list: an update replaces the alert in place (keeping
+ * what only the list knows, can_handle), a new one goes on top; when `state` filters the list,
+ * alerts that left it drop out. A live event older than the listed alert (a lower version) is
+ * ignored.
  */
-export function applyLive(list: Alert[], alert: Alert, state: '' | 'open' | 'closed'): Alert[] {
-  const rest = list.filter((a) => a.id !== alert.id)
-  if (state && alert.state !== state) return rest
+export function applyLive(list: Alert[], alert: Alert, state: StateFilter): Alert[] {
   const at = list.findIndex((a) => a.id === alert.id)
+  if (at >= 0 && alert.version < list[at].version) return list
+  const rest = list.filter((a) => a.id !== alert.id)
+  if (!inState(alert, state)) return rest
   if (at < 0) return [alert, ...rest]
   const copy = list.slice()
-  copy[at] = alert
+  copy[at] = { ...alert, can_handle: alert.can_handle ?? list[at].can_handle }
   return copy
 }
 
