@@ -4,7 +4,8 @@
 //   - bare FTS5 indexing of the same texts (same tokenizer, 10k rows/transaction);
 //   - matching alone: the compiled 1,000 / 10,000 agency queries over the same texts, one thread;
 //   - the language labels alone (nlp::Pipeline), one thread;
-//   - near-duplicate detection alone (sign, find, add; ingest/near_dup.h), one thread.
+//   - near-duplicate detection alone (sign, find, add; ingest/near_dup.h), one thread, against
+//     its first implementation (ingest/near_dup_reference.h) on the same stream.
 // End to end = humas's intake as `humas serve` runs it: parse JSONL (simdjson), resolve agencies,
 // normalise and classify (shipped models), flag near-duplicates, match 1,000 or 10,000 active
 // queries, store durably (WAL, synchronous=NORMAL) with the unique key, secondary indexes, FTS5,
@@ -13,7 +14,8 @@
 // batch at a time (the previous behaviour), so the gain is measured in the same run.
 // Usage: ingest_bench [N] [PHASE] (default 100000, all phases). PHASE runs one phase alone, for
 // profiling (perf record / callgrind): baselines (bare INSERT, FTS5, labels, near-dup, matching),
-// seq1k, e2e1k or e2e10k.
+// neardup or match (one of those baselines alone), seq1k, e2e1k or e2e10k.
+#include <malloc.h>
 #include <sqlite3.h>
 #include <sys/resource.h>
 
@@ -35,6 +37,7 @@
 #include "ingest/ingest.h"
 #include "ingest/labeling.h"
 #include "ingest/near_dup.h"
+#include "ingest/near_dup_reference.h"
 #include "listening/matcher.h"
 #include "nlp/pipeline.h"
 #include "search/query_parser.h"
@@ -109,9 +112,10 @@ int main(int argc, char** argv) {
   const size_t n = argc > 1 ? std::stoul(argv[1]) : 100000;
   const std::string phase = argc > 2 ? argv[2] : "";
   auto runs = [&phase](const char* name) { return phase.empty() || phase == name; };
-  if (!phase.empty() && !runs("baselines") && !runs("seq1k") && !runs("e2e1k") && !runs("e2e10k") &&
-      phase != "none") {
-    std::fprintf(stderr, "unknown phase \"%s\" (baselines, seq1k, e2e1k, e2e10k, none)\n",
+  if (!phase.empty() && !runs("baselines") && !runs("neardup") && !runs("match") &&
+      !runs("seq1k") && !runs("e2e1k") && !runs("e2e10k") && phase != "none") {
+    std::fprintf(stderr,
+                 "unknown phase \"%s\" (baselines, neardup, match, seq1k, e2e1k, e2e10k, none)\n",
                  phase.c_str());
     return 2;
   }
@@ -140,6 +144,9 @@ int main(int argc, char** argv) {
   size_t flagged = 0;
   double match_s[2] = {0, 0};
   size_t matches[2] = {0, 0};
+  // neardup / match: one stage baseline alone (for callgrind).
+  const bool neardup = baselines || phase == "neardup";
+  const bool match = baselines || phase == "match";
   if (baselines) {
     bare = Measure([&] { return humas::bench::BareInsert((dir / "bare.db").string(), rows); });
     fts = Measure([&] { return BareFts((dir / "fts.db").string(), rows); });
@@ -155,8 +162,16 @@ int main(int argc, char** argv) {
       label_s = Seconds(t0);
       if (labelled != n) std::fprintf(stderr, "warning: %zu of %zu labelled\n", labelled, n);
     }
-    // Near-duplicate detection alone: sign every text and look it up in / add it to the window.
+  }
+  // Near-duplicate detection alone: sign every text and look it up in / add it to the window;
+  // baseline: the first implementation (ingest/near_dup_reference.h) on the same stream, which
+  // must flag the same mentions. Heap bytes per indexed mention from mallinfo2().
+  double neardup_ref_s = 0, neardup_bytes = 0, neardup_ref_bytes = 0;
+  size_t ref_flagged = 0;
+  if (neardup) {
+    auto heap = [] { return static_cast<double>(mallinfo2().uordblks); };
     {
+      const double heap0 = heap();
       humas::ingest::NearDuplicateIndex index;
       auto t0 = std::chrono::steady_clock::now();
       auto lock = index.lock();
@@ -170,7 +185,22 @@ int main(int argc, char** argv) {
                         m.created_at);
       }
       neardup_s = Seconds(t0);
+      lock.unlock();
+      neardup_bytes = (heap() - heap0) / static_cast<double>(std::max<size_t>(1, index.size()));
     }
+    {
+      const double heap0 = heap();
+      humas::ingest::reference::Index ref;
+      auto t0 = std::chrono::steady_clock::now();
+      for (size_t i = 0; i < n; ++i)
+        ref_flagged +=
+            ref.FindAndAdd(static_cast<humas::Id>(i + 1), rows[i].text, rows[i].created_at)
+                .has_value();
+      neardup_ref_s = Seconds(t0);
+      neardup_ref_bytes = (heap() - heap0) / static_cast<double>(std::max<size_t>(1, ref.size()));
+    }
+  }
+  if (match) {
     const size_t query_counts[2] = {1000, 10000};
     for (int k = 0; k < 2; ++k) {
       auto matcher = humas::listening::Matcher::Compile(
@@ -246,8 +276,19 @@ int main(int argc, char** argv) {
     std::printf("baseline bare FTS5 indexing (same texts):     %9.0f texts/s [%.0f]\n",
                 rate(fts.wall), cpu(fts));
     std::printf("language labels alone (1 thread):             %9.0f texts/s\n", rate(label_s));
-    std::printf("near-duplicate sign + find + add, 1 thread:   %9.0f texts/s (%zu flagged)\n",
-                rate(neardup_s), flagged);
+  }
+  if (neardup) {
+    std::printf(
+        "near-duplicate sign + find + add, 1 thread:   %9.0f texts/s (%zu flagged, %.0f heap "
+        "bytes per indexed text)\n",
+        rate(neardup_s), flagged, neardup_bytes);
+    std::printf(
+        "  baseline: first implementation, 1 thread:   %9.0f texts/s (%zu flagged, %.0f bytes); "
+        "ratio %.2f%s\n",
+        rate(neardup_ref_s), ref_flagged, neardup_ref_bytes, neardup_ref_s / neardup_s,
+        ref_flagged == flagged ? "" : " -- FLAGS DIFFER");
+  }
+  if (match) {
     std::printf(
         "matching alone, 1,000 queries (1 thread):     %9.0f mentions/s (%.2f matches each)\n",
         rate(match_s[0]), static_cast<double>(matches[0]) / n);

@@ -2,7 +2,7 @@
 #include "ingest/near_dup.h"
 
 #include <algorithm>
-#include <string>
+#include <utility>
 
 #include "search/agency_query.h"
 #include "search/query_parser.h"
@@ -21,48 +21,89 @@ std::uint64_t Mix(std::uint64_t x) {
   return x;
 }
 
-std::uint64_t HashWord(std::string_view w) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a
-  for (unsigned char c : w) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return Mix(h);
-}
-
 // Verified candidates per text, newest first in each band: a campaign repeated thousands of
 // times must not make every new copy compare against all of them (one close copy is enough to
 // flag it). A copy at or above kCloseEnough ends the search at once.
 constexpr size_t kMaxCandidates = 32;
 constexpr double kCloseEnough = 0.9;
 
+constexpr std::uint64_t kFnvOffset = 0xcbf29ce484222325ULL;  // FNV-1a
+constexpr std::uint64_t kFnvPrime = 0x100000001b3ULL;
+
+// The index key of band `band` with value `value` (never 0: 0 marks an empty table slot).
+std::uint64_t BandKey(int band, std::uint64_t value) {
+  std::uint64_t key = Mix(value ^ Mix(static_cast<std::uint64_t>(band) + 1));
+  return key == 0 ? 1 : key;
+}
+
+// Word hashes of folded text: FNV-1a over each run of word characters (search::IsWordChar: the
+// words search::Tokenize gives), finished with Mix. Reuses *out.
+void HashWords(std::string_view folded, std::vector<std::uint64_t>* out) {
+  out->clear();
+  std::uint64_t h = kFnvOffset;
+  bool in_word = false;
+  size_t i = 0;
+  while (i < folded.size()) {
+    const auto b = static_cast<unsigned char>(folded[i]);
+    const size_t start = i;
+    size_t len = 1;
+    bool word;
+    if (b < 0x80) {
+      ++i;
+      word = (b >= '0' && b <= '9') || (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z');
+    } else {
+      word = search::IsWordChar(search::DecodeUtf8(folded, &i, &len));
+    }
+    if (word) {
+      for (size_t k = start; k < start + len; ++k) {
+        h ^= static_cast<unsigned char>(folded[k]);
+        h *= kFnvPrime;
+      }
+      in_word = true;
+    } else if (in_word) {
+      out->push_back(Mix(h));
+      h = kFnvOffset;
+      in_word = false;
+    }
+  }
+  if (in_word) out->push_back(Mix(h));
+}
+
+// The MinHashes of a shingle set under 36 hash functions h_j(s) = low 32 bits of
+// Mix(s ^ (golden * (j + 1))), unrolled over j.
+template <size_t... J>
+void MinHashes(const std::vector<std::uint32_t>& shingles, std::array<std::uint32_t, kMinHashes>* m,
+               std::index_sequence<J...>) {
+  m->fill(UINT32_MAX);
+  for (std::uint32_t s : shingles)
+    ((void)((*m)[J] = std::min(
+                (*m)[J], static_cast<std::uint32_t>(Mix(s ^ (0x9e3779b97f4a7c15ULL * (J + 1)))))),
+     ...);
+}
+
 }  // namespace
 
 TextSignature SignText(std::string_view text, size_t min_words) {
+  return SignFolded(search::FoldForMatch(text), min_words);
+}
+
+TextSignature SignFolded(std::string_view folded, size_t min_words) {
   TextSignature sig;
-  std::vector<std::string> words = search::Tokenize(search::FoldForMatch(text));
-  if (words.size() < std::max<size_t>(min_words, 2)) return sig;
-  std::vector<std::uint64_t> hashes;
-  hashes.reserve(words.size());
-  for (const auto& w : words) hashes.push_back(HashWord(w));
-  sig.shingles.reserve(words.size() - 1);
+  thread_local std::vector<std::uint64_t> hashes;  // reused: no allocation per text once warm
+  HashWords(folded, &hashes);
+  if (hashes.size() < std::max<size_t>(min_words, 2)) return sig;
+  sig.shingles.reserve(hashes.size() - 1);
   for (size_t k = 0; k + 1 < hashes.size(); ++k)
     sig.shingles.push_back(static_cast<std::uint32_t>(Mix(hashes[k] * 31 + hashes[k + 1]) >> 32));
   std::sort(sig.shingles.begin(), sig.shingles.end());
   sig.shingles.erase(std::unique(sig.shingles.begin(), sig.shingles.end()), sig.shingles.end());
   std::array<std::uint32_t, kMinHashes> minhash;
-  minhash.fill(UINT32_MAX);
-  for (std::uint32_t s : sig.shingles) {
-    for (int j = 0; j < kMinHashes; ++j) {
-      auto h = static_cast<std::uint32_t>(Mix(s ^ (0x9e3779b97f4a7c15ULL * (j + 1))));
-      minhash[j] = std::min(minhash[j], h);
-    }
-  }
+  MinHashes(sig.shingles, &minhash, std::make_index_sequence<kMinHashes>{});
   constexpr int kRows = kMinHashes / kBands;
   for (int b = 0; b < kBands; ++b) {
     std::uint64_t v = 0;
     for (int r = 0; r < kRows; ++r) v = Mix(v ^ minhash[b * kRows + r]);
-    sig.bands[b] = v;
+    sig.bands[b] = BandKey(b, v);
   }
   return sig;
 }
@@ -86,13 +127,47 @@ double Jaccard(const std::vector<std::uint32_t>& a, const std::vector<std::uint3
 
 NearDuplicateIndex::NearDuplicateIndex(NearDuplicateOptions options) : options_(options) {}
 
-std::uint64_t NearDuplicateIndex::BandKey(int band, std::uint64_t value) {
-  return Mix(value ^ Mix(static_cast<std::uint64_t>(band) + 1));
-}
-
 size_t NearDuplicateIndex::size() const {
   std::lock_guard<std::mutex> lock(mu_);
   return entries_.size();
+}
+
+NearDuplicateIndex::Slot& NearDuplicateIndex::SlotLocked(std::uint64_t key) {
+  const size_t mask = table_.size() - 1;
+  for (size_t i = key & mask;; i = (i + 1) & mask)
+    if (table_[i].key == key || table_[i].key == 0) return table_[i];
+}
+
+const NearDuplicateIndex::Slot* NearDuplicateIndex::FindSlotLocked(std::uint64_t key) const {
+  if (table_.empty()) return nullptr;
+  const size_t mask = table_.size() - 1;
+  for (size_t i = key & mask;; i = (i + 1) & mask) {
+    if (table_[i].key == key) return &table_[i];
+    if (table_[i].key == 0) return nullptr;
+  }
+}
+
+void NearDuplicateIndex::EraseSlotLocked(Slot& slot) {
+  // Backward-shift deletion: move later members of the probe run into the hole.
+  const size_t mask = table_.size() - 1;
+  size_t hole = static_cast<size_t>(&slot - table_.data());
+  for (size_t i = (hole + 1) & mask; table_[i].key != 0; i = (i + 1) & mask) {
+    const size_t home = table_[i].key & mask;
+    // table_[i] may fill the hole when its home is not in (hole, i] (cyclically).
+    if (((i - home) & mask) >= ((i - hole) & mask)) {
+      table_[hole] = table_[i];
+      hole = i;
+    }
+  }
+  table_[hole] = Slot{};
+  --table_used_;
+}
+
+void NearDuplicateIndex::GrowTableLocked() {
+  std::vector<Slot> old = std::move(table_);
+  table_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+  for (const Slot& s : old)
+    if (s.key != 0) SlotLocked(s.key) = s;
 }
 
 const NearDuplicateIndex::Entry* NearDuplicateIndex::EntryLocked(Ticket ticket) const {
@@ -121,18 +196,18 @@ std::optional<NearDuplicateIndex::Hit> NearDuplicateIndex::FindLocked(const Text
   if (sig.empty()) return std::nullopt;
   std::optional<Hit> best;
   const Entry* best_entry = nullptr;
-  std::vector<Ticket> seen;
+  std::array<Ticket, kMaxCandidates> seen;
   size_t checked = 0;
   for (int b = 0; b < kBands && checked < kMaxCandidates; ++b) {
-    auto it = by_band_.find(BandKey(b, sig.bands[b]));
-    if (it == by_band_.end()) continue;
-    const auto& tickets = it->second;
-    for (auto t = tickets.rbegin(); t != tickets.rend() && checked < kMaxCandidates; ++t) {
-      const Entry* e = EntryLocked(*t);
-      if (!e || e->id < 0) continue;
-      if (std::find(seen.begin(), seen.end(), *t) != seen.end()) continue;
-      seen.push_back(*t);
-      ++checked;
+    const Slot* slot = FindSlotLocked(sig.bands[b]);
+    if (!slot) continue;
+    // The band's entries, newest first, down the chain.
+    const Entry* e = nullptr;
+    for (Ticket t = slot->newest; checked < kMaxCandidates && (e = EntryLocked(t));
+         t = e->back[b] ? t - e->back[b] : 0) {
+      if (e->id < 0) continue;
+      if (std::find(seen.begin(), seen.begin() + checked, t) != seen.begin() + checked) continue;
+      seen[checked++] = t;
       UnixMillis gap =
           e->created_at > created_at ? e->created_at - created_at : created_at - e->created_at;
       if (gap > options_.window_ms) continue;
@@ -153,7 +228,18 @@ NearDuplicateIndex::Ticket NearDuplicateIndex::AddEntryLocked(Entry e) {
   if (e.sig.empty()) return 0;
   const Ticket ticket = first_ticket_ + entries_.size();
   if (e.root_ticket == 0) e.root_ticket = ticket;
-  for (int b = 0; b < kBands; ++b) by_band_[BandKey(b, e.sig.bands[b])].push_back(ticket);
+  if ((table_used_ + kBands) * 4 > table_.size() * 3) GrowTableLocked();
+  for (int b = 0; b < kBands; ++b) {
+    Slot& slot = SlotLocked(e.sig.bands[b]);
+    if (slot.key == 0) {
+      slot.key = e.sig.bands[b];
+      ++table_used_;
+    } else {
+      const Ticket back = ticket - slot.newest;
+      e.back[b] = back <= UINT32_MAX ? static_cast<std::uint32_t>(back) : 0;
+    }
+    slot.newest = ticket;
+  }
   entries_.push_back(std::move(e));
   while (entries_.size() > options_.max_entries) EvictOldestLocked();
   return ticket;
@@ -200,13 +286,12 @@ void NearDuplicateIndex::AddLocked(std::optional<Id> agency, Id id, Id root,
 }
 
 void NearDuplicateIndex::EvictOldestLocked() {
+  // The oldest entry ends every chain it is in: newer entries' links to it lead out of the window
+  // (EntryLocked() is null below first_ticket_). A band whose newest entry it is goes away.
   const Entry& e = entries_.front();
   for (int b = 0; b < kBands; ++b) {
-    auto it = by_band_.find(BandKey(b, e.sig.bands[b]));
-    if (it == by_band_.end()) continue;
-    auto& tickets = it->second;
-    tickets.erase(std::remove(tickets.begin(), tickets.end(), first_ticket_), tickets.end());
-    if (tickets.empty()) by_band_.erase(it);
+    Slot& slot = SlotLocked(e.sig.bands[b]);
+    if (slot.key == e.sig.bands[b] && slot.newest == first_ticket_) EraseSlotLocked(slot);
   }
   entries_.pop_front();
   ++first_ticket_;

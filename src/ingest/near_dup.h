@@ -8,6 +8,12 @@
 // estimate alone. The index holds a recent window of mentions in memory (options.max_entries,
 // reloaded from the store at server start); the intake (ingest/ingest.h) signs texts in the
 // labelling stage and stores the flag with the mention (Mention::near_duplicate).
+//
+// Cost: signing hashes each word once from the folded text (no per-word allocation) and derives
+// the 36 MinHashes of a shingle from its 32-bit hash; the band index is one open-addressing table
+// (band key -> newest entry) with the older entries of a band chained through the entries
+// themselves, so adding, finding and evicting touch no node allocation. near_dup_reference.h keeps
+// the first, plain implementation; the tests hold this one to it flag for flag.
 #pragma once
 
 #include <array>
@@ -16,7 +22,6 @@
 #include <mutex>
 #include <optional>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "core/model.h"
@@ -33,8 +38,8 @@ inline constexpr int kBands = 12;  //!< kMinHashes / kBands rows per band
 
 //! What the index keeps of a text. Empty (no shingles) for texts too short to compare.
 struct TextSignature {
-  std::vector<std::uint32_t> shingles;  //!< hashes of the word bigrams, sorted, unique
-  std::array<std::uint64_t, kBands> bands{};
+  std::vector<std::uint32_t> shingles;        //!< hashes of the word bigrams, sorted, unique
+  std::array<std::uint64_t, kBands> bands{};  //!< each band's key in the index (never 0)
   bool empty() const { return shingles.empty(); }
 };
 
@@ -48,6 +53,9 @@ struct NearDuplicateOptions {
 
 //! The signature of a text (pure, thread-safe). Empty below min_words words.
 TextSignature SignText(std::string_view text, size_t min_words);
+//! The same for text already folded with search::FoldForMatch (intake folds each text once for
+//! matching and signing).
+TextSignature SignFolded(std::string_view folded, size_t min_words);
 
 //! Jaccard similarity of two sorted, unique shingle sets.
 double Jaccard(const std::vector<std::uint32_t>& a, const std::vector<std::uint32_t>& b);
@@ -110,19 +118,34 @@ class NearDuplicateIndex {
     std::optional<Id> root_agency;
     UnixMillis created_at = 0;
     TextSignature sig;
+    //! For each band, how many tickets back the previous entry with the same key is (0 = none):
+    //! a band's entries form a chain from the newest (in the table) to the oldest.
+    std::array<std::uint32_t, kBands> back{};
   };
-  static std::uint64_t BandKey(int band, std::uint64_t value);
+  //! A slot of the band table: key 0 = empty.
+  struct Slot {
+    std::uint64_t key = 0;
+    Ticket newest = 0;
+  };
   Ticket AddEntryLocked(Entry e);
   const Entry* EntryLocked(Ticket ticket) const;
   Id RootIdLocked(const Entry& e) const;
   void EvictOldestLocked();
+  //! The slot holding `key`, or the empty slot where it would go.
+  Slot& SlotLocked(std::uint64_t key);
+  const Slot* FindSlotLocked(std::uint64_t key) const;
+  void EraseSlotLocked(Slot& slot);
+  void GrowTableLocked();
 
   const NearDuplicateOptions options_;
   mutable std::mutex mu_;
   //! entries_[i] has ticket first_ticket_ + i (guarded by mu_).
   std::deque<Entry> entries_;
-  Ticket first_ticket_ = 1;                                         //!< guarded by mu_
-  std::unordered_map<std::uint64_t, std::vector<Ticket>> by_band_;  //!< guarded by mu_
+  Ticket first_ticket_ = 1;  //!< guarded by mu_
+  //! Band key -> newest entry with it: open addressing, linear probing, a power-of-two size at
+  //! most 3/4 full, backward-shift deletion (no tombstones). Guarded by mu_.
+  std::vector<Slot> table_;
+  size_t table_used_ = 0;  //!< guarded by mu_
 };
 
 }  // namespace humas::ingest

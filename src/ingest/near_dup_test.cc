@@ -12,6 +12,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ingest/near_dup_reference.h"
+
 namespace humas::ingest {
 namespace {
 
@@ -185,6 +187,122 @@ TEST(NearDuplicateTest, FindsTheNearDuplicatePairsOfARealCorpus) {
   std::printf("SmSA train: %zu texts with an earlier near-duplicate, %zu flagged (recall %.3f)\n",
               expected.size(), flagged.size(), recall);
   EXPECT_GE(recall, 0.95);
+}
+
+// Texts of the shared corpora (../shared/data): SmSA (train, valid) and the Indonesian hate-speech
+// tweets (their first CSV field: reposts "RT USER: ..." and copied tweets included).
+std::vector<std::string> SharedTexts() {
+  std::vector<std::string> texts;
+  for (const char* f :
+       {"/data/indonlu-smsa/train_preprocess.tsv", "/data/indonlu-smsa/valid_preprocess.tsv"}) {
+    std::ifstream in(std::string(HUMAS_SHARED_DIR) + f);
+    for (std::string line; std::getline(in, line);)
+      texts.push_back(line.substr(0, line.rfind('\t')));
+  }
+  std::ifstream in(std::string(HUMAS_SHARED_DIR) + "/data/id-multilabel-hatespeech/re_dataset.csv");
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    // Tweet,HS,Abusive,... : the text is everything before the last 12 fields.
+    size_t end = line.size();
+    for (int k = 0; k < 12 && end != std::string::npos && end > 0; ++k)
+      end = line.rfind(',', end - 1);
+    if (end != std::string::npos) texts.push_back(line.substr(0, end));
+  }
+  return texts;
+}
+
+// Runs the index and the first implementation (near_dup_reference.h) over the same stream and
+// expects the same flag for every text: flagged or not, the same cluster, the same similarity.
+void ExpectSameFlagsAsTheReference(const std::vector<std::string>& texts,
+                                   NearDuplicateOptions options, UnixMillis step_ms,
+                                   size_t* flagged_out) {
+  NearDuplicateIndex index(options);
+  reference::Index ref(options);
+  auto lock = index.lock();
+  size_t flagged = 0, mismatches = 0;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    const Id id = static_cast<Id>(i + 1);
+    const UnixMillis at = kT0 + static_cast<UnixMillis>(i) * step_ms;
+    TextSignature sig = SignText(texts[i], options.min_words);
+    auto hit = index.FindLocked(sig, at);
+    index.AddLocked(1, id, hit ? hit->root : id, 1, std::move(sig), at);
+    auto want = ref.FindAndAdd(id, texts[i], at);
+    flagged += hit.has_value();
+    const bool same = hit.has_value() == want.has_value() &&
+                      (!hit || (hit->root == want->root && hit->score == want->score));
+    if (!same && ++mismatches <= 5)
+      ADD_FAILURE() << "text " << i << " (" << texts[i] << "): index "
+                    << (hit ? std::to_string(hit->root) + " at " + std::to_string(hit->score)
+                            : "none")
+                    << ", reference "
+                    << (want ? std::to_string(want->root) + " at " + std::to_string(want->score)
+                             : "none");
+  }
+  EXPECT_EQ(mismatches, 0u);
+  lock.unlock();
+  EXPECT_EQ(index.size(), ref.size());
+  *flagged_out = flagged;
+}
+
+TEST(NearDuplicateTest, FlagsEqualTheFirstImplementationOnTheSharedCorpora) {
+  const std::vector<std::string> texts = SharedTexts();
+  ASSERT_GT(texts.size(), 20000u) << "needs ../shared/data (SmSA, hate-speech tweets)";
+  size_t flagged = 0;
+  // One text a minute: 17 days, so the 7-day window matters too.
+  ExpectSameFlagsAsTheReference(texts, {}, 60'000, &flagged);
+  std::printf("shared corpora: %zu texts, %zu flagged by both\n", texts.size(), flagged);
+  EXPECT_GT(flagged, 100u);
+  // A window of 1,000 entries: eviction at every text from the 1,001st.
+  NearDuplicateOptions small;
+  small.max_entries = 1000;
+  ExpectSameFlagsAsTheReference(texts, small, 60'000, &flagged);
+  EXPECT_GT(flagged, 10u);
+}
+
+// Copy-paste campaigns: a few texts copied thousands of times with small edits, so bands hold
+// long runs of entries, the 32-candidate cap and the early stop decide, and (with a small window)
+// the oldest entries of long runs keep leaving.
+TEST(NearDuplicateTest, FlagsEqualTheFirstImplementationUnderCampaigns) {
+  const std::vector<std::string> base = {
+      "Tolak kenaikan tarif PDAM! Warga Berau sudah susah, jangan dibebani lagi #TolakTarifPDAM",
+      "Pembagian bantuan sosial di kantor kelurahan hari ini ricuh, warga antre sejak subuh",
+      "Banjir setinggi lutut di Jalan Ahmad Yani sejak subuh, mohon pompa air segera dikirim",
+      "Jalan di depan pasar Tanjung Redeb rusak parah, banyak lubang dan sering bikin motor jatuh"};
+  const std::vector<std::string> edits = {"tolong", "pak",  "segera", "bupati",  "warga",  "mohon",
+                                          "kami",   "lagi", "sudah",  "parah",   "kenapa", "dinas",
+                                          "jalan",  "air",  "hari",   "sekarang"};
+  std::vector<std::string> texts;
+  std::uint64_t x = 42;
+  auto next = [&x] {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<size_t>(x >> 33);
+  };
+  for (size_t i = 0; i < 6000; ++i) {
+    std::string t = base[next() % base.size()];
+    // One to four words appended, inserted or replacing a word: similarity from ~0.4 to 1.
+    for (size_t k = next() % 5; k > 0; --k) {
+      const std::string& w = edits[next() % edits.size()];
+      size_t at = next() % (t.size() + 1);
+      at = t.find(' ', at);
+      if (at == std::string::npos) {
+        t += " " + w;
+      } else if (next() % 2) {
+        t.insert(at, " " + w);
+      } else {
+        size_t end = t.find(' ', at + 1);
+        t.replace(at, (end == std::string::npos ? t.size() : end) - at, " " + w);
+      }
+    }
+    texts.push_back(std::move(t));
+  }
+  size_t flagged = 0;
+  ExpectSameFlagsAsTheReference(texts, {}, 1000, &flagged);
+  EXPECT_GT(flagged, 5000u);
+  NearDuplicateOptions small;
+  small.max_entries = 500;
+  ExpectSameFlagsAsTheReference(texts, small, 1000, &flagged);
+  EXPECT_GT(flagged, 4500u);
 }
 
 }  // namespace

@@ -4,9 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <fstream>
 #include <set>
 #include <string>
 #include <vector>
+
+#include "nlp/normalizer.h"
 
 namespace humas::search {
 namespace {
@@ -167,6 +171,81 @@ TEST(AgencyQueryTest, HostileBytesNeverCrash) {
       EXPECT_FALSE(err.code.empty()) << q;
     }
   }
+}
+
+// FoldForMatch folds run by run; it must give exactly what the normaliser gives for the whole
+// text: hand-picked traps (combining marks after ASCII letters, Hangul jamo, ligatures,
+// fullwidth forms, ignorables, invalid and truncated UTF-8, C0/C1 controls), random mixtures of
+// them, and every line of the shared corpora.
+TEST(AgencyQueryTest, FoldMatchesTheNormaliser) {
+  auto whole = [](std::string_view t) { return nlp::NfkcCaseFold(nlp::SanitizeUtf8(t)); };
+  const std::vector<std::string> pieces = {
+      "a",
+      "Z",
+      "e",
+      "O",
+      "7",
+      " ",
+      ".",
+      "#",
+      "@",
+      "_",
+      "\t",
+      "\n",
+      "\x01",
+      "\x7f",
+      "\x00",
+      "\xcc\x81",          // U+0301 combining acute
+      "\xcc\xa3",          // U+0323 combining dot below (reordered before U+0301)
+      "\xc3\x89",          // É
+      "\xc3\x9f",          // ß
+      "\xc4\xb0",          // İ
+      "\xef\xac\x81",      // ﬁ ligature
+      "\xef\xbc\xa1",      // fullwidth A
+      "\xe2\x91\xa0",      // ①
+      "\xe3\x8e\x9e",      // ㎞
+      "\xe1\x84\x80",      // Hangul choseong kiyeok (L)
+      "\xe1\x85\xa1",      // Hangul jungseong a (V)
+      "\xe1\x86\xa8",      // Hangul jongseong kiyeok (T)
+      "\xe2\x80\x8d",      // zero-width joiner
+      "\xef\xb8\x8f",      // variation selector 16
+      "\xc2\xad",          // soft hyphen (ignorable)
+      "\xc2\x85",          // C1 control
+      "\xce\xa3",          // Σ
+      "\xf0\x9f\x91\x8d",  // 👍
+      "\xf0\x9f\x8f\xbd",  // skin tone modifier
+      "\xc3",              // truncated sequence
+      "\xff",              // invalid byte
+      "\xe2\x82",          // truncated 3-byte sequence
+      "\xed\xa0\x80",      // surrogate (invalid in UTF-8)
+  };
+  std::vector<std::string> texts = {"", "Cafe\xcc\x81 e\xcc\x81\xcc\xa3 A\xcc\x81",
+                                    "a\xe1\x84\x80\xe1\x85\xa1b", "x\xe2\x80\x8d\xcc\x81y",
+                                    "\xef\xbc\xa8\xef\xbd\x85llo WORLD\xc2\xad!"};
+  std::uint64_t x = 7;
+  for (int k = 0; k < 20000; ++k) {
+    std::string t;
+    for (int len = 1 + static_cast<int>(k % 12); len > 0; --len) {
+      x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+      t += pieces[(x >> 33) % pieces.size()];
+    }
+    texts.push_back(std::move(t));
+  }
+  for (const char* f :
+       {"/data/indonlu-smsa/train_preprocess.tsv", "/data/id-multilabel-hatespeech/re_dataset.csv",
+        "/data/indonlu-emot/train_preprocess.csv", "/data/nusax-senti-id/train.csv",
+        "/data/colloquial-indonesian-lexicon/colloquial-indonesian-lexicon.csv"}) {
+    std::ifstream in(std::string(HUMAS_SHARED_DIR) + f);
+    EXPECT_TRUE(in) << "needs ../shared" << f;
+    for (std::string line; std::getline(in, line);) texts.push_back(line);
+  }
+  size_t differ = 0;
+  for (const std::string& t : texts) {
+    if (FoldForMatch(t) == whole(t)) continue;
+    if (++differ <= 5) ADD_FAILURE() << "folds differ for \"" << t << "\"";
+  }
+  EXPECT_EQ(differ, 0u) << "of " << texts.size();
+  EXPECT_GT(texts.size(), 50000u);
 }
 
 }  // namespace

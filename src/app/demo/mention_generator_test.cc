@@ -12,6 +12,7 @@
 
 #include "connectors/file/import.h"
 #include "ingest/near_dup.h"
+#include "ingest/near_dup_reference.h"
 
 namespace humas::demo {
 namespace {
@@ -259,6 +260,29 @@ TEST(TenThousand, NearDuplicatesAreAMinorityWithAFewCampaigns) {
   EXPECT_LT(share, 0.3) << "tens of percent at most";
   EXPECT_GT(share, 0.02);
   EXPECT_GE(campaigns, 2) << "a few copy-paste campaigns";
+}
+
+// The same stream through the first implementation of the detector (near_dup_reference.h): the
+// fast index flags exactly the same mentions, in the same clusters, with the same similarity.
+TEST(TenThousand, NearDuplicateFlagsEqualTheFirstImplementation) {
+  ingest::NearDuplicateIndex index;
+  ingest::reference::Index ref;
+  auto lock = index.lock();
+  int flagged = 0, differ = 0;
+  for (size_t i = 0; i < M().size(); ++i) {
+    const MentionInput& m = M()[i];
+    const Id id = static_cast<Id>(i + 1);
+    auto sig = ingest::SignText(m.text, index.options().min_words);
+    auto hit = index.FindLocked(sig, m.created_at);
+    index.AddLocked(std::nullopt, id, hit ? hit->root : id, std::nullopt, std::move(sig),
+                    m.created_at);
+    auto want = ref.FindAndAdd(id, m.text, m.created_at);
+    flagged += hit.has_value();
+    differ += hit.has_value() != want.has_value() ||
+              (hit && (hit->root != want->root || hit->score != want->score));
+  }
+  EXPECT_EQ(differ, 0) << "of " << flagged << " flagged";
+  EXPECT_GT(flagged, 200);
 }
 
 TEST(MentionGenerator, PrintSample) {
