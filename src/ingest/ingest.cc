@@ -6,11 +6,14 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <thread>
+
+#include "search/agency_query.h"
 
 namespace humas::ingest {
 
@@ -35,31 +38,122 @@ Result<Id> Ingestor::ResolveAgency(const std::string& code) {
   return agency->id;
 }
 
+namespace {
+
+//! The labelling workers shared by every Ingestor of the process: hardware_concurrency() - 1
+//! threads, started on first use and kept for the life of the process, so that what they keep
+//! per thread (the normaliser's word memo, Hyperscan scratch space) stays warm from one batch to
+//! the next instead of being rebuilt by a new thread for every batch. Run() hands out a range in
+//! small chunks to the workers and the calling thread alike (dynamic: a core taken by the store
+//! thread or another import just takes fewer chunks) and returns when every chunk is done. The
+//! caller always works too, so Run() progresses even while the workers serve another import.
+class LabelPool {
+ public:
+  static LabelPool& Get() {
+    // Never destroyed: the workers may be waiting for work when the process exits.
+    static LabelPool* pool = new LabelPool(std::max(1u, std::thread::hardware_concurrency()) - 1);
+    return *pool;
+  }
+
+  size_t workers() const { return threads_.size(); }
+
+  //! Calls fn(from, to) over [0, n) in chunks of `chunk`, on the workers and this thread.
+  void Run(size_t n, size_t chunk, const std::function<void(size_t, size_t)>& fn) {
+    auto job = std::make_shared<Job>();
+    job->fn = &fn;
+    job->n = n;
+    job->chunk = std::max<size_t>(1, chunk);
+    job->chunks = (n + job->chunk - 1) / job->chunk;
+    if (!threads_.empty() && job->chunks > 1) {
+      std::lock_guard lock(mu_);
+      jobs_.push_back(job);
+      ready_.notify_all();
+    }
+    Work(*job);
+    std::unique_lock lock(job->mu);
+    job->finished.wait(lock, [&] { return job->done == job->chunks; });
+  }
+
+ private:
+  struct Job {
+    const std::function<void(size_t, size_t)>* fn = nullptr;
+    size_t n = 0, chunk = 1, chunks = 0;
+    std::atomic<size_t> next{0};  //!< the next chunk to hand out
+    std::mutex mu;
+    std::condition_variable finished;
+    size_t done = 0;  //!< chunks finished (guarded by mu)
+  };
+
+  explicit LabelPool(unsigned workers) {
+    for (unsigned i = 0; i < workers; ++i)
+      threads_.emplace_back([this] {
+        pthread_setname_np(pthread_self(), "humas-label");  // shows in top -H, perf, gdb
+        Loop();
+      });
+    for (auto& t : threads_) t.detach();
+  }
+
+  static void Work(Job& job) {
+    size_t finished = 0;
+    for (size_t c; (c = job.next.fetch_add(1)) < job.chunks; ++finished)
+      (*job.fn)(c * job.chunk, std::min(job.n, (c + 1) * job.chunk));
+    if (finished == 0) return;
+    std::lock_guard lock(job.mu);
+    job.done += finished;
+    if (job.done == job.chunks) job.finished.notify_all();
+  }
+
+  void Loop() {
+    while (true) {
+      std::shared_ptr<Job> job;
+      {
+        std::unique_lock lock(mu_);
+        ready_.wait(lock, [&] { return !jobs_.empty(); });
+        job = jobs_.front();
+        // Every chunk handed out: no other worker needs to see this job.
+        if (job->next.load() >= job->chunks) {
+          jobs_.pop_front();
+          continue;
+        }
+      }
+      Work(*job);
+    }
+  }
+
+  std::vector<std::thread> threads_;
+  std::mutex mu_;
+  std::condition_variable ready_;
+  std::deque<std::shared_ptr<Job>> jobs_;  //!< guarded by mu_
+};
+
+}  // namespace
+
 void Ingestor::LabelAll(std::vector<Mention>* batch) const {
   if (!labeler_ && !matcher_ && !near_dups_) return;
-  // Labelling and matching are the costly, independent steps: spread large batches over the
-  // cores. Both are thread-safe (immutable models, immutable compiled matcher); each thread
-  // handles a disjoint slice.
+  // Labelling, matching and signing are the costly, independent steps: large batches are spread
+  // over the cores (LabelPool). All are thread-safe (immutable models, immutable compiled
+  // matcher, a sharded label cache); each mention's results go to its own slot, so the order
+  // stays the input order. Near-duplicates are then looked up and added one by one in input
+  // order (FlagNearDuplicates): a mention can only be a copy of an earlier one.
   const size_t n = batch->size();
-  const size_t threads = n < 512 ? 1 : std::max(1u, std::thread::hardware_concurrency());
   std::vector<TextSignature> sigs(near_dups_ ? n : 0);
   const size_t min_words = near_dups_ ? near_dups_->options().min_words : 0;
-  auto label_range = [&](size_t from, size_t to) {
+  const std::function<void(size_t, size_t)> label_range = [&](size_t from, size_t to) {
+    std::string folded;
     for (size_t i = from; i < to; ++i) {
       Mention& m = (*batch)[i];
       if (labeler_) labeler_(&m.data);
-      if (matcher_) m.query_ids = matcher_(m);
-      if (near_dups_) sigs[i] = SignText(m.data.text, min_words);
+      // One fold of the text for matching and signing.
+      if (matcher_ || near_dups_) folded = search::FoldForMatch(m.data.text);
+      if (matcher_) m.query_ids = matcher_(m, folded);
+      if (near_dups_) sigs[i] = SignFolded(folded, min_words);
     }
   };
-  std::vector<std::thread> workers;
-  for (size_t t = 1; t < threads; ++t)
-    workers.emplace_back([&label_range, from = n * t / threads, to = n * (t + 1) / threads] {
-      pthread_setname_np(pthread_self(), "humas-label");
-      label_range(from, to);
-    });
-  label_range(0, n / threads);
-  for (auto& w : workers) w.join();
+  if (n < 512) {
+    label_range(0, n);
+  } else {
+    LabelPool::Get().Run(n, 128, label_range);
+  }
   if (near_dups_) FlagNearDuplicates(batch, std::move(sigs));
 }
 
@@ -78,16 +172,21 @@ void Ingestor::FlagNearDuplicates(std::vector<Mention>* batch,
 
 void Ingestor::NameNearDuplicateOriginals(std::vector<Mention>* batch) const {
   if (!near_dups_) return;
-  std::map<NearDuplicateIndex::Ticket, int> position;
+  // (ticket, position) of the batch's indexed mentions so far; tickets grow with the position
+  // (FlagNearDuplicates adds a batch in input order), so the list stays sorted.
+  std::vector<std::pair<NearDuplicateIndex::Ticket, int>> position;
   auto lock = near_dups_->lock();
   for (size_t i = 0; i < batch->size(); ++i) {
     Mention& m = (*batch)[i];
-    if (m.near_duplicate_ticket != 0) position[m.near_duplicate_ticket] = static_cast<int>(i);
+    if (m.near_duplicate_ticket != 0)
+      position.emplace_back(m.near_duplicate_ticket, static_cast<int>(i));
     if (!m.near_duplicate || m.near_duplicate->of > 0) continue;
     m.near_duplicate->of = near_dups_->RootOfLocked(m.near_duplicate_ticket);
     if (m.near_duplicate->of > 0) continue;
-    auto earlier = position.find(near_dups_->RootTicketLocked(m.near_duplicate_ticket));
-    if (earlier != position.end() && earlier->second < static_cast<int>(i)) {
+    const NearDuplicateIndex::Ticket root = near_dups_->RootTicketLocked(m.near_duplicate_ticket);
+    auto earlier = std::lower_bound(position.begin(), position.end(), std::make_pair(root, -1));
+    if (earlier != position.end() && earlier->first == root &&
+        earlier->second < static_cast<int>(i)) {
       m.near_duplicate_in_batch = earlier->second;
     } else {
       m.near_duplicate.reset();

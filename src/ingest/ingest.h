@@ -33,9 +33,11 @@ struct IngestReport {
 using MentionSink = std::function<void(const Mention&)>;
 //! Fills labels of a mention before it is stored (the language engine's seam; may be empty).
 using Labeler = std::function<void(MentionInput*)>;
-//! Returns the ids of the agency queries a mention matches (social listening; ascending). The
-//! result is stored with the mention in the batch's transaction (Mention::query_ids).
-using QueryMatcher = std::function<std::vector<Id>(const Mention&)>;
+//! Returns the ids of the agency queries a mention matches (social listening; ascending), given
+//! the mention and its text folded with search::FoldForMatch (folded once per mention for matching
+//! and near-duplicate signing). The result is stored with the mention in the batch's transaction
+//! (Mention::query_ids).
+using QueryMatcher = std::function<std::vector<Id>(const Mention&, std::string_view folded)>;
 
 //! Who may import what: lines are rejected (with a reason) when they break these rules.
 struct IngestPolicy {

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "search/agency_query.h"
 #include "store/sqlite/test_util.h"
 
 namespace humas::ingest {
@@ -275,6 +276,58 @@ TEST(IngestorTest, NearDuplicatesAreFlaggedAgainstTheFirstMentionAcrossBatches) 
     EXPECT_EQ(report->imported, 1);
     EXPECT_EQ(report->duplicates, 1);
     EXPECT_EQ(st->mentions().Search(copies, {})->total, 4);
+  }
+}
+
+// Imports running at the same time share the process's labelling workers: each gets every one of
+// its mentions labelled, matched (with the text folded once, as FoldForMatch folds it) and
+// stored, whatever the other imports do meanwhile.
+TEST(IngestorTest, ConcurrentImportsShareTheLabellingWorkers) {
+  const std::string data = Lines(12000);  // three parser batches, each spread over the workers
+  struct Import {
+    std::unique_ptr<store::sqlite::TempSqliteStore> st;
+    std::mutex mu;
+    std::map<std::string, std::string> folded;  //!< external id -> text the matcher was given
+    std::map<std::string, std::string> texts;   //!< external id -> original text
+    Result<IngestReport> report = IngestReport{};
+  };
+  std::vector<std::unique_ptr<Import>> imports;
+  for (int k = 0; k < 3; ++k) {
+    imports.push_back(std::make_unique<Import>());
+    imports.back()->st = StoreWithAgency();
+    ASSERT_NE(imports.back()->st, nullptr);
+  }
+  std::vector<std::thread> threads;
+  for (auto& imp : imports) {
+    threads.emplace_back([&data, imp = imp.get()] {
+      FakeClock clock(1790000000000);
+      Ingestor ingestor(*imp->st, clock, {}, Label);
+      ingestor.set_matcher([imp](const Mention& m, std::string_view folded) {
+        std::lock_guard lock(imp->mu);
+        imp->folded[m.data.external_id] = std::string(folded);
+        imp->texts[m.data.external_id] = m.data.text;
+        return std::vector<Id>{};
+      });
+      imp->report = ingestor.ImportBytes(data, ImportFormat::kJsonl);
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (auto& imp : imports) {
+    ASSERT_TRUE(imp->report.ok()) << imp->report.status().ToString();
+    EXPECT_GT(imp->report->imported, 7000);
+    EXPECT_EQ(imp->report->imported, imports[0]->report->imported);
+    ASSERT_GT(imp->folded.size(), 7000u);
+    for (const auto& [id, folded] : imp->folded)
+      ASSERT_EQ(folded, search::FoldForMatch(imp->texts[id])) << id;
+    int64_t stored = 0;
+    for (int offset = 0;; offset += 200) {
+      auto page = imp->st->mentions().Search({}, {.limit = 200, .offset = offset});
+      ASSERT_TRUE(page.ok());
+      if (page->items.empty()) break;
+      for (const auto& m : page->items) EXPECT_FALSE(m.data.labels.sentiment.empty());
+      stored += static_cast<int64_t>(page->items.size());
+    }
+    EXPECT_EQ(stored, imp->report->imported);
   }
 }
 

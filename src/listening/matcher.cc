@@ -99,10 +99,27 @@ std::vector<std::string_view> StreamWords(std::string_view stream) {
   return words;
 }
 
+// DecodeUtf8 and IsWordChar with their ASCII case inline (most bytes of most texts).
+inline char32_t NextChar(std::string_view s, size_t* i, size_t* len) {
+  const auto b = static_cast<unsigned char>(s[*i]);
+  if (b >= 0x80) return DecodeUtf8(s, i, len);
+  *len = 1;
+  ++*i;
+  return b;
+}
+
+inline bool WordChar(char32_t c) {
+  if (c < 0x80) return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  return IsWordChar(c);
+}
+
 }  // namespace
 
 std::string MatchStream(std::string_view text, std::string_view author_handle) {
-  std::string folded = search::FoldForMatch(text);
+  return MatchStreamOfFolded(search::FoldForMatch(text), author_handle);
+}
+
+std::string MatchStreamOfFolded(std::string_view folded, std::string_view author_handle) {
   std::string out;
   out.reserve(folded.size() + author_handle.size() + 8);
   out.push_back(' ');
@@ -113,14 +130,14 @@ std::string MatchStream(std::string_view text, std::string_view author_handle) {
   auto word_at = [&folded](size_t i) {
     if (i >= folded.size()) return false;
     size_t len = 0;
-    return IsWordChar(DecodeUtf8(folded, &i, &len));
+    return WordChar(NextChar(folded, &i, &len));
   };
   bool prev_word = false;
   size_t i = 0;
   while (i < folded.size()) {
     size_t start = i;
     size_t len = 0;
-    char32_t c = DecodeUtf8(folded, &i, &len);
+    char32_t c = NextChar(folded, &i, &len);
     if ((c == '#' || (c == '@' && !prev_word)) && word_at(i)) {
       // A hashtag (letters, digits, '_') or an account name (also inner '.').
       separate();
@@ -128,16 +145,16 @@ std::string MatchStream(std::string_view text, std::string_view author_handle) {
       while (i < folded.size()) {
         size_t next = i;
         size_t clen = 0;
-        char32_t d = DecodeUtf8(folded, &next, &clen);
-        bool in_tag = IsWordChar(d) || d == '_' || (c == '@' && d == '.' && word_at(next));
+        char32_t d = NextChar(folded, &next, &clen);
+        bool in_tag = WordChar(d) || d == '_' || (c == '@' && d == '.' && word_at(next));
         if (!in_tag) break;
-        out.append(folded, i, clen);
+        out.append(folded.substr(i, clen));
         i = next;
       }
       out.push_back(' ');
       prev_word = true;
-    } else if (IsWordChar(c)) {
-      out.append(folded, start, len);
+    } else if (WordChar(c)) {
+      out.append(folded.substr(start, len));
       prev_word = true;
     } else {
       separate();
@@ -252,6 +269,12 @@ std::vector<Id> Matcher::Match(Platform platform, std::string_view text,
   return MatchStreamed(platform, MatchStream(text, author_handle));
 }
 
+std::vector<Id> Matcher::MatchFolded(Platform platform, std::string_view folded,
+                                     std::string_view author_handle) const {
+  if (!db_) return {};
+  return MatchStreamed(platform, MatchStreamOfFolded(folded, author_handle));
+}
+
 std::vector<Id> Matcher::MatchStreamed(Platform platform, std::string_view stream) const {
   std::vector<Id> out;
   if (!db_) return out;
@@ -337,10 +360,10 @@ Status MatcherHolder::Rebuild(store::QueryRepository& queries) {
   return Status::Ok();
 }
 
-std::function<std::vector<Id>(const Mention&)> IntakeMatcher(
+std::function<std::vector<Id>(const Mention&, std::string_view)> IntakeMatcher(
     std::shared_ptr<MatcherHolder> holder) {
-  return [holder = std::move(holder)](const Mention& m) {
-    return holder->Get()->Match(m.data.platform, m.data.text, m.data.author_handle);
+  return [holder = std::move(holder)](const Mention& m, std::string_view folded) {
+    return holder->Get()->MatchFolded(m.data.platform, folded, m.data.author_handle);
   };
 }
 

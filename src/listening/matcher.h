@@ -30,6 +30,8 @@ namespace humas::listening {
 
 //! The match stream of a text and its author (see above).
 std::string MatchStream(std::string_view text, std::string_view author_handle);
+//! The same for text already folded with search::FoldForMatch.
+std::string MatchStreamOfFolded(std::string_view folded, std::string_view author_handle);
 
 //! One query as the matcher needs it.
 struct QuerySpec {
@@ -59,6 +61,10 @@ class Matcher {
   //! Ids of the queries the mention matches, ascending.
   std::vector<Id> Match(Platform platform, std::string_view text,
                         std::string_view author_handle) const;
+  //! The same for text already folded with search::FoldForMatch (intake folds once for matching
+  //! and near-duplicate signing).
+  std::vector<Id> MatchFolded(Platform platform, std::string_view folded,
+                              std::string_view author_handle) const;
   //! The same for a prepared match stream (MatchStream()).
   std::vector<Id> MatchStreamed(Platform platform, std::string_view stream) const;
 
@@ -103,7 +109,9 @@ class MatcherHolder {
   std::atomic<std::shared_ptr<const Matcher>> current_;
 };
 
-//! The intake hook (ingest::QueryMatcher): matches a mention with the holder's current matcher.
-std::function<std::vector<Id>(const Mention&)> IntakeMatcher(std::shared_ptr<MatcherHolder> holder);
+//! The intake hook (ingest::QueryMatcher): matches a mention, whose text folded with
+//! search::FoldForMatch is `folded`, with the holder's current matcher.
+std::function<std::vector<Id>(const Mention&, std::string_view folded)> IntakeMatcher(
+    std::shared_ptr<MatcherHolder> holder);
 
 }  // namespace humas::listening

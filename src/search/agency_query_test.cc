@@ -220,7 +220,9 @@ TEST(AgencyQueryTest, FoldMatchesTheNormaliser) {
       "\xed\xa0\x80",      // surrogate (invalid in UTF-8)
   };
   std::vector<std::string> texts = {"", "Cafe\xcc\x81 e\xcc\x81\xcc\xa3 A\xcc\x81",
-                                    "a\xe1\x84\x80\xe1\x85\xa1b", "x\xe2\x80\x8d\xcc\x81y",
+                                    "a\xe1\x84\x80\xe1\x85\xa1"
+                                    "b",
+                                    "x\xe2\x80\x8d\xcc\x81y",
                                     "\xef\xbc\xa8\xef\xbd\x85llo WORLD\xc2\xad!"};
   std::uint64_t x = 7;
   for (int k = 0; k < 20000; ++k) {
