@@ -312,8 +312,8 @@ void Engine::Notify(const Alert& a, const std::string& subject, const AlertSetti
            " dalam satu jam untuk " + agency_name + " (biasanya " + Fixed(a.baseline, 1) +
            "; skor " + Fixed(a.score, 1) + ").";
   }
-  body += "\nBukti: " + options_.public_url + EvidencePath(a) + "\nPeringatan #" +
-          std::to_string(a.id) + " di halaman Peringatan humas.";
+  body += "\nBukti: " + options_.public_url + EvidencePath(a) + "\nTindak lanjuti peringatan #" +
+          std::to_string(a.id) + ": " + options_.public_url + "/alerts/" + std::to_string(a.id);
   Notification n;
   n.kind = "alert";
   n.title = subject;

@@ -213,6 +213,7 @@ TEST_F(EngineTest, ARealSpikeAlarmsOnceThenClosesWhenCalm) {
   ASSERT_EQ(sent.size(), 4u);
   for (const auto& s : sent) EXPECT_EQ(s.find("petugas_dishub"), std::string::npos);
   EXPECT_NE(Bodies()[0].find("Bukti: /mentions?"), std::string::npos);
+  EXPECT_NE(Bodies()[0].find(": /alerts/"), std::string::npos);  // the alert's page
   auto notes = store_->inbox().ListNotifications(
       store_->users().GetByUsername("pejabat_dinkes")->id, false, {});
   ASSERT_TRUE(notes.ok());

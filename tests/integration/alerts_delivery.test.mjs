@@ -113,6 +113,7 @@ test('dead SMTP and hung Telegram: the evaluation answers at once; 403 dropped, 
   const groupMsg = telegram.sends.filter((p) => p.chat_id === GROUP && /"Banjir"/.test(p.text));
   assert.match(groupMsg[1].text, /Lonjakan percakapan/);
   assert.match(groupMsg[1].text, /https:\/\/humas\.berau\.go\.id\/mentions\?query_id=\d+&since=/);
+  assert.match(groupMsg[1].text, /https:\/\/humas\.berau\.go\.id\/alerts\/\d+/);
 
   // E-mail: each officer got each alert once, after the relay came back.
   assert.equal(smtp.mails.length, 4, JSON.stringify(smtp.mails.map((m) => m.rcpt)));

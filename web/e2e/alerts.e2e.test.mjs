@@ -136,7 +136,7 @@ test('the officer follows an alert up, then closes it with a note; it leaves the
   await snap(page, 'alerts-07-closed');
 });
 
-test('the evidence link of an alert message opens the burst after signing in', async () => {
+test('the links of an alert message open the burst after signing in, and the alert to follow it up', async () => {
   // The link as the e-mail and the Telegram message carry it (public_url + evidence_url), opened in
   // a browser that is not signed in.
   const alert = (await admin.get('/api/v1/alerts?state=active&kind=spike')).json.items.find((a) => a.query_name === 'Jalan rusak');
@@ -151,6 +151,15 @@ test('the evidence link of an alert message opens the burst after signing in', a
   assert.match(page.url(), new RegExp(`/mentions\\?.*query_id=${alert.query_id}`));
   await page.waitForFunction((sel) => /25/.test(document.querySelector(sel)?.textContent || ''), tid('mention-results-count'));
   assert.match(await page.textContent(tid('mention-results')), /jalan lagi nomor/);
+
+  // The message's other link, the alert's own page: followed up from there.
+  await page.goto(`${server.url}/alerts/${alert.id}`);
+  await page.waitForSelector(`${tid('alert-detail')} ${tid('alert-item')}[data-state="open"]`);
+  assert.match(await page.textContent(tid('alert-title')), /Jalan rusak/);
+  await page.click(tid('alert-acknowledge'));
+  await page.waitForSelector(`${tid('alert-detail')} ${tid('alert-item')}[data-state="acknowledged"]`);
+  assert.equal((await admin.get(`/api/v1/alerts/${alert.id}`)).json.acknowledged_by.display_name, 'Pejabat Dinkes');
+  await snap(page, 'alerts-08-detail');
 });
 
 test('the pejabat changes the thresholds; a bad Telegram chat id is refused beside the field', async () => {

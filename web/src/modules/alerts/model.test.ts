@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { actions, applyLive, evidenceLocation, inState, settingsBody, type Alert, type AlertSettings, type AlertState } from './model'
+import { actions, alertTitle, applyLive, evidenceLocation, inState, settingsBody, type Alert, type AlertSettings, type AlertState } from './model'
 
 const alert = (id: number, state: AlertState = 'open', version = 1): Alert => ({
   id,
@@ -93,5 +93,15 @@ describe('settingsBody', () => {
     expect(body.version).toBe(3)
     expect('can_edit' in body).toBe(false)
     expect('agency_id' in body).toBe(false)
+  })
+})
+
+describe('alertTitle', () => {
+  const t = (key: string, values: Record<string, unknown>) => `${key}:${JSON.stringify(values)}`
+  it('names the query, else the agency topic, and hoax matches by agency', () => {
+    expect(alertTitle(alert(1), t)).toBe('Banjir')
+    expect(alertTitle({ ...alert(1), query_name: '' }, t)).toBe('alerts.queryN:{"id":4}')
+    expect(alertTitle({ ...alert(1), query_id: null }, t)).toBe('alerts.topic:{"agency":"Dinas Kesehatan"}')
+    expect(alertTitle({ ...alert(1), kind: 'hoax', query_id: null }, t)).toBe('alerts.hoaxTitle:{"agency":"Dinas Kesehatan"}')
   })
 })

@@ -82,6 +82,12 @@ export function actions(a: Pick<Alert, 'state' | 'can_handle'>): { acknowledge: 
   return { acknowledge: may && a.state === 'open', close: may && a.state !== 'closed' }
 }
 
+/** An alert's title: its query, the agency's topic, or the hoax matches of the agency. */
+export function alertTitle(a: Pick<Alert, 'kind' | 'query_id' | 'query_name' | 'agency_name'>, t: (key: string, values: Record<string, unknown>) => string): string {
+  if (a.kind === 'hoax') return t('alerts.hoaxTitle', { agency: a.agency_name })
+  return a.query_id ? a.query_name || t('alerts.queryN', { id: a.query_id }) : t('alerts.topic', { agency: a.agency_name })
+}
+
 /** The router location of an alert's evidence link ("/mentions?query_id=..&since=..", "/mentions/12"). */
 export function evidenceLocation(url: string): { path: string; query: LocationQueryRaw } {
   const [path, search = ''] = url.split('?', 2)

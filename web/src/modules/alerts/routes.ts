@@ -4,6 +4,7 @@ export const alertsModule: AppModule = {
   name: 'alerts',
   routes: [
     { path: '/alerts', name: 'alerts', component: () => import('./pages/AlertsPage.vue'), meta: { titleKey: 'alerts.title' } },
+    { path: '/alerts/:id(\\d+)', name: 'alert', component: () => import('./pages/AlertDetailPage.vue'), meta: { titleKey: 'alerts.title' } },
     { path: '/alerts/settings', name: 'alert-settings', component: () => import('./pages/AlertSettingsPage.vue'), meta: { titleKey: 'alerts.settings.title' } },
   ],
   nav: [
