@@ -12,12 +12,27 @@
 // hourly rollups, matches and per-query counters, in 5,000-mention transactions. It runs both
 // pipelined (store thread overlapping parse/label/match of the next batch; the default) and one
 // batch at a time (the previous behaviour), so the gain is measured in the same run.
+// The store's write path alone ("store" phase): the mentions of a 1,000-query intake exactly as
+// the store thread received them (labelled, matched, near-duplicates named), stored again into a
+// fresh store by UpsertBatch(..., open_cases=true) in 5,000-mention batches on one thread, timed
+// by that thread's CPU clock: the store thread's cost per mention, without the other stages.
 // Usage: ingest_bench [N] [PHASE] (default 100000, all phases). PHASE runs one phase alone, for
 // profiling (perf record / callgrind): baselines (bare INSERT, FTS5, labels, near-dup, matching),
-// neardup or match (one of those baselines alone), seq1k, e2e1k or e2e10k.
+// neardup or match (one of those baselines alone), seq1k, e2e1k, e2e10k or store
+// (`valgrind --tool=callgrind --instr-atstart=no ingest_bench N store` counts the replay's
+// instructions alone, the batch copies included). After "store", a comma-separated list of
+// indexes to drop from the replay's store before it runs measures what those indexes cost (e.g.
+// `ingest_bench 10000 store mentions_author,cases_key`).
 #include <malloc.h>
 #include <sqlite3.h>
 #include <sys/resource.h>
+#include <time.h>
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#else
+#define CALLGRIND_START_INSTRUMENTATION
+#define CALLGRIND_STOP_INSTRUMENTATION
+#endif
 
 #include <chrono>
 #include <cstdio>
@@ -106,6 +121,34 @@ double BareFts(const std::string& path, const std::vector<MentionInput>& rows) {
   return s;
 }
 
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + ts.tv_nsec / 1e9;
+}
+
+// Stores `mentions` again into `store` as the intake's store thread does (same batches, same
+// call); returns the CPU seconds of this thread, or -1 on failure.
+__attribute__((noinline)) double ReplayStore(humas::store::Store& store,
+                                             const std::vector<humas::Mention>& mentions,
+                                             humas::UnixMillis now) {
+  constexpr size_t kBatch = 5000;  // the intake's batch size
+  double cpu0 = ThreadCpuSeconds();
+  CALLGRIND_START_INSTRUMENTATION;
+  for (size_t i = 0; i < mentions.size(); i += kBatch) {
+    std::vector<humas::Mention> batch(
+        mentions.begin() + static_cast<std::ptrdiff_t>(i),
+        mentions.begin() + static_cast<std::ptrdiff_t>(std::min(mentions.size(), i + kBatch)));
+    auto out = store.mentions().UpsertBatch(batch, now, /*open_cases=*/true);
+    if (!out.ok()) {
+      std::fprintf(stderr, "store: %s\n", out.status().ToString().c_str());
+      return -1;
+    }
+  }
+  CALLGRIND_STOP_INSTRUMENTATION;
+  return ThreadCpuSeconds() - cpu0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -113,10 +156,11 @@ int main(int argc, char** argv) {
   const std::string phase = argc > 2 ? argv[2] : "";
   auto runs = [&phase](const char* name) { return phase.empty() || phase == name; };
   if (!phase.empty() && !runs("baselines") && !runs("neardup") && !runs("match") &&
-      !runs("seq1k") && !runs("e2e1k") && !runs("e2e10k") && phase != "none") {
-    std::fprintf(stderr,
-                 "unknown phase \"%s\" (baselines, neardup, match, seq1k, e2e1k, e2e10k, none)\n",
-                 phase.c_str());
+      !runs("seq1k") && !runs("e2e1k") && !runs("e2e10k") && !runs("store") && phase != "none") {
+    std::fprintf(
+        stderr,
+        "unknown phase \"%s\" (baselines, neardup, match, seq1k, e2e1k, e2e10k, store, none)\n",
+        phase.c_str());
     return 2;
   }
   fs::path dir = fs::temp_directory_path() / ("humas-ingest-bench-" + std::to_string(::getpid()));
@@ -219,7 +263,8 @@ int main(int argc, char** argv) {
   humas::SystemClock clock;
   auto labeler = humas::ingest::LoadLabeler("");
   if (!labeler.ok()) return 1;
-  auto run_intake = [&](const std::string& name, size_t queries, bool pipelined) -> Timing {
+  auto run_intake = [&](const std::string& name, size_t queries, bool pipelined,
+                        humas::ingest::MentionSink sink = {}) -> Timing {
     auto st = humas::store::OpenSqliteStore({(dir / (name + ".db")).string()}, clock);
     if (!st.ok()) return {};
     std::map<std::string, humas::Id> agency_ids = humas::bench::SeedAgencies(**st, region);
@@ -235,7 +280,7 @@ int main(int argc, char** argv) {
     }
     auto holder = std::make_shared<humas::listening::MatcherHolder>();
     if (!holder->Rebuild((*st)->queries()).ok()) return {};
-    humas::ingest::Ingestor ingestor(**st, clock, {}, *labeler);
+    humas::ingest::Ingestor ingestor(**st, clock, std::move(sink), *labeler);
     ingestor.set_matcher(humas::listening::IntakeMatcher(holder));
     ingestor.set_near_duplicates(std::make_shared<humas::ingest::NearDuplicateIndex>());
     ingestor.set_options({.pipelined = pipelined});
@@ -254,6 +299,36 @@ int main(int argc, char** argv) {
   const Timing seq1k = runs("seq1k") ? run_intake("seq1k", 1000, false) : Timing{};
   const Timing e2e1k = runs("e2e1k") ? run_intake("e2e1k", 1000, true) : Timing{};
   const Timing e2e10k = runs("e2e10k") ? run_intake("e2e10k", 10000, true) : Timing{};
+  double store_cpu = -1;
+  if (runs("store")) {
+    std::vector<humas::Mention> seen;
+    seen.reserve(n);
+    if (run_intake("capture", 1000, true, [&](const humas::Mention& m) { seen.push_back(m); })
+                .wall >= 0 &&
+        seen.size() == n) {
+      auto st = humas::store::OpenSqliteStore({(dir / "store.db").string()}, clock);
+      bool ready = st.ok() && !humas::bench::SeedAgencies(**st, region).empty();
+      if (ready && argc > 3) {
+        std::string drop = argv[3];
+        sqlite3* db = nullptr;
+        ready = sqlite3_open((dir / "store.db").string().c_str(), &db) == SQLITE_OK;
+        for (size_t at = 0; ready && at < drop.size();) {
+          size_t end = std::min(drop.find(',', at), drop.size());
+          std::string sql = "DROP INDEX " + drop.substr(at, end - at);
+          ready = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
+          if (!ready) std::fprintf(stderr, "%s: %s\n", sql.c_str(), sqlite3_errmsg(db));
+          at = end + 1;
+        }
+        sqlite3_close(db);
+        std::printf("store phase without indexes %s\n", drop.c_str());
+      }
+      if (ready) store_cpu = ReplayStore(**st, seen, clock.Now());
+    }
+    if (store_cpu < 0) {
+      fs::remove_all(dir);
+      return 1;
+    }
+  }
   fs::remove_all(dir);
   if ((runs("seq1k") && seq1k.wall < 0) || (runs("e2e1k") && e2e1k.wall < 0) ||
       (runs("e2e10k") && e2e10k.wall < 0))
@@ -305,6 +380,11 @@ int main(int argc, char** argv) {
   if (runs("e2e10k"))
     std::printf("end to end, 10,000 queries, pipelined:        %9.0f mentions/s [%.0f]\n",
                 rate(e2e10k.wall), cpu(e2e10k));
+  if (runs("store"))
+    std::printf(
+        "store write path alone (UpsertBatch + cases, 1,000 queries' matches): %.1f us of CPU per "
+        "mention (%.0f mentions per CPU-second; 50,000/s needs <= 20)\n",
+        store_cpu * 1e6 / n, n / store_cpu);
   if (phase.empty())
     std::printf(
         "ratios end to end (1,000 queries) / bare INSERT %.3f, / bare FTS5 %.2f, / matching alone "

@@ -99,9 +99,7 @@ int main(int argc, char** argv) {
       int rc = sqlite3_open(path.c_str(), &db);
       if (rc == SQLITE_OK) {
         sqlite3_busy_timeout(db, 5000);
-        rc = sqlite3_exec(db,
-                          "DROP INDEX mentions_reply_parent; DROP INDEX mentions_share_parent; "
-                          "DROP INDEX mentions_platform_author;",
+        rc = sqlite3_exec(db, "DROP INDEX mentions_reply_parent; DROP INDEX mentions_share_parent;",
                           nullptr, nullptr, nullptr);
       }
       sqlite3_close(db);

@@ -5,6 +5,16 @@
 #include <utility>
 
 namespace humas::store::sqlite {
+namespace {
+
+// SQLite's memory statistics off, process-wide, before anything opens a database (a static
+// initialiser: sqlite3_config only works before SQLite initialises). With them on (the default)
+// every allocation SQLite makes takes a global mutex and updates counters: ~11k instructions per
+// ingested mention, 8% of the store's write path (callgrind, `ingest_bench 10000 store`). Nothing
+// in humas reads them (sqlite3_memory_used and friends then report 0).
+[[maybe_unused]] const bool kMemStatusOff = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+
+}  // namespace
 
 Status ErrorStatus(sqlite3* db, int rc, std::string_view what) {
   std::string msg(what);
@@ -76,11 +86,22 @@ Status Stmt::Run() {
   }
 }
 
+void Stmt::Reset() {
+  sqlite3_reset(stmt_);
+  next_ = 1;
+}
+
 std::string Stmt::Text(int col) const {
   const unsigned char* p = sqlite3_column_text(stmt_, col);
   if (p == nullptr) return {};
   return std::string(reinterpret_cast<const char*>(p),
                      static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
+}
+
+std::string_view Stmt::TextView(int col) const {
+  const unsigned char* p = sqlite3_column_text(stmt_, col);
+  if (p == nullptr) return {};
+  return {reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_, col))};
 }
 
 std::optional<std::int64_t> Stmt::OptInt(int col) const {
@@ -109,13 +130,19 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, in
   //   transaction pays two pwrite() calls per page it touches: ~8 syscalls per ingested mention.
   // - cache_size: 64 MiB per connection (the default 2 MiB re-reads index pages with pread() at
   //   every batch once the mentions table outgrows it); pages are allocated only as used.
-  // - mmap_size: reads of the database file without a syscall or a copy (shared page cache).
+  // - no mmap (mmap_size stays 0): a page read through the mmap is not kept in the page cache, so
+  //   every visit of it asks the WAL index whether the WAL holds a newer copy; that lookup walks
+  //   hash chains as long as the number of commits that rewrote nearby pages since the last
+  //   checkpoint (small webhook commits, the bench's 1,000 query creations): 34k of 163k
+  //   instructions per ingested mention in `ingest_bench 10000 e2e1k` under callgrind. Pages read
+  //   into the cache are found there without that lookup; strace counts the same pread() calls
+  //   (30,000 mentions: 9,205 with or without mmap — the WAL's frames, read either way).
   // - wal_autocheckpoint: checkpoint every ~40 MiB of WAL instead of every 4 MiB, so a page
   //   rewritten by consecutive batches is copied into the database once per checkpoint.
   // None of these weakens durability: WAL with synchronous=NORMAL is unchanged.
   HUMAS_RETURN_IF_ERROR(
       conn->Exec("PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; "
-                 "PRAGMA mmap_size=268435456; PRAGMA wal_autocheckpoint=10000;"));
+                 "PRAGMA wal_autocheckpoint=10000;"));
   return conn;
 }
 

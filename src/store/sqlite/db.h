@@ -53,12 +53,17 @@ class Stmt {
   Result<bool> Step();
   //! Runs to completion (for statements without result rows).
   Status Run();
+  //! Makes the statement ready to run again with new values (every parameter must be bound
+  //! again): one prepared statement serves every row of a batch.
+  void Reset();
 
   std::int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
   double Double(int col) const { return sqlite3_column_double(stmt_, col); }
   bool Bool(int col) const { return sqlite3_column_int64(stmt_, col) != 0; }
   bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
   std::string Text(int col) const;
+  //! The column's text without a copy, valid until the next Step() or the Stmt's end.
+  std::string_view TextView(int col) const;
   std::optional<std::int64_t> OptInt(int col) const;
 
  private:

@@ -21,9 +21,14 @@ constexpr char kSqlCaseById[] =
     "last_mention_at, last_activity_at, first_response_at, first_responder_id, closed_at, due_at, "
     "version, created_at, updated_at FROM cases WHERE id = ?";
 constexpr char kSqlCaseOfMention[] = "SELECT case_id FROM case_mentions WHERE mention_id = ?";
+// The case of the mention replied to, with what decides whether the reply joins it.
 constexpr char kSqlParentCase[] =
-    "SELECT cm.case_id FROM mentions m JOIN case_mentions cm ON cm.mention_id = m.id "
+    "SELECT c.id, c.citizen_key, c.agency_id FROM mentions m "
+    "JOIN case_mentions cm ON cm.mention_id = m.id JOIN cases c ON c.id = cm.case_id "
     "WHERE m.platform = ? AND m.external_id = ?";
+// What decides whether a mention reopens the case it joins.
+constexpr char kSqlCaseClosedAt[] =
+    "SELECT closed_at FROM cases WHERE id = ? AND state = 'selesai'";
 constexpr char kSqlCaseByKey[] = "SELECT id FROM cases WHERE case_key = ? ORDER BY id DESC LIMIT 1";
 // A new case is stored already holding its first mention (mention_count 1; version 2, as the
 // insert followed by kSqlCaseAddMention used to leave it), so intake writes the row and the entries
@@ -322,9 +327,11 @@ namespace {
 using OpenedCases = std::map<Id, std::int64_t>;
 
 //! AttachMention's work inside the caller's write transaction, on `conn`, for mention `m` stored
-//! with id `mention_id`; a case it opens is added to `opened` (see CountOpened).
+//! with id `mention_id`; a case it opens is added to `opened` (see CountOpened). For an intake
+//! (`intake`: the mention was inserted by this transaction, so no case holds it yet, and the
+//! caller wants no Case back) it skips that lookup and leaves the result's case_ empty.
 Result<CaseIntake> AttachOne(Connection& conn_ref, const Mention& m, Id mention_id, UnixMillis now,
-                             OpenedCases* opened) {
+                             OpenedCases* opened, bool intake = false) {
   Connection* conn = &conn_ref;
   if (mention_id == 0) return InvalidArgument("the mention is not stored yet");
   if (!m.agency_id) {
@@ -332,7 +339,7 @@ Result<CaseIntake> AttachOne(Connection& conn_ref, const Mention& m, Id mention_
         .WithField("mention_id");
   }
   CaseIntake out;
-  {
+  if (!intake) {
     HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlCaseOfMention));
     st.Bind(mention_id);
     HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -342,23 +349,21 @@ Result<CaseIntake> AttachOne(Connection& conn_ref, const Mention& m, Id mention_
       return out;  // already attached; nothing written
     }
   }
-  const std::string platform(ToString(m.data.platform));
-  const std::string citizen_key = platform + ":" + Lower(m.data.author_handle);
+  const std::string_view platform = ToString(m.data.platform);
+  std::string citizen_key = Lower(m.data.author_handle);
+  citizen_key.insert(0, ":").insert(0, platform);
   std::optional<Id> case_id;
   if (!m.data.in_reply_to.empty()) {
     HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlParentCase));
     st.Bind(platform).Bind(m.data.in_reply_to);
     HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (row) {
-      Id parent_case = st.Int(0);
-      HUMAS_ASSIGN_OR_RETURN(Case pc, LoadCase(*conn, parent_case));
-      if (pc.citizen_key == citizen_key && pc.agency_id == *m.agency_id) case_id = parent_case;
-    }
+    if (row && st.TextView(1) == citizen_key && st.Int(2) == *m.agency_id) case_id = st.Int(0);
   }
-  std::string root = m.data.kind == MentionKind::kMessage ? std::string("dm")
-                     : !m.data.in_reply_to.empty()        ? m.data.in_reply_to
-                                                          : m.data.external_id;
-  std::string key = std::to_string(*m.agency_id) + "|" + platform + "|" + root + "|" + citizen_key;
+  std::string_view root = m.data.kind == MentionKind::kMessage ? std::string_view("dm")
+                          : !m.data.in_reply_to.empty()        ? m.data.in_reply_to
+                                                               : m.data.external_id;
+  std::string key = std::to_string(*m.agency_id);
+  key.append("|").append(platform).append("|").append(root).append("|").append(citizen_key);
   if (!case_id) {
     HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlCaseByKey));
     st.Bind(key);
@@ -366,11 +371,18 @@ Result<CaseIntake> AttachOne(Connection& conn_ref, const Mention& m, Id mention_
     if (row) case_id = st.Int(0);
   }
   if (case_id) {
-    HUMAS_ASSIGN_OR_RETURN(Case c, LoadCase(*conn, *case_id));
-    if (c.state == CaseState::kSelesai && m.data.created_at > c.closed_at.value_or(0)) {
+    std::optional<UnixMillis> closed_at;
+    bool closed = false;
+    {
+      HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlCaseClosedAt));
+      st.Bind(*case_id);
+      HUMAS_ASSIGN_OR_RETURN(closed, st.Step());
+      if (closed) closed_at = st.OptInt(0);
+    }
+    if (closed && m.data.created_at > closed_at.value_or(0)) {
       HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlCaseReopen));
-      HUMAS_RETURN_IF_ERROR(st.Bind(c.id).Run());
-      CaseEvent e{0,          c.id,
+      HUMAS_RETURN_IF_ERROR(st.Bind(*case_id).Run());
+      CaseEvent e{0,          *case_id,
                   now,        std::nullopt,
                   "reopened", "{\"mention_id\":" + std::to_string(mention_id) + "}"};
       HUMAS_RETURN_IF_ERROR(InsertEvent(*conn, &e));
@@ -390,23 +402,25 @@ Result<CaseIntake> AttachOne(Connection& conn_ref, const Mention& m, Id mention_
     HUMAS_RETURN_IF_ERROR(InsertEvent(*conn, &e));
     out.created = true;
     ++(*opened)[*m.agency_id];
-    // The row just written, as LoadCase would read it back (no second lookup on the intake path).
-    Case& c = out.case_;
-    c.id = *case_id;
-    c.agency_id = *m.agency_id;
-    c.platform = m.data.platform;
-    c.case_key = std::move(key);
-    c.citizen_key = citizen_key;
-    c.citizen_handle = m.data.author_handle;
-    c.citizen_name = m.data.author_name;
-    c.subject = std::move(subject);
-    c.input_kind = m.data.labels.input_kind;
-    c.state = CaseState::kBaru;
-    c.priority = CasePriority::kNormal;
-    c.mention_count = 1;
-    c.first_mention_at = c.last_mention_at = c.last_activity_at = m.data.created_at;
-    c.version = 2;
-    c.created_at = c.updated_at = now;
+    if (!intake) {
+      // The row just written, as LoadCase would read it back (no second lookup).
+      Case& c = out.case_;
+      c.id = *case_id;
+      c.agency_id = *m.agency_id;
+      c.platform = m.data.platform;
+      c.case_key = std::move(key);
+      c.citizen_key = std::move(citizen_key);
+      c.citizen_handle = m.data.author_handle;
+      c.citizen_name = m.data.author_name;
+      c.subject = std::move(subject);
+      c.input_kind = m.data.labels.input_kind;
+      c.state = CaseState::kBaru;
+      c.priority = CasePriority::kNormal;
+      c.mention_count = 1;
+      c.first_mention_at = c.last_mention_at = c.last_activity_at = m.data.created_at;
+      c.version = 2;
+      c.created_at = c.updated_at = now;
+    }
   }
   {
     HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlCaseMentionInsert));
@@ -424,9 +438,9 @@ Result<CaseIntake> AttachOne(Connection& conn_ref, const Mention& m, Id mention_
                 "mention_added",
                 "{\"mention_id\":" + std::to_string(mention_id) + "}"};
     HUMAS_RETURN_IF_ERROR(InsertEvent(*conn, &e));
-  }
-  if (!out.created) {
-    HUMAS_ASSIGN_OR_RETURN(out.case_, LoadCase(*conn, *case_id));
+    if (!intake) {
+      HUMAS_ASSIGN_OR_RETURN(out.case_, LoadCase(*conn, *case_id));
+    }
   }
   out.attached = true;
   return out;
@@ -450,7 +464,7 @@ Status AttachNewMentions(Connection& conn, const std::vector<Mention>& mentions,
   for (size_t i = 0; i < mentions.size(); ++i) {
     const Mention& m = mentions[i];
     if (ids[i] == 0 || !m.agency_id || !NeedsAnswer(m.data.labels.input_kind)) continue;
-    HUMAS_RETURN_IF_ERROR(AttachOne(conn, m, ids[i], now, &opened).status());
+    HUMAS_RETURN_IF_ERROR(AttachOne(conn, m, ids[i], now, &opened, /*intake=*/true).status());
   }
   return CountOpened(conn, opened);
 }

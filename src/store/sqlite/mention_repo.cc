@@ -132,12 +132,16 @@ Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
   std::map<QueryHourKey, std::int64_t> query_hours;
   std::vector<std::pair<Id, Id>> matches;  // (query, mention), written in key order below
   sqlite3* db = conn->raw();
+  // Prepared once for the batch and reset after each row.
+  HUMAS_ASSIGN_OR_RETURN(Stmt insert, conn->Prepare(kSqlMentionInsert));
+  HUMAS_ASSIGN_OR_RETURN(Stmt fts, conn->Prepare(kSqlMentionFtsInsert));
   for (size_t i = 0; i < mentions.size(); ++i) {
     const Mention& m = mentions[i];
     const MentionInput& d = m.data;
     std::string_view platform = ToString(d.platform);
     {
-      HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlMentionInsert));
+      Stmt& st = insert;
+      st.Reset();
       st.Bind(platform).Bind(d.external_id).Bind(d.url).Bind(d.author_handle).Bind(d.author_name);
       st.Bind(d.text).Bind(d.created_at).Bind(ToString(d.kind)).Bind(d.agency_code);
       st.Bind(d.in_reply_to).Bind(d.shared_from).Bind(d.shares).Bind(d.likes).Bind(d.replies);
@@ -168,11 +172,9 @@ Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
     }
     if (sqlite3_changes(db) == 1) {
       Id id = sqlite3_last_insert_rowid(db);
-      {
-        HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlMentionFtsInsert));
-        HUMAS_RETURN_IF_ERROR(
-            st.Bind(id).Bind(d.text).Bind(d.author_handle).Bind(d.author_name).Run());
-      }
+      fts.Reset();
+      HUMAS_RETURN_IF_ERROR(
+          fts.Bind(id).Bind(d.text).Bind(d.author_handle).Bind(d.author_name).Run());
       for (Id q : m.query_ids) {
         matches.emplace_back(q, id);
         ++query_hours[QueryHourKey{q, HourOf(d.created_at), d.labels.sentiment}];
@@ -207,9 +209,12 @@ Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
   }
   // In primary-key order: each query's rows are appended together instead of scattered.
   std::sort(matches.begin(), matches.end());
-  for (const auto& [q, id] : matches) {
+  if (!matches.empty()) {
     HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlMentionQueryInsert));
-    HUMAS_RETURN_IF_ERROR(st.Bind(q).Bind(id).Run());
+    for (const auto& [q, id] : matches) {
+      st.Reset();
+      HUMAS_RETURN_IF_ERROR(st.Bind(q).Bind(id).Run());
+    }
   }
   for (const auto& [key, count] : query_hours) {
     HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlQueryHourlyIncrement));
