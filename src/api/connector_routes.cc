@@ -12,6 +12,7 @@
 #include "connectors/registry/registry.h"
 #include "connectors/registry/webhook_kind.h"
 #include "connectors/stream/hub.h"
+#include "connectors/x/stream.h"
 #include "inbox/accounts.h"
 #include "store/connectors.h"
 
@@ -59,9 +60,10 @@ bool QuotaSpent(const store::Connector& c, UnixMillis now) {
 }
 
 //! A connector the stream worker keeps connected (Bluesky with keywords or accounts to follow,
-//! Mastodon with settings.stream).
+//! Mastodon with settings.stream, X with settings.stream: the filtered stream).
 bool Streamed(const store::Connector& c) {
   json settings = json::parse(c.settings_json, nullptr, false);
+  if (c.platform == Platform::kX) return connectors::pull::ParseXStreamSettings(settings).ok();
   if (c.platform == Platform::kMastodon) {  // also polled: after each connection, and as fallback
     auto s = connectors::pull::ParseMastodonSettings(settings);
     return s.ok() && s->stream && (s->local || !s->hashtag.empty());
@@ -85,6 +87,26 @@ json StreamJson(const connectors::stream::HealthView* streams, const store::Conn
           {"events", h->events},
           {"stored", h->stored},
           {"malformed", h->malformed}};
+}
+
+//! An X filtered stream's rules as compiled from the agency's queries (or typed on the form), and
+//! the queries X's rule language cannot express, with the reason (null for other connectors).
+json XRulesJson(const Context& ctx, const store::Connector& c) {
+  if (c.platform != Platform::kX ||
+      !connectors::pull::IsXStream(json::parse(c.settings_json, nullptr, false)))
+    return json();
+  auto wanted = connectors::x::StreamProtocol::WantedRules(ctx.store, c);
+  if (!wanted.ok()) return json();
+  json rules = json::array(), unexpressible = json::array();
+  for (const auto& r : wanted->rules) {
+    json item = {{"value", r.value}, {"tag", r.tag}};
+    auto q = connectors::x::QueryOfTag(r.tag);
+    item["query_id"] = q ? json(*q) : json();
+    rules.push_back(item);
+  }
+  for (const auto& u : wanted->unexpressible)
+    unexpressible.push_back({{"query_id", u.query_id}, {"name", u.name}, {"reason", u.reason}});
+  return {{"rules", rules}, {"unexpressible", unexpressible}};
 }
 
 json ConnectorJson(const Context& ctx, const store::Connector& c, const Hierarchy* h,
@@ -127,6 +149,7 @@ json ConnectorJson(const Context& ctx, const store::Connector& c, const Hierarch
             {"updated_at", FormatRfc3339(c.updated_at)}};
   if (j["settings"].is_discarded()) j["settings"] = json::object();
   if (webhook) j["webhook_path"] = connectors::WebhookPath(*webhook, c.id);
+  if (json x = XRulesJson(ctx, c); !x.is_null()) j["x_rules"] = std::move(x);
   if (h) {
     const Agency* a = h->Find(c.agency_id);
     j["agency_name"] = a ? a->name : "";
@@ -158,6 +181,9 @@ Status ValidateSettings(Platform p, const json& settings) {
   }
   // Bluesky: Jetstream keywords/accounts to stream and the PDS for replies.
   if (p == Platform::kBluesky) return connectors::bluesky::ParseSettings(settings).status();
+  // X filtered stream: its rules, the plan's limits, backfill (connectors/x/stream.h).
+  if (p == Platform::kX && connectors::pull::IsXStream(settings))
+    return connectors::pull::ParseXStreamSettings(settings).status();
   // Platforms humas polls check their settings (reply settings included) in connectors/pull;
   // the others (answered only) in inbox/accounts.
   if (connectors::pull::IsPulled(p, settings))

@@ -28,6 +28,7 @@
 #include "connectors/telegram/updates.h"
 #include "connectors/webhook/intake.h"
 #include "connectors/x/recent_search.h"
+#include "connectors/x/stream.h"
 #include "connectors/youtube/comment_threads.h"
 #include "core/log.h"
 #include "inbox/accounts.h"
@@ -279,8 +280,16 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
   connectors::pull::Dispatcher dispatcher(st, WallClock());
   dispatcher.Register(Platform::kRss,
                       [&](const store::Connector& c) { return rss_poller.PollOne(c).status(); });
-  for (connectors::pull::Source* source : std::initializer_list<connectors::pull::Source*>{
-           &x_search, &telegram_updates, &youtube_comments}) {
+  // An X connector with settings.stream is the filtered stream (the stream worker below): never
+  // polled, put off a day like the answer-only Graph connectors.
+  dispatcher.Register(Platform::kX, [&](const store::Connector& c) -> Status {
+    if (!connectors::pull::IsPulled(c.platform,
+                                    nlohmann::json::parse(c.settings_json, nullptr, false)))
+      return st.connectors().Schedule(c.id, WallClock().Now() + 24 * 3'600'000LL);
+    return pull_runner.RunOne(x_search, c).status();
+  });
+  for (connectors::pull::Source* source :
+       std::initializer_list<connectors::pull::Source*>{&telegram_updates, &youtube_comments}) {
     dispatcher.Register(source->platform(), [&pull_runner, source](const store::Connector& c) {
       return pull_runner.RunOne(*source, c).status();
     });
@@ -298,7 +307,8 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
       return pull_runner.RunOne(*source, c).status();
     });
   }
-  // Stream connectors (Bluesky Jetstream, Mastodon streaming): one supervised event-loop thread
+  // Stream connectors (Bluesky Jetstream, Mastodon streaming, X filtered stream over HTTP): one
+  // supervised event-loop thread
   // keeps their connections open, stores what arrives in batches and saves each cursor once it
   // is durable. A streaming Mastodon connector's timeline is still polled after each
   // (re)connection and whenever its stream is down.
@@ -308,6 +318,8 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
   streams.set_matcher(listening::IntakeMatcher(ctx.matchers));
   streams.Add(&jetstream);
   streams.Add(&mastodon_stream);
+  connectors::x::StreamProtocol x_stream(st, WallClock());
+  streams.Add(&x_stream);
   connectors::mastodon::TimelineFallback mastodon_pull(pull_runner, mastodon_timeline, st,
                                                        WallClock(), mastodon_stream, &streams);
   dispatcher.Register(Platform::kMastodon, [&mastodon_pull](const store::Connector& c) {

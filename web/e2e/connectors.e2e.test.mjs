@@ -3,7 +3,9 @@
 // its health turn ok with items read and the feed's entries among the conversations; a feed that
 // fails shows its last error and time; a Telegram webhook connector shows the address the
 // platform calls and its deliveries (and a forged one) in its health; an X search connector against
-// a fake X API shows the monthly read budget used as a bar; a petugas of the agency reads the page without the
+// a fake X API shows the monthly read budget used as a bar; an X filtered stream connector keeps a
+// live connection to a fake X stream, its rules follow the agency's queries and the page names the
+// query X's rule language cannot express; a petugas of the agency reads the page without the
 // management buttons, also on a phone. Real server, real SQLite, real Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,12 +21,30 @@ const FEED = readFileSync(resolve(SHARED, 'fixtures/rss-atom/feedparser-docs-exa
 const X_SEARCH = JSON.stringify(JSON.parse(readFileSync(resolve(SHARED, 'fixtures/x-api-v2/tweepy-cassettes/search_recent_tweets_0.json'), 'utf8')).body);
 
 let server, chrome, page, api, feedServer, feedBase, dinkes;
-const hits = { good: 0, broken: 0, x: 0, xAuth: '' };
+const hits = { good: 0, broken: 0, x: 0, xAuth: '', streams: 0, rulesAdded: [] };
+// The same recorded posts as the filtered stream sends them: one post with its author per line.
+const X_PAGE = JSON.parse(X_SEARCH);
+const X_LINES = X_PAGE.data.map((t) => JSON.stringify({ data: t, includes: { users: (X_PAGE.includes?.users ?? []).filter((u) => u.id === t.author_id) }, matching_rules: [{ id: '1', tag: 'humas:q1' }] }));
 
 before(async () => {
   // A fake news portal: /good.xml serves the fixture feed, /broken.xml answers 500.
   feedServer = createServer((req, res) => {
-    if (req.url.startsWith('/2/tweets/search/recent')) {
+    if (req.url.startsWith('/2/tweets/search/stream/rules')) {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        if (req.method === 'POST' && !req.url.includes('dry_run')) hits.rulesAdded.push(...(JSON.parse(body).add ?? []));
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ meta: { sent: new Date().toISOString() } }));
+      });
+    } else if (req.url.startsWith('/2/tweets/search/stream')) {
+      // A long-lived chunked response: the posts, then keep-alive lines until humas leaves.
+      hits.streams++;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      for (const line of X_LINES) res.write(line + '\r\n');
+      const alive = setInterval(() => res.write('\r\n'), 1000);
+      req.on('close', () => clearInterval(alive));
+    } else if (req.url.startsWith('/2/tweets/search/recent')) {
       hits.x++;
       hits.xAuth = req.headers.authorization || '';
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -61,6 +81,7 @@ before(async () => {
 after(async () => {
   await chrome?.close();
   await server?.stop();
+  feedServer?.closeAllConnections?.();
   feedServer?.close();
 });
 
@@ -222,6 +243,46 @@ test('an X search connector: the admin sets the monthly read budget and sees it 
   await snap(page, 'connectors-05-x-budget');
 });
 
+test('an X filtered stream: live connection, rules from the agency queries, the query X cannot express named', async () => {
+  const words = await api.post('/api/v1/queries', { agency_id: dinkes, name: 'Tweepy', expression: 'tweepy' });
+  assert.equal(words.status, 201, words.text);
+  const prefix = await api.post('/api/v1/queries', { agency_id: dinkes, name: 'Awalan vaksin', expression: 'vaksin*' });
+  assert.equal(prefix.status, 201, prefix.text);
+  await page.click(tid('connector-create'));
+  await page.waitForSelector(tid('connector-form'));
+  await page.selectOption(tid('connector-kind'), 'x_stream');
+  await page.selectOption(tid('connector-agency'), { label: 'Dinas Kesehatan' });
+  await page.fill(tid('connector-name'), 'Aliran X Dinkes');
+  await page.fill(tid('connector-setting-api_base'), feedBase);
+  await page.fill(tid('connector-credential-bearer_token'), 'AAAA-stream-bearer');
+  await page.fill(tid('connector-budget-input'), '1000');
+  await page.click(tid('connector-save'));
+  await page.waitForSelector(tid('connector-form'), { state: 'detached' });
+  const r = row('Aliran X Dinkes');
+  await r.waitFor();
+  const id = await r.getAttribute('data-connector-id');
+  const sel = `${tid('connector-row')}[data-connector-id="${id}"]`;
+  // The stream connects (the page refreshes its health) and the posts count against the budget.
+  await page.waitForFunction(async (url) => {
+    const c = await (await fetch(url, { credentials: 'include' })).json();
+    return c.stream?.connected && c.reads_used > 0;
+  }, `${server.url}/api/v1/connectors/${id}`);
+  await page.click(tid('connectors-refresh'));
+  await page.waitForSelector(`${sel} ${tid('connector-stream')}[data-connected="true"]`);
+  assert.ok(hits.streams >= 1);
+  assert.deepEqual(hits.rulesAdded, [{ value: 'tweepy', tag: `humas:q${words.json.id}` }]);
+  const rules = r.locator(tid('connector-x-rules'));
+  assert.equal(await rules.getAttribute('data-rules'), '1');
+  assert.equal(await rules.getAttribute('data-unexpressible'), '1');
+  const missing = r.locator(tid('connector-x-unexpressible'));
+  assert.equal(await missing.getAttribute('data-query-id'), String(prefix.json.id));
+  assert.match(await missing.textContent(), /Awalan vaksin.*wildcard/);
+  assert.match(await rules.textContent(), /tidak dapat dinyatakan sebagai aturan X/);
+  const used = Number(await r.locator(tid('connector-budget')).getAttribute('data-used'));
+  assert.ok(used >= X_LINES.length, `reads used: ${used}`);
+  await snap(page, 'connectors-06-x-stream');
+});
+
 test('a petugas of the agency reads connector health without management buttons', async () => {
   await page.click(tid('user-menu'));
   await page.click(tid('logout'));
@@ -231,7 +292,7 @@ test('a petugas of the agency reads connector health without management buttons'
   assert.equal(await page.locator(tid('connector-create')).count(), 0);
   assert.equal(await page.locator(tid('connector-run')).count(), 0);
   assert.equal(await page.locator(tid('connector-edit')).count(), 0);
-  assert.equal(await page.locator(tid('connector-row')).count(), 4);
+  assert.equal(await page.locator(tid('connector-row')).count(), 5);
   assert.equal(await page.locator(tid('connector-budget-input')).count(), 0);
   // On a phone the health cards reflow: nothing is wider than the screen.
   await page.setViewportSize({ width: 390, height: 844 });

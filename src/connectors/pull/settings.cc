@@ -91,6 +91,39 @@ Result<XSearchSettings> ParseXSearchSettings(const json& s) {
   return x;
 }
 
+bool IsXStream(const json& s) {
+  if (!s.is_object() || !s.contains("stream")) return false;
+  const json& v = s["stream"];
+  return v == true || v == "true";
+}
+
+Result<XStreamSettings> ParseXStreamSettings(const json& s) {
+  HUMAS_RETURN_IF_ERROR(CheckKeys(
+      s, {"stream", "rules", "max_rules", "max_rule_length", "backfill_minutes", "api_base"}));
+  if (!IsXStream(s)) return Bad("settings.stream must be true for the X filtered stream");
+  XStreamSettings x;
+  HUMAS_RETURN_IF_ERROR(ReadRange(s, "max_rules", &x.max_rules, 1, 1000));
+  HUMAS_RETURN_IF_ERROR(ReadRange(s, "max_rule_length", &x.max_rule_length, 1, 4096));
+  HUMAS_RETURN_IF_ERROR(ReadRange(s, "backfill_minutes", &x.backfill_minutes, 0, 5));
+  HUMAS_RETURN_IF_ERROR(ReadBaseUrl(s, "api_base", &x.api_base, false));
+  if (s.contains("rules") && !s["rules"].is_null()) {
+    if (!s["rules"].is_array()) return Bad("settings.rules must be a list of X rules");
+    for (const json& r : s["rules"]) {
+      if (!r.is_string() || r.get<std::string>().empty())
+        return Bad("settings.rules must be a list of non-empty X rules");
+      std::string v = r.get<std::string>();
+      if (v.size() > static_cast<size_t>(x.max_rule_length))
+        return Bad("settings.rules: '" + v.substr(0, 60) + "' is longer than " +
+                   std::to_string(x.max_rule_length) + " characters");
+      x.rules.push_back(std::move(v));
+    }
+    if (x.rules.size() > static_cast<size_t>(x.max_rules))
+      return Bad("settings.rules has " + std::to_string(x.rules.size()) +
+                 " rules; the plan allows " + std::to_string(x.max_rules));
+  }
+  return x;
+}
+
 Result<TelegramSettings> ParseTelegramSettings(const json& s) {
   HUMAS_RETURN_IF_ERROR(CheckKeys(s, {"api_base", "limit"}));
   TelegramSettings t;
@@ -176,12 +209,14 @@ bool HasPullConnector(Platform p) {
 bool IsPulled(Platform p, const json& settings) {
   if (p == Platform::kFacebook) return settings.is_object() && settings.contains("page_id");
   if (p == Platform::kInstagram) return settings.is_object() && settings.contains("ig_user_id");
+  if (p == Platform::kX && IsXStream(settings)) return false;  // streamed (connectors/x/stream.h)
   return HasPullConnector(p);
 }
 
 Status ValidatePullSettings(Platform p, const json& settings) {
   switch (p) {
     case Platform::kX:
+      if (IsXStream(settings)) return ParseXStreamSettings(settings).status();
       return ParseXSearchSettings(settings).status();
     case Platform::kTelegram:
       return ParseTelegramSettings(settings).status();

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "core/model.h"
 #include "core/status.h"
@@ -15,6 +16,16 @@ struct XSearchSettings {
   std::string query;                           //!< the agency's X search query (1–512 chars)
   int max_results = 100;                       //!< per request, 10–100
   std::string api_base = "https://api.x.com";  //!< tests point it at a fake server
+};
+
+//! X API v2 filtered stream (GET /2/tweets/search/stream, connectors/x/stream.h): a connector
+//! whose settings say "stream": true. Its rules are the agency's listening queries, or `rules`.
+struct XStreamSettings {
+  std::vector<std::string> rules;  //!< X rule values typed on the form; empty = from the queries
+  int max_rules = 25;              //!< the plan's rule count (Basic 25, Pro 1000)
+  int max_rule_length = 512;       //!< the plan's rule length (Basic 512, Pro 1024)
+  int backfill_minutes = 0;        //!< Pro: recover up to 5 minutes missed while disconnected
+  std::string api_base = "https://api.x.com";
 };
 
 //! Telegram Bot API getUpdates.
@@ -58,6 +69,9 @@ struct GraphSettings {
 };
 
 Result<XSearchSettings> ParseXSearchSettings(const nlohmann::json& settings);
+//! True when an X connector's settings ask for the filtered stream ("stream": true).
+bool IsXStream(const nlohmann::json& settings);
+Result<XStreamSettings> ParseXStreamSettings(const nlohmann::json& settings);
 Result<TelegramSettings> ParseTelegramSettings(const nlohmann::json& settings);
 Result<MastodonSettings> ParseMastodonSettings(const nlohmann::json& settings);
 Result<YoutubeSettings> ParseYoutubeSettings(const nlohmann::json& settings);

@@ -15,12 +15,15 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 // clang-format on
 #include <algorithm>
+#include <cstring>
 #include <functional>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <random>
@@ -41,12 +44,13 @@ namespace {
 
 struct Endpoint {
   bool tls = false;
-  std::string host;  //!< without brackets
+  bool http = false;  //!< http:// or https://: an HTTP streaming GET instead of a WebSocket
+  std::string host;   //!< without brackets
   std::string port;
   std::string target;  //!< path + query
 };
 
-Result<Endpoint> ParseWsUrl(const std::string& url) {
+Result<Endpoint> ParseUrl(const std::string& url) {
   Endpoint e;
   std::string rest;
   if (url.rfind("wss://", 0) == 0) {
@@ -54,8 +58,15 @@ Result<Endpoint> ParseWsUrl(const std::string& url) {
     rest = url.substr(6);
   } else if (url.rfind("ws://", 0) == 0) {
     rest = url.substr(5);
+  } else if (url.rfind("https://", 0) == 0) {
+    e.tls = e.http = true;
+    rest = url.substr(8);
+  } else if (url.rfind("http://", 0) == 0) {
+    e.http = true;
+    rest = url.substr(7);
   } else {
-    return InvalidArgument("'" + url.substr(0, 200) + "' is not a ws:// or wss:// address");
+    return InvalidArgument("'" + url.substr(0, 200) +
+                           "' is not a ws://, wss://, http:// or https:// address");
   }
   size_t slash = rest.find_first_of("/?");
   std::string authority = rest.substr(0, slash);
@@ -83,6 +94,21 @@ std::string HostHeader(const Endpoint& e) {
   return default_port ? h : h + ":" + e.port;
 }
 
+//! An HTTP stream answered with something other than 200.
+struct HttpRefused {
+  int status = 0;
+  std::string body;  //!< at most kMaxRefusalBody bytes of it
+  std::optional<UnixMillis> reset_at;
+};
+constexpr size_t kMaxRefusalBody = 64 * 1024;
+
+std::optional<UnixMillis> ResetAt(const std::string& epoch_seconds) {
+  if (epoch_seconds.empty() || epoch_seconds.find_first_not_of("0123456789") != std::string::npos ||
+      epoch_seconds.size() > 12)
+    return std::nullopt;
+  return std::stoll(epoch_seconds) * 1000;
+}
+
 }  // namespace
 
 struct Session {
@@ -93,7 +119,15 @@ struct Session {
   std::string pending_cursor;  //!< covers `batch` and everything before it
   std::vector<MentionInput> batch;
   bool stopped = false;
-  std::string broken;                     //!< set when storing failed: reconnect from saved_cursor
+  std::string broken;                  //!< set when storing failed: reconnect from saved_cursor
+  std::string disconnect;              //!< the channel ended the connection (Frame::disconnect)
+  std::optional<UnixMillis> retry_at;  //!< ... and when to connect again
+  std::optional<HttpRefused> refused;  //!< the last HTTP stream answered with an error status
+  bool stalled = false;                //!< the last HTTP stream sent nothing for StallMs()
+  //! Loop time (steady clock) of the last Maintain or connection: the cadence is the worker's own,
+  //! not the (possibly fake) clock's.
+  std::chrono::steady_clock::time_point last_maintained{};
+  bool live = false;                      //!< connected now (Maintain runs only then)
   std::function<void()> close;            //!< closes the live socket (on the loop thread)
   asio::steady_timer* backoff = nullptr;  //!< the timer a reconnect waits on
   UnixMillis last_success_recorded = 0;
@@ -255,7 +289,25 @@ struct Hub::Impl {
     }
     if (frame->mention) s.batch.push_back(std::move(*frame->mention));
     if (!frame->cursor.empty()) s.pending_cursor = frame->cursor;
+    if (!frame->disconnect.empty() && s.disconnect.empty()) {
+      s.disconnect = frame->disconnect;
+      s.retry_at = frame->retry_at;
+    }
     if (s.batch.size() >= options.batch_max) Flush(s);
+  }
+
+  //! A malformed HTTP stream line (too long) that never reached the channel.
+  void OnSkippedLine(Session& s, size_t bytes) {
+    const UnixMillis now = clock.Now();
+    UpdateHealth(s.connector.id, [&](StreamHealth& h) {
+      ++h.events;
+      ++h.malformed;
+      h.last_event_at = now;
+    });
+    Log(LogLevel::kWarn, "stream.malformed",
+        {{"connector_id", s.connector.id},
+         {"error", "a line of more than " + std::to_string(options.max_message_bytes) + " bytes (" +
+                       std::to_string(bytes) + " read) skipped"}});
   }
 
   // ------------------------------------------------------------ connections
@@ -273,6 +325,11 @@ struct Hub::Impl {
     while (!s->stopped && !stopping) {
       std::string error;
       bool got_event = false;
+      bool http = false;
+      s->disconnect.clear();
+      s->retry_at.reset();
+      s->refused.reset();
+      s->stalled = false;
       try {
         if (!s->channel) {
           auto creds = registry.Credentials(s->connector);
@@ -281,11 +338,19 @@ struct Hub::Impl {
           if (!channel.ok()) throw std::runtime_error(channel.status().message());
           s->channel = std::move(channel).value();
         }
-        co_await Connect(s, &got_event);
+        std::optional<UnixMillis> retry_at;
+        if (Status st = s->channel->Prepare(clock.Now(), &retry_at); !st.ok()) {
+          s->retry_at = retry_at;
+          throw std::runtime_error(st.message());
+        }
+        s->last_maintained = std::chrono::steady_clock::now();
+        co_await Connect(s, &got_event, &http);
       } catch (const std::exception& e) {
         error = e.what();
       }
+      if (!s->disconnect.empty()) error = s->disconnect;
       s->close = nullptr;
+      s->live = false;
       if (s->stopped || stopping) break;  // its health entry is gone or going
       UpdateHealth(id, [&](StreamHealth& h) {
         h.connected = false;
@@ -300,8 +365,30 @@ struct Hub::Impl {
       }
       failures = got_event ? 1 : failures + 1;
       const UnixMillis now = clock.Now();
-      const UnixMillis delay = Backoff(failures);
+      UnixMillis delay = Backoff(failures);
+      if (s->stalled) {
+        const UnixMillis ms = StallMs(*s);
+        error = "stalled: no data for " +
+                (ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms");
+      }
+      if (s->refused) error = "HTTP " + std::to_string(s->refused->status) + " from the stream";
       if (error.empty()) error = "connection closed";
+      if (s->retry_at) {
+        delay = std::max<UnixMillis>(0, *s->retry_at - now);
+      } else if (http && s->channel && s->disconnect.empty() && s->broken.empty()) {
+        Failure f;
+        f.kind = s->refused   ? Failure::Kind::kHttp
+                 : s->stalled ? Failure::Kind::kStalled
+                              : Failure::Kind::kNetwork;
+        f.http_status = s->refused ? s->refused->status : 0;
+        f.failures = failures;
+        auto retry = s->channel->OnFailure(f, s->refused ? s->refused->body : "",
+                                           s->refused ? s->refused->reset_at : std::nullopt, now);
+        if (retry) {
+          delay = retry->delay_ms;
+          if (!retry->error.empty()) error = retry->error;
+        }
+      }
       UpdateHealth(id, [&](StreamHealth& h) {
         ++h.reconnects;
         h.last_error = error;
@@ -320,15 +407,33 @@ struct Hub::Impl {
     }
   }
 
-  asio::awaitable<void> Connect(std::shared_ptr<Session> s, bool* got_event) {
+  asio::awaitable<void> Connect(std::shared_ptr<Session> s, bool* got_event, bool* http) {
     const std::string url = s->channel->Url(s->saved_cursor);
     s->pending_cursor = s->saved_cursor;
-    auto ep = ParseWsUrl(url);
+    auto ep = ParseUrl(url);
     if (!ep.ok()) throw std::runtime_error(ep.status().message());
+    *http = ep->http;
     tcp::resolver resolver(io);
     auto addresses = co_await resolver.async_resolve(ep->host, ep->port, use_awaitable);
     if (s->stopped) co_return;
-    if (ep->tls) {
+    if (ep->http && ep->tls) {
+      beast::ssl_stream<beast::tcp_stream> stream(io, tls);
+      beast::get_lowest_layer(stream).expires_after(
+          std::chrono::milliseconds(options.connect_timeout_ms));
+      s->close = [&stream] { beast::get_lowest_layer(stream).close(); };
+      co_await beast::get_lowest_layer(stream).async_connect(addresses, use_awaitable);
+      if (!SSL_set_tlsext_host_name(stream.native_handle(), ep->host.c_str()))
+        throw std::runtime_error("TLS: cannot set the server name");
+      stream.set_verify_callback(asio::ssl::host_name_verification(ep->host));
+      co_await stream.async_handshake(asio::ssl::stream_base::client, use_awaitable);
+      co_await ReadHttp(s, stream, *ep, got_event);
+    } else if (ep->http) {
+      beast::tcp_stream stream(io);
+      stream.expires_after(std::chrono::milliseconds(options.connect_timeout_ms));
+      s->close = [&stream] { stream.close(); };
+      co_await stream.async_connect(addresses, use_awaitable);
+      co_await ReadHttp(s, stream, *ep, got_event);
+    } else if (ep->tls) {
       websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws(io, tls);
       beast::get_lowest_layer(ws).expires_after(
           std::chrono::milliseconds(options.connect_timeout_ms));
@@ -369,17 +474,7 @@ struct Hub::Impl {
     // session must not touch its (erased) health entry again.
     if (s->stopped) co_return;
     const Id id = s->connector.id;
-    const UnixMillis now = clock.Now();
-    UpdateHealth(id, [&](StreamHealth& h) {
-      h.connected = true;
-      h.connected_since = now;
-    });
-    RecordSuccess(*s, now);
-    Log(LogLevel::kInfo, "stream.connected",
-        {{"connector_id", id},
-         {"host", ep.host},
-         // The path only: a query may carry an access token.
-         {"path", ep.target.substr(0, std::min<size_t>(ep.target.find('?'), 300))}});
+    MarkConnected(*s, ep);
     beast::flat_buffer buffer;
     while (!s->stopped) {
       co_await ws.async_read(buffer, use_awaitable);
@@ -398,6 +493,135 @@ struct Hub::Impl {
       }
       buffer.consume(buffer.size());
       if (!s->broken.empty()) throw std::runtime_error(s->broken);
+      if (!s->disconnect.empty()) co_return;
+    }
+  }
+
+  void MarkConnected(Session& s, const Endpoint& ep) {
+    const UnixMillis now = clock.Now();
+    UpdateHealth(s.connector.id, [&](StreamHealth& h) {
+      h.connected = true;
+      h.connected_since = now;
+    });
+    RecordSuccess(s, now);
+    s.live = true;
+    Log(LogLevel::kInfo, "stream.connected",
+        {{"connector_id", s.connector.id},
+         {"host", ep.host},
+         // The path only: a query may carry an access token.
+         {"path", ep.target.substr(0, std::min<size_t>(ep.target.find('?'), 300))}});
+  }
+
+  UnixMillis StallMs(const Session& s) const {
+    UnixMillis ms = s.channel ? s.channel->StallMs() : 0;
+    return ms > 0 ? ms : options.idle_timeout_ms;
+  }
+
+  //! An HTTP/1.1 streaming GET: the body (chunked or not) is newline-delimited messages, empty
+  //! lines are keep-alives. A line longer than max_message_bytes is skipped up to its end and
+  //! counted; no byte for StallMs() is a stall (reconnect).
+  template <typename Stream>
+  asio::awaitable<void> ReadHttp(std::shared_ptr<Session> s, Stream& stream, const Endpoint& ep,
+                                 bool* got_event) {
+    namespace http = beast::http;
+    auto& lowest = beast::get_lowest_layer(stream);
+    http::request<http::empty_body> req{http::verb::get, ep.target, 11};
+    req.set(http::field::host, HostHeader(ep));
+    req.set(http::field::user_agent, options.user_agent);
+    req.set(http::field::accept, "application/json");
+    for (const auto& [name, value] : s->channel->Headers()) req.set(name, value);
+    lowest.expires_after(std::chrono::milliseconds(options.connect_timeout_ms));
+    co_await http::async_write(stream, req, use_awaitable);
+    beast::flat_buffer buffer;
+    http::response_parser<http::buffer_body> parser;
+    // The body never ends. (Not boost::none: Boost 1.74 then refuses any Content-Length body.)
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+    parser.header_limit(64 * 1024);
+    co_await http::async_read_header(stream, buffer, parser, use_awaitable);
+    if (s->stopped) co_return;
+    std::vector<char> chunk(64 * 1024);
+    // Reads some body bytes into `chunk`; returns how many (0 only at the end of the body: a read
+    // may parse a chunk header and no body byte, then it reads again).
+    auto read_some = [&]() -> asio::awaitable<size_t> {
+      while (!parser.is_done()) {
+        parser.get().body().data = chunk.data();
+        parser.get().body().size = chunk.size();
+        boost::system::error_code ec;
+        co_await http::async_read_some(stream, buffer, parser,
+                                       asio::redirect_error(use_awaitable, ec));
+        if (ec == http::error::need_buffer) ec = {};
+        if (ec == beast::error::timeout && !s->stopped) {
+          s->stalled = true;
+          throw std::runtime_error("stalled");
+        }
+        if (ec) throw boost::system::system_error(ec);
+        if (s->stopped) co_return 0;
+        const size_t n = chunk.size() - parser.get().body().size;
+        if (n > 0) co_return n;
+      }
+      co_return 0;
+    };
+    const int status = parser.get().result_int();
+    if (status != 200) {
+      HttpRefused r;
+      r.status = status;
+      r.reset_at = ResetAt(std::string(parser.get()["x-rate-limit-reset"]));
+      try {
+        while (r.body.size() < kMaxRefusalBody) {
+          size_t n = co_await read_some();
+          if (n == 0) break;
+          r.body.append(chunk.data(), std::min(n, kMaxRefusalBody - r.body.size()));
+        }
+      } catch (const std::exception&) {
+        // What arrived of the reason is enough.
+      }
+      s->stalled = false;
+      s->refused = std::move(r);
+      co_return;
+    }
+    MarkConnected(*s, ep);
+    std::string line;
+    bool skipping = false;  // inside a line that is too long
+    size_t skipped = 0;
+    const auto stall = std::chrono::milliseconds(StallMs(*s));
+    while (!s->stopped) {
+      lowest.expires_after(stall);
+      size_t n = co_await read_some();
+      if (s->stopped) break;
+      if (n == 0) co_return;  // the server ended the body
+      const char* p = chunk.data();
+      const char* end = p + n;
+      while (p < end) {
+        const char* nl = static_cast<const char*>(std::memchr(p, '\n', end - p));
+        const char* stop = nl ? nl : end;
+        if (skipping) {
+          skipped += stop - p;
+        } else if (line.size() + (stop - p) > options.max_message_bytes) {
+          skipping = true;
+          skipped = line.size() + (stop - p);
+          line.clear();
+          line.shrink_to_fit();
+        } else {
+          line.append(p, stop);
+        }
+        if (!nl) break;
+        p = nl + 1;
+        if (skipping) {
+          OnSkippedLine(*s, skipped);
+          skipping = false;
+          *got_event = true;
+        } else {
+          if (!line.empty() && line.back() == '\r') line.pop_back();
+          if (!line.empty()) {  // an empty line is a keep-alive
+            *got_event = true;
+            OnMessage(*s, line);
+            if (s->stopped) co_return;
+          }
+          line.clear();
+        }
+        if (!s->broken.empty()) throw std::runtime_error(s->broken);
+        if (!s->disconnect.empty()) co_return;
+      }
     }
   }
 
@@ -407,6 +631,14 @@ struct Hub::Impl {
     ticker.async_wait([this](const boost::system::error_code& ec) {
       if (ec || stopping) return;
       for (auto& [id, s] : sessions) Flush(*s);
+      const auto loop_now = std::chrono::steady_clock::now();
+      for (auto& [id, s] : sessions) {
+        if (!s->channel || s->stopped || !s->live ||
+            loop_now - s->last_maintained < std::chrono::milliseconds(options.refresh_ms))
+          continue;
+        s->last_maintained = loop_now;
+        s->channel->Maintain(clock.Now());
+      }
       if (clock.Now() - last_refresh >= options.refresh_ms) RefreshNow();
       ArmTicker();
     });

@@ -2,7 +2,9 @@
 // connection open per streaming connector (Bluesky Jetstream today) instead of a job per tick.
 //
 // One thread runs one Boost.Asio event loop for every stream connector. Each connector's session
-// connects (ws:// or wss://, TLS verified against the system's CAs), decodes every message
+// connects (ws:// or wss://, or an HTTP/1.1 streaming GET over http:// or https:// whose body is
+// newline-delimited JSON, e.g. X's filtered stream; TLS verified against the system's CAs in both
+// cases), decodes every message
 // through its platform's Channel, and batches the mentions; a batch is stored through the
 // Ingestor (labeler + query matcher, idempotent on platform + external id) when it is full or
 // every flush interval, and only then is the channel's cursor saved as the connector's
@@ -24,6 +26,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "connectors/registry/registry.h"
 #include "core/clock.h"
@@ -61,6 +65,24 @@ class HealthView {
 struct Frame {
   std::optional<MentionInput> mention;
   std::string cursor;  //!< checkpoint to save once this and earlier mentions are stored; "" = same
+  //! Non-empty: end this connection with this reason (the platform said so, or the read budget
+  //! is spent). `retry_at`, when set, is when to connect again instead of the back-off.
+  std::string disconnect;
+  std::optional<UnixMillis> retry_at;
+};
+
+//! Why an HTTP stream's connection ended, for the channel's retry rules.
+struct Failure {
+  enum class Kind { kNetwork, kStalled, kHttp };
+  Kind kind = Kind::kNetwork;
+  int http_status = 0;  //!< kHttp: the response status
+  int failures = 1;     //!< consecutive failed connections, this one included
+};
+
+//! What to do after an HTTP stream's refused response or network failure.
+struct Retry {
+  std::string error;  //!< the health text ("" = the hub's own description)
+  UnixMillis delay_ms = 0;
 };
 
 //! The platform side of one connector's connection.
@@ -73,6 +95,32 @@ class Channel {
   virtual std::string Url(const std::string& saved_cursor) = 0;
   //! Decodes one text message. InvalidArgument for a malformed one (skipped and counted).
   virtual Result<Frame> OnMessage(std::string_view message, UnixMillis now) = 0;
+
+  // HTTP streams (Url() is http:// or https://): one long-lived GET whose body is
+  // newline-delimited JSON; each non-empty line is a message, empty lines are keep-alives.
+  //! Request headers of the streaming GET (e.g. Authorization).
+  virtual std::vector<std::pair<std::string, std::string>> Headers() { return {}; }
+  //! Runs on the loop thread before every connection (e.g. syncing a platform's rules, checking
+  //! a budget). An error is recorded like a failed connection; *retry_at, when set, is when to
+  //! try again instead of the back-off.
+  virtual Status Prepare(UnixMillis now, std::optional<UnixMillis>* retry_at) {
+    (void)now;
+    (void)retry_at;
+    return Status::Ok();
+  }
+  //! Runs on the loop thread every refresh interval while the session lives.
+  virtual void Maintain(UnixMillis now) { (void)now; }
+  //! The wait (and health text) after an HTTP stream failed; nullopt = the hub's back-off.
+  virtual std::optional<Retry> OnFailure(const Failure& failure, std::string_view body,
+                                         std::optional<UnixMillis> reset_at, UnixMillis now) {
+    (void)failure;
+    (void)body;
+    (void)reset_at;
+    (void)now;
+    return std::nullopt;
+  }
+  //! HTTP streams: no byte at all for this long → stalled, reconnect (0 = idle_timeout_ms).
+  virtual UnixMillis StallMs() const { return 0; }
 };
 
 //! A streaming platform.
@@ -95,7 +143,9 @@ struct HubOptions {
   UnixMillis backoff_max_ms = 60'000;
   UnixMillis connect_timeout_ms = 15'000;
   UnixMillis idle_timeout_ms = 60'000;  //!< no message and no pong for this long → reconnect
-  size_t max_message_bytes = 4u << 20;  //!< a larger message drops the connection
+  //! A larger WebSocket message drops the connection; a longer line of an HTTP stream is skipped
+  //! and counted as malformed (the connection stays up).
+  size_t max_message_bytes = 4u << 20;
   UnixMillis health_every_ms = 30'000;  //!< RecordSuccess cadence while events flow
   std::string user_agent = "humas/0.1 (+https://github.com/humas; stream reader)";
 };

@@ -152,3 +152,40 @@ describe('groupByAgency', () => {
     expect(g.map((x) => [x.agency_name, x.items.map((c) => c.id)])).toEqual([['BPBD', [1, 3]], ['Dinas Kesehatan', [2]]])
   })
 })
+
+describe('X filtered stream kind', () => {
+  it('is told from the recent search by settings.stream', () => {
+    expect(kindOf(connector({ platform: 'x', settings: { stream: true } })).id).toBe('x_stream')
+    expect(kindOf(connector({ platform: 'x', settings: { stream: true, rules: ['banjir'] } })).mode).toBe('stream')
+    expect(kindOf(connector({ platform: 'x', settings: { query: 'banjir' } })).id).toBe('x_search')
+  })
+  it('sends stream: true, the typed rules as a list and the plan limits, and needs the token', () => {
+    const form = emptyForm(kindById('x_stream'))
+    form.name = 'Aliran X'
+    expect(buildInput(form, { canBudget: true, editing: false })).toEqual({ problem: { field: 'credentials.bearer_token', reason: 'required' } })
+    form.credentials.bearer_token = 'AAAA'
+    form.settings.rules = 'banjir berau\n#vaksin lang:id'
+    form.settings.backfill_minutes = '2'
+    form.budget = '10000'
+    const built = buildInput(form, { canBudget: true, editing: false })
+    expect(built).toEqual({
+      input: {
+        name: 'Aliran X',
+        settings: { stream: true, rules: ['banjir berau', '#vaksin lang:id'], backfill_minutes: 2 },
+        enabled: true,
+        poll_interval_seconds: 900,
+        credentials: { bearer_token: 'AAAA' },
+        read_budget_monthly: 10000,
+      },
+    })
+    form.settings.backfill_minutes = '6'
+    expect(buildInput(form, { canBudget: true, editing: false })).toEqual({ problem: { field: 'settings.backfill_minutes', reason: 'range' } })
+  })
+  it('edits a stored stream without its fixed marker in the fields', () => {
+    const form = formOf(connector({ platform: 'x', settings: { stream: true, rules: ['a', 'b'], max_rules: 25 } }))
+    expect(form.kind).toBe('x_stream')
+    expect(form.settings.rules).toBe('a\nb')
+    expect(form.settings.max_rules).toBe('25')
+    expect('stream' in form.settings).toBe(false)
+  })
+})

@@ -38,6 +38,14 @@ export interface Connector {
   streamed?: boolean
   /** The live state of a streamed connector (null while the server has none). */
   stream?: StreamState | null
+  /** X filtered stream: the rules compiled from the agency's queries (or typed on the form) and
+   * the queries X's rule language cannot express, with the server's reason. */
+  x_rules?: XRules
+}
+
+export interface XRules {
+  rules: { value: string; tag: string; query_id: number | null }[]
+  unexpressible: { query_id: number; name: string; reason: string }[]
 }
 
 export interface StreamState {
@@ -93,8 +101,8 @@ export interface KindSpec {
   mode: 'poll' | 'webhook' | 'stream'
   settings: FieldSpec[]
   credentials: FieldSpec[]
-  /** Fixed settings stored with the connector (e.g. {"webhook": "meta"}). */
-  fixed?: Record<string, string>
+  /** Fixed settings stored with the connector (e.g. {"webhook": "meta"}, {"stream": true}). */
+  fixed?: Record<string, string | boolean>
 }
 
 /** Meta and WhatsApp webhooks: the Meta app's secret and the subscription verify token. */
@@ -112,6 +120,21 @@ export const KINDS: KindSpec[] = [
     mode: 'poll',
     settings: [{ key: 'url', label: 'feedUrl', type: 'url', required: true, help: 'feedUrl' }],
     credentials: [],
+  },
+  // Before x_search: an X connector with settings.stream is the filtered stream.
+  {
+    id: 'x_stream',
+    platforms: ['x'],
+    mode: 'stream',
+    fixed: { stream: true },
+    settings: [
+      { key: 'rules', label: 'xRules', type: 'lines', help: 'xRules' },
+      { key: 'max_rules', label: 'maxRules', type: 'integer', min: 1, max: 1000, help: 'maxRules' },
+      { key: 'max_rule_length', label: 'maxRuleLength', type: 'integer', min: 1, max: 4096, help: 'maxRuleLength' },
+      { key: 'backfill_minutes', label: 'backfillMinutes', type: 'integer', min: 0, max: 5, help: 'backfillMinutes' },
+      { key: 'api_base', label: 'apiBase', type: 'url', help: 'apiBase' },
+    ],
+    credentials: [{ key: 'bearer_token', label: 'bearerToken', type: 'password', required: true, help: 'bearerToken' }],
   },
   {
     id: 'x_search',

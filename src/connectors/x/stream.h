@@ -1,0 +1,83 @@
+// X API v2 filtered stream (developer.x.com/en/docs/x-api/tweets/filtered-stream) as a stream of
+// the supervisor (connectors/stream/hub.h): one long-lived GET /2/tweets/search/stream whose body
+// is newline-delimited JSON — a post with its expansions ({"data", "includes",
+// "matching_rules"}), an error object (operational-disconnect), or an empty keep-alive line about
+// every 20 s — on the worker's event loop beside the WebSocket streams.
+//
+// A connector streams when its settings say "stream": true (pull/settings.h XStreamSettings).
+// Rules: before every connection and whenever the agency's queries change (checked every refresh
+// interval), the rules X holds are read (GET /2/tweets/search/stream/rules), those not wanted are
+// deleted and the missing ones validated with dry_run=true and added (POST), tagged with the
+// query id (x/rules.h). A rule X refuses in the dry run is left out and reported (SyncReport).
+//
+// Posts are mapped exactly like the recent search (webhook::MapPayload: author, follower count,
+// replies, retweets and quotes), de-duplicated with it on platform + external id. Every post
+// received counts against the connector's monthly read budget, with the referenced posts of its
+// expansion (the counter the recent search uses): when the budget is spent the connection is
+// ended and the next one waits for the month to roll over, the health saying why.
+//
+// Reconnects follow X's rules: network errors and stalls (no byte for 90 s) back off linearly
+// from 250 ms to 16 s, HTTP errors exponentially from 5 s to 320 s, 429 exponentially from a
+// minute (or until x-rate-limit-reset); a refused token (401/403) is reported as "token ditolak"
+// and backs off like an HTTP error. With backfill_minutes (Pro), a reconnection asks X for the
+// posts of the last minutes it missed; replays de-duplicate.
+#pragma once
+
+#include <map>
+#include <mutex>
+
+#include "connectors/net/http_client.h"
+#include "connectors/stream/hub.h"
+#include "connectors/x/rules.h"
+#include "core/clock.h"
+#include "store/store.h"
+
+namespace humas::connectors::x {
+
+//! X's reconnect timings (tests shrink them).
+struct StreamTimings {
+  UnixMillis network_step_ms = 250;  //!< linear: step x failures
+  UnixMillis network_max_ms = 16'000;
+  UnixMillis http_base_ms = 5'000;  //!< exponential: base x 2^(failures-1)
+  UnixMillis http_max_ms = 320'000;
+  UnixMillis rate_limit_base_ms = 60'000;
+  UnixMillis stall_ms = 90'000;
+};
+
+//! The outcome of the last rules sync of a connector.
+struct SyncReport {
+  UnixMillis at = 0;
+  std::vector<StreamRule> active;            //!< the rules X holds for the connector now
+  std::vector<Unexpressible> unexpressible;  //!< queries X's rule language cannot say
+  std::vector<std::pair<StreamRule, std::string>> refused;  //!< rules X's dry run refused, why
+  int added = 0, deleted = 0;
+  std::string error;  //!< the sync failed ("" = it worked)
+};
+
+class StreamProtocol final : public stream::Protocol {
+ public:
+  //! Everything must outlive the protocol. Rules requests run on the worker's loop thread, once
+  //! each (no retries inside: a failed sync fails the connection, which backs off), 10 s at most.
+  StreamProtocol(store::Store& store, const Clock& clock, StreamTimings timings = {});
+
+  Platform platform() const override { return Platform::kX; }
+  bool Streams(const store::Connector& connector) const override;
+  Result<std::unique_ptr<stream::Channel>> Open(const store::Connector& connector,
+                                                const std::string& credentials) override;
+
+  //! The rules the connector's queries or form ask for, with the queries X cannot express.
+  static Result<CompiledRules> WantedRules(store::Store& store, const store::Connector& connector);
+
+  std::optional<SyncReport> LastSync(Id connector_id) const;
+  void SetLastSync(Id connector_id, SyncReport report);
+
+ private:
+  store::Store& store_;
+  net::HttpClient http_;
+  const Clock& clock_;
+  StreamTimings timings_;
+  mutable std::mutex mu_;
+  std::map<Id, SyncReport> syncs_;  //!< guarded by mu_
+};
+
+}  // namespace humas::connectors::x

@@ -1,0 +1,524 @@
+// X filtered stream through the stream worker against a fake X on loopback: a real HTTP/1.1
+// server streaming chunked newline-delimited JSON built from the recorded v2 posts of
+// ../shared/fixtures/x-api-v2 (each post with its author and referenced posts, as the stream
+// sends them), with keep-alive lines, and answering the rules endpoints with the recorded rules
+// shapes (python-twitter streams/*.json, models/meta_stream.json). Covered: posts → stored
+// mentions mapped like the recent search (and de-duplicated with it), keep-alives ignored,
+// malformed and oversized lines counted without dropping the connection, a drop resumed with
+// backfill (no loss, replays de-duplicated), a stall detected, 429 and 401 backing off (no hot
+// loop, "token ditolak"), operational-disconnect, the rules sync (diff, dry-run refusal, query
+// change while connected) and the monthly read budget ending the stream.
+#include "connectors/x/stream.h"
+
+#include "connectors/pull/pull_test_util.h"
+#include "connectors/pull/settings.h"
+#include "connectors/stream/fake_http_stream_test_util.h"
+#include "connectors/stream/fake_ws_test_util.h"
+#include "connectors/x/recent_search.h"
+
+namespace humas::connectors::x {
+namespace {
+
+using json = nlohmann::json;
+using pull::testing::Fixture;
+using pull::testing::JsonResponse;
+using stream::testing::FakeHttpStreamServer;
+using stream::testing::WaitFor;
+using End = FakeHttpStreamServer::End;
+using Conn = FakeHttpStreamServer::Conn;
+
+constexpr char kRules[] = "/2/tweets/search/stream/rules";
+
+class XStreamTest : public pull::testing::PullTest {
+ protected:
+  void SetUp() override {
+    PullTest::SetUp();
+    page_ = json::parse(Fixture("x-api-v2/python-twitter/apis/searches/search_tweets_query.json"));
+    // One stream message per post: the post, its author and its referenced posts.
+    for (const json& t : page_["data"]) {
+      json users = json::array(), tweets = json::array();
+      for (const json& u : page_["includes"]["users"])
+        if (u["id"] == t["author_id"]) users.push_back(u);
+      for (const json& r : t.value("referenced_tweets", json::array()))
+        for (const json& rt : page_["includes"]["tweets"])
+          if (rt["id"] == r["id"]) tweets.push_back(rt);
+      json line = {{"data", t},
+                   {"includes", {{"users", users}, {"tweets", tweets}}},
+                   {"matching_rules", {{{"id", "1166895166390583299"}, {"tag", "humas:s1"}}}}};
+      lines_.push_back(line.dump());
+      reads_.push_back(1 + static_cast<std::int64_t>(tweets.size()));
+      ids_.push_back(t["id"]);
+    }
+    // X holds no rules until told; adds and deletes answer as recorded.
+    x_.Handle([this](const FakeHttpStreamServer::Request& r) { return Rules(r); });
+  }
+  void TearDown() override {
+    if (hub_) hub_->Stop();
+    x_.Stop();
+  }
+
+  std::pair<int, std::string> Rules(const FakeHttpStreamServer::Request& r) {
+    std::lock_guard<std::mutex> lock(rules_mu_);
+    if (rules_status_ != 200)
+      return {
+          rules_status_,
+          R"({"title":"Unauthorized","detail":"Unauthorized","type":"about:blank","status":401})"};
+    if (r.method == "GET") {
+      json data = json::array();
+      for (const auto& [id, rule] : held_)
+        data.push_back({{"id", id}, {"value", rule.value}, {"tag", rule.tag}});
+      json body = {{"meta", {{"sent", "2019-08-29T01:12:10.729Z"}}}};
+      if (!data.empty()) body["data"] = data;
+      return {200, body.dump()};
+    }
+    json body = json::parse(r.body, nullptr, false);
+    const bool dry = r.target.find("dry_run=true") != std::string::npos;
+    if (body.contains("delete")) {
+      for (const json& id : body["delete"]["ids"]) held_.erase(id.get<std::string>());
+      return {200, Fixture("x-api-v2/python-twitter/streams/delete_rules.json")};
+    }
+    json answer = json::parse(Fixture("x-api-v2/python-twitter/streams/post_rules.json"));
+    answer["data"] = json::array();
+    for (const json& a : body["add"]) {
+      std::string value = a["value"];
+      if (refuse_.count(value)) {
+        answer["errors"].push_back({{"value", value},
+                                    {"title", "UnprocessableEntity"},
+                                    {"details", {"Rules must contain a non-stopword term."}},
+                                    {"type", "https://api.twitter.com/2/problems/invalid-rules"}});
+        continue;
+      }
+      if (dry) continue;
+      std::string id = std::to_string(next_rule_id_++);
+      held_[id] = {value, a.value("tag", "")};
+      answer["data"].push_back({{"id", id}, {"value", value}, {"tag", a.value("tag", "")}});
+    }
+    return {200, answer.dump()};
+  }
+
+  store::Connector AddStream(json settings = json::object(),
+                             std::optional<std::int64_t> budget = std::nullopt) {
+    settings["stream"] = true;
+    settings["api_base"] = x_.base();
+    if (!settings.contains("rules")) settings["rules"] = {"banjir berau"};
+    return Add(Platform::kX, settings, R"({"bearer_token":"AAAA-stream-token"})", budget);
+  }
+  void StartHub(StreamTimings t = Fast(), size_t max_message_bytes = 4u << 20) {
+    protocol_ = std::make_unique<StreamProtocol>(*store_, clock_, t);
+    stream::HubOptions o;
+    o.flush_ms = 20;
+    o.refresh_ms = 100;
+    o.backoff_base_ms = 20;
+    o.backoff_max_ms = 200;
+    o.max_message_bytes = max_message_bytes;
+    hub_ = std::make_unique<stream::Hub>(*registry_, *store_, clock_, ingest::MentionSink{},
+                                         ingest::Labeler{}, o);
+    hub_->Add(protocol_.get());
+    ASSERT_TRUE(hub_->Start().ok());
+  }
+  static StreamTimings Fast() {
+    StreamTimings t;
+    t.network_step_ms = 20;
+    t.network_max_ms = 100;
+    t.http_base_ms = 50;
+    t.http_max_ms = 400;
+    t.rate_limit_base_ms = 300;
+    t.stall_ms = 5'000;
+    return t;
+  }
+  std::set<std::string> Stored() {
+    std::set<std::string> out;
+    for (const Mention& m : Mentions()) out.insert(m.data.external_id);
+    return out;
+  }
+  std::set<std::string> AllIds() { return {ids_.begin(), ids_.end()}; }
+  std::int64_t Health(Id id, std::int64_t stream::StreamHealth::*field) {
+    auto h = hub_->Health(id);
+    return h ? (*h).*field : -1;
+  }
+  std::string LastError(Id id) {
+    auto h = hub_->Health(id);
+    return h ? h->last_error : "";
+  }
+
+  FakeHttpStreamServer x_;
+  std::unique_ptr<StreamProtocol> protocol_;
+  std::unique_ptr<stream::Hub> hub_;
+  json page_;
+  std::vector<std::string> lines_, ids_;
+  std::vector<std::int64_t> reads_;
+  std::mutex rules_mu_;
+  std::map<std::string, StreamRule> held_;  // guarded by rules_mu_
+  std::set<std::string> refuse_;            // rule values the dry run refuses
+  int rules_status_ = 200;
+  int next_rule_id_ = 1'300'000'000;
+};
+
+TEST_F(XStreamTest, StreamsPostsIntoMentionsAndIgnoresKeepAlives) {
+  x_.Then([&](Conn& c) {
+    c.Start();
+    c.KeepAlive();
+    c.Line(lines_[0]);
+    c.KeepAlive();
+    c.KeepAlive();
+    // One message split over two chunks, then two in one chunk.
+    c.Raw(lines_[1].substr(0, 50));
+    c.Raw(lines_[1].substr(50) + "\r\n");
+    c.Raw(lines_[2] + "\r\n" + lines_[3] + "\r\n");
+    return End::kHold;
+  });
+  store::Connector c = AddStream();
+  StartHub();
+  ASSERT_TRUE(WaitFor([&] { return Stored() == AllIds(); }));
+  ASSERT_TRUE(WaitFor([&] { return Health(c.id, &stream::StreamHealth::events) == 4; }));
+  EXPECT_EQ(Health(c.id, &stream::StreamHealth::malformed), 0);
+  EXPECT_TRUE(hub_->Health(c.id)->connected);
+  auto streams = x_.streams();
+  ASSERT_EQ(streams.size(), 1u);
+  EXPECT_EQ(streams[0].authorization, "Bearer AAAA-stream-token");
+  EXPECT_NE(streams[0].target.find("expansions=author_id,referenced_tweets.id"), std::string::npos);
+  EXPECT_EQ(streams[0].target.find("backfill_minutes"), std::string::npos);
+  // Mapped like the recent search: the author from includes, the reply's parent.
+  for (const Mention& m : Mentions()) {
+    EXPECT_EQ(m.agency_id, agency_);
+    if (m.data.external_id != "1276035977375477760") continue;
+    EXPECT_EQ(m.data.author_handle, "happycamper");
+    EXPECT_EQ(m.data.in_reply_to, "1275653067283759104");
+    EXPECT_EQ(m.data.kind, MentionKind::kReply);
+  }
+  // Every post counts against the budget with its referenced posts.
+  std::int64_t reads = 0;
+  for (auto r : reads_) reads += r;
+  ASSERT_TRUE(WaitFor([&] { return Reload(c.id).reads_used == reads; }));
+  EXPECT_EQ(Reload(c.id).reads_month, pull::BudgetMonth(clock_.Now()));
+  ASSERT_TRUE(WaitFor([&] {
+    return json::parse(Reload(c.id).checkpoint.cursor, nullptr, false).value("newest_id", "") ==
+           "1276035977375477760";
+  }));
+}
+
+TEST_F(XStreamTest, MalformedAndOversizedLinesAreCountedAndTheConnectionStays) {
+  x_.Then([&](Conn& c) {
+    c.Start();
+    c.Line("{not json");
+    c.Line(std::string(20'000, 'x'));                 // over the 8 KiB limit, in one chunk
+    c.Raw("{\"data\":\"" + std::string(6'000, 'y'));  // over the limit across chunks
+    c.Raw(std::string(6'000, 'y') + "\"}\r\n");
+    c.Line(R"({"meta":{"sent":"2020-06-18T15:20:24.063Z"}})");  // neither a post nor an error
+    c.Line(lines_[0]);
+    return End::kHold;
+  });
+  store::Connector c = AddStream();
+  StartHub(Fast(), 8 * 1024);
+  ASSERT_TRUE(WaitFor([&] { return Stored().size() == 1; }));
+  ASSERT_TRUE(WaitFor([&] { return Health(c.id, &stream::StreamHealth::events) == 5; }));
+  EXPECT_EQ(Health(c.id, &stream::StreamHealth::malformed), 4);
+  EXPECT_EQ(x_.streams().size(), 1u);
+  EXPECT_TRUE(hub_->Health(c.id)->connected);
+}
+
+TEST_F(XStreamTest, ADropIsResumedWithBackfillWithoutLossOrDuplicates) {
+  x_.Then([&](Conn& c) {
+    c.Start();
+    c.Line(lines_[0]);
+    c.Line(lines_[1]);
+    return End::kDrop;
+  });
+  x_.Then([&](Conn& c) {
+    c.Start();
+    c.Line(lines_[1]);  // X's backfill replays what it is not sure was delivered
+    c.Line(lines_[2]);
+    c.Line(lines_[3]);
+    return End::kHold;
+  });
+  store::Connector c = AddStream({{"backfill_minutes", 2}});
+  StartHub();
+  ASSERT_TRUE(WaitFor([&] { return Stored() == AllIds(); }));
+  EXPECT_EQ(Mentions().size(), 4u);
+  auto streams = x_.streams();
+  ASSERT_EQ(streams.size(), 2u);
+  EXPECT_EQ(streams[0].target.find("backfill_minutes"), std::string::npos);  // first connection
+  EXPECT_NE(streams[1].target.find("backfill_minutes=2"), std::string::npos);
+  EXPECT_GE(hub_->Health(c.id)->reconnects, 1);
+}
+
+TEST_F(XStreamTest, AStallIsDetectedAndReconnected) {
+  x_.Then([&](Conn& c) {
+    c.Start();
+    c.Line(lines_[0]);
+    return End::kHold;  // then nothing at all, not even keep-alives
+  });
+  store::Connector c = AddStream();
+  StreamTimings t = Fast();
+  t.stall_ms = 300;
+  StartHub(t);
+  ASSERT_TRUE(WaitFor([&] { return x_.streams().size() >= 2; }));
+  EXPECT_NE(Reload(c.id).health.last_error.find("stalled: no data"), std::string::npos)
+      << Reload(c.id).health.last_error;
+  EXPECT_EQ(Stored().size(), 1u);
+}
+
+TEST_F(XStreamTest, KeepAlivesAloneAreNotAStall) {
+  std::atomic<bool> done{false};
+  x_.Then([&](Conn& c) {
+    c.Start();
+    for (int i = 0; i < 8 && !done; ++i) {
+      c.KeepAlive();
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    c.Line(lines_[0]);
+    return End::kHold;
+  });
+  store::Connector c = AddStream();
+  StreamTimings t = Fast();
+  t.stall_ms = 400;  // shorter than the 800 ms of keep-alives, longer than their spacing
+  StartHub(t);
+  ASSERT_TRUE(WaitFor([&] { return Stored().size() == 1; }));
+  done = true;
+  EXPECT_EQ(x_.streams().size(), 1u);
+  EXPECT_EQ(hub_->Health(c.id)->reconnects, 0);
+}
+
+TEST_F(XStreamTest, RateLimitBacksOffFromTheMinuteOrTheReset) {
+  x_.Then([&](Conn& c) {
+    c.Refuse(
+        429,
+        R"({"title":"ConnectionException","detail":"This stream is currently at the maximum allowed connection limit.","connection_issue":"TooManyConnections","type":"https://api.twitter.com/2/problems/streaming-connection"})");
+    return End::kDrop;
+  });
+  x_.Then([&](Conn& c) {
+    c.Start();
+    c.Line(lines_[0]);
+    return End::kHold;
+  });
+  store::Connector c = AddStream();
+  StartHub();
+  ASSERT_TRUE(WaitFor([&] { return Reload(c.id).health.consecutive_failures == 1; }));
+  store::Connector r = Reload(c.id);
+  EXPECT_NE(r.health.last_error.find("rate limited by X (HTTP 429)"), std::string::npos)
+      << r.health.last_error;
+  EXPECT_NE(r.health.last_error.find("maximum allowed connection limit"), std::string::npos);
+  EXPECT_EQ(r.health.next_run_at - clock_.Now(), 300);  // the rate-limit base (a minute at X)
+  ASSERT_TRUE(WaitFor([&] { return Stored().size() == 1; }));
+  EXPECT_EQ(x_.streams().size(), 2u);
+}
+
+TEST_F(XStreamTest, ARefusedTokenSaysSoAndBacksOffExponentially) {
+  x_.Then([&](Conn& c) {
+    c.Refuse(
+        401,
+        R"({"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"})");
+    return End::kDrop;
+  });
+  store::Connector c = AddStream();
+  StartHub();
+  // 50, 100, 200, 400, 400 ms ...: the third failure waits 200 ms.
+  ASSERT_TRUE(WaitFor([&] { return Reload(c.id).health.next_run_at - clock_.Now() == 200; }));
+  store::Connector r = Reload(c.id);
+  EXPECT_EQ(r.health.last_error.rfind("token ditolak", 0), 0u) << r.health.last_error;
+  EXPECT_NE(r.health.last_error.find("HTTP 401"), std::string::npos);
+  EXPECT_EQ(LastError(c.id), r.health.last_error);
+  ASSERT_TRUE(WaitFor([&] { return Reload(c.id).health.next_run_at - clock_.Now() == 400; }));
+  EXPECT_LE(x_.streams().size(), 5u);
+  EXPECT_TRUE(Mentions().empty());
+}
+
+TEST_F(XStreamTest, RulesRefusedTokenNeverConnectsTheStream) {
+  {
+    std::lock_guard<std::mutex> lock(rules_mu_);
+    rules_status_ = 401;
+  }
+  store::Connector c = AddStream();
+  StartHub();
+  ASSERT_TRUE(WaitFor([&] { return Reload(c.id).health.next_run_at - clock_.Now() == 100; }));
+  EXPECT_EQ(Reload(c.id).health.last_error.rfind("token ditolak", 0), 0u);
+  EXPECT_TRUE(x_.streams().empty());
+  auto sync = protocol_->LastSync(c.id);
+  ASSERT_TRUE(sync);
+  EXPECT_NE(sync->error.find("HTTP 401"), std::string::npos);
+}
+
+TEST_F(XStreamTest, OperationalDisconnectEndsTheConnectionAndReconnects) {
+  x_.Then([&](Conn& c) {
+    c.Start();
+    c.Line(lines_[0]);
+    c.Line(
+        R"({"errors":[{"title":"operational-disconnect","disconnect_type":"UpstreamOperationalDisconnect","detail":"This stream has been disconnected upstream for operational reasons.","type":"https://api.twitter.com/2/problems/operational-disconnect"}]})");
+    c.Line(lines_[1]);  // after the error: X has ended the stream, not read
+    return End::kHold;
+  });
+  x_.Then([&](Conn& c) {
+    c.Start();
+    c.Line(lines_[2]);
+    return End::kHold;
+  });
+  store::Connector c = AddStream();
+  StartHub();
+  ASSERT_TRUE(WaitFor([&] { return x_.streams().size() == 2 && Stored().size() == 2; }));
+  EXPECT_EQ(Stored(), (std::set<std::string>{ids_[0], ids_[2]}));
+  EXPECT_NE(LastError(c.id).find("operational-disconnect: UpstreamOperationalDisconnect"),
+            std::string::npos)
+      << LastError(c.id);
+  EXPECT_EQ(Health(c.id, &stream::StreamHealth::malformed), 0);
+}
+
+TEST_F(XStreamTest, RulesFollowTheAgencyQueries) {
+  auto query = [&](const std::string& name, const std::string& expr,
+                   std::vector<Platform> platforms = {}) {
+    store::AgencyQuery q;
+    q.agency_id = agency_;
+    q.name = name;
+    q.expression = expr;
+    q.platforms = std::move(platforms);
+    EXPECT_TRUE(store_->queries().Create(&q).ok());
+    return q;
+  };
+  auto flood = query("banjir", "(banjir OR longsor) berau");
+  auto vaksin = query("vaksin", "#vaksin \"dinas kesehatan\"");
+  auto prefix = query("awalan", "vaksin*");           // no wildcard at X
+  query("mastodon", "gempa", {Platform::kMastodon});  // not X's concern
+  auto stop = query("kata umum", "yang");             // X refuses it
+  // X holds the recorded rules of another app (not humas's: deleted) and flood's rule already.
+  json recorded = json::parse(Fixture("x-api-v2/python-twitter/streams/get_rules.json"));
+  {
+    std::lock_guard<std::mutex> lock(rules_mu_);
+    for (const json& r : recorded["data"]) held_[r["id"]] = {r["value"], r.value("tag", "")};
+    held_["1200"] = {"(banjir OR longsor) berau", QueryTag(flood.id)};
+    refuse_.insert("yang");
+  }
+  x_.Then([&](Conn& c) {
+    c.Start();
+    c.Line(lines_[0]);
+    return End::kHold;
+  });
+  json settings = {{"stream", true}, {"api_base", x_.base()}};
+  store::Connector c = Add(Platform::kX, settings, R"({"bearer_token":"t"})");
+  StartHub();
+  ASSERT_TRUE(WaitFor([&] { return x_.streams().size() == 1; }));
+  auto others = x_.others();
+  // GET, delete the two foreign rules, dry-run the two missing ones, add the valid one.
+  ASSERT_EQ(others.size(), 4u);
+  EXPECT_EQ(others[0].method, "GET");
+  EXPECT_EQ(others[0].target, kRules);
+  EXPECT_EQ(others[0].authorization, "Bearer t");
+  EXPECT_EQ(json::parse(others[1].body),
+            json({{"delete", {{"ids", {"1165037377523306497", "1165037377523306498"}}}}}));
+  EXPECT_EQ(others[2].target, std::string(kRules) + "?dry_run=true");
+  EXPECT_EQ(json::parse(others[2].body)["add"].size(), 2u);
+  EXPECT_EQ(
+      json::parse(others[3].body),
+      json({{"add", {{{"value", "#vaksin \"dinas kesehatan\""}, {"tag", QueryTag(vaksin.id)}}}}}));
+  auto sync = protocol_->LastSync(c.id);
+  ASSERT_TRUE(sync);
+  EXPECT_EQ(sync->error, "");
+  EXPECT_EQ(sync->added, 1);
+  EXPECT_EQ(sync->deleted, 2);
+  ASSERT_EQ(sync->refused.size(), 1u);
+  EXPECT_EQ(sync->refused[0].first.tag, QueryTag(stop.id));
+  EXPECT_NE(sync->refused[0].second.find("non-stopword"), std::string::npos);
+  ASSERT_EQ(sync->unexpressible.size(), 1u);
+  EXPECT_EQ(sync->unexpressible[0].query_id, prefix.id);
+  EXPECT_NE(sync->unexpressible[0].reason.find("wildcard"), std::string::npos);
+  EXPECT_EQ(sync->active.size(), 2u);
+
+  // A query changed while connected: the rules follow without reconnecting.
+  auto flood2 = *store_->queries().Get(flood.id);
+  flood2.expression = "banjir berau";
+  ASSERT_TRUE(store_->queries().Update(&flood2).ok());
+  ASSERT_TRUE(WaitFor([&] {
+    std::lock_guard<std::mutex> lock(rules_mu_);
+    for (const auto& [id, r] : held_)
+      if (r.value == "banjir berau" && r.tag == QueryTag(flood.id)) return true;
+    return false;
+  }));
+  {
+    std::lock_guard<std::mutex> lock(rules_mu_);
+    EXPECT_EQ(held_.count("1200"), 0u);  // the old rule of the query is gone
+  }
+  EXPECT_EQ(x_.streams().size(), 1u);
+  // Nothing changes any more: no further requests (idempotent).
+  const size_t requests = x_.others().size();
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  EXPECT_EQ(x_.others().size(), requests);
+}
+
+TEST_F(XStreamTest, TheBudgetEndsTheStreamUntilTheMonthRollsOver) {
+  // The first two posts fit in the budget, the third does not.
+  const std::int64_t budget = reads_[0] + reads_[1] + reads_[2] - 1;
+  x_.Then([&](Conn& c) {
+    c.Start();
+    for (const std::string& l : lines_) c.Line(l);
+    return End::kHold;
+  });
+  store::Connector c = AddStream(json::object(), budget);
+  StartHub();
+  ASSERT_TRUE(
+      WaitFor([&] { return Reload(c.id).health.last_error.rfind("budget spent", 0) == 0; }));
+  store::Connector r = Reload(c.id);
+  EXPECT_EQ(r.reads_used, budget);
+  EXPECT_EQ(r.health.next_run_at, pull::NextMonthStart(clock_.Now()));
+  // The post that overran the budget was already sent (X counted it): kept. The fourth, after
+  // the disconnect, was not read.
+  ASSERT_TRUE(WaitFor([&] { return Stored().size() == 3; }));
+  EXPECT_EQ(Stored().count(ids_[3]), 0u);
+  EXPECT_FALSE(hub_->Health(c.id)->connected);
+  EXPECT_EQ(x_.streams().size(), 1u);
+
+  // A restart in the same month does not connect.
+  hub_->Stop();
+  hub_.reset();
+  StartHub();
+  ASSERT_TRUE(WaitFor([&] {
+    auto h = hub_->Health(c.id);
+    return h && h->last_error.rfind("budget spent", 0) == 0;
+  }));
+  EXPECT_EQ(x_.streams().size(), 1u);
+}
+
+TEST_F(XStreamTest, PostsAlreadyFoundByTheRecentSearchAreNotStoredTwice) {
+  pull::testing::FakePlatform search;
+  search.Route("/2/tweets/search/recent");
+  search.Answer("/2/tweets/search/recent", JsonResponse(200, page_.dump()));
+  ASSERT_TRUE(search.Start().ok());
+  RecentSearch recent;
+  store::Connector polled = Add(Platform::kX, {{"query", "banjir"}, {"api_base", search.base()}},
+                                R"({"bearer_token":"t"})");
+  ASSERT_TRUE(runner_->RunOne(recent, polled).ok());
+  ASSERT_EQ(Stored(), AllIds());
+  x_.Then([&](Conn& c) {
+    c.Start();
+    for (const std::string& l : lines_) c.Line(l);
+    return End::kHold;
+  });
+  store::Connector c = AddStream();
+  EXPECT_FALSE(protocol_ && protocol_->Streams(polled));
+  StartHub();
+  EXPECT_FALSE(protocol_->Streams(polled));
+  EXPECT_TRUE(protocol_->Streams(c));
+  ASSERT_TRUE(WaitFor([&] { return Health(c.id, &stream::StreamHealth::events) == 4; }));
+  ASSERT_TRUE(WaitFor([&] { return !Reload(c.id).checkpoint.cursor.empty(); }));
+  EXPECT_EQ(Mentions().size(), 4u);
+  EXPECT_EQ(hub_->Health(c.id)->stored, 0);
+}
+
+TEST_F(XStreamTest, SettingsRules) {
+  auto bad = [](const json& s) { return pull::ParseXStreamSettings(s).status().message(); };
+  EXPECT_TRUE(pull::ParseXStreamSettings({{"stream", true}}).ok());
+  EXPECT_TRUE(pull::ParseXStreamSettings({{"stream", "true"}, {"rules", {"banjir"}}}).ok());
+  EXPECT_NE(bad({{"stream", true}, {"query", "banjir"}}).find("not a known setting"),
+            std::string::npos);
+  EXPECT_NE(bad({{"stream", true}, {"backfill_minutes", 6}}).find("from 0 to 5"),
+            std::string::npos);
+  EXPECT_NE(bad({{"stream", true}, {"rules", {"a", "b"}}, {"max_rules", 1}}).find("allows 1"),
+            std::string::npos);
+  EXPECT_NE(bad({{"stream", true}, {"rules", {std::string(600, 'a')}}}).find("longer than 512"),
+            std::string::npos);
+  EXPECT_NE(bad({{"stream", true}, {"rules", "banjir"}}).find("list"), std::string::npos);
+  // A stream connector is not pulled; a recent search one is.
+  EXPECT_FALSE(pull::IsPulled(Platform::kX, {{"stream", true}}));
+  EXPECT_TRUE(pull::IsPulled(Platform::kX, {{"query", "banjir"}}));
+  EXPECT_TRUE(pull::ValidatePullSettings(Platform::kX, {{"stream", true}}).ok());
+}
+
+}  // namespace
+}  // namespace humas::connectors::x
