@@ -227,6 +227,9 @@ test('pull connectors: settings are validated per platform with a clear 400', as
     ['facebook', { page_id: 'halaman-ku' }, "settings.page_id must be the Page's numeric id"],
     ['facebook', { page_id: '19292868552', limit: 500 }, 'settings.limit must be an integer from 1 to 100'],
     ['instagram', { ig_user_id: 'akun' }, "settings.ig_user_id must be the Instagram account's numeric id"],
+    ['x', { stream: true, query: 'banjir' }, 'settings.query is not a known setting'],
+    ['x', { stream: true, backfill_minutes: 9 }, 'settings.backfill_minutes must be an integer from 0 to 5'],
+    ['x', { stream: true, rules: ['a', 'b'], max_rules: 1 }, 'the plan allows 1'],
   ];
   for (const [platform, settings, message] of cases) {
     const r = await pejabat.post('/api/v1/connectors', { ...base, platform, settings });
@@ -244,6 +247,19 @@ test('pull connectors: settings are validated per platform with a clear 400', as
   assert.equal(bad.status, 400);
   assert.equal((await pejabat.get(`/api/v1/connectors/${ok.json.id}`)).json.settings.hashtag, '#BanjirBerau');
   assert.equal((await pejabat.request('DELETE', `/api/v1/connectors/${ok.json.id}`)).status, 204);
+  // An X filtered stream is streamed, not polled, and lists its rules and what X cannot express.
+  const q = await pejabat.post('/api/v1/queries', { agency_id: ids.dinkes, name: 'Awalan stream', expression: 'vaksin*' });
+  assert.equal(q.status, 201, q.text);
+  const xs = await pejabat.post('/api/v1/connectors', {
+    ...base, platform: 'x', settings: { stream: true, api_base: 'http://127.0.0.1:9' }, enabled: false,
+  });
+  assert.equal(xs.status, 201, xs.text);
+  assert.equal(xs.json.polled, false);
+  assert.equal(xs.json.streamed, true);
+  assert.ok(xs.json.x_rules.unexpressible.some((u) => u.query_id === q.json.id && u.reason.includes('wildcard')), JSON.stringify(xs.json.x_rules));
+  assert.ok(xs.json.x_rules.rules.every((r) => r.tag.startsWith('humas:q')));
+  assert.equal((await pejabat.request('DELETE', `/api/v1/connectors/${xs.json.id}`)).status, 204);
+  assert.equal((await pejabat.request('DELETE', `/api/v1/queries/${q.json.id}`)).status, 204);
   // A YouTube connector shows its daily quota; digits as text are accepted (web forms).
   const yt = await pejabat.post('/api/v1/connectors', {
     ...base, platform: 'youtube', settings: { video_id: 'F1UP7wRCPH8', daily_quota_units: '500' },
