@@ -12,6 +12,7 @@
 #include "alerts/detector.h"
 #include "core/log.h"
 #include "jobs/runner.h"
+#include "store/counters.h"
 #include "store/queries.h"
 
 namespace humas::alerts {
@@ -103,14 +104,21 @@ Result<EvaluationReport> Engine::EvaluateLocked(UnixMillis now) {
     for (int k = 0; k <= kBaselineWeeks; ++k) hours.push_back(slot - k * kWeekMs);
   HUMAS_ASSIGN_OR_RETURN(auto rows, repo.CountsAt(hours));
   std::map<std::pair<Id, UnixMillis>, HourCounts> counts;
+  auto add = [&counts](Id key, UnixMillis h, const std::string& sentiment, std::int64_t n) {
+    HourCounts& c = counts[{key, h}];
+    c.total += n;
+    if (sentiment == "negative") c.negative += n;
+  };
   for (const auto& r : rows) {
-    auto agency = query_agency.find(r.query_id);
-    if (agency == query_agency.end()) continue;  // deactivated meanwhile
-    for (Id key : {r.query_id, -agency->second}) {
-      HourCounts& c = counts[{key, r.hour}];
-      c.total += r.count;
-      if (r.sentiment == "negative") c.negative += r.count;
-    }
+    if (!query_agency.count(r.query_id)) continue;  // deactivated meanwhile
+    add(r.query_id, r.hour, r.sentiment, r.count);
+  }
+  // A topic counts each mention once however many of the agency's queries it matched: its own
+  // counter kept at ingest (store/counters.h), not the sum of the query series.
+  HUMAS_ASSIGN_OR_RETURN(auto topic_rows, rt_.store.counters().TopicCountsAt(hours));
+  for (const auto& r : topic_rows) {
+    if (!series_start.count(-r.agency_id)) continue;  // no active query
+    add(-r.agency_id, r.hour, r.sentiment, r.count);
   }
   auto at = [&counts](Id key, UnixMillis h) {
     auto it = counts.find({key, h});

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <mutex>
 
 #include "alerts/detector.h"
@@ -102,6 +103,12 @@ class EngineTest : public ::testing::Test {
   //! Stores `total` mentions of `query` created in the hour starting at `hour`, the first
   //! `negative` of them negative, the rest neutral.
   void Hour(Id query, Id agency, UnixMillis hour, int total, int negative = 0) {
+    Hour(std::vector<Id>{query}, agency, hour, total, negative);
+  }
+  //! The same for mentions that matched every one of `queries`.
+  void Hour(const std::vector<Id>& queries, Id agency, UnixMillis hour, int total,
+            int negative = 0) {
+    const Id query = queries[0];
     for (int i = 0; i < total; ++i) {
       Mention m;
       m.agency_id = agency;
@@ -111,7 +118,7 @@ class EngineTest : public ::testing::Test {
       m.data.text = "sebutan";
       m.data.created_at = hour + i * 1000;
       m.data.labels.sentiment = i < negative ? "negative" : "neutral";
-      m.query_ids = {query};
+      m.query_ids = queries;
       pending_.push_back(std::move(m));
     }
   }
@@ -369,6 +376,32 @@ TEST_F(EngineTest, AWeeklyRhythmAndAQuietQueryDoNotAlarm) {
   EXPECT_EQ(r.opened, 0);
   EXPECT_TRUE(Alerts().empty());
   EXPECT_TRUE(Sent().empty());
+}
+
+TEST_F(EngineTest, AMentionMatchingTwoQueriesCountsOnceInTheTopic) {
+  const Id agency = agencies_[0].id;
+  Id flood = Query(agency, "banjir");
+  Id rain = Query(agency, "hujan");
+  // Every mention of the history matches both queries; the hour in progress brings 40 of those,
+  // 6 of them negative, and 10 that match only "banjir".
+  for (UnixMillis h = kStart; h < kNowHour; h += kHourMs) Hour({flood, rain}, agency, h, 4);
+  Flush();
+  Hour({flood, rain}, agency, kNowHour, 40, 6);
+  Hour(flood, agency, kNowHour, 10);
+  Flush();
+
+  EvaluationReport r = Evaluate(kNow);
+  EXPECT_EQ(r.series, 3);             // two queries and the topic
+  std::map<Id, store::Alert> spikes;  // by query id, 0 = the topic
+  for (const auto& a : Alerts("open"))
+    if (a.kind == "spike") spikes[a.query_id.value_or(0)] = a;
+  ASSERT_EQ(spikes.size(), 3u);
+  EXPECT_EQ(spikes[flood].observed, 50);
+  EXPECT_EQ(spikes[rain].observed, 40);
+  // Once per mention, not 50 + 40; the baseline likewise 4 per hour, not 8.
+  EXPECT_EQ(spikes[0].observed, 50);
+  EXPECT_EQ(spikes[0].baseline, 4);
+  EXPECT_EQ(spikes[0].agency_id, agency);
 }
 
 TEST_F(EngineTest, TooLittleHistoryIsNotJudged) {

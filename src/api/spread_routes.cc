@@ -153,8 +153,11 @@ Status ReadActivityFilter(Context& ctx, const http::Request& req, Caller& c, int
   HUMAS_ASSIGN_OR_RETURN(std::optional<UnixMillis> since, QueryTime(req, "since"));
   HUMAS_ASSIGN_OR_RETURN(std::optional<UnixMillis> until, QueryTime(req, "until"));
   if (until && req.Query("until")->size() == 10) *until += kDayMs;  // inclusive day
-  f->until = until.value_or(ctx.clock.Now() + 1);
-  f->since = since.value_or(f->until - default_days * kDayMs);
+  // Author activity is counted per UTC day (store/counters.h): the window is whole days, since
+  // rounded down and until up (the default: the last `default_days` days, today included).
+  auto day_floor = [](UnixMillis t) { return t - ((t % kDayMs) + kDayMs) % kDayMs; };
+  f->until = day_floor(until.value_or(ctx.clock.Now() + 1) - 1) + kDayMs;
+  f->since = since ? day_floor(*since) : f->until - default_days * kDayMs;
   if (f->since >= f->until) return InvalidArgument("since must be before until").WithField("since");
   if (f->until - f->since > kMaxWindowMs)
     return InvalidArgument("the window is at most 92 days").WithField("since");

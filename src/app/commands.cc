@@ -37,6 +37,7 @@
 #include "ingest/ingest.h"
 #include "ingest/labeling.h"
 #include "jobs/runner.h"
+#include "store/counters.h"
 #include "store/spread.h"
 
 namespace humas::app {
@@ -553,6 +554,21 @@ int MigrateCommand(const std::vector<std::string>& args) {
   if (!store.ok()) return Fail("database", store.status());
   std::printf("database ready: %s schema version %d\n", (*store)->backend().c_str(),
               (*store)->schema_version());
+  return 0;
+}
+
+int RollupsRebuildCommand(const std::vector<std::string>& args) {
+  auto flags = ParseFlags(args, {"data-dir", "config"}, {});
+  if (!flags.ok()) return Fail("rollups-rebuild", flags.status());
+  auto config = LoadConfig(*flags);
+  if (!config.ok()) return Fail("configuration", config.status());
+  auto store = OpenStore(config->data_dir);
+  if (!store.ok()) return Fail("database", store.status());
+  // From the stored mentions, the source of truth: hourly sentiment rollups, then the author,
+  // observed-reaction and agency-topic counters (each in its own transaction).
+  if (Status s = (*store)->rollups().Rebuild(); !s.ok()) return Fail("hourly rollups", s);
+  if (Status s = (*store)->counters().Rebuild(); !s.ok()) return Fail("counters", s);
+  std::printf("rollups rebuilt from the stored mentions\n");
   return 0;
 }
 

@@ -12,6 +12,8 @@ int UserCommand(const std::vector<std::string>& args);
 int IngestCommand(const std::vector<std::string>& args);
 int AuditCommand(const std::vector<std::string>& args);
 int MigrateCommand(const std::vector<std::string>& args);
+//! `humas rollups-rebuild`: recomputes every counter kept at ingest from the stored mentions.
+int RollupsRebuildCommand(const std::vector<std::string>& args);
 //! `humas webhook-verify`: exit 0 authentic, 1 not (one-line reason on stdout), 2 usage.
 int WebhookVerifyCommand(const std::vector<std::string>& args);
 //! `humas corrections export --task sentiment|kind --out FILE`: corrected labels as training TSV.

@@ -30,6 +30,9 @@ const char kUsage[] =
     "          object; --now SECONDS for Standard Webhooks); exit 0 authentic, 1 not\n"
     "  migrate --data-dir DIR\n"
     "          create or upgrade the database and exit\n"
+    "  rollups-rebuild --data-dir DIR\n"
+    "          recompute the dashboard counters kept at ingest (hourly rollups, authors,\n"
+    "          agency topics) from the stored mentions; intake waits meanwhile\n"
     "  corrections export --data-dir DIR --task sentiment|kind --out FILE\n"
     "          officers' label corrections as training TSV (text<TAB>label) for train --init\n"
     "  feed-parse FILE\n"
@@ -62,6 +65,7 @@ int main(int argc, char** argv) {
   if (cmd == "ingest") return humas::app::IngestCommand(args);
   if (cmd == "audit") return humas::app::AuditCommand(args);
   if (cmd == "migrate") return humas::app::MigrateCommand(args);
+  if (cmd == "rollups-rebuild") return humas::app::RollupsRebuildCommand(args);
   if (cmd == "webhook-verify") return humas::app::WebhookVerifyCommand(args);
   if (cmd == "corrections") return humas::app::CorrectionsCommand(args);
   if (cmd == "feed-parse") return humas::app::FeedParseCommand(args);

@@ -274,6 +274,7 @@ class InboxRepository;      // store/cases.h
 class QueryRepository;      // store/queries.h
 class ConnectorRepository;  // store/connectors.h
 class AlertRepository;      // store/alerts.h
+class CounterRepository;    // store/counters.h
 
 //! Opens every repository over one database. Thread-safe: repositories may be used from many
 //! threads at once (implementations pool connections).
@@ -298,6 +299,8 @@ class Store {
   virtual ConnectorRepository& connectors() = 0;
   //! Listening alerts and their per-agency thresholds (store/alerts.h).
   virtual AlertRepository& alerts() = 0;
+  //! Author and agency-topic counters kept at ingest (store/counters.h).
+  virtual CounterRepository& counters() = 0;
   //! Cheap liveness check for /health.
   virtual Status Ping() = 0;
   //! Backend name and schema version, e.g. "sqlite", 3.

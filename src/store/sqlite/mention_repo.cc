@@ -7,6 +7,7 @@
 #include "search/query_parser.h"
 #include "store/sqlite/fts_query.h"
 #include "store/sqlite/inbox_repo.h"
+#include "store/sqlite/rollups.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace humas::store::sqlite {
@@ -131,6 +132,7 @@ Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
   std::map<RollupKey, std::int64_t> rollups;
   std::map<QueryHourKey, std::int64_t> query_hours;
   std::vector<std::pair<Id, Id>> matches;  // (query, mention), written in key order below
+  RollupBatch counters;                    // author and agency-topic counters (rollups.h)
   sqlite3* db = conn->raw();
   // Prepared once for the batch and reset after each row.
   HUMAS_ASSIGN_OR_RETURN(Stmt insert, conn->Prepare(kSqlMentionInsert));
@@ -180,6 +182,7 @@ Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
         ++query_hours[QueryHourKey{q, HourOf(d.created_at), d.labels.sentiment}];
       }
       out.push_back({UpsertOutcome::Kind::kInserted, id});
+      counters.Inserted(id, m);
       ++rollups[RollupKey{HourOf(d.created_at), m.agency_id.value_or(0), platform,
                           d.labels.sentiment}];
       continue;
@@ -187,17 +190,21 @@ Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
     // Already stored: raise the engagement counts if this copy is newer.
     Id id = 0;
     bool raise = false;
+    std::int64_t old[3] = {0, 0, 0};  // shares, likes, replies
     {
       HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlMentionEngagement));
       st.Bind(platform).Bind(d.external_id);
       HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) return Internal("mention vanished during upsert: " + d.external_id);
       id = st.Int(0);
-      raise = d.shares > st.Int(1) || d.likes > st.Int(2) || d.replies > st.Int(3);
+      old[0] = st.Int(1), old[1] = st.Int(2), old[2] = st.Int(3);
+      raise = d.shares > old[0] || d.likes > old[1] || d.replies > old[2];
     }
     if (raise) {
       HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlMentionRaiseEngagement));
       HUMAS_RETURN_IF_ERROR(st.Bind(d.shares).Bind(d.likes).Bind(d.replies).Bind(id).Run());
+      counters.Raised(id, old[0], old[1], old[2], std::max(d.shares, old[0]),
+                      std::max(d.likes, old[1]), std::max(d.replies, old[2]));
     }
     out.push_back({raise ? UpsertOutcome::Kind::kUpdated : UpsertOutcome::Kind::kDuplicate, id});
   }
@@ -221,6 +228,7 @@ Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
     st.Bind(std::get<0>(key)).Bind(std::get<1>(key)).Bind(std::get<2>(key)).Bind(count);
     HUMAS_RETURN_IF_ERROR(st.Run());
   }
+  HUMAS_RETURN_IF_ERROR(counters.Flush(*conn));
   if (open_cases) {
     std::vector<Id> new_ids(mentions.size(), 0);
     for (size_t i = 0; i < out.size(); ++i)

@@ -7,6 +7,8 @@
 #include <deque>
 #include <set>
 
+#include "store/sqlite/rollups.h"
+
 namespace humas::store {
 
 std::string_view ToString(CascadeLink l) {
@@ -76,10 +78,21 @@ constexpr char kSqlReplyChildren[] =
 constexpr char kSqlShareChildren[] =
     "WHERE m.platform = ?1 AND m.shared_from = ?2 AND m.shared_from <> '' ORDER BY 8, 1";
 
-// Author activity. ?1 = window start (day and week buckets are counted from it). The inner query
-// selects the author's mentions in scope; `observed` counts stored replies/shares to each of them
-// by other authors (two probes of the partial indexes per mention).
-constexpr char kSqlActivityHead[] =
+// Author activity. ?1 = window start (day and week buckets are counted from it; the window is
+// whole UTC days). Without a topic it reads the per-day author counters kept at ingest
+// (migration 0016, rollups_batch.cc): a GROUP BY over the window's counter rows.
+constexpr char kSqlCountersHead[] =
+    "SELECT platform, max(handle), max(name), sum(mentions), sum(shares), sum(replies), "
+    "sum(critical_replies), count(DISTINCT day), "
+    "count(DISTINCT CASE WHEN originals > 0 THEN (day - ?1) / 604800000 END), "
+    "sum(likes_sum), sum(shares_sum), sum(replies_sum), sum(observed), sum(influence), "
+    "max(followers), min(first_at), max(last_at) "
+    "FROM author_daily WHERE day >= ?1 AND day < ?2";
+constexpr char kSqlCountersTail[] = " GROUP BY platform, author_key";
+// With a hashtag topic the full-text index narrows the window's mentions to those carrying it
+// (counters per hashtag would multiply the write path); each mention's observed reactions come
+// from the mention_observed counter instead of probing its children.
+constexpr char kSqlTopicHead[] =
     "SELECT platform, max(author_handle), max(author_name), count(*), "
     "sum(is_share), sum(is_reply), "
     "sum(CASE WHEN is_reply = 1 AND (sentiment = 'negative' OR input_kind IN ('kritik', "
@@ -95,13 +108,12 @@ constexpr char kSqlActivityHead[] =
     "CASE WHEN m.shared_from <> '' OR m.kind = 'share' THEN 1 ELSE 0 END AS is_share, "
     "CASE WHEN m.shared_from = '' AND m.kind <> 'share' AND (m.in_reply_to <> '' OR m.kind IN "
     "('reply', 'comment')) THEN 1 ELSE 0 END AS is_reply, "
-    "(SELECT count(*) FROM mentions c WHERE c.platform = m.platform AND c.in_reply_to = "
-    "m.external_id AND c.in_reply_to <> '' AND lower(c.author_handle) <> lower(m.author_handle)) "
-    "+ (SELECT count(*) FROM mentions c WHERE c.platform = m.platform AND c.shared_from = "
-    "m.external_id AND c.shared_from <> '' AND lower(c.author_handle) <> lower(m.author_handle)) "
+    "coalesce((SELECT o.observed FROM mention_observed o WHERE o.mention_id = m.id), 0) "
     "AS observed "
     "FROM mentions m WHERE m.created_at >= ?1 AND m.created_at < ?2";
-constexpr char kSqlActivityTail[] = ") GROUP BY platform, lower(author_handle)";
+constexpr char kSqlTopicTail[] = ") GROUP BY platform, lower(author_handle)";
+// Influence, then mentions, then the handle; platform last makes the order total.
+constexpr char kSqlActivityOrder[] = " ORDER BY 14 DESC, 4 DESC, 2, 1 LIMIT ";
 
 constexpr char kSqlMentionLabels[] =
     "SELECT sentiment, sentiment_confidence, input_kind, input_kind_confidence, hoax_score, "
@@ -152,27 +164,37 @@ Result<AuthorActivity> ReadActivity(const Stmt& st) {
   return a;
 }
 
-//! Appends the scope and topic conditions of `f` (after the window, bound as ?1/?2).
-void AppendActivityFilter(const ActivityFilter& f, std::string* sql,
-                          std::vector<BindValue>* binds) {
-  if (f.agency_ids) {
-    *sql += " AND (";
-    AppendIdsIn(sql, binds, "m.agency_id", *f.agency_ids);
-    if (f.include_unassigned) *sql += " OR m.agency_id IS NULL";
-    *sql += ")";
+//! The statement for `f` up to its GROUP BY (counters, or mentions with the topic), with the
+//! window (bound as ?1/?2) widened to whole UTC days, plus `author` conditions when not empty.
+std::string ActivitySql(const ActivityFilter& f, const std::string& author_platform,
+                        const std::string& author, std::vector<BindValue>* binds) {
+  const bool topic = !f.hashtag.empty();
+  const std::string p = topic ? "m." : "";
+  std::string sql = topic ? kSqlTopicHead : kSqlCountersHead;
+  *binds = {DayOf(f.since), DayOf(f.until - 1) + kDayMs};
+  if (!author.empty()) {
+    sql += topic ? " AND m.platform = ? AND lower(m.author_handle) = ?"
+                 : " AND platform = ? AND author_key = ?";
+    binds->push_back(author_platform);
+    binds->push_back(AsciiLower(author));
   }
-  if (!f.hashtag.empty()) {
-    std::string tag = f.hashtag;
-    std::transform(tag.begin(), tag.end(), tag.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (f.agency_ids) {
+    sql += " AND (";
+    AppendIdsIn(&sql, binds, p + "agency_id", *f.agency_ids);
+    if (f.include_unassigned) sql += topic ? " OR m.agency_id IS NULL" : " OR agency_id = 0";
+    sql += ")";
+  }
+  if (topic) {
+    std::string tag = AsciiLower(f.hashtag);
     // The full-text index narrows to mentions with the word; the GLOB keeps only "#word" followed
     // by a non-word character (so #gizi does not match #gizibaik).
-    *sql +=
+    sql +=
         " AND m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?) AND "
         "(lower(m.text) || ' ') GLOB ?";
     binds->push_back("\"" + tag + "\"");
     binds->push_back("*#" + tag + "[^a-z0-9_]*");
   }
+  return sql + (topic ? kSqlTopicTail : kSqlCountersTail);
 }
 
 Status CheckHashtag(const std::string& tag) {
@@ -260,11 +282,8 @@ Result<std::vector<AuthorActivity>> SqliteSpreadRepository::TopAuthors(const Act
                                                                        int limit) {
   HUMAS_RETURN_IF_ERROR(CheckHashtag(f.hashtag));
   limit = std::clamp(limit, 1, 200);
-  std::string sql = kSqlActivityHead;
-  std::vector<BindValue> binds = {f.since, f.until};
-  AppendActivityFilter(f, &sql, &binds);
-  sql += kSqlActivityTail;
-  sql += " ORDER BY 14 DESC, 4 DESC, 2 LIMIT " + std::to_string(limit);
+  std::vector<BindValue> binds;
+  std::string sql = ActivitySql(f, "", "", &binds) + kSqlActivityOrder + std::to_string(limit);
   auto conn = ctx_.pool->Acquire();
   HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(sql));
   BindAll(st, binds);
@@ -280,21 +299,16 @@ Result<std::vector<AuthorActivity>> SqliteSpreadRepository::TopAuthors(const Act
 Result<AuthorActivity> SqliteSpreadRepository::Author(Platform platform, const std::string& handle,
                                                       const ActivityFilter& f) {
   HUMAS_RETURN_IF_ERROR(CheckHashtag(f.hashtag));
-  std::string sql = kSqlActivityHead;
-  sql += " AND m.platform = ? AND lower(m.author_handle) = lower(?)";
-  std::vector<BindValue> binds = {f.since, f.until, std::string(ToString(platform)), handle};
-  AppendActivityFilter(f, &sql, &binds);
-  sql += kSqlActivityTail;
+  AuthorActivity none;
+  none.platform = platform;
+  none.handle = handle;
+  std::vector<BindValue> binds;
+  std::string sql = ActivitySql(f, std::string(ToString(platform)), handle, &binds);
   auto conn = ctx_.pool->Acquire();
   HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(sql));
   BindAll(st, binds);
   HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) {
-    AuthorActivity none;
-    none.platform = platform;
-    none.handle = handle;
-    return none;
-  }
+  if (!row) return none;
   return ReadActivity(st);
 }
 
@@ -310,7 +324,7 @@ Status SqliteCorrectionRepository::Apply(LabelCorrection* c) {
   auto conn = ctx_.pool->Acquire();
   WriteTx tx(*conn);
   HUMAS_RETURN_IF_ERROR(tx.Begin());
-  std::string sentiment, platform;
+  std::string sentiment, input_kind, platform;
   UnixMillis created_at = 0;
   Id agency = 0;
   {
@@ -319,13 +333,14 @@ Status SqliteCorrectionRepository::Apply(LabelCorrection* c) {
     HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) return NotFound("mention " + std::to_string(c->mention_id) + " does not exist");
     sentiment = st.Text(0);
+    input_kind = st.Text(2);
     switch (c->task) {
       case LabelTask::kSentiment:
         c->old_value = sentiment;
         c->old_confidence = st.Double(1);
         break;
       case LabelTask::kKind:
-        c->old_value = st.Text(2);
+        c->old_value = input_kind;
         c->old_confidence = st.Double(3);
         break;
       case LabelTask::kHoax:
@@ -356,11 +371,15 @@ Status SqliteCorrectionRepository::Apply(LabelCorrection* c) {
         r.Bind(HourOf(created_at)).Bind(agency).Bind(platform).Bind(label).Bind(delta);
         HUMAS_RETURN_IF_ERROR(r.Run());
       }
+      HUMAS_RETURN_IF_ERROR(MoveCorrectedLabels(*conn, c->mention_id, sentiment, input_kind,
+                                                c->new_value, input_kind));
       break;
     }
     case LabelTask::kKind: {
       HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlSetKind));
       HUMAS_RETURN_IF_ERROR(st.Bind(c->new_value).Bind(c->mention_id).Run());
+      HUMAS_RETURN_IF_ERROR(MoveCorrectedLabels(*conn, c->mention_id, sentiment, input_kind,
+                                                sentiment, c->new_value));
       break;
     }
     case LabelTask::kHoax: {

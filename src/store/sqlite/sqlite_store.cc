@@ -8,6 +8,7 @@
 #include "store/sqlite/inbox_repo.h"
 #include "store/sqlite/migrate.h"
 #include "store/sqlite/query_repo.h"
+#include "store/sqlite/rollups.h"
 #include "store/sqlite/spread_repo.h"
 #include "store/sqlite/webhook_inbox_repo.h"
 
@@ -85,7 +86,8 @@ class SqliteStore final : public Store {
         queries_(ctx_),
         webhook_inbox_(ctx_),
         connectors_(ctx_),
-        alerts_(ctx_) {}
+        alerts_(ctx_),
+        counters_(ctx_) {}
 
   UserRepository& users() override { return users_; }
   AgencyRepository& agencies() override { return agencies_; }
@@ -102,6 +104,7 @@ class SqliteStore final : public Store {
   WebhookInboxRepository& webhook_inbox() override { return webhook_inbox_; }
   ConnectorRepository& connectors() override { return connectors_; }
   AlertRepository& alerts() override { return alerts_; }
+  CounterRepository& counters() override { return counters_; }
 
   Status Ping() override {
     auto conn = pool_->Acquire();
@@ -130,6 +133,7 @@ class SqliteStore final : public Store {
   SqliteWebhookInboxRepository webhook_inbox_;
   SqliteConnectorRepository connectors_;
   SqliteAlertRepository alerts_;
+  SqliteCounterRepository counters_;
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/clock.h"
+#include "store/counters.h"
 #include "store/spread.h"
 #include "store/store.h"
 
@@ -67,6 +68,7 @@ class TempSqliteStore final : public Store {
   WebhookInboxRepository& webhook_inbox() override { return inner_->webhook_inbox(); }
   ConnectorRepository& connectors() override { return inner_->connectors(); }
   AlertRepository& alerts() override { return inner_->alerts(); }
+  CounterRepository& counters() override { return inner_->counters(); }
   Status Ping() override { return inner_->Ping(); }
   std::string backend() const override { return inner_->backend(); }
   int schema_version() const override { return inner_->schema_version(); }

@@ -1,0 +1,82 @@
+// The SQLite side of store/counters.h (internal to src/store/sqlite): the per-batch aggregation
+// that MentionRepository::UpsertBatch feeds (rollups_batch.cc) and the repository reading and
+// rebuilding the counters (rollups_repo.cc). Tables: migration 0016.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "store/counters.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace humas::store::sqlite {
+
+//! Adds to one agency topic counter (?1 agency, ?2 hour, ?3 sentiment, ?4 delta).
+inline constexpr char kSqlTopicAdd[] =
+    "INSERT INTO agency_topic_hourly (agency_id, hour, sentiment, count) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (agency_id, hour, sentiment) DO UPDATE SET count = count + excluded.count";
+
+//! Start of the UTC day containing t (floor, also before 1970): the author counters' bucket.
+UnixMillis DayOf(UnixMillis t);
+//! SQLite's lower(): ASCII letters only (the author counters' key).
+std::string AsciiLower(std::string_view s);
+
+//! How a mention counts for its author (store/spread.h AuthorActivity).
+struct MentionClass {
+  bool share = false;
+  bool reply = false;
+  bool critical = false;  //!< a reply labelled negative or of kind kritik/keluhan
+};
+MentionClass ClassOf(const MentionInput& d);
+MentionClass ClassOf(bool has_shared_from, bool has_in_reply_to, std::string_view kind,
+                     std::string_view sentiment, std::string_view input_kind);
+
+//! The counters of one UpsertBatch, aggregated in memory and written by Flush with one UPSERT per
+//! counter key. Feed every stored row in batch order, then Flush inside the batch's transaction
+//! after every mention row was written (children and parents of the same batch are then both
+//! visible, and each reply/share is counted for its parent exactly once).
+class RollupBatch {
+ public:
+  //! A mention this batch inserted; `m` must outlive Flush.
+  void Inserted(Id id, const Mention& m) { inserted_.push_back({id, &m}); }
+  //! A stored mention whose reported engagement this batch raised, with the counts before and
+  //! after (after = the stored maxima).
+  void Raised(Id id, std::int64_t old_shares, std::int64_t old_likes, std::int64_t old_replies,
+              std::int64_t new_shares, std::int64_t new_likes, std::int64_t new_replies);
+  Status Flush(Connection& conn);
+
+ private:
+  struct Engagement {
+    std::int64_t shares = 0, likes = 0, replies = 0;
+  };
+  struct Raise {
+    Engagement before, after;
+  };
+  struct New {
+    Id id;
+    const Mention* m;
+  };
+  std::vector<New> inserted_;
+  std::unordered_map<Id, Raise> raised_;
+};
+
+class SqliteCounterRepository final : public CounterRepository {
+ public:
+  explicit SqliteCounterRepository(Context ctx) : ctx_(ctx) {}
+  Result<std::vector<TopicHourCount>> TopicCountsAt(const std::vector<UnixMillis>& hours) override;
+  Status Rebuild() override;
+
+ private:
+  Context ctx_;
+};
+
+//! Moves one mention between the counters after a label correction (in the correction's
+//! transaction): the topic counts of each agency whose queries it matched, the per-query counts,
+//! and its author's critical replies. `old_*`/`new_*` are the labels before and after.
+Status MoveCorrectedLabels(Connection& conn, Id mention_id, std::string_view old_sentiment,
+                           std::string_view old_kind, std::string_view new_sentiment,
+                           std::string_view new_kind);
+
+}  // namespace humas::store::sqlite

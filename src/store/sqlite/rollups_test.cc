@@ -1,0 +1,308 @@
+// The counters kept at ingest (migration 0016, rollups_batch.cc) against the raw mentions they
+// summarise: a random store fed in batches (children before and after their parents, in the same
+// batch and across batches, case variants of handles, duplicates raising engagement, label
+// corrections) answers TopAuthors / Author exactly as the previous GROUP BY over raw mentions
+// (kept here only, as the reference), and the counters equal a rebuild from the mentions and the
+// migration's own backfill.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "store/counters.h"
+#include "store/queries.h"
+#include "store/sqlite/test_util.h"
+
+namespace humas::store::sqlite {
+namespace {
+
+constexpr UnixMillis kDay = 86'400'000;
+constexpr UnixMillis kT0 = 1'723'852'800'000;  // 2024-08-17T00:00:00Z
+
+// The author activity query before the counters: every mention of the window, with two probes
+// of the children per mention. ?1/?2 = window; scope and author conditions are appended.
+constexpr char kOldHead[] =
+    "SELECT platform, max(author_handle), max(author_name), count(*), "
+    "sum(is_share), sum(is_reply), "
+    "sum(CASE WHEN is_reply = 1 AND (sentiment = 'negative' OR input_kind IN ('kritik', "
+    "'keluhan')) THEN 1 ELSE 0 END), "
+    "count(DISTINCT (created_at - ?1) / 86400000), "
+    "count(DISTINCT CASE WHEN is_share = 0 AND is_reply = 0 THEN (created_at - ?1) / 604800000 "
+    "END), "
+    "sum(likes), sum(shares), sum(replies), sum(observed), "
+    "sum(likes + max(shares + replies, observed)), max(author_followers), min(created_at), "
+    "max(created_at) "
+    "FROM (SELECT m.platform, m.author_handle, m.author_name, m.created_at, m.sentiment, "
+    "m.input_kind, m.likes, m.shares, m.replies, m.author_followers, "
+    "CASE WHEN m.shared_from <> '' OR m.kind = 'share' THEN 1 ELSE 0 END AS is_share, "
+    "CASE WHEN m.shared_from = '' AND m.kind <> 'share' AND (m.in_reply_to <> '' OR m.kind IN "
+    "('reply', 'comment')) THEN 1 ELSE 0 END AS is_reply, "
+    "(SELECT count(*) FROM mentions c WHERE c.platform = m.platform AND c.in_reply_to = "
+    "m.external_id AND c.in_reply_to <> '' AND lower(c.author_handle) <> lower(m.author_handle)) "
+    "+ (SELECT count(*) FROM mentions c WHERE c.platform = m.platform AND c.shared_from = "
+    "m.external_id AND c.shared_from <> '' AND lower(c.author_handle) <> lower(m.author_handle)) "
+    "AS observed "
+    "FROM mentions m WHERE m.created_at >= ?1 AND m.created_at < ?2";
+constexpr char kOldTail[] =
+    ") GROUP BY platform, lower(author_handle) ORDER BY 14 DESC, 4 DESC, 2, 1";
+
+//! Rows of `sql` as text lines (columns joined by '|'), with ?1/?2 bound to since/until.
+std::vector<std::string> RawRows(const std::string& path, const std::string& sql,
+                                 UnixMillis since = 0, UnixMillis until = 0) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  std::vector<std::string> out;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db) << " in " << sql;
+  if (sqlite3_bind_parameter_count(st) >= 2) {
+    sqlite3_bind_int64(st, 1, since);
+    sqlite3_bind_int64(st, 2, until);
+  }
+  while (st != nullptr && sqlite3_step(st) == SQLITE_ROW) {
+    std::string line;
+    for (int c = 0; c < sqlite3_column_count(st); ++c) {
+      const unsigned char* t = sqlite3_column_text(st, c);
+      line += (c ? "|" : "") + (t ? std::string(reinterpret_cast<const char*>(t)) : "NULL");
+    }
+    out.push_back(line);
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+void RawExec(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* err = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK)
+      << (err ? err : "") << " in " << sql;
+  sqlite3_free(err);
+  sqlite3_close(db);
+}
+
+std::string Line(const AuthorActivity& a) {
+  std::ostringstream o;
+  o << ToString(a.platform) << "|" << a.handle << "|" << a.name << "|" << a.mentions << "|"
+    << a.shares << "|" << a.replies << "|" << a.critical_replies << "|" << a.active_days << "|"
+    << a.original_weeks << "|" << a.likes_received << "|" << a.shares_received << "|"
+    << a.replies_received << "|" << a.reactions_observed << "|" << a.influence << "|"
+    << (a.followers ? std::to_string(*a.followers) : "NULL") << "|" << a.first_at << "|"
+    << a.last_at;
+  return o.str();
+}
+
+constexpr char kCounterTables[] =
+    "SELECT 'o', mention_id, observed, '', '' FROM mention_observed UNION ALL "
+    "SELECT 'a', day, agency_id, platform, author_key || ':' || handle || ':' || name || ':' || "
+    "mentions || ':' || originals || ':' || shares || ':' || replies || ':' || critical_replies "
+    "|| ':' || likes_sum || ':' || shares_sum || ':' || replies_sum || ':' || observed || ':' || "
+    "influence || ':' || ifnull(followers, 'NULL') || ':' || first_at || ':' || last_at "
+    "FROM author_daily WHERE mentions > 0 UNION ALL "
+    "SELECT 't', agency_id, hour, sentiment, count FROM agency_topic_hourly WHERE count <> 0 "
+    "ORDER BY 1, 2, 3, 4, 5";
+
+class RollupCountersTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = TempSqliteStore::Open();
+    ASSERT_NE(store_, nullptr);
+    for (const char* code : {"dinkes", "dishub"}) {
+      Agency a;
+      a.code = code;
+      a.name = code;
+      ASSERT_TRUE(store_->agencies().Create(&a).ok());
+      agencies_.push_back(a.id);
+    }
+    // Two queries of dinkes, one of dishub.
+    for (int i = 0; i < 3; ++i) {
+      AgencyQuery q;
+      q.agency_id = agencies_[i == 2 ? 1 : 0];
+      q.name = "q" + std::to_string(i);
+      q.expression = "q" + std::to_string(i);
+      ASSERT_TRUE(store_->queries().Create(&q).ok());
+      queries_.push_back(q.id);
+    }
+  }
+
+  //! A random mention; parents are picked among all external ids, earlier or later.
+  Mention Random(int i, int n) {
+    static const char* kHandles[] = {"Budi", "budi",         "BUDI",    "sari",    "Sari", "tono",
+                                     "ani",  "dinkes_berau", "Warga01", "warga01", "x",    ""};
+    static const char* kSentiments[] = {"", "positive", "neutral", "negative"};
+    static const char* kKinds[] = {"", "kritik", "keluhan", "saran", "pertanyaan"};
+    static const MentionKind kMentionKinds[] = {MentionKind::kPost, MentionKind::kComment,
+                                                MentionKind::kReply, MentionKind::kShare,
+                                                MentionKind::kMessage};
+    auto pick = [this](int k) { return static_cast<int>(rng_() % static_cast<unsigned>(k)); };
+    Mention m;
+    if (pick(4) > 0) m.agency_id = agencies_[static_cast<size_t>(pick(2))];
+    MentionInput& d = m.data;
+    d.platform = pick(5) == 0 ? Platform::kFacebook : Platform::kX;
+    d.external_id = "e" + std::to_string(i);
+    d.author_handle = kHandles[pick(12)];
+    d.author_name = "Nama " + std::to_string(pick(4));
+    d.text = std::string("teks ") + (pick(3) == 0 ? "#banjir " : "") + std::to_string(i);
+    d.created_at = kT0 + static_cast<UnixMillis>(rng_() % (20 * kDay));
+    d.kind = kMentionKinds[pick(5)];
+    if (pick(10) < 4) d.in_reply_to = pick(8) == 0 ? "gone" : "e" + std::to_string(pick(n));
+    if (pick(10) < 3) d.shared_from = "e" + std::to_string(pick(n));
+    d.likes = pick(20);
+    d.shares = pick(6);
+    d.replies = pick(6);
+    if (pick(3) == 0) d.author_followers = pick(3000);
+    d.labels.sentiment = kSentiments[pick(4)];
+    d.labels.input_kind = kKinds[pick(5)];
+    for (Id q : queries_)
+      if (pick(3) == 0) m.query_ids.push_back(q);
+    return m;
+  }
+
+  //! Stores n random mentions in random batches, re-sending some with higher engagement (also
+  //! within the batch that inserts them).
+  void Ingest(int n) {
+    std::vector<Mention> all;
+    for (int i = 0; i < n; ++i) all.push_back(Random(i, n));
+    size_t next = 0;
+    while (next < all.size()) {
+      std::vector<Mention> batch;
+      size_t size = 1 + rng_() % 60;
+      for (; next < all.size() && batch.size() < size; ++next) {
+        batch.push_back(all[next]);
+        if (rng_() % 6 == 0) {  // a later copy of an earlier (or this) mention, more engaged
+          Mention again = all[rng_() % (next + 1)];
+          again.data.likes += static_cast<std::int64_t>(rng_() % 30);
+          again.data.replies += static_cast<std::int64_t>(rng_() % 4);
+          again.data.shares = 0;
+          batch.push_back(again);
+        }
+      }
+      auto r = store_->mentions().UpsertBatch(batch, kT0);
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+    }
+  }
+
+  std::vector<std::string> Old(UnixMillis since, UnixMillis until, const std::string& scope = "",
+                               const std::string& author = "") {
+    return RawRows(store_->path(), kOldHead + scope + author + kOldTail, since, until);
+  }
+  std::vector<std::string> New(const ActivityFilter& f) {
+    auto top = store_->spread().TopAuthors(f, 200);
+    EXPECT_TRUE(top.ok()) << top.status().ToString();
+    std::vector<std::string> out;
+    if (top.ok())
+      for (const auto& a : *top) out.push_back(Line(a));
+    return out;
+  }
+
+  void ExpectEqualToRawMentions() {
+    struct Window {
+      UnixMillis since, until;
+    };
+    for (Window w : {Window{kT0, kT0 + 7 * kDay}, Window{kT0 - 3 * kDay, kT0 + 30 * kDay},
+                     Window{kT0 + 5 * kDay, kT0 + 19 * kDay}}) {
+      ActivityFilter f;
+      f.since = w.since;
+      f.until = w.until;
+      auto all = Old(w.since, w.until);
+      ASSERT_GT(all.size(), 5u);
+      EXPECT_EQ(New(f), all) << "window " << w.since << ".." << w.until;
+      f.agency_ids = std::vector<Id>{agencies_[0]};
+      f.include_unassigned = false;
+      const std::string a0 = std::to_string(agencies_[0]);
+      EXPECT_EQ(New(f), Old(w.since, w.until, " AND (m.agency_id IN (" + a0 + "))"));
+      f.include_unassigned = true;
+      EXPECT_EQ(New(f),
+                Old(w.since, w.until, " AND (m.agency_id IN (" + a0 + ") OR m.agency_id IS NULL)"));
+      f.agency_ids.reset();
+      f.hashtag = "BANJIR";
+      EXPECT_EQ(New(f), Old(w.since, w.until,
+                            " AND m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH "
+                            "'\"banjir\"') AND (lower(m.text) || ' ') GLOB '*#banjir[^a-z0-9_]*'"));
+      f.hashtag.clear();
+      for (const char* handle : {"budi", "WARGA01", "nobody"}) {
+        auto a = store_->spread().Author(Platform::kX, handle, f);
+        ASSERT_TRUE(a.ok());
+        auto old = Old(w.since, w.until, "",
+                       std::string(" AND m.platform = 'x' AND lower(m.author_handle) = lower('") +
+                           handle + "')");
+        if (old.empty()) {
+          EXPECT_EQ(a->mentions, 0);
+        } else {
+          EXPECT_EQ(std::vector<std::string>{Line(*a)}, old) << handle;
+        }
+      }
+    }
+  }
+
+  std::unique_ptr<TempSqliteStore> store_;
+  std::vector<Id> agencies_, queries_;
+  std::mt19937 rng_{20261124};
+};
+
+TEST_F(RollupCountersTest, TopAuthorsFromCountersEqualTheRawMentionQuery) {
+  Ingest(700);
+  ExpectEqualToRawMentions();
+}
+
+TEST_F(RollupCountersTest, CorrectionsMoveCriticalRepliesAndTopicCounts) {
+  Ingest(300);
+  // A reply with a neutral label of no critical kind becomes negative, then its kind kritik.
+  auto reply = RawRows(store_->path(),
+                       "SELECT m.id FROM mentions m WHERE m.shared_from = '' AND m.kind = 'reply' "
+                       "AND m.sentiment <> 'negative' AND m.input_kind NOT IN ('kritik', "
+                       "'keluhan') AND EXISTS (SELECT 1 FROM mention_queries q WHERE "
+                       "q.mention_id = m.id) LIMIT 1");
+  ASSERT_EQ(reply.size(), 1u);
+  const Id id = std::stoll(reply[0]);
+  const std::string topic_negative =
+      "SELECT sum(count) FROM agency_topic_hourly WHERE sentiment = 'negative'";
+  const std::string before = RawRows(store_->path(), topic_negative)[0];
+  LabelCorrection c;
+  c.mention_id = id;
+  c.task = LabelTask::kSentiment;
+  c.new_value = "negative";
+  c.username = "petugas";
+  c.at = kT0;
+  ASSERT_TRUE(store_->corrections().Apply(&c).ok());
+  EXPECT_EQ(std::stoll(RawRows(store_->path(), topic_negative)[0]), std::stoll(before) + 1);
+  LabelCorrection k = c;
+  k.task = LabelTask::kKind;
+  k.new_value = "kritik";
+  ASSERT_TRUE(store_->corrections().Apply(&k).ok());
+  c.new_value = "positive";  // still critical by its kind
+  ASSERT_TRUE(store_->corrections().Apply(&c).ok());
+  EXPECT_EQ(RawRows(store_->path(), topic_negative)[0], before);
+  ExpectEqualToRawMentions();
+  // And the topic/query counters equal a rebuild from the mentions.
+  auto counters = RawRows(store_->path(), kCounterTables);
+  ASSERT_TRUE(store_->counters().Rebuild().ok());
+  EXPECT_EQ(RawRows(store_->path(), kCounterTables), counters);
+}
+
+TEST_F(RollupCountersTest, IngestCountersEqualARebuildAndTheMigrationBackfill) {
+  Ingest(500);
+  const auto kept = RawRows(store_->path(), kCounterTables);
+  ASSERT_GT(kept.size(), 100u);
+  // A rebuild from the mentions gives the same counters (rows with nothing left aside).
+  ASSERT_TRUE(store_->counters().Rebuild().ok());
+  EXPECT_EQ(RawRows(store_->path(), kCounterTables), kept);
+  // As if the database were at 0015: the migration backfills the same counters on open.
+  const std::string path = store_->path();
+  RawExec(path,
+          "DROP TABLE mention_observed; DROP TABLE author_daily; DROP TABLE agency_topic_hourly; "
+          "DELETE FROM schema_migrations WHERE version = 16");
+  SystemClock clock;
+  SqliteOptions o;
+  o.path = path;
+  auto reopened = OpenSqliteStore(o, clock);
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  EXPECT_EQ(RawRows(path, kCounterTables), kept);
+}
+
+}  // namespace
+}  // namespace humas::store::sqlite
