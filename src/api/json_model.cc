@@ -122,6 +122,7 @@ json ToJson(const Mention& m, const Hierarchy* h, const Access* reader) {
             {"followers", d.author_followers ? json(*d.author_followers) : json(nullptr)}}},
           {"text", d.text},
           {"created_at", FormatRfc3339(d.created_at)},
+          {"edited_at", d.edited_at ? json(FormatRfc3339(d.edited_at)) : json(nullptr)},
           {"ingested_at", FormatRfc3339(m.ingested_at)},
           {"kind", ToString(d.kind)},
           {"agency_id", IdOrNull(m.agency_id)},

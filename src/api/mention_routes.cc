@@ -110,6 +110,14 @@ http::Response GetMention(Context& ctx, const http::Request& req, Caller& c) {
   auto n = ctx.store.mentions().Search(copies, {.limit = 1, .offset = 0});
   if (!n.ok()) return Error(n.status());
   j["near_duplicate_copies"] = n->total;
+  // What the author wrote before their edits, oldest first (officers see what was said first).
+  auto edits = ctx.store.mentions().Edits(m->id);
+  if (!edits.ok()) return Error(edits.status());
+  j["edits"] = json::array();
+  for (const store::MentionEdit& e : *edits)
+    j["edits"].push_back({{"text", e.text},
+                          {"version_at", FormatRfc3339(e.version_at)},
+                          {"replaced_at", FormatRfc3339(e.replaced_at)}});
   return Json(200, j);
 }
 

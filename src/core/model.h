@@ -190,6 +190,10 @@ struct MentionInput {
   //! The author's follower/subscriber count when the platform supplies it (estimated reach).
   std::optional<std::int64_t> author_followers;
   MentionLabels labels;
+  //! When this version of the text was written, for posts the author edited (0 = the first
+  //! version). A stored mention takes the text of a newer version (MentionRepository::UpsertBatch)
+  //! and keeps the replaced one in its edit history.
+  UnixMillis edited_at = 0;
 };
 
 //! A copy-paste or lightly edited repeat of an earlier mention (any agency's).

@@ -158,6 +158,13 @@ struct MentionFilter {
   bool include_unassigned = true;
 };
 
+//! A replaced version of an edited mention's text (MentionRepository::Edits).
+struct MentionEdit {
+  std::string text;            //!< the text as it was before the edit
+  UnixMillis version_at = 0;   //!< when that version was written (created_at for the first)
+  UnixMillis replaced_at = 0;  //!< when humas stored the newer version
+};
+
 //! Result of storing a batch: what happened to each input, in input order.
 struct UpsertOutcome {
   enum class Kind { kInserted, kDuplicate, kUpdated };
@@ -181,12 +188,19 @@ class MentionRepository {
   //! Mention::near_duplicate (of, similarity) is stored as given, except that a mention with
   //! near_duplicate_in_batch = k (an earlier position of the same batch) stores the id of
   //! mentions[k] (inserted or already stored) as `of`; `of` = 0 otherwise stores no flag.
+  //! Edits: a mention already stored whose MentionInput::edited_at is newer than the stored
+  //! version's takes the new text, labels and query matches (full-text index, hourly rollups and
+  //! per-query counters move with them; near-duplicate flag, engagement, agency and inbox case
+  //! stay) and keeps the replaced text in its edit history (kUpdated). An older or equal
+  //! version changes nothing, so replays are idempotent.
   virtual Result<std::vector<UpsertOutcome>> UpsertBatch(const std::vector<Mention>& mentions,
                                                          UnixMillis now,
                                                          bool open_cases = false) = 0;
   virtual Result<Mention> Get(Id id) = 0;
   //! Newest first (created_at desc, id desc). The total is exact up to kMentionTotalCap.
   virtual Result<ListResult<Mention>> Search(const MentionFilter& filter, const Page& page) = 0;
+  //! The replaced versions of an edited mention's text, oldest first (empty if never edited).
+  virtual Result<std::vector<MentionEdit>> Edits(Id mention_id) = 0;
 };
 
 //! Counts per hour x agency x platform x sentiment, maintained by UpsertBatch.

@@ -62,6 +62,8 @@ std::optional<MentionInput> Timeline::ToMention(const json& s, UnixMillis now) {
   if (std::string cw = Str(*body, "spoiler_text"); !cw.empty())
     text = text.empty() ? cw : cw + "\n\n" + text;
   m.text = text.substr(0, 10000);
+  // An edited status (Mastodon 3.5+) carries when its current text was written.
+  if (auto edited = ParseRfc3339(Str(*body, "edited_at")); edited.ok()) m.edited_at = *edited;
   if (std::string parent = Str(s, "in_reply_to_id"); !parent.empty()) {
     m.in_reply_to = parent;
     m.kind = MentionKind::kReply;

@@ -74,6 +74,36 @@ TEST_F(TimelineTest, FirstRunReadsNewestPageThenGoesForwardWithMinId) {
   EXPECT_EQ(Mentions().size(), 4u);
 }
 
+TEST_F(TimelineTest, AnEditedStatusReplacesTheStoredTextAndKeepsTheFirst) {
+  // Mastodon.py's recorded edit: the status as posted (edit_0, edited_at null) and as read back
+  // after PUT /api/v1/statuses/:id (edit_3, edited_at set, new content).
+  const json posted = Recorded("test_status_edit_0.json");
+  fake_.Answer(kRoute, JsonResponse(200, json::array({posted}).dump()));
+  store::Connector c = AddTag();
+  ASSERT_TRUE(runner_->RunOne(source_, c).ok());
+  ASSERT_EQ(Mentions().size(), 1u);
+  EXPECT_EQ(Mentions()[0].data.edited_at, 0);
+  EXPECT_NE(Mentions()[0].data.text.find("VS Code"), std::string::npos);
+
+  fake_.Reset(kRoute);
+  fake_.Answer(kRoute, JsonResponse(200, json::array({edit_}).dump()));
+  ASSERT_TRUE(runner_->RunOne(source_, Reload(c.id)).ok());
+  ASSERT_EQ(Mentions().size(), 1u);
+  const Mention m = Mentions()[0];
+  EXPECT_NE(m.data.text.find("Kate"), std::string::npos) << m.data.text;
+  EXPECT_EQ(m.data.edited_at, *ParseRfc3339(edit_["edited_at"].get<std::string>()));
+  auto edits = store_->mentions().Edits(m.id);
+  ASSERT_TRUE(edits.ok());
+  ASSERT_EQ(edits->size(), 1u);
+  EXPECT_NE((*edits)[0].text.find("VS Code"), std::string::npos);
+  // Read again (a later page repeats it): nothing changes.
+  fake_.Reset(kRoute);
+  fake_.Answer(kRoute, JsonResponse(200, json::array({edit_, posted}).dump()));
+  ASSERT_TRUE(runner_->RunOne(source_, Reload(c.id)).ok());
+  EXPECT_EQ(store_->mentions().Edits(m.id)->size(), 1u);
+  EXPECT_NE(Mentions()[0].data.text.find("Kate"), std::string::npos);
+}
+
 TEST_F(TimelineTest, MapsRepliesBoostsAndText) {
   fake_.Answer(kRoute, JsonResponse(200, json::array({boost_, reply_, card_, toot_}).dump()));
   ASSERT_TRUE(runner_->RunOne(source_, AddTag()).ok());

@@ -2,6 +2,8 @@
 // the envelope (a body that is not the platform's shape is refused before anything is stored).
 #include "connectors/webhook/mapping.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "connectors/file/import.h"
@@ -73,6 +75,9 @@ void MapMetaChange(const std::string& object, const json& entry, const json& cha
     m.author_name = Str(Obj(v, "from"), "name");
     m.created_at = Seconds(v, "created_time");
     if (!m.created_at) m.created_at = entry_time ? entry_time : received_at;
+    // An edit notification: the change's time is when the new text was written.
+    if (verb == "edited")
+      m.edited_at = std::max(entry_time ? entry_time : received_at, m.created_at);
     const std::string post_id = Str(v, "post_id");
     if (item == "comment") {
       m.kind = MentionKind::kComment;
@@ -227,6 +232,11 @@ Status MapTelegram(const json& u, UnixMillis received_at, Mapped* out) {
     m.author_name = name.empty() ? Str(author, "title") : name;
     m.created_at = Seconds(msg, "date");
     if (!m.created_at) m.created_at = received_at;
+    // edited_message / edited_channel_post: the new text, written at edit_date.
+    if (std::string_view(kind).starts_with("edited_")) {
+      m.edited_at = Seconds(msg, "edit_date");
+      if (!m.edited_at) m.edited_at = std::max(received_at, m.created_at + 1);
+    }
     const std::string chat_type = Str(chat, "type");
     m.kind = chat_type == "channel"                        ? MentionKind::kPost
              : chat_type == "private" || chat_type.empty() ? MentionKind::kMessage
@@ -348,6 +358,17 @@ void MapTweetV2(const json& t, const std::map<std::string, const json*>& users,
   m.shares = count("retweet_count") + count("quote_count");
   m.likes = count("like_count");
   m.replies = count("reply_count");
+  // An edited tweet is a new tweet whose edit_history_tweet_ids starts with the original's id:
+  // it is stored as a newer version of the original (written at its own created_at).
+  if (const json& history = Obj(t, "edit_history_tweet_ids");
+      history.is_array() && history.size() > 1 && history[0].is_string() &&
+      history[0].get<std::string>() != m.external_id) {
+    m.external_id = history[0].get<std::string>();
+    m.edited_at = m.created_at;
+    // Tweet ids are snowflakes: the original's creation time is in its id.
+    std::uint64_t original = std::strtoull(m.external_id.c_str(), nullptr, 10);
+    if (original > 0) m.created_at = static_cast<UnixMillis>(original >> 22) + 1288834974657;
+  }
   if (author_id.empty()) m.author_handle.clear();  // no author at all: not a usable mention
   AddTweet(std::move(m), "x tweet without id, text or author", out);
 }

@@ -65,6 +65,23 @@ TEST(MappingTest, MetaPageFeedComment) {
   EXPECT_EQ(m.mentions[0].created_at, 1700000099000);
 }
 
+TEST(MappingTest, MetaPageFeedCommentEdited) {
+  // An `edited` comment notification: a newer version of the comment, written at entry.time.
+  const std::string body = R"({"object":"page","entry":[{"id":"1067280970047460","time":1700000500,
+    "changes":[{"field":"feed","value":{"from":{"id":"55501","name":"Warga"},"item":"comment",
+    "post_id":"1067280970047460_900","comment_id":"900_77","parent_id":"1067280970047460_900",
+    "verb":"edited","created_time":1700000099,"message":"Jalan rusak sudah diperbaiki"}}]}]})";
+  Mapped m = MapOk(Source::kMeta, body);
+  ASSERT_EQ(m.mentions.size(), 1u);
+  EXPECT_EQ(m.mentions[0].external_id, "900_77");
+  EXPECT_EQ(m.mentions[0].created_at, 1700000099000);
+  EXPECT_EQ(m.mentions[0].edited_at, 1700000500000);
+  Mapped added =
+      MapOk(Source::kMeta, Read("meta-graph/webhooks/page_feed_status_dashboard_sample.json"));
+  ASSERT_EQ(added.mentions.size(), 1u);
+  EXPECT_EQ(added.mentions[0].edited_at, 0);
+}
+
 TEST(MappingTest, MetaInstagramCommentAndNonMentions) {
   Mapped ig = MapOk(Source::kMeta, Read("meta-graph/webhooks/instagram_comments_docs_shape.json"));
   ASSERT_EQ(ig.mentions.size(), 1u);
@@ -134,6 +151,11 @@ TEST(MappingTest, TelegramUpdates) {
   Mapped edited = MapOk(Source::kTelegram, Read(dir + "06_edited_message.json"));
   ASSERT_EQ(edited.mentions.size(), 1u);
   EXPECT_EQ(edited.mentions[0].text, "Edited text");
+  // The same message as 01: a newer version of 1111111:1365, written at edit_date.
+  EXPECT_EQ(edited.mentions[0].external_id, "1111111:1365");
+  EXPECT_EQ(edited.mentions[0].created_at, 1441645532000);
+  EXPECT_EQ(edited.mentions[0].edited_at, 1441646600000);
+  EXPECT_EQ(first.mentions[0].edited_at, 0);
   Mapped inline_query = MapOk(Source::kTelegram, Read(dir + "11_inline_query.json"));
   EXPECT_TRUE(inline_query.mentions.empty());
   for (const auto& e : fs::directory_iterator(Fixtures() + "/" + dir)) {
@@ -171,6 +193,22 @@ TEST(MappingTest, XAccountActivityAndV2) {
   ASSERT_FALSE(v2.mentions.empty());
   EXPECT_EQ(v2.mentions[0].external_id, "1495979553889697792");
   EXPECT_EQ(v2.mentions[0].created_at, 1645504294000);
+  EXPECT_EQ(v2.mentions[0].edited_at, 0);  // edit history of one: never edited
+
+  // An edit of that tweet: a new tweet id whose history starts with the original's. It is
+  // stored as a newer version of the original, created when the original was.
+  auto edit = quotes;
+  edit["data"] = nlohmann::json::array({quotes["data"][0]});
+  edit["data"][0]["id"] = "1495980000000000000";
+  edit["data"][0]["text"] = "teks yang sudah diedit";
+  edit["data"][0]["created_at"] = "2022-02-22T04:45:00.000Z";
+  edit["data"][0]["edit_history_tweet_ids"] = {"1495979553889697792", "1495980000000000000"};
+  Mapped edited = MapOk(Source::kX, edit.dump());
+  ASSERT_EQ(edited.mentions.size(), 1u);
+  EXPECT_EQ(edited.mentions[0].external_id, "1495979553889697792");
+  EXPECT_EQ(edited.mentions[0].text, "teks yang sudah diedit");
+  EXPECT_EQ(edited.mentions[0].edited_at, 1645505100000);
+  EXPECT_EQ(edited.mentions[0].created_at, 1645504294260);  // from the snowflake id
   // A lookup without author_id (tweepy's recorded get_tweet) is not a usable mention.
   auto cassette = nlohmann::json::parse(Read("x-api-v2/tweepy-cassettes/get_tweet_0.json"));
   Mapped none = MapOk(Source::kX, cassette["body"].dump());

@@ -67,6 +67,9 @@ MentionInput CommentToMention(const json& comment, const std::string& video_id, 
   m.text = m.text.substr(0, 10000);
   auto published = ParseRfc3339(Str(s, "publishedAt"));
   m.created_at = published.ok() ? *published : now;
+  // An edited comment's updatedAt is after its publishedAt: a newer version of the text.
+  if (auto updated = ParseRfc3339(Str(s, "updatedAt")); updated.ok() && *updated > m.created_at)
+    m.edited_at = *updated;
   if (Obj(s, "likeCount").is_number_integer()) m.likes = Obj(s, "likeCount").get<std::int64_t>();
   std::string parent = Str(s, "parentId");
   m.in_reply_to = parent.empty() ? video_id : parent;

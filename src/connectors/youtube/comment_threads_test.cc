@@ -108,6 +108,25 @@ TEST_F(CommentThreadsTest, MapsCommentsAndEmbeddedReplies) {
   EXPECT_EQ(reply.likes, 1);
 }
 
+TEST_F(CommentThreadsTest, AnEditedCommentIsANewerVersion) {
+  // Recorded comments were never edited (updatedAt == publishedAt): no version time.
+  json thread = json::parse(newer_)["items"][0];
+  auto first = CommentThreads::ToMentions(thread, clock_.Now());
+  ASSERT_FALSE(first.empty());
+  EXPECT_EQ(first[0].edited_at, 0);
+  // The author edits it an hour later: updatedAt moves, the text changes.
+  json& s = thread["snippet"]["topLevelComment"]["snippet"];
+  const UnixMillis published = *ParseRfc3339(s["publishedAt"].get<std::string>());
+  s["updatedAt"] = FormatRfc3339(published + 3'600'000);
+  s["textOriginal"] = "komentar yang sudah diedit";
+  auto edited = CommentThreads::ToMentions(thread, clock_.Now());
+  ASSERT_FALSE(edited.empty());
+  EXPECT_EQ(edited[0].external_id, first[0].external_id);
+  EXPECT_EQ(edited[0].created_at, published);
+  EXPECT_EQ(edited[0].edited_at, published + 3'600'000);
+  EXPECT_EQ(edited[0].text, "komentar yang sudah diedit");
+}
+
 TEST_F(CommentThreadsTest, DailyQuotaIsNeverExceededAndResumesAfterPacificMidnight) {
   fake_.Answer(kRoute, JsonResponse(200, page1_));
   store::Connector c = AddVideo(/*quota=*/1);

@@ -41,7 +41,7 @@ constexpr char kSqlMentionColumns[] =
     "m.replies, m.sentiment, m.sentiment_confidence, m.input_kind, m.input_kind_confidence, "
     "m.hoax_score, m.has_personal_data, m.agency_id, m.account_id, m.ingested_at, "
     "m.author_followers, m.near_duplicate_of, m.near_duplicate_similarity, "
-    "(SELECT o.agency_id FROM mentions o WHERE o.id = m.near_duplicate_of) "
+    "(SELECT o.agency_id FROM mentions o WHERE o.id = m.near_duplicate_of), m.edited_at "
     "FROM mentions m ";
 constexpr char kSqlMentionQueryInsert[] =
     "INSERT OR IGNORE INTO mention_queries (query_id, mention_id) VALUES (?, ?)";
@@ -101,6 +101,7 @@ Result<Mention> ReadMention(const Stmt& st) {
   m.ingested_at = st.Int(23);
   d.author_followers = st.OptInt(24);
   if (auto of = st.OptInt(25)) m.near_duplicate = NearDuplicate{*of, st.Double(26), st.OptInt(27)};
+  d.edited_at = st.OptInt(28).value_or(0);
   return m;
 }
 
@@ -131,8 +132,9 @@ Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
   HUMAS_RETURN_IF_ERROR(tx.Begin());
   std::map<RollupKey, std::int64_t> rollups;
   std::map<QueryHourKey, std::int64_t> query_hours;
-  std::vector<std::pair<Id, Id>> matches;  // (query, mention), written in key order below
-  RollupBatch counters;                    // author and agency-topic counters (rollups.h)
+  std::vector<std::pair<Id, Id>> matches;     // (query, mention), written in key order below
+  RollupBatch counters;                       // author and agency-topic counters (rollups.h)
+  std::vector<std::pair<size_t, Id>> edited;  // (position, id): newer versions, applied last
   sqlite3* db = conn->raw();
   // Prepared once for the batch and reset after each row.
   HUMAS_ASSIGN_OR_RETURN(Stmt insert, conn->Prepare(kSqlMentionInsert));
@@ -183,6 +185,7 @@ Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
       }
       out.push_back({UpsertOutcome::Kind::kInserted, id});
       counters.Inserted(id, m);
+      if (d.edited_at > 0) edited.emplace_back(i, id);  // first seen edited: keep its version
       ++rollups[RollupKey{HourOf(d.created_at), m.agency_id.value_or(0), platform,
                           d.labels.sentiment}];
       continue;
@@ -207,6 +210,7 @@ Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
                       std::max(d.likes, old[1]), std::max(d.replies, old[2]));
     }
     out.push_back({raise ? UpsertOutcome::Kind::kUpdated : UpsertOutcome::Kind::kDuplicate, id});
+    if (d.edited_at > 0) edited.emplace_back(i, id);
   }
   for (const auto& [key, count] : rollups) {
     HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlRollupIncrement));
@@ -229,6 +233,8 @@ Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
     HUMAS_RETURN_IF_ERROR(st.Run());
   }
   HUMAS_RETURN_IF_ERROR(counters.Flush(*conn));
+  // After the batch's own counters: an edit may follow its original in the same batch.
+  HUMAS_RETURN_IF_ERROR(ApplyMentionEdits(*conn, mentions, edited, now, &out));
   if (open_cases) {
     std::vector<Id> new_ids(mentions.size(), 0);
     for (size_t i = 0; i < out.size(); ++i)

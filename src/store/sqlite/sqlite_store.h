@@ -42,6 +42,11 @@ Status BadEnum(std::string_view what, std::string_view value);
 //! "SELECT <every mention column> FROM mentions m " and the reader of such a row (mention_repo.cc).
 std::string MentionSelectSql();
 Result<Mention> ReadMention(const Stmt& st);
+//! Applies newer versions of already stored mentions (UpsertBatch's edit path, mention_edits.cc):
+//! `edited` holds (position in `mentions`, stored id); outcomes of applied edits become kUpdated.
+Status ApplyMentionEdits(Connection& conn, const std::vector<Mention>& mentions,
+                         const std::vector<std::pair<size_t, Id>>& edited, UnixMillis now,
+                         std::vector<UpsertOutcome>* out);
 //! Start of the UTC hour containing t (floor, also for times before 1970): the rollup bucket.
 UnixMillis HourOf(UnixMillis t);
 
@@ -142,6 +147,7 @@ class SqliteMentionRepository final : public MentionRepository {
                                                  UnixMillis now, bool open_cases = false) override;
   Result<Mention> Get(Id id) override;
   Result<ListResult<Mention>> Search(const MentionFilter& filter, const Page& page) override;
+  Result<std::vector<MentionEdit>> Edits(Id mention_id) override;
 
  private:
   Context ctx_;

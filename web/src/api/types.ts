@@ -161,6 +161,13 @@ export interface MentionLabels {
   has_personal_data: boolean
 }
 
+/** A replaced version of an edited mention's text (docs/api.md, "Edited posts"). */
+export interface MentionEdit {
+  text: string
+  version_at: string
+  replaced_at: string
+}
+
 export interface Mention {
   id: number
   platform: Platform
@@ -169,6 +176,8 @@ export interface Mention {
   author: { handle: string; name: string; followers?: number | null }
   text: string
   created_at: string
+  /** When the current text was written, for posts the author edited; null = never edited. */
+  edited_at?: string | null
   ingested_at: string
   kind: string
   agency_id: number | null
@@ -188,6 +197,8 @@ export interface Mention {
   near_duplicate_outside_scope?: boolean
   /** GET /mentions/{id} only: copies of the cluster's first mention in the reader's scope. */
   near_duplicate_copies?: number
+  /** GET /mentions/{id} only: the versions the author replaced, oldest first. */
+  edits?: MentionEdit[]
   /** Live events only: the agency queries the mention matched at intake. */
   query_ids?: number[]
 }
