@@ -131,6 +131,8 @@ json ConnectorJson(const Context& ctx, const store::Connector& c, const Hierarch
             {"last_success_at", TimeOrNull(c.health.last_success_at)},
             {"last_error_at", TimeOrNull(c.health.last_error_at)},
             {"last_error", c.health.last_error},
+            {"notice", c.health.notice},
+            {"notice_at", TimeOrNull(c.health.notice_at)},
             {"next_run_at", scheduled ? json(FormatRfc3339(c.health.next_run_at)) : json()},
             {"consecutive_failures", c.health.consecutive_failures},
             {"items_total", c.health.items_total},

@@ -25,6 +25,7 @@
 #include "connectors/pull/settings.h"
 #include "connectors/registry/registry.h"
 #include "connectors/stream/hub.h"
+#include "connectors/stream/totals.h"
 #include "connectors/telegram/updates.h"
 #include "connectors/webhook/intake.h"
 #include "connectors/x/recent_search.h"
@@ -314,7 +315,14 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
   // is durable. A streaming Mastodon connector's timeline is still polled after each
   // (re)connection and whenever its stream is down.
   connectors::bluesky::JetstreamProtocol jetstream;
-  connectors::mastodon::StreamProtocol mastodon_stream;
+  // The instance's announced streaming host is looked up once per session, on the worker's
+  // loop: short timeouts and no retry so a silent instance delays the other streams little.
+  connectors::net::HttpOptions lookup_options = http_options;
+  lookup_options.connect_timeout_ms = 3'000;
+  lookup_options.timeout_ms = 5'000;
+  lookup_options.max_attempts = 1;
+  connectors::net::HttpClient lookup_http(lookup_options);
+  connectors::mastodon::StreamProtocol mastodon_stream(&lookup_http);
   connectors::stream::Hub streams(registry, st, WallClock(), publish, ctx.labeler);
   streams.set_matcher(listening::IntakeMatcher(ctx.matchers));
   streams.Add(&jetstream);
@@ -339,7 +347,10 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
     return Fail("jobs", s);
   if (Status s = runner.Start(); !s.ok()) return Fail("jobs", s);
   if (Status s = streams.Start(); !s.ok()) return Fail("streams", s);
-  ctx.streams = &streams;
+  // The connectors page shows each stream's counters over its life, not since this start.
+  connectors::stream::PersistentHealth stream_totals(streams, st.connectors());
+  stream_totals.Start();
+  ctx.streams = &stream_totals;
 
   std::unique_ptr<DemoRuntime> demo_runtime;
   if (demo) {
@@ -386,6 +397,7 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
   if (demo_runtime) demo_runtime->Stop();
   webhooks.Stop();
   streams.Stop();
+  stream_totals.Stop();  // after the worker: its last counts are saved
   runner.Stop();
   Log(LogLevel::kInfo, "server.stopped");
   return 0;

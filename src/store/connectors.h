@@ -26,7 +26,16 @@ struct ConnectorCheckpoint {
   std::string last_modified;  //!< HTTP Last-Modified of the last 200 response
 };
 
-//! Health, maintained by RecordSuccess / RecordFailure.
+//! A stream connector's counters over its life (SaveStreamTotals), kept across restarts.
+struct StreamTotals {
+  std::int64_t events = 0;      //!< messages received
+  std::int64_t stored = 0;      //!< new mentions stored
+  std::int64_t malformed = 0;   //!< messages skipped because they could not be read
+  std::int64_t reconnects = 0;  //!< connections lost or refused
+  std::optional<UnixMillis> last_event_at;
+};
+
+//! Health, maintained by RecordSuccess / RecordFailure (notice: SetNotice).
 struct ConnectorHealth {
   std::optional<UnixMillis> last_success_at;
   std::optional<UnixMillis> last_error_at;
@@ -34,6 +43,10 @@ struct ConnectorHealth {
   UnixMillis next_run_at = 0;
   int consecutive_failures = 0;
   std::int64_t items_total = 0;  //!< items fetched over the connector's life
+  //! Something the admin should know about the last run that still succeeded ("" = none).
+  std::string notice;
+  std::optional<UnixMillis> notice_at;
+  StreamTotals stream;  //!< stream connectors only (all zero otherwise)
 };
 
 struct Connector {
@@ -115,6 +128,11 @@ class ConnectorRepository {
                                           std::optional<std::int64_t> limit) = 0;
   virtual Status SaveCheckpoint(Id id, const ConnectorCheckpoint& checkpoint,
                                 std::int64_t items) = 0;
+  //! Sets the health notice (notice_at = now; "" clears both). NotFound if absent.
+  virtual Status SetNotice(Id id, const std::string& notice, UnixMillis now) = 0;
+  //! Replaces the stream counters (the stream worker adds its own to those it loaded at start).
+  //! NotFound if absent.
+  virtual Status SaveStreamTotals(Id id, const StreamTotals& totals) = 0;
 };
 
 }  // namespace humas::store

@@ -297,6 +297,38 @@ TEST_P(ConnectorConformanceTest, ConcurrentSpendNeverExceedsBudget) {
   EXPECT_EQ(store().connectors().Get(c.id)->reads_used, 50);
 }
 
+TEST_P(ConnectorConformanceTest, NoticeAndStreamTotalsSurviveOtherHealthUpdates) {
+  Id a = NewAgency("dinkes");
+  Connector c = NewConnector(a, "Mastodon", Platform::kMastodon);
+  Connector fresh = store().connectors().Get(c.id).value();
+  EXPECT_EQ(fresh.health.notice, "");
+  EXPECT_FALSE(fresh.health.notice_at);
+  EXPECT_EQ(fresh.health.stream.events, 0);
+  EXPECT_FALSE(fresh.health.stream.last_event_at);
+
+  ASSERT_OK(store().connectors().SetNotice(c.id, "resumed from the window's start", kT0));
+  ASSERT_OK(store().connectors().SaveStreamTotals(c.id, {120, 37, 2, 3, kT0 + 5}));
+  // A run's success, failure and progress leave both alone.
+  ASSERT_OK(store().connectors().RecordSuccess(c.id, {"cur", "", ""}, 4, kT0 + 10, kT0 + 20));
+  ASSERT_OK(store().connectors().RecordFailure(c.id, "drop", kT0 + 30, kT0 + 40));
+  ASSERT_OK(store().connectors().SaveCheckpoint(c.id, {"cur2", "", ""}, 1));
+  Connector got = store().connectors().Get(c.id).value();
+  EXPECT_EQ(got.health.notice, "resumed from the window's start");
+  EXPECT_EQ(got.health.notice_at, kT0);
+  EXPECT_EQ(got.health.stream.events, 120);
+  EXPECT_EQ(got.health.stream.stored, 37);
+  EXPECT_EQ(got.health.stream.malformed, 2);
+  EXPECT_EQ(got.health.stream.reconnects, 3);
+  EXPECT_EQ(got.health.stream.last_event_at, kT0 + 5);
+
+  ASSERT_OK(store().connectors().SetNotice(c.id, "", kT0 + 50));
+  got = store().connectors().Get(c.id).value();
+  EXPECT_EQ(got.health.notice, "");
+  EXPECT_FALSE(got.health.notice_at);
+  EXPECT_EQ(store().connectors().SetNotice(c.id + 99, "x", kT0).code(), Code::kNotFound);
+  EXPECT_EQ(store().connectors().SaveStreamTotals(c.id + 99, {}).code(), Code::kNotFound);
+}
+
 TEST_P(ConnectorConformanceTest, Delete) {
   Id a = NewAgency("dinkes");
   Connector c = NewConnector(a, "one");

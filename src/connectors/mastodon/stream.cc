@@ -1,6 +1,9 @@
 // Mastodon streaming channel and the timeline fallback.
 #include "connectors/mastodon/stream.h"
 
+#include <string>
+#include <vector>
+
 #include "connectors/net/http_client.h"
 #include "connectors/pull/settings.h"
 
@@ -16,16 +19,21 @@ bool NewerId(const std::string& a, const std::string& b) {
 
 class StreamChannel final : public stream::Channel {
  public:
-  StreamChannel(pull::MastodonSettings settings, std::string token)
-      : settings_(std::move(settings)), token_(std::move(token)) {}
+  StreamChannel(pull::MastodonSettings settings, std::string token, std::string streaming_base)
+      : settings_(std::move(settings)),
+        token_(std::move(token)),
+        streaming_base_(std::move(streaming_base)) {}
 
   std::string Url(const std::string& saved_cursor) override {
     json cur = json::parse(saved_cursor, nullptr, false);
     newest_ = cur.is_object() && cur.contains("min_id") && cur["min_id"].is_string()
                   ? cur["min_id"].get<std::string>()
                   : "";
-    std::string base = settings_.instance_url;
-    base.replace(0, base.find("://"), base.rfind("https", 0) == 0 ? "wss" : "ws");
+    std::string base = streaming_base_;
+    if (base.empty()) {  // the instance's own host
+      base = settings_.instance_url;
+      base.replace(0, base.find("://"), base.rfind("https", 0) == 0 ? "wss" : "ws");
+    }
     std::string url = base + "/api/v1/streaming?stream=";
     url += settings_.local ? "public:local" : "hashtag&tag=" + net::UrlEscape(settings_.hashtag);
     // The streaming API takes the token as a query parameter (browsers cannot set headers on a
@@ -60,10 +68,51 @@ class StreamChannel final : public stream::Channel {
  private:
   pull::MastodonSettings settings_;
   std::string token_;
+  std::string streaming_base_;  //!< announced by the instance; "" = the instance's host
   std::string newest_;
 };
 
+//! A string at a path of object keys ("" when absent or not a string).
+std::string Field(const json& j, const std::vector<std::string>& path) {
+  const json* at = &j;
+  for (const std::string& k : path) {
+    if (!at->is_object() || !at->contains(k)) return "";
+    at = &(*at)[k];
+  }
+  return at->is_string() ? at->get<std::string>() : "";
+}
+
+//! "wss://streaming.example/" or ".../api/v1/streaming" → "wss://streaming.example"; "" unless
+//! ws:// or wss://.
+std::string StreamingBase(std::string url) {
+  if (url.rfind("wss://", 0) != 0 && url.rfind("ws://", 0) != 0) return "";
+  for (const std::string suffix : {"/api/v1/streaming", "/"}) {
+    if (url.size() > suffix.size() && url.ends_with(suffix)) url.resize(url.size() - suffix.size());
+  }
+  return url;
+}
+
 }  // namespace
+
+std::string StreamProtocol::LookUpStreamingBase(net::HttpClient& http,
+                                                const std::string& instance_url) {
+  // v2 (Mastodon 4.0+): configuration.urls.streaming; v1: urls.streaming_api.
+  struct Where {
+    const char* path;
+    std::vector<std::string> field;
+  };
+  const Where places[] = {{"/api/v2/instance", {"configuration", "urls", "streaming"}},
+                          {"/api/v1/instance", {"urls", "streaming_api"}}};
+  for (const Where& w : places) {
+    net::HttpRequest req;
+    req.url = instance_url + w.path;
+    auto resp = http.Get(req);
+    if (!resp.ok() || resp->status != 200) continue;
+    std::string base = StreamingBase(Field(json::parse(resp->body, nullptr, false), w.field));
+    if (!base.empty()) return base;
+  }
+  return "";
+}
 
 bool StreamProtocol::Streams(const store::Connector& c) const {
   auto s = pull::ParseMastodonSettings(json::parse(c.settings_json, nullptr, false));
@@ -74,8 +123,9 @@ Result<std::unique_ptr<stream::Channel>> StreamProtocol::Open(const store::Conne
                                                               const std::string& credentials) {
   HUMAS_ASSIGN_OR_RETURN(pull::MastodonSettings s,
                          pull::ParseMastodonSettings(json::parse(c.settings_json, nullptr, false)));
+  std::string base = http_ ? LookUpStreamingBase(*http_, s.instance_url) : "";
   return std::unique_ptr<stream::Channel>(
-      new StreamChannel(std::move(s), pull::Credential(credentials, "access_token")));
+      new StreamChannel(std::move(s), pull::Credential(credentials, "access_token"), base));
 }
 
 Result<bool> TimelineFallback::Run(const store::Connector& c) {

@@ -7,6 +7,12 @@
 // text>"}; update and status.update carry a Status, mapped exactly like the timeline poller's
 // (Timeline::ToMention); delete and the other events are ignored.
 //
+// The streaming API may live on another host than the instance (mastodon.social streams from
+// wss://streaming.mastodon.social): when the protocol has an HTTP client, Open() asks the instance
+// (GET /api/v2/instance → configuration.urls.streaming, else /api/v1/instance →
+// urls.streaming_api) once per session and connects there; if neither answers, the instance's
+// own host is used.
+//
 // Mastodon streams cannot resume, so the stream and the timeline poller share the checkpoint
 // {"min_id": newest status id stored}: the stream moves it forward, and TimelineFallback polls the
 // timeline from it after every (re)connection (what was missed while disconnected) and on every
@@ -24,11 +30,19 @@ namespace humas::connectors::mastodon {
 
 class StreamProtocol final : public stream::Protocol {
  public:
+  //! Without `http` the streaming API is assumed on the instance's host (no look-up).
+  explicit StreamProtocol(net::HttpClient* http = nullptr) : http_(http) {}
   Platform platform() const override { return Platform::kMastodon; }
   //! settings.stream with a hashtag or the local timeline.
   bool Streams(const store::Connector& connector) const override;
   Result<std::unique_ptr<stream::Channel>> Open(const store::Connector& connector,
                                                 const std::string& credentials) override;
+  //! The streaming API's base (ws:// or wss://, no path) that the instance announces, or ""
+  //! when it announces none or cannot be reached.
+  static std::string LookUpStreamingBase(net::HttpClient& http, const std::string& instance_url);
+
+ private:
+  net::HttpClient* http_;
 };
 
 //! The pull side of a Mastodon connector when streams exist: polls the timeline unless the stream

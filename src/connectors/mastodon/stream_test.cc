@@ -9,6 +9,7 @@
 #include "connectors/pull/pull_test_util.h"
 #include "connectors/pull/settings.h"
 #include "connectors/stream/fake_ws_test_util.h"
+#include "connectors/stream/totals.h"
 
 namespace humas::connectors::mastodon {
 namespace {
@@ -138,6 +139,113 @@ TEST_F(MastodonStreamTest, LocalStreamAndSettingsRules) {
   EXPECT_NE(bad({{"instance_url", "https://m.example"}, {"hashtag", "a"}, {"stream", "ya"}})
                 .find("true or false"),
             std::string::npos);
+}
+
+TEST_F(MastodonStreamTest, StreamsFromTheStreamingApiTheInstanceAnnounces) {
+  // The instance (REST, plain HTTP) and its streaming API (a WebSocket server on another port)
+  // are different hosts, as on mastodon.social. The instance answers GET /api/v2/instance with
+  // configuration.urls.streaming (Mastodon 4.x; no recorded instance entity exists in
+  // ../shared/fixtures/mastodon, so the documented shape is used).
+  pull::testing::FakePlatform instance;
+  instance.Route("/api/v2/instance");
+  instance.Answer("/api/v2/instance",
+                  JsonResponse(200, json({{"domain", "mastodon.example"},
+                                          {"configuration",
+                                           {{"urls", {{"streaming", ws_.url("") + "/"}}},
+                                            {"statuses", {{"max_characters", 500}}}}}})
+                                        .dump()));
+  ASSERT_TRUE(instance.Start().ok());
+  ws_.Then([&](FakeWsServer::Conn& c) {
+    c.Send(Message("update", toot_, "banjirberau"));
+    return FakeWsServer::End::kHold;
+  });
+  store::Connector c =
+      Add(Platform::kMastodon,
+          {{"instance_url", instance.base()}, {"hashtag", "banjirberau"}, {"stream", true}}, "");
+  net::HttpOptions ho;
+  ho.max_attempts = 1;
+  net::HttpClient http(ho);
+  StreamProtocol looked_up(&http);
+  stream::HubOptions o;
+  o.flush_ms = 20;
+  hub_ = std::make_unique<stream::Hub>(*registry_, *store_, clock_, ingest::MentionSink{},
+                                       ingest::Labeler{}, o);
+  hub_->Add(&looked_up);
+  ASSERT_TRUE(hub_->Start().ok());
+  ASSERT_TRUE(WaitFor([&] { return Stored().size() == 1; }));
+  EXPECT_EQ(ws_.targets()[0], "/api/v1/streaming?stream=hashtag&tag=banjirberau");
+  EXPECT_EQ(instance.requests()[0].path, "/api/v2/instance");
+  hub_->Stop();
+
+  // An older server (v2 absent: 404) announces urls.streaming_api in v1, path included.
+  pull::testing::FakePlatform old;
+  old.Route("/api/v2/instance");
+  old.Route("/api/v1/instance");
+  old.Answer("/api/v2/instance", JsonResponse(404, R"({"error":"Record not found"})"));
+  old.Answer(
+      "/api/v1/instance",
+      JsonResponse(200, json({{"uri", "mastodon.example"},
+                              {"urls", {{"streaming_api", ws_.url("") + "/api/v1/streaming"}}}})
+                            .dump()));
+  ASSERT_TRUE(old.Start().ok());
+  EXPECT_EQ(StreamProtocol::LookUpStreamingBase(http, old.base()), ws_.url(""));
+  // Nothing usable announced (not a WebSocket URL, or no instance at all): "" = the instance's
+  // own host.
+  pull::testing::FakePlatform odd;
+  odd.Route("/api/v2/instance");
+  odd.Answer("/api/v2/instance",
+             JsonResponse(200, R"({"configuration":{"urls":{"streaming":"https://x.example"}}})"));
+  odd.Route("/api/v1/instance");
+  odd.Answer("/api/v1/instance", JsonResponse(200, R"({"urls":{}})"));
+  ASSERT_TRUE(odd.Start().ok());
+  EXPECT_EQ(StreamProtocol::LookUpStreamingBase(http, odd.base()), "");
+}
+
+TEST_F(MastodonStreamTest, CountersSurviveARestartOfTheWorker) {
+  ws_.Then([&](FakeWsServer::Conn& c) {  // the first run's connection
+    c.Send(Message("update", toot_, "banjirberau"));
+    c.Send("hello");
+    return FakeWsServer::End::kHold;
+  });
+  ws_.Then([&](FakeWsServer::Conn& c) {  // after the restart
+    c.Send(Message("update", reply_, "banjirberau"));
+    return FakeWsServer::End::kHold;
+  });
+  store::Connector c =
+      Add(Platform::kMastodon,
+          {{"instance_url", Instance()}, {"hashtag", "banjirberau"}, {"stream", true}}, "");
+  StartHub();
+  auto totals = std::make_unique<stream::PersistentHealth>(*hub_, store_->connectors());
+  ASSERT_TRUE(WaitFor([&] {
+    auto h = totals->Health(c.id);
+    return h && h->events == 2 && h->stored == 1;
+  }));
+  hub_->Stop();
+  totals->Stop();  // saves what the worker counted
+  store::StreamTotals saved = Reload(c.id).health.stream;
+  EXPECT_EQ(saved.events, 2);
+  EXPECT_EQ(saved.stored, 1);
+  EXPECT_EQ(saved.malformed, 1);
+  EXPECT_EQ(saved.last_event_at, clock_.Now());
+
+  // A new process: the worker counts from zero, the page still shows the connector's life.
+  clock_.Advance(60'000);
+  StartHub();
+  totals = std::make_unique<stream::PersistentHealth>(*hub_, store_->connectors());
+  ASSERT_TRUE(WaitFor([&] {
+    auto h = totals->Health(c.id);
+    return h && h->events == 3 && h->stored == 2;
+  }));
+  EXPECT_EQ(totals->Health(c.id)->malformed, 1);
+  EXPECT_EQ(totals->Health(c.id)->last_event_at, clock_.Now());
+  ASSERT_TRUE(totals->Save().ok());  // the periodic save: sums, not double counts
+  ASSERT_TRUE(totals->Save().ok());
+  EXPECT_EQ(Reload(c.id).health.stream.events, 3);
+  EXPECT_EQ(Reload(c.id).health.stream.stored, 2);
+  hub_->Stop();
+  totals->Stop();
+  EXPECT_EQ(Reload(c.id).health.stream.events, 3);
+  EXPECT_EQ(Reload(c.id).health.stream.last_event_at, clock_.Now());
 }
 
 TEST_F(MastodonStreamTest, TheTimelineIsPolledAfterAConnectionAndWhileTheStreamIsDown) {

@@ -5,6 +5,7 @@
 
 #include "connectors/pull/json_fields.h"
 #include "connectors/pull/settings.h"
+#include "core/log.h"
 
 namespace humas::connectors::meta {
 namespace {
@@ -30,9 +31,20 @@ std::optional<UnixMillis> GraphTime(std::string t) {
   return *r;
 }
 
+//! A post whose comments did not all fit in its embedded first page: the next page's cursor.
+struct CommentPage {
+  std::string of;  //!< the post or media id
+  std::string after;
+};
+
+//! Comment pages waiting in a checkpoint at most (each is one request; more are dropped with a
+//! log line rather than growing the checkpoint without bound).
+constexpr size_t kMaxQueuedCommentPages = 500;
+
 struct Cursor {
   std::int64_t since = 0, sweep_newest = 0;  // unix seconds
   std::string after;
+  std::vector<CommentPage> comments;  //!< read before the next page of posts
 };
 
 Cursor ReadCursor(const std::string& text) {
@@ -43,6 +55,10 @@ Cursor ReadCursor(const std::string& text) {
   if (Obj(j, "sweep_newest").is_number_integer())
     c.sweep_newest = j["sweep_newest"].get<std::int64_t>();
   c.after = Str(j, "after");
+  if (Obj(j, "comments").is_array())
+    for (const json& q : j["comments"])
+      if (!Str(q, "of").empty() && !Str(q, "after").empty())
+        c.comments.push_back({Str(q, "of"), Str(q, "after")});
   return c;
 }
 
@@ -51,6 +67,11 @@ std::string WriteCursor(const Cursor& c) {
   if (c.since) j["since"] = c.since;
   if (c.sweep_newest) j["sweep_newest"] = c.sweep_newest;
   if (!c.after.empty()) j["after"] = c.after;
+  if (!c.comments.empty()) {
+    j["comments"] = json::array();
+    for (const CommentPage& q : c.comments)
+      j["comments"].push_back({{"of", q.of}, {"after", q.after}});
+  }
   return j.dump();
 }
 
@@ -93,18 +114,21 @@ std::vector<MentionInput> PageFeed::ToMentions(const json& post, const std::stri
   // A post with only a photo has no message: it is still stored, as the parent of its comments.
   if (!p.external_id.empty()) out.push_back(p);
   if (!comments.is_array()) return out;
-  for (const json& c : comments) {
-    MentionInput m = ToMention(c, MentionKind::kComment, now);
-    const std::string parent = Str(Obj(c, "parent"), "id");
-    m.in_reply_to = parent.empty() ? p.external_id : parent;
-    if (!parent.empty()) m.kind = MentionKind::kReply;
-    if (Obj(c, "like_count").is_number_integer()) m.likes = c["like_count"].get<std::int64_t>();
-    if (Obj(c, "comment_count").is_number_integer())
-      m.replies = c["comment_count"].get<std::int64_t>();
-    if (m.author_handle.empty()) m.author_handle = "facebook-user";  // `from` hidden by privacy
-    if (!m.external_id.empty() && !m.text.empty()) out.push_back(std::move(m));
-  }
+  for (const json& c : comments) CommentToMentions(c, p.external_id, now, &out);
   return out;
+}
+
+void PageFeed::CommentToMentions(const json& c, const std::string& post_id, UnixMillis now,
+                                 std::vector<MentionInput>* out) {
+  MentionInput m = ToMention(c, MentionKind::kComment, now);
+  const std::string parent = Str(Obj(c, "parent"), "id");
+  m.in_reply_to = parent.empty() ? post_id : parent;
+  if (!parent.empty()) m.kind = MentionKind::kReply;
+  if (Obj(c, "like_count").is_number_integer()) m.likes = c["like_count"].get<std::int64_t>();
+  if (Obj(c, "comment_count").is_number_integer())
+    m.replies = c["comment_count"].get<std::int64_t>();
+  if (m.author_handle.empty()) m.author_handle = "facebook-user";  // `from` hidden by privacy
+  if (!m.external_id.empty() && !m.text.empty()) out->push_back(std::move(m));
 }
 
 std::vector<MentionInput> InstagramMedia::ToMentions(const json& media,
@@ -119,20 +143,26 @@ std::vector<MentionInput> InstagramMedia::ToMentions(const json& media,
   if (!p.external_id.empty()) out.push_back(p);  // a photo without caption: parent of its comments
   const json& comments = Obj(Obj(media, "comments"), "data");
   if (!comments.is_array()) return out;
-  auto add = [&](const json& c, MentionKind kind, const std::string& parent) {
-    MentionInput m = IgToMention(c, kind, now);
-    m.in_reply_to = parent;
-    m.url = p.url;  // Instagram has no link per comment
-    if (m.author_handle.empty()) m.author_handle = "instagram-user";
-    if (!m.external_id.empty() && !m.text.empty()) out.push_back(std::move(m));
-  };
   for (const json& c : comments) {
-    add(c, MentionKind::kComment, p.external_id);
-    const json& replies = Obj(Obj(c, "replies"), "data");
-    if (replies.is_array())
-      for (const json& r : replies) add(r, MentionKind::kReply, Str(c, "id"));
+    const size_t first = out.size();
+    CommentToMentions(c, p.external_id, now, &out);
+    for (size_t i = first; i < out.size(); ++i) out[i].url = p.url;  // no link per comment
   }
   return out;
+}
+
+void InstagramMedia::CommentToMentions(const json& c, const std::string& media_id, UnixMillis now,
+                                       std::vector<MentionInput>* out) {
+  auto add = [&](const json& item, MentionKind kind, const std::string& parent) {
+    MentionInput m = IgToMention(item, kind, now);
+    m.in_reply_to = parent;
+    if (m.author_handle.empty()) m.author_handle = "instagram-user";
+    if (!m.external_id.empty() && !m.text.empty()) out->push_back(std::move(m));
+  };
+  add(c, MentionKind::kComment, media_id);
+  const json& replies = Obj(Obj(c, "replies"), "data");
+  if (replies.is_array())
+    for (const json& r : replies) add(r, MentionKind::kReply, Str(c, "id"));
 }
 
 namespace {
@@ -144,7 +174,86 @@ struct Edge {
   const char* fields;
   const char* time_key;  //!< "created_time", "timestamp"
   std::vector<MentionInput> (*to_mentions)(const json&, const std::string&, UnixMillis);
+  const char* comment_fields;  //!< fields of /{id}/comments (the embedded comments' fields)
+  void (*comment_to_mentions)(const json&, const std::string&, UnixMillis,
+                              std::vector<MentionInput>*);
 };
+
+//! The next page of a paging object whose items did not all come ("" = none).
+std::string NextAfter(const json& paging, const std::string& current) {
+  const std::string after = Str(Obj(paging, "cursors"), "after");
+  if (Str(paging, "next").empty() || after.empty() || after == current) return "";
+  return after;
+}
+
+//! A Graph error answer as a Status: rate limits wait for their reset, an expired token a day.
+Status GraphError(const Edge& edge, const net::HttpResponse& resp, const std::string& token,
+                  UnixMillis now, std::optional<UnixMillis>* retry_at) {
+  json body = json::parse(resp.body, nullptr, false);
+  const json& e = Obj(body, "error");
+  const int code = Obj(e, "code").is_number_integer() ? e["code"].get<int>() : 0;
+  const std::string message = Scrub(Str(e, "message").substr(0, 300), token);
+  std::string what = "HTTP " + std::to_string(resp.status) + " from " + edge.service +
+                     (code ? " (code " + std::to_string(code) + ")" : "") +
+                     (message.empty() ? "" : ": " + message);
+  if (code == 4 || code == 17 || code == 32 || code == 613 || resp.status == 429) {
+    *retry_at = net::HttpClient::RateLimitResetAt(resp, now).value_or(now + kHour);
+    return Unavailable("rate limited: " + what);
+  }
+  if (code == 190) {
+    // Retrying cannot help until an admin connects a new token: wait a day, not a back-off.
+    *retry_at = now + 24 * kHour;
+    return PermissionDenied("token kedaluwarsa / token expired: " + what);
+  }
+  if (resp.status == 400) return InvalidArgument(what);
+  if (resp.status == 401 || resp.status == 403) return PermissionDenied(what);
+  if (resp.status == 404) return NotFound(what);
+  return Unavailable(what);
+}
+
+//! One page of comments of a post whose embedded comments were cut (the queue's first entry).
+Result<pull::Page> CommentsNext(const Edge& edge, const pull::GraphSettings& settings,
+                                const pull::RunContext& ctx, const std::string& token, Cursor cur,
+                                std::optional<UnixMillis>* retry_at) {
+  const UnixMillis now = ctx.clock.Now();
+  CommentPage& q = cur.comments.front();
+  net::HttpRequest req;
+  req.url = settings.api_base + "/" + net::UrlEscape(q.of) +
+            "/comments?fields=" + net::UrlEscape(edge.comment_fields) +
+            "&limit=100&after=" + net::UrlEscape(q.after);
+  req.headers.push_back({"Authorization", "Bearer " + token});
+  auto resp = ctx.http.Get(req);
+  if (!resp.ok()) return Status(resp.status().code(), Scrub(resp.status().message(), token));
+  const json error = Obj(json::parse(resp->body, nullptr, false), "error");
+  if (resp->status == 404 || (resp->status == 400 && Obj(error, "code") == 100)) {
+    // Graph code 100 "object does not exist": the post was deleted (or hidden) meanwhile, so
+    // there is nothing more to read there.
+    cur.comments.erase(cur.comments.begin());
+    pull::Page page;
+    page.more = !cur.comments.empty() || !cur.after.empty();
+    page.cursor = WriteCursor(cur);
+    return page;
+  }
+  if (resp->status != 200) return GraphError(edge, *resp, token, now, retry_at);
+  json body = json::parse(resp->body, nullptr, false);
+  if (!body.is_object() || !Obj(body, "data").is_array())
+    return InvalidArgument(std::string(edge.service) + " answered a comments page with malformed " +
+                           "JSON or no data (" + std::to_string(resp->body.size()) +
+                           " bytes); nothing stored");
+  pull::Page page;
+  for (const json& c : body["data"]) {
+    ++page.read;
+    edge.comment_to_mentions(c, q.of, now, &page.mentions);
+  }
+  if (std::string next = NextAfter(Obj(body, "paging"), q.after); !next.empty()) {
+    q.after = next;
+  } else {
+    cur.comments.erase(cur.comments.begin());
+  }
+  page.more = !cur.comments.empty() || !cur.after.empty();
+  page.cursor = WriteCursor(cur);
+  return page;
+}
 
 Result<pull::Page> GraphNext(const Edge& edge, const pull::GraphSettings& settings,
                              const pull::RunContext& ctx, const std::string& cursor,
@@ -154,6 +263,9 @@ Result<pull::Page> GraphNext(const Edge& edge, const pull::GraphSettings& settin
   const UnixMillis now = ctx.clock.Now();
 
   Cursor cur = ReadCursor(cursor);
+  // Comments cut off from posts already stored come first: the checkpoint holds where each
+  // stopped, so a restart resumes mid-post.
+  if (!cur.comments.empty()) return CommentsNext(edge, settings, ctx, token, cur, retry_at);
   net::HttpRequest req;
   req.url = settings.api_base + "/" + settings.owner_id + edge.path +
             "?fields=" + net::UrlEscape(edge.fields) + "&limit=" + std::to_string(settings.limit);
@@ -162,28 +274,7 @@ Result<pull::Page> GraphNext(const Edge& edge, const pull::GraphSettings& settin
   req.headers.push_back({"Authorization", "Bearer " + token});
   auto resp = ctx.http.Get(req);
   if (!resp.ok()) return Status(resp.status().code(), Scrub(resp.status().message(), token));
-  if (resp->status != 200) {
-    json body = json::parse(resp->body, nullptr, false);
-    const json& e = Obj(body, "error");
-    const int code = Obj(e, "code").is_number_integer() ? e["code"].get<int>() : 0;
-    const std::string message = Scrub(Str(e, "message").substr(0, 300), token);
-    std::string what = "HTTP " + std::to_string(resp->status) + " from " + edge.service +
-                       (code ? " (code " + std::to_string(code) + ")" : "") +
-                       (message.empty() ? "" : ": " + message);
-    if (code == 4 || code == 17 || code == 32 || code == 613 || resp->status == 429) {
-      *retry_at = net::HttpClient::RateLimitResetAt(*resp, now).value_or(now + kHour);
-      return Unavailable("rate limited: " + what);
-    }
-    if (code == 190) {
-      // Retrying cannot help until an admin connects a new token: wait a day, not a back-off.
-      *retry_at = now + 24 * kHour;
-      return PermissionDenied("token kedaluwarsa / token expired: " + what);
-    }
-    if (resp->status == 400) return InvalidArgument(what);
-    if (resp->status == 401 || resp->status == 403) return PermissionDenied(what);
-    if (resp->status == 404) return NotFound(what);
-    return Unavailable(what);
-  }
+  if (resp->status != 200) return GraphError(edge, *resp, token, now, retry_at);
   json body = json::parse(resp->body, nullptr, false);
   if (!body.is_object() || !Obj(body, "data").is_array())
     return InvalidArgument(std::string(edge.service) +
@@ -198,10 +289,20 @@ Result<pull::Page> GraphNext(const Edge& edge, const pull::GraphSettings& settin
     if (at) newest = std::max<std::int64_t>(newest, *at / 1000);
     for (auto& m : edge.to_mentions(post, settings.owner_id, now))
       page.mentions.push_back(std::move(m));
+    // More comments than the embedded first page: queue the rest for the following calls.
+    const std::string more = NextAfter(Obj(Obj(post, "comments"), "paging"), "");
+    if (!more.empty() && !Str(post, "id").empty()) {
+      if (cur.comments.size() < kMaxQueuedCommentPages) {
+        cur.comments.push_back({Str(post, "id"), more});
+      } else {
+        Log(LogLevel::kWarn, "connector.comment_pages_dropped",
+            {{"connector_id", ctx.connector.id}, {"post", Str(post, "id")}});
+      }
+    }
   }
   const json& paging = Obj(body, "paging");
-  const std::string after = Str(Obj(paging, "cursors"), "after");
-  if (Str(paging, "next").empty() || after.empty() || after == cur.after) {
+  const std::string after = NextAfter(paging, cur.after);
+  if (after.empty()) {
     cur.since = std::max(cur.since, newest);
     cur.sweep_newest = 0;
     cur.after.clear();
@@ -210,6 +311,7 @@ Result<pull::Page> GraphNext(const Edge& edge, const pull::GraphSettings& settin
     cur.after = after;
     page.more = true;
   }
+  page.more = page.more || !cur.comments.empty();
   page.cursor = WriteCursor(cur);
   return page;
 }
@@ -219,10 +321,14 @@ Result<pull::Page> GraphNext(const Edge& edge, const pull::GraphSettings& settin
 Result<pull::Page> PageFeed::Next(const pull::RunContext& ctx, const std::string& cursor,
                                   std::optional<UnixMillis>* retry_at) {
   static constexpr Edge kFeed{
-      "Facebook", "/feed",
+      "Facebook",
+      "/feed",
       "id,message,created_time,permalink_url,from,comments.limit(100)"
       "{id,message,created_time,from,parent,permalink_url,like_count,comment_count}",
-      "created_time", &PageFeed::ToMentions};
+      "created_time",
+      &PageFeed::ToMentions,
+      "id,message,created_time,from,parent,permalink_url,like_count,comment_count",
+      &PageFeed::CommentToMentions};
   json settings = json::parse(ctx.connector.settings_json, nullptr, false);
   HUMAS_ASSIGN_OR_RETURN(pull::GraphSettings s, pull::ParseFacebookPageSettings(settings));
   return GraphNext(kFeed, s, ctx, cursor, retry_at);
@@ -231,10 +337,14 @@ Result<pull::Page> PageFeed::Next(const pull::RunContext& ctx, const std::string
 Result<pull::Page> InstagramMedia::Next(const pull::RunContext& ctx, const std::string& cursor,
                                         std::optional<UnixMillis>* retry_at) {
   static constexpr Edge kMedia{
-      "Instagram", "/media",
+      "Instagram",
+      "/media",
       "id,caption,timestamp,permalink,username,like_count,comments_count,comments.limit(50)"
       "{id,text,timestamp,username,like_count,replies{id,text,timestamp,username,like_count}}",
-      "timestamp", &InstagramMedia::ToMentions};
+      "timestamp",
+      &InstagramMedia::ToMentions,
+      "id,text,timestamp,username,like_count,replies{id,text,timestamp,username,like_count}",
+      &InstagramMedia::CommentToMentions};
   json settings = json::parse(ctx.connector.settings_json, nullptr, false);
   HUMAS_ASSIGN_OR_RETURN(pull::GraphSettings s, pull::ParseInstagramMediaSettings(settings));
   return GraphNext(kMedia, s, ctx, cursor, retry_at);

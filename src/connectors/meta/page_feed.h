@@ -14,8 +14,14 @@
 // Errors (Graph {"error": {"code", "message"}}): codes 4, 17, 32, 613 (rate limits) → the next run
 // at the Retry-After / rate-limit reset, else in one hour; 190 (token expired or revoked) →
 // "token kedaluwarsa / token expired" in the health and no retry for a day (until the token is
-// replaced). Known limits: only the first 100 comments of each post are read, and new comments on
-// posts older than `since` are not (Meta webhooks deliver those).
+// replaced).
+//
+// Comments beyond the embedded first page (comments.paging.next on a post): the post and the
+// page's `after` cursor are queued in the checkpoint ("comments": [{"of", "after"}]) and read
+// with GET /{post-id}/comments?after= one page per call, before the next page of posts, so a
+// run's page budget bounds the work and a restart resumes mid-post. A post deleted meanwhile
+// (404, Graph code 100) is dropped from the queue. Known limit: new comments on posts older than
+// `since` are not read (Meta webhooks deliver those).
 //
 // Settings: ParseFacebookPageSettings ({"page_id", "limit", "api_base"}; api_base includes the
 // Graph version, "https://graph.facebook.com/v21.0", as for the Graph replies); credentials:
@@ -38,6 +44,9 @@ class PageFeed final : public pull::Source {
   //! without `from`).
   static std::vector<MentionInput> ToMentions(const nlohmann::json& post,
                                               const std::string& page_id, UnixMillis now);
+  //! One comment of a post (embedded or from /{post-id}/comments) → a mention in `out`.
+  static void CommentToMentions(const nlohmann::json& comment, const std::string& post_id,
+                                UnixMillis now, std::vector<MentionInput>* out);
 };
 
 //! Meta Graph API: the media of an Instagram professional account and their comments with replies
@@ -55,6 +64,9 @@ class InstagramMedia final : public pull::Source {
 
   static std::vector<MentionInput> ToMentions(const nlohmann::json& media,
                                               const std::string& ig_user_id, UnixMillis now);
+  //! One comment of a media and its embedded replies → mentions in `out`.
+  static void CommentToMentions(const nlohmann::json& comment, const std::string& media_id,
+                                UnixMillis now, std::vector<MentionInput>* out);
 };
 
 }  // namespace humas::connectors::meta

@@ -268,5 +268,98 @@ TEST_F(InstagramMediaTest, SweepsMediaWithCommentsAndRepliesThenResumes) {
   EXPECT_FALSE(pull::IsPulled(Platform::kInstagram, json::object()));
 }
 
+//! A recorded comments page (apidata/comments) with ids: the recording did not ask for `id`, so
+//! each comment gets the one its permalink names (post id + "_" + comment_id).
+json CommentsPage(const std::string& rel) {
+  json page = Graph(rel);
+  for (json& c : page["data"]) {
+    std::string link = c["permalink_url"];
+    c["id"] = "10158407654328553_" + link.substr(link.find("comment_id=") + 11);
+    c["from"] = {{"id", "100012345"}, {"name", "Warga Kota"}};
+  }
+  return page;
+}
+
+TEST_F(PageFeedTest, FollowsTheCommentsOfAPostPastItsFirstPageAndResumesMidPost) {
+  // The first post's embedded comments are the recorded first page of a post's comments (10 and
+  // a next page); /{post-id}/comments answers the recorded second page (5, no next).
+  const std::string post = page1_["data"][0]["id"];
+  const std::string comments_route = "/v21.0/" + post + "/comments";
+  fake_.Route(comments_route);
+  json first = CommentsPage("apidata/comments/comments_p1.json");
+  json second = CommentsPage("apidata/comments/comments_p2.json");
+  page1_["data"][0]["comments"] = first;
+  fake_.Answer(kRoute, JsonResponse(200, page1_.dump()));
+  fake_.Answer(kRoute, JsonResponse(200, page2_.dump()));
+  fake_.Answer(comments_route, JsonResponse(200, second.dump()));
+  store::Connector c = AddPage();
+
+  // One page per run (the per-tick budget): posts page 1, then the rest of the post's
+  // comments, then posts page 2; the checkpoint holds the place in between (a restart resumes).
+  runner_ = NewRunner({.max_pages_per_run = 1});
+  auto r = runner_->RunOne(source_, c);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->stored, 5 + 10);  // 5 posts and the embedded 10 comments
+  EXPECT_EQ(Cursor(c.id)["comments"], json::array({{{"of", post}, {"after", "after"}}}));
+  EXPECT_EQ(Reload(c.id).health.next_run_at, clock_.Now());  // more to read: due again now
+
+  runner_ = NewRunner({.max_pages_per_run = 1});  // a restart
+  r = runner_->RunOne(source_, Reload(c.id));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->stored, 5);
+  auto reqs = fake_.requests();
+  const http::Request& asked = reqs.back();
+  EXPECT_EQ(asked.path, comments_route);
+  EXPECT_EQ(asked.Query("after").value_or(""), "after");
+  EXPECT_EQ(asked.Query("fields").value_or(""),
+            "id,message,created_time,from,parent,permalink_url,like_count,comment_count");
+  EXPECT_EQ(asked.Header("authorization"), std::string("Bearer ") + kToken);
+  EXPECT_FALSE(Cursor(c.id).contains("comments"));
+  EXPECT_EQ(Cursor(c.id)["after"], page1_["paging"]["cursors"]["after"]);
+
+  r = runner_->RunOne(source_, Reload(c.id));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->stored, 5);  // posts page 2
+  EXPECT_EQ(Cursor(c.id), json({{"since", Unix("2021-07-09T19:09:52+0000")}}));
+  std::map<std::string, Mention> by_id;
+  for (auto& m : Mentions()) by_id[m.data.external_id] = m;
+  EXPECT_EQ(by_id.size(), 10u + 10u + 5u);
+  for (const json& cm : second["data"]) {
+    const MentionInput& d = by_id.at(cm["id"]).data;
+    EXPECT_EQ(d.kind, MentionKind::kComment);
+    EXPECT_EQ(d.in_reply_to, post);
+    EXPECT_EQ(d.text, cm["message"]);
+  }
+}
+
+TEST_F(PageFeedTest, ADeletedPostsCommentsAreSkippedAndErrorsKeepThePlace) {
+  const std::string post = page1_["data"][0]["id"];
+  const std::string comments_route = "/v21.0/" + post + "/comments";
+  fake_.Route(comments_route);
+  page1_.erase("paging");
+  page1_["data"][0]["comments"] = CommentsPage("apidata/comments/comments_p1.json");
+  fake_.Answer(kRoute, JsonResponse(200, page1_.dump()));
+  // A rate limit first: the place is kept; then the post is gone (Graph code 100): skipped.
+  http::Response limited = JsonResponse(
+      400,
+      R"({"error":{"message":"(#4) Application request limit reached","type":"OAuthException","code":4}})");
+  fake_.Answer(comments_route, limited);
+  fake_.Answer(
+      comments_route,
+      JsonResponse(
+          400,
+          R"({"error":{"message":"Unsupported get request. Object with ID does not exist","type":"GraphMethodException","code":100}})"));
+  store::Connector c = AddPage();
+  auto r = runner_->RunOne(source_, c);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kUnavailable);
+  EXPECT_EQ(Cursor(c.id)["comments"], json::array({{{"of", post}, {"after", "after"}}}));
+  EXPECT_EQ(Mentions().size(), 5u + 10u);
+  r = runner_->RunOne(source_, Reload(c.id));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(Cursor(c.id).contains("comments"));
+  EXPECT_EQ(Mentions().size(), 5u + 10u);
+}
+
 }  // namespace
 }  // namespace humas::connectors::meta

@@ -94,6 +94,12 @@ Result<RunResult> Runner::RunOne(Source& source, const store::Connector& c) {
     cp.cursor = page->cursor;
     if (Status s = store_.connectors().SaveCheckpoint(c.id, cp, report.imported); !s.ok())
       return fail(s, std::nullopt);
+    if (!page->notice.empty()) {
+      Log(LogLevel::kWarn, "connector.notice",
+          {{"connector_id", c.id}, {"platform", platform}, {"notice", page->notice}});
+      if (Status s = store_.connectors().SetNotice(c.id, page->notice, clock_.Now()); !s.ok())
+        return fail(s, std::nullopt);
+    }
     if (page->not_before) not_before = std::max(not_before.value_or(0), *page->not_before);
     more = page->more;
     if (!more || not_before) break;

@@ -46,6 +46,9 @@ struct Page {
   int read = 0;        //!< items the platform returned (mapped or not), for logs
   //! The platform asked us to wait (rate limit nearly spent): the next run is not before this.
   std::optional<UnixMillis> not_before;
+  //! Something the admin should know although the page was read (shown in the connector's
+  //! health until a later notice replaces it); "" = nothing new.
+  std::string notice;
 };
 
 class Source {

@@ -1,6 +1,8 @@
 // RecentSearch: one page of GET /2/tweets/search/recent per call.
 #include "connectors/x/recent_search.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "connectors/pull/settings.h"
@@ -15,8 +17,14 @@ using json = nlohmann::json;
 constexpr int kReadsPerResult = 3;  // the post, its replied-to post, its quoted post
 
 struct Cursor {
-  std::string since_id, newest_id, next_token;
+  //! start_time (RFC 3339) replaces since_id for a sweep after X refused a since_id older than
+  //! its 7-day window; cleared once the sweep is complete.
+  std::string since_id, newest_id, next_token, start_time;
 };
+
+constexpr UnixMillis kDayMs = 86'400'000;
+//! How far inside X's 7-day window the fallback start_time stays (clock skew, request time).
+constexpr UnixMillis kWindowMarginMs = 10 * 60'000;
 
 Cursor ReadCursor(const std::string& text) {
   Cursor c;
@@ -28,6 +36,7 @@ Cursor ReadCursor(const std::string& text) {
   c.since_id = str("since_id");
   c.newest_id = str("newest_id");
   c.next_token = str("next_token");
+  c.start_time = str("start_time");
   return c;
 }
 
@@ -36,7 +45,32 @@ std::string WriteCursor(const Cursor& c) {
   if (!c.since_id.empty()) j["since_id"] = c.since_id;
   if (!c.newest_id.empty()) j["newest_id"] = c.newest_id;
   if (!c.next_token.empty()) j["next_token"] = c.next_token;
+  if (!c.start_time.empty()) j["start_time"] = c.start_time;
   return j.dump();
+}
+
+//! X's 400 for a since_id older than recent search's 7 days: {"errors": [{"parameters":
+//! {"since_id": [...]}, "message": "'since_id' must be a tweet id created after <time>. Please use
+//! a 'since_id' that is larger than <id>"}], "title": "Invalid Request", ...}.
+bool StaleSinceId(const std::string& body) {
+  json j = json::parse(body, nullptr, false);
+  if (!j.is_object() || !j.contains("errors") || !j["errors"].is_array()) return false;
+  for (const json& e : j["errors"]) {
+    if (!e.is_object()) continue;
+    const bool about_since_id = e.contains("parameters") && e["parameters"].is_object() &&
+                                e["parameters"].contains("since_id");
+    const std::string message =
+        e.contains("message") && e["message"].is_string() ? e["message"].get<std::string>() : "";
+    if (about_since_id && message.find("must be a tweet id created after") != std::string::npos)
+      return true;
+  }
+  return false;
+}
+
+//! The creation time of a tweet id (a snowflake: milliseconds since X's epoch in the high bits).
+UnixMillis SnowflakeTime(const std::string& id) {
+  std::uint64_t v = std::strtoull(id.c_str(), nullptr, 10);
+  return v == 0 ? 0 : static_cast<UnixMillis>(v >> 22) + 1288834974657;
 }
 
 }  // namespace
@@ -84,17 +118,38 @@ Result<pull::Page> RecentSearch::Next(const pull::RunContext& ctx, const std::st
   };
 
   Cursor cur = ReadCursor(cursor_text);
-  net::HttpRequest req;
-  req.url = settings.api_base + "/2/tweets/search/recent?query=" + net::UrlEscape(settings.query) +
-            "&max_results=" + std::to_string(max_results) +
-            "&expansions=author_id,referenced_tweets.id"
-            "&tweet.fields=created_at,author_id,referenced_tweets,public_metrics,"
-            "conversation_id,lang"
-            "&user.fields=public_metrics,username,name";
-  if (!cur.since_id.empty()) req.url += "&since_id=" + net::UrlEscape(cur.since_id);
-  if (!cur.next_token.empty()) req.url += "&next_token=" + net::UrlEscape(cur.next_token);
-  req.headers.push_back({"Authorization", "Bearer " + token});
-  auto resp = ctx.http.Get(req);
+  auto request = [&] {
+    net::HttpRequest req;
+    req.url = settings.api_base +
+              "/2/tweets/search/recent?query=" + net::UrlEscape(settings.query) +
+              "&max_results=" + std::to_string(max_results) +
+              "&expansions=author_id,referenced_tweets.id"
+              "&tweet.fields=created_at,author_id,referenced_tweets,public_metrics,"
+              "conversation_id,lang"
+              "&user.fields=public_metrics,username,name";
+    if (!cur.start_time.empty()) {
+      req.url += "&start_time=" + net::UrlEscape(cur.start_time);
+    } else if (!cur.since_id.empty()) {
+      req.url += "&since_id=" + net::UrlEscape(cur.since_id);
+    }
+    if (!cur.next_token.empty()) req.url += "&next_token=" + net::UrlEscape(cur.next_token);
+    req.headers.push_back({"Authorization", "Bearer " + token});
+    return ctx.http.Get(req);
+  };
+  auto resp = request();
+  std::string notice;
+  if (resp.ok() && resp->status == 400 && cur.start_time.empty() && !cur.since_id.empty() &&
+      StaleSinceId(resp->body)) {
+    // The checkpoint is older than recent search reaches (the connector was off for a week):
+    // read what X still has, from just inside its window (or from the checkpoint's own time if
+    // that is newer), and say so: posts older than the window are lost to recent search.
+    UnixMillis from = std::max(now - 7 * kDayMs + kWindowMarginMs, SnowflakeTime(cur.since_id));
+    notice = "since_id " + cur.since_id + " is older than X recent search's 7 days; resumed from " +
+             FormatRfc3339(from) + " (posts before that cannot be read by recent search)";
+    cur = Cursor{};
+    cur.start_time = FormatRfc3339(from);
+    resp = request();
+  }
   if (!resp.ok()) {
     give_back(reserved);  // nothing was returned
     return resp.status();
@@ -132,6 +187,7 @@ Result<pull::Page> RecentSearch::Next(const pull::RunContext& ctx, const std::st
 
   pull::Page page;
   page.read = static_cast<int>(read);
+  page.notice = std::move(notice);
   if (body.contains("data")) {
     auto mapped = webhook::MapPayload(webhook::Source::kX, resp->body, now);
     if (!mapped.ok()) return mapped.status();
@@ -152,7 +208,10 @@ Result<pull::Page> RecentSearch::Next(const pull::RunContext& ctx, const std::st
     page.more = true;
   } else {
     // The sweep is complete: everything newer than since_id up to newest_id is stored.
-    if (!cur.newest_id.empty()) cur.since_id = cur.newest_id;
+    if (!cur.newest_id.empty()) {
+      cur.since_id = cur.newest_id;
+      cur.start_time.clear();
+    }
     cur.newest_id.clear();
     cur.next_token.clear();
   }

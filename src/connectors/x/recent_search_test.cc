@@ -234,6 +234,82 @@ TEST_F(RecentSearchTest, RestartMidSweepNeitherLosesNorRepeats) {
             json({{"since_id", json::parse(nyc_)["meta"]["newest_id"]}}));
 }
 
+//! X's answer to a since_id older than recent search's 7 days (the shape X returns; message
+//! text as reported in public issue trackers, e.g. rooteco/tweetscape#421).
+std::string StaleSinceId(const std::string& since_id) {
+  return json({{"errors",
+                {{{"parameters", {{"since_id", {since_id}}}},
+                  {"message",
+                   "'since_id' must be a tweet id created after 2026-11-11T12:00Z. Please use a "
+                   "'since_id' that is larger than 1987000000000000000"}}}},
+               {"title", "Invalid Request"},
+               {"detail", "One or more parameters to your request was invalid."},
+               {"type", "https://api.twitter.com/2/problems/invalid-request"}})
+      .dump();
+}
+
+TEST_F(RecentSearchTest, ASinceIdOlderThanSevenDaysFallsBackToStartTimeAndSaysSo) {
+  store::Connector c = AddSearch();
+  ASSERT_TRUE(
+      store_->connectors().SaveCheckpoint(c.id, {R"({"since_id":"1234567890"})", "", ""}, 0).ok());
+  fake_.Answer(kRoute, JsonResponse(400, StaleSinceId("1234567890")));
+  fake_.Answer(kRoute, JsonResponse(200, nyc_));
+  fake_.Answer(kRoute, JsonResponse(200, query_));
+  auto r = runner_->RunOne(source_, Reload(c.id));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->stored, 14);
+  auto reqs = fake_.requests();
+  ASSERT_EQ(reqs.size(), 3u);
+  EXPECT_EQ(Q(reqs[0], "since_id"), "1234567890");
+  // Just inside the window: now - 7 days + 10 minutes (the old id's own time is far older).
+  const std::string start = FormatRfc3339(clock_.Now() - 7 * 86'400'000LL + 600'000);
+  EXPECT_EQ(Q(reqs[1], "since_id"), "<none>");
+  EXPECT_EQ(Q(reqs[1], "start_time"), start);
+  EXPECT_EQ(Q(reqs[2], "start_time"), start);  // the sweep's pages repeat its parameters
+  EXPECT_EQ(Q(reqs[2], "next_token"), Next(json::parse(nyc_)));
+  c = Reload(c.id);
+  EXPECT_EQ(c.health.consecutive_failures, 0);
+  EXPECT_NE(c.health.notice.find("older than X recent search's 7 days; resumed from " + start),
+            std::string::npos)
+      << c.health.notice;
+  EXPECT_EQ(c.health.notice_at, clock_.Now());
+  // Once the sweep is complete the checkpoint is a since_id again.
+  EXPECT_EQ(json::parse(c.checkpoint.cursor),
+            json({{"since_id", json::parse(nyc_)["meta"]["newest_id"]}}));
+  EXPECT_EQ(c.reads_used, 17);  // the refused request read nothing
+}
+
+TEST_F(RecentSearchTest, AStaleSinceIdOfRecentTimeResumesFromItsOwnTime) {
+  // X refuses a since_id whose own time is still (by our clock) inside the window: the fallback
+  // starts from that time, not earlier.
+  const UnixMillis at = clock_.Now() - 7 * 86'400'000LL + 3'600'000;
+  const std::string id = std::to_string(static_cast<std::uint64_t>(at - 1288834974657) << 22);
+  store::Connector c = AddSearch();
+  ASSERT_TRUE(
+      store_->connectors().SaveCheckpoint(c.id, {json({{"since_id", id}}).dump(), "", ""}, 0).ok());
+  fake_.Answer(kRoute, JsonResponse(400, StaleSinceId(id)));
+  fake_.Answer(kRoute, JsonResponse(200, query_));
+  ASSERT_TRUE(runner_->RunOne(source_, Reload(c.id)).ok());
+  EXPECT_EQ(Q(fake_.requests()[1], "start_time"), FormatRfc3339(at));
+}
+
+TEST_F(RecentSearchTest, OtherBadRequestsAreErrorsWithoutAFallback) {
+  store::Connector c = AddSearch();
+  ASSERT_TRUE(
+      store_->connectors().SaveCheckpoint(c.id, {R"({"since_id":"1234567890"})", "", ""}, 0).ok());
+  fake_.Answer(kRoute,
+               JsonResponse(400, R"({"errors":[{"parameters":{"query":["(banjir"]},"message":"There were errors processing your request: Missing closing parenthesis (at position 7)"
+}],"title":"Invalid Request","detail":"One or more parameters to your request was invalid.","type":"https://api.twitter.com/2/problems/invalid-request"
+})"));
+  EXPECT_FALSE(runner_->RunOne(source_, Reload(c.id)).ok());
+EXPECT_EQ(fake_.count(), 1u);
+c = Reload(c.id);
+EXPECT_NE(c.health.last_error.find("X rejected the search (HTTP 400)"), std::string::npos)
+    << c.health.last_error;
+EXPECT_EQ(c.health.notice, "");
+EXPECT_EQ(json::parse(c.checkpoint.cursor)["since_id"], "1234567890");
+}
+
 TEST_F(RecentSearchTest, MissingTokenAndRefusedTokenAreClearErrors) {
   store::Connector none = Add(Platform::kX, {{"query", "banjir"}, {"api_base", fake_.base()}}, "");
   EXPECT_FALSE(runner_->RunOne(source_, none).ok());

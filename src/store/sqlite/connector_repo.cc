@@ -9,7 +9,9 @@ constexpr char kSqlConnectorColumns[] =
     "SELECT id, agency_id, platform, name, settings_json, credentials_sealed, enabled, "
     "poll_interval_seconds, cursor, etag, last_modified, last_success_at, last_error_at, "
     "last_error, next_run_at, consecutive_failures, items_total, read_budget_monthly, "
-    "reads_month, reads_used, created_at, updated_at, quota_day, quota_used FROM connectors ";
+    "reads_month, reads_used, created_at, updated_at, quota_day, quota_used, notice, notice_at, "
+    "stream_events, stream_stored, stream_malformed, stream_reconnects, stream_last_event_at "
+    "FROM connectors ";
 constexpr char kSqlConnectorCount[] = "SELECT count(*) FROM connectors ";
 constexpr char kSqlConnectorInsert[] =
     "INSERT INTO connectors (agency_id, platform, name, settings_json, credentials_sealed, "
@@ -38,6 +40,11 @@ constexpr char kSqlConnectorFailure[] =
     "consecutive_failures = consecutive_failures + 1, next_run_at = ? WHERE id = ?";
 constexpr char kSqlConnectorBudget[] =
     "SELECT read_budget_monthly, reads_month, reads_used FROM connectors WHERE id = ?";
+constexpr char kSqlConnectorNotice[] =
+    "UPDATE connectors SET notice = ?, notice_at = ? WHERE id = ?";
+constexpr char kSqlConnectorStreamTotals[] =
+    "UPDATE connectors SET stream_events = ?, stream_stored = ?, stream_malformed = ?, "
+    "stream_reconnects = ?, stream_last_event_at = ? WHERE id = ?";
 constexpr char kSqlConnectorSpend[] =
     "UPDATE connectors SET reads_month = ?, reads_used = ? WHERE id = ?";
 
@@ -69,6 +76,9 @@ Result<Connector> ReadConnector(const Stmt& st) {
   c.updated_at = st.Int(21);
   c.quota_day = st.Text(22);
   c.quota_used = st.Int(23);
+  c.health.notice = st.Text(24);
+  c.health.notice_at = st.OptInt(25);
+  c.health.stream = {st.Int(26), st.Int(27), st.Int(28), st.Int(29), st.OptInt(30)};
   return c;
 }
 
@@ -309,6 +319,27 @@ Result<std::int64_t> SqliteConnectorRepository::SpendQuota(Id id, const std::str
   }
   HUMAS_RETURN_IF_ERROR(tx.Commit());
   return used;
+}
+
+Status SqliteConnectorRepository::SetNotice(Id id, const std::string& notice, UnixMillis now) {
+  auto conn = ctx_.pool->Acquire();
+  HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlConnectorNotice));
+  st.Bind(notice);
+  if (notice.empty()) {
+    st.BindNull();
+  } else {
+    st.Bind(now);
+  }
+  HUMAS_RETURN_IF_ERROR(st.Bind(id).Run());
+  return ChangedOne(*conn, id);
+}
+
+Status SqliteConnectorRepository::SaveStreamTotals(Id id, const StreamTotals& t) {
+  auto conn = ctx_.pool->Acquire();
+  HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlConnectorStreamTotals));
+  st.Bind(t.events).Bind(t.stored).Bind(t.malformed).Bind(t.reconnects).Bind(t.last_event_at);
+  HUMAS_RETURN_IF_ERROR(st.Bind(id).Run());
+  return ChangedOne(*conn, id);
 }
 
 }  // namespace humas::store::sqlite

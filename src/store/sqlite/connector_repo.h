@@ -26,6 +26,8 @@ class SqliteConnectorRepository final : public ConnectorRepository {
   Result<std::int64_t> SpendQuota(Id id, const std::string& day, std::int64_t units,
                                   std::optional<std::int64_t> limit) override;
   Status SaveCheckpoint(Id id, const ConnectorCheckpoint& checkpoint, std::int64_t items) override;
+  Status SetNotice(Id id, const std::string& notice, UnixMillis now) override;
+  Status SaveStreamTotals(Id id, const StreamTotals& totals) override;
 
  private:
   Context ctx_;
