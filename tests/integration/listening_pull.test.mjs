@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { startServer, newDataDir, addUser, loggedIn, PASSWORD } from './lib.mjs';
+import { startServer, newDataDir, addUser, loggedIn, listenEvents, PASSWORD } from './lib.mjs';
 import { fixture, postRaw } from './webhook_lib.mjs';
 
 const PAGE_ID = '19292868552';
@@ -20,37 +20,6 @@ page1.data[0].comments = { data: [comment] };  // as comments.limit(100){...} em
 
 let server, admin, pejabat, graph, graphUrl, dinkes;
 const graphRequests = [];
-
-/** Opens the live stream as `client`; collects its "mention" events. */
-async function listen(client) {
-  const events = [];
-  const ctrl = new AbortController();
-  const res = await fetch(server.url + '/api/v1/events', { headers: { cookie: client.cookie }, signal: ctrl.signal });
-  assert.equal(res.status, 200);
-  const reader = res.body.getReader();
-  (async () => {
-    let text = '';
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        text += new TextDecoder().decode(value);
-        let sep;
-        while ((sep = text.indexOf('\n\n')) >= 0) {
-          const block = text.slice(0, sep);
-          text = text.slice(sep + 2);
-          if (/^event: mention$/m.test(block)) {
-            const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
-            events.push(JSON.parse(data));
-          }
-        }
-      }
-    } catch {
-      /* aborted */
-    }
-  })();
-  return { events, close: () => ctrl.abort() };
-}
 
 async function until(fn, what, tries = 120) {
   for (let i = 0; i < tries; i++) {
@@ -99,7 +68,7 @@ after(async () => {
 });
 
 test('a Facebook Page feed connector pulls into search and the live stream; a second run stores nothing new', async () => {
-  const live = await listen(pejabat);
+  const live = await listenEvents(server.url, pejabat, 'mention');
   const r = await pejabat.post('/api/v1/connectors', {
     agency_id: dinkes, platform: 'facebook', name: 'Halaman Dinkes',
     settings: { page_id: PAGE_ID, api_base: graphUrl, limit: 5 }, credentials: { access_token: TOKEN },

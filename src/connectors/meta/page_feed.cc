@@ -2,6 +2,7 @@
 #include "connectors/meta/page_feed.h"
 
 #include <algorithm>
+#include <map>
 
 #include "connectors/pull/json_fields.h"
 #include "connectors/pull/settings.h"
@@ -33,18 +34,25 @@ std::optional<UnixMillis> GraphTime(std::string t) {
 
 //! A post whose comments did not all fit in its embedded first page: the next page's cursor.
 struct CommentPage {
-  std::string of;  //!< the post or media id
-  std::string after;
+  std::string of;     //!< the post or media id
+  std::string after;  //!< "" = a revisit: the newest comments' first page only
 };
 
 //! Comment pages waiting in a checkpoint at most (each is one request; more are dropped with a
 //! log line rather than growing the checkpoint without bound).
 constexpr size_t kMaxQueuedCommentPages = 500;
+//! Posts with a comment in the last week are re-read (their newest comments) at most hourly,
+//! the 50 most recently active at most: new comments on posts older than `since` still arrive.
+constexpr std::int64_t kActiveSeconds = 7 * 86'400;
+constexpr std::int64_t kRevisitEverySeconds = 3'600;
+constexpr size_t kMaxActivePosts = 50;
 
 struct Cursor {
   std::int64_t since = 0, sweep_newest = 0;  // unix seconds
   std::string after;
-  std::vector<CommentPage> comments;  //!< read before the next page of posts
+  std::vector<CommentPage> comments;           //!< read before the next page of posts
+  std::map<std::string, std::int64_t> active;  //!< post → its newest comment seen (unix s)
+  std::int64_t revisited = 0;                  //!< when active posts were last queued (unix s)
 };
 
 Cursor ReadCursor(const std::string& text) {
@@ -57,8 +65,11 @@ Cursor ReadCursor(const std::string& text) {
   c.after = Str(j, "after");
   if (Obj(j, "comments").is_array())
     for (const json& q : j["comments"])
-      if (!Str(q, "of").empty() && !Str(q, "after").empty())
-        c.comments.push_back({Str(q, "of"), Str(q, "after")});
+      if (!Str(q, "of").empty()) c.comments.push_back({Str(q, "of"), Str(q, "after")});
+  if (Obj(j, "active").is_object())
+    for (const auto& [post, at] : j["active"].items())
+      if (at.is_number_integer()) c.active[post] = at.get<std::int64_t>();
+  if (Obj(j, "revisited").is_number_integer()) c.revisited = j["revisited"].get<std::int64_t>();
   return c;
 }
 
@@ -72,6 +83,8 @@ std::string WriteCursor(const Cursor& c) {
     for (const CommentPage& q : c.comments)
       j["comments"].push_back({{"of", q.of}, {"after", q.after}});
   }
+  if (!c.active.empty()) j["active"] = c.active;
+  if (c.revisited) j["revisited"] = c.revisited;
   return j.dump();
 }
 
@@ -177,7 +190,43 @@ struct Edge {
   const char* comment_fields;  //!< fields of /{id}/comments (the embedded comments' fields)
   void (*comment_to_mentions)(const json&, const std::string&, UnixMillis,
                               std::vector<MentionInput>*);
+  //! `order` that lists an object's comments newest first; nullptr = no revisits.
+  const char* newest_first;
 };
+
+//! Remembers `of` as active when one of `comments` was written in the last week.
+void NoteActive(const Edge& edge, const std::string& of, const json& comments, UnixMillis now,
+                Cursor* cur) {
+  if (!edge.newest_first || of.empty() || !comments.is_array()) return;
+  for (const json& c : comments) {
+    auto at = GraphTime(Str(c, edge.time_key));
+    if (!at || *at / 1000 < now / 1000 - kActiveSeconds) continue;
+    std::int64_t& newest = cur->active[of];
+    newest = std::max(newest, *at / 1000);
+  }
+}
+
+//! At the end of a sweep, at most hourly: queues a revisit of every post active in the last
+//! week (the most recent kMaxActivePosts) and forgets the others.
+void QueueRevisits(const Edge& edge, UnixMillis now, Cursor* cur) {
+  const std::int64_t now_s = now / 1000;
+  std::erase_if(cur->active, [&](const auto& a) { return a.second < now_s - kActiveSeconds; });
+  while (cur->active.size() > kMaxActivePosts) {
+    auto oldest =
+        std::min_element(cur->active.begin(), cur->active.end(),
+                         [](const auto& a, const auto& b) { return a.second < b.second; });
+    cur->active.erase(oldest);
+  }
+  if (cur->active.empty()) return;
+  if (cur->revisited == 0) {  // the sweep that found them has just read them: start the clock
+    cur->revisited = now_s;
+    return;
+  }
+  if (now_s - cur->revisited < kRevisitEverySeconds) return;
+  cur->revisited = now_s;
+  for (const auto& a : cur->active)
+    if (cur->comments.size() < kMaxQueuedCommentPages) cur->comments.push_back({a.first, ""});
+}
 
 //! The next page of a paging object whose items did not all come ("" = none).
 std::string NextAfter(const json& paging, const std::string& current) {
@@ -219,8 +268,10 @@ Result<pull::Page> CommentsNext(const Edge& edge, const pull::GraphSettings& set
   CommentPage& q = cur.comments.front();
   net::HttpRequest req;
   req.url = settings.api_base + "/" + net::UrlEscape(q.of) +
-            "/comments?fields=" + net::UrlEscape(edge.comment_fields) +
-            "&limit=100&after=" + net::UrlEscape(q.after);
+            "/comments?fields=" + net::UrlEscape(edge.comment_fields) + "&limit=100";
+  const bool revisit = q.after.empty();
+  req.url += revisit ? std::string("&order=") + (edge.newest_first ? edge.newest_first : "")
+                     : "&after=" + net::UrlEscape(q.after);
   req.headers.push_back({"Authorization", "Bearer " + token});
   auto resp = ctx.http.Get(req);
   if (!resp.ok()) return Status(resp.status().code(), Scrub(resp.status().message(), token));
@@ -245,7 +296,9 @@ Result<pull::Page> CommentsNext(const Edge& edge, const pull::GraphSettings& set
     ++page.read;
     edge.comment_to_mentions(c, q.of, now, &page.mentions);
   }
-  if (std::string next = NextAfter(Obj(body, "paging"), q.after); !next.empty()) {
+  NoteActive(edge, q.of, body["data"], now, &cur);
+  // A revisit reads the newest page only: older comments were read before.
+  if (std::string next = NextAfter(Obj(body, "paging"), q.after); !next.empty() && !revisit) {
     q.after = next;
   } else {
     cur.comments.erase(cur.comments.begin());
@@ -289,6 +342,7 @@ Result<pull::Page> GraphNext(const Edge& edge, const pull::GraphSettings& settin
     if (at) newest = std::max<std::int64_t>(newest, *at / 1000);
     for (auto& m : edge.to_mentions(post, settings.owner_id, now))
       page.mentions.push_back(std::move(m));
+    NoteActive(edge, Str(post, "id"), Obj(Obj(post, "comments"), "data"), now, &cur);
     // More comments than the embedded first page: queue the rest for the following calls.
     const std::string more = NextAfter(Obj(Obj(post, "comments"), "paging"), "");
     if (!more.empty() && !Str(post, "id").empty()) {
@@ -306,6 +360,7 @@ Result<pull::Page> GraphNext(const Edge& edge, const pull::GraphSettings& settin
     cur.since = std::max(cur.since, newest);
     cur.sweep_newest = 0;
     cur.after.clear();
+    QueueRevisits(edge, now, &cur);
   } else {
     cur.sweep_newest = newest;
     cur.after = after;
@@ -328,7 +383,8 @@ Result<pull::Page> PageFeed::Next(const pull::RunContext& ctx, const std::string
       "created_time",
       &PageFeed::ToMentions,
       "id,message,created_time,from,parent,permalink_url,like_count,comment_count",
-      &PageFeed::CommentToMentions};
+      &PageFeed::CommentToMentions,
+      "reverse_chronological"};
   json settings = json::parse(ctx.connector.settings_json, nullptr, false);
   HUMAS_ASSIGN_OR_RETURN(pull::GraphSettings s, pull::ParseFacebookPageSettings(settings));
   return GraphNext(kFeed, s, ctx, cursor, retry_at);
@@ -344,7 +400,8 @@ Result<pull::Page> InstagramMedia::Next(const pull::RunContext& ctx, const std::
       "timestamp",
       &InstagramMedia::ToMentions,
       "id,text,timestamp,username,like_count,replies{id,text,timestamp,username,like_count}",
-      &InstagramMedia::CommentToMentions};
+      &InstagramMedia::CommentToMentions,
+      nullptr};
   json settings = json::parse(ctx.connector.settings_json, nullptr, false);
   HUMAS_ASSIGN_OR_RETURN(pull::GraphSettings s, pull::ParseInstagramMediaSettings(settings));
   return GraphNext(kMedia, s, ctx, cursor, retry_at);

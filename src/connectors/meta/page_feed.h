@@ -20,8 +20,13 @@
 // page's `after` cursor are queued in the checkpoint ("comments": [{"of", "after"}]) and read
 // with GET /{post-id}/comments?after= one page per call, before the next page of posts, so a
 // run's page budget bounds the work and a restart resumes mid-post. A post deleted meanwhile
-// (404, Graph code 100) is dropped from the queue. Known limit: new comments on posts older than
-// `since` are not read (Meta webhooks deliver those).
+// (404, Graph code 100) is dropped from the queue.
+//
+// New comments on posts older than `since`: a Facebook post with a comment from the last 7 days
+// is remembered as active ("active": {post: newest comment, unix s}, the 50 most recent); at the
+// end of a sweep, at most hourly ("revisited"), each active post's newest comments are queued
+// for one page read with order=reverse_chronological. Instagram media are not revisited (their
+// comments edge has no such order); the webhooks deliver what the pulls miss.
 //
 // Settings: ParseFacebookPageSettings ({"page_id", "limit", "api_base"}; api_base includes the
 // Graph version, "https://graph.facebook.com/v21.0", as for the Graph replies); credentials:

@@ -361,5 +361,58 @@ TEST_F(PageFeedTest, ADeletedPostsCommentsAreSkippedAndErrorsKeepThePlace) {
   EXPECT_EQ(Mentions().size(), 5u + 10u);
 }
 
+TEST_F(PageFeedTest, RecentlyActivePostsAreRevisitedHourlyForNewComments) {
+  // The first post has a comment from yesterday (by the test's clock): it is active. Later
+  // sweeps find no newer post, yet its new comments are read: newest first, one page, hourly.
+  const std::string post = page1_["data"][0]["id"];
+  const std::string comments_route = "/v21.0/" + post + "/comments";
+  fake_.Route(comments_route);
+  auto graph_time = [](UnixMillis t) {
+    std::string s = FormatRfc3339(t);  // "...T..:..:..000Z" → Graph's "+0000"
+    return s.substr(0, 19) + "+0000";
+  };
+  page1_.erase("paging");
+  page1_["data"][0]["comments"]["data"][0]["created_time"] = graph_time(clock_.Now() - 86'400'000);
+  fake_.Answer(kRoute, JsonResponse(200, page1_.dump()));
+  store::Connector c = AddPage();
+  ASSERT_TRUE(runner_->RunOne(source_, c).ok());
+  const std::int64_t yesterday = clock_.Now() / 1000 - 86'400;
+  EXPECT_EQ(Cursor(c.id)["active"], json({{post, yesterday}}));
+  EXPECT_EQ(Cursor(c.id)["revisited"], clock_.Now() / 1000);  // just read: the hour starts now
+
+  fake_.Reset(kRoute);
+  fake_.Answer(kRoute, JsonResponse(200, R"({"data": []})"));
+  json fresh = CommentsPage("apidata/comments/comments_p2.json");
+  fresh["data"] = json::array({fresh["data"][0]});
+  fresh["data"][0]["created_time"] = graph_time(clock_.Now() + 30 * 60'000);
+  fake_.Answer(comments_route, JsonResponse(200, fresh.dump()));
+  clock_.Advance(30 * 60'000);  // within the hour: no revisit
+  ASSERT_TRUE(runner_->RunOne(source_, Reload(c.id)).ok());
+  EXPECT_EQ(fake_.requests().back().path, kRoute);
+  clock_.Advance(31 * 60'000);
+  auto r = runner_->RunOne(source_, Reload(c.id));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->stored, 1);
+  const http::Request& asked = fake_.requests().back();
+  EXPECT_EQ(asked.path, comments_route);
+  EXPECT_EQ(asked.Query("order").value_or(""), "reverse_chronological");
+  EXPECT_FALSE(asked.Query("after").has_value());
+  json cur = Cursor(c.id);
+  EXPECT_FALSE(cur.contains("comments"));
+  EXPECT_EQ(cur["active"][post], (clock_.Now() - 31 * 60'000) / 1000);
+  EXPECT_EQ(cur["revisited"], clock_.Now() / 1000);
+  bool found = false;
+  for (const Mention& m : Mentions())
+    found |= m.data.external_id == fresh["data"][0]["id"] && m.data.in_reply_to == post;
+  EXPECT_TRUE(found);
+
+  // A week after its last comment the post is no longer revisited.
+  clock_.Advance(8 * 86'400'000LL);
+  const size_t asked_before = fake_.count();
+  ASSERT_TRUE(runner_->RunOne(source_, Reload(c.id)).ok());
+  EXPECT_EQ(fake_.count(), asked_before + 1);  // the feed only
+  EXPECT_FALSE(Cursor(c.id).contains("active"));
+}
+
 }  // namespace
 }  // namespace humas::connectors::meta
