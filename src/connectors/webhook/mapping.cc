@@ -315,6 +315,13 @@ void MapTweetV1(const json& t, UnixMillis received_at, Mapped* out) {
     m.shared_from = q;
     m.kind = MentionKind::kShare;
   }
+  // An edit (v1.1 shape): edit_history.initial_tweet_id names the original it replaces.
+  if (std::string initial = Str(Obj(t, "edit_history"), "initial_tweet_id");
+      !initial.empty() && initial != m.external_id) {
+    m.edited_at = m.created_at;
+    m.created_at = TweetIdTime(initial, m.created_at);
+    m.external_id = initial;
+  }
   m.shares =
       Obj(t, "retweet_count").is_number_integer() ? Obj(t, "retweet_count").get<int64_t>() : 0;
   m.likes =
@@ -365,9 +372,7 @@ void MapTweetV2(const json& t, const std::map<std::string, const json*>& users,
       history[0].get<std::string>() != m.external_id) {
     m.external_id = history[0].get<std::string>();
     m.edited_at = m.created_at;
-    // Tweet ids are snowflakes: the original's creation time is in its id.
-    std::uint64_t original = std::strtoull(m.external_id.c_str(), nullptr, 10);
-    if (original > 0) m.created_at = static_cast<UnixMillis>(original >> 22) + 1288834974657;
+    m.created_at = TweetIdTime(m.external_id, m.created_at);
   }
   if (author_id.empty()) m.author_handle.clear();  // no author at all: not a usable mention
   AddTweet(std::move(m), "x tweet without id, text or author", out);
@@ -466,6 +471,11 @@ Result<Mapped> MapPayload(Source source, std::string_view body, UnixMillis recei
   }
   if (!s.ok()) return s;
   return out;
+}
+
+UnixMillis TweetIdTime(const std::string& id, UnixMillis fallback) {
+  std::uint64_t v = std::strtoull(id.c_str(), nullptr, 10);
+  return v == 0 ? fallback : static_cast<UnixMillis>(v >> 22) + 1288834974657;
 }
 
 }  // namespace humas::webhook

@@ -43,4 +43,8 @@ struct Mapped {
 //!   carries one mention in the import format (docs/import-format.md) in "data".
 Result<Mapped> MapPayload(Source source, std::string_view body, UnixMillis received_at);
 
+//! When a tweet was created, from its id (a snowflake: milliseconds since X's epoch in the high
+//! bits); `fallback` for an id that is not a number.
+UnixMillis TweetIdTime(const std::string& id, UnixMillis fallback = 0);
+
 }  // namespace humas::webhook

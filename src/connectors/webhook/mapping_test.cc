@@ -183,6 +183,15 @@ TEST(MappingTest, XAccountActivityAndV2) {
   EXPECT_EQ(aaa.mentions[0].created_at, 1539202764000);
   EXPECT_EQ(aaa.mentions[0].in_reply_to, "0001");
   EXPECT_EQ(aaa.mentions[0].url, "https://x.com/warga/status/1");
+  // An edit delivered by Account Activity (v1.1 edit_history): stored as the original's version.
+  Mapped aaa_edit = MapOk(Source::kX, R"({"for_user_id":"2244994945","tweet_create_events":[
+    {"id_str":"1495980000000000000","text":"hello, edited","created_at":"Tue Feb 22 04:45:00 +0000 2022",
+     "user":{"id_str":"6253282","screen_name":"warga","name":"Warga"},
+     "edit_history":{"initial_tweet_id":"1495979553889697792","edit_tweet_ids":["1495979553889697792","1495980000000000000"]}}]})");
+  ASSERT_EQ(aaa_edit.mentions.size(), 1u);
+  EXPECT_EQ(aaa_edit.mentions[0].external_id, "1495979553889697792");
+  EXPECT_EQ(aaa_edit.mentions[0].edited_at, 1645505100000);
+  EXPECT_EQ(aaa_edit.mentions[0].created_at, 1645504294260);
 
   auto quotes = nlohmann::json::parse(
       Read("x-api-v2/python-twitter/apis/tweet/tweet_quote_tweets_resp.json"));

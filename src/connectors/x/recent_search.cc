@@ -67,12 +67,6 @@ bool StaleSinceId(const std::string& body) {
   return false;
 }
 
-//! The creation time of a tweet id (a snowflake: milliseconds since X's epoch in the high bits).
-UnixMillis SnowflakeTime(const std::string& id) {
-  std::uint64_t v = std::strtoull(id.c_str(), nullptr, 10);
-  return v == 0 ? 0 : static_cast<UnixMillis>(v >> 22) + 1288834974657;
-}
-
 }  // namespace
 
 Result<pull::Page> RecentSearch::Next(const pull::RunContext& ctx, const std::string& cursor_text,
@@ -143,7 +137,8 @@ Result<pull::Page> RecentSearch::Next(const pull::RunContext& ctx, const std::st
     // The checkpoint is older than recent search reaches (the connector was off for a week):
     // read what X still has, from just inside its window (or from the checkpoint's own time if
     // that is newer), and say so: posts older than the window are lost to recent search.
-    UnixMillis from = std::max(now - 7 * kDayMs + kWindowMarginMs, SnowflakeTime(cur.since_id));
+    UnixMillis from =
+        std::max(now - 7 * kDayMs + kWindowMarginMs, webhook::TweetIdTime(cur.since_id));
     notice = "since_id " + cur.since_id + " is older than X recent search's 7 days; resumed from " +
              FormatRfc3339(from) + " (posts before that cannot be read by recent search)";
     cur = Cursor{};
