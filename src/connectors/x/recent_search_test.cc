@@ -297,17 +297,23 @@ TEST_F(RecentSearchTest, OtherBadRequestsAreErrorsWithoutAFallback) {
   store::Connector c = AddSearch();
   ASSERT_TRUE(
       store_->connectors().SaveCheckpoint(c.id, {R"({"since_id":"1234567890"})", "", ""}, 0).ok());
-  fake_.Answer(kRoute,
-               JsonResponse(400, R"({"errors":[{"parameters":{"query":["(banjir"]},"message":"There were errors processing your request: Missing closing parenthesis (at position 7)"
-}],"title":"Invalid Request","detail":"One or more parameters to your request was invalid.","type":"https://api.twitter.com/2/problems/invalid-request"
-})"));
+  const json bad_query = {
+      {"errors",
+       {{{"parameters", {{"query", {"(banjir"}}}},
+         {"message",
+          "There were errors processing your request: Missing closing parenthesis (at position "
+          "7)"}}}},
+      {"title", "Invalid Request"},
+      {"detail", "One or more parameters to your request was invalid."},
+      {"type", "https://api.twitter.com/2/problems/invalid-request"}};
+  fake_.Answer(kRoute, JsonResponse(400, bad_query.dump()));
   EXPECT_FALSE(runner_->RunOne(source_, Reload(c.id)).ok());
-EXPECT_EQ(fake_.count(), 1u);
-c = Reload(c.id);
-EXPECT_NE(c.health.last_error.find("X rejected the search (HTTP 400)"), std::string::npos)
-    << c.health.last_error;
-EXPECT_EQ(c.health.notice, "");
-EXPECT_EQ(json::parse(c.checkpoint.cursor)["since_id"], "1234567890");
+  EXPECT_EQ(fake_.count(), 1u);
+  c = Reload(c.id);
+  EXPECT_NE(c.health.last_error.find("X rejected the search (HTTP 400)"), std::string::npos)
+      << c.health.last_error;
+  EXPECT_EQ(c.health.notice, "");
+  EXPECT_EQ(json::parse(c.checkpoint.cursor)["since_id"], "1234567890");
 }
 
 TEST_F(RecentSearchTest, MissingTokenAndRefusedTokenAreClearErrors) {
