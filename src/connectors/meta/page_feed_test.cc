@@ -19,6 +19,7 @@ using pull::testing::JsonResponse;
 
 constexpr char kPageId[] = "19292868552";
 constexpr char kRoute[] = "/v21.0/19292868552/feed";
+constexpr char kCommentsRoute[] = "/v21.0/{post}/comments";
 constexpr char kToken[] = "EAAG-token-halaman-rahasia";
 
 json Graph(const std::string& rel) {
@@ -30,6 +31,7 @@ class PageFeedTest : public pull::testing::PullTest {
   void SetUp() override {
     PullTest::SetUp();
     fake_.Route(kRoute);
+    fake_.Route(kCommentsRoute);
     ASSERT_TRUE(fake_.Start().ok());
     page1_ = Graph("apidata/posts/feeds_default_fields_p1.json");
     page2_ = Graph("apidata/posts/feeds_default_fields_p2.json");
@@ -285,13 +287,12 @@ TEST_F(PageFeedTest, FollowsTheCommentsOfAPostPastItsFirstPageAndResumesMidPost)
   // a next page); /{post-id}/comments answers the recorded second page (5, no next).
   const std::string post = page1_["data"][0]["id"];
   const std::string comments_route = "/v21.0/" + post + "/comments";
-  fake_.Route(comments_route);
   json first = CommentsPage("apidata/comments/comments_p1.json");
   json second = CommentsPage("apidata/comments/comments_p2.json");
   page1_["data"][0]["comments"] = first;
   fake_.Answer(kRoute, JsonResponse(200, page1_.dump()));
   fake_.Answer(kRoute, JsonResponse(200, page2_.dump()));
-  fake_.Answer(comments_route, JsonResponse(200, second.dump()));
+  fake_.Answer(kCommentsRoute, JsonResponse(200, second.dump()));
   store::Connector c = AddPage();
 
   // One page per run (the per-tick budget): posts page 1, then the rest of the post's
@@ -334,8 +335,6 @@ TEST_F(PageFeedTest, FollowsTheCommentsOfAPostPastItsFirstPageAndResumesMidPost)
 
 TEST_F(PageFeedTest, ADeletedPostsCommentsAreSkippedAndErrorsKeepThePlace) {
   const std::string post = page1_["data"][0]["id"];
-  const std::string comments_route = "/v21.0/" + post + "/comments";
-  fake_.Route(comments_route);
   page1_.erase("paging");
   page1_["data"][0]["comments"] = CommentsPage("apidata/comments/comments_p1.json");
   fake_.Answer(kRoute, JsonResponse(200, page1_.dump()));
@@ -343,9 +342,9 @@ TEST_F(PageFeedTest, ADeletedPostsCommentsAreSkippedAndErrorsKeepThePlace) {
   http::Response limited = JsonResponse(
       400,
       R"({"error":{"message":"(#4) Application request limit reached","type":"OAuthException","code":4}})");
-  fake_.Answer(comments_route, limited);
+  fake_.Answer(kCommentsRoute, limited);
   fake_.Answer(
-      comments_route,
+      kCommentsRoute,
       JsonResponse(
           400,
           R"({"error":{"message":"Unsupported get request. Object with ID does not exist","type":"GraphMethodException","code":100}})"));
@@ -366,7 +365,6 @@ TEST_F(PageFeedTest, RecentlyActivePostsAreRevisitedHourlyForNewComments) {
   // sweeps find no newer post, yet its new comments are read: newest first, one page, hourly.
   const std::string post = page1_["data"][0]["id"];
   const std::string comments_route = "/v21.0/" + post + "/comments";
-  fake_.Route(comments_route);
   auto graph_time = [](UnixMillis t) {
     std::string s = FormatRfc3339(t);  // "...T..:..:..000Z" → Graph's "+0000"
     return s.substr(0, 19) + "+0000";
@@ -385,7 +383,7 @@ TEST_F(PageFeedTest, RecentlyActivePostsAreRevisitedHourlyForNewComments) {
   json fresh = CommentsPage("apidata/comments/comments_p2.json");
   fresh["data"] = json::array({fresh["data"][0]});
   fresh["data"][0]["created_time"] = graph_time(clock_.Now() + 30 * 60'000);
-  fake_.Answer(comments_route, JsonResponse(200, fresh.dump()));
+  fake_.Answer(kCommentsRoute, JsonResponse(200, fresh.dump()));
   clock_.Advance(30 * 60'000);  // within the hour: no revisit
   ASSERT_TRUE(runner_->RunOne(source_, Reload(c.id)).ok());
   EXPECT_EQ(fake_.requests().back().path, kRoute);
