@@ -141,8 +141,8 @@ test('an edited Telegram message: the newer text is stored, the first kept in it
   assert.deepEqual(detail.edits.map((e) => [e.text, e.version_at]),
     [['Jalan Poros rusak parah, mohon segera diperbaiki', '2015-09-07T17:05:32.000Z']]);
   // Search follows the new text; the old words no longer find it.
-  assert.equal((await pejabat.get('/api/v1/mentions?q=rusak')).json.total, 0);
-  assert.equal((await pejabat.get('/api/v1/mentions?q=edited')).json.total, 1);
+  assert.equal((await pejabat.get('/api/v1/mentions?platform=telegram&q=rusak')).json.total, 0);
+  assert.equal((await pejabat.get('/api/v1/mentions?platform=telegram&q=edited')).json.total, 1);
   // The same edit again (Telegram retries a delivery): nothing changes.
   const replay = JSON.parse(edited);
   replay.update_id += 1;
