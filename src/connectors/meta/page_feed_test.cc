@@ -391,7 +391,7 @@ TEST_F(PageFeedTest, RecentlyActivePostsAreRevisitedHourlyForNewComments) {
   auto r = runner_->RunOne(source_, Reload(c.id));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->stored, 1);
-  const http::Request& asked = fake_.requests().back();
+  const http::Request asked = fake_.requests().back();
   EXPECT_EQ(asked.path, comments_route);
   EXPECT_EQ(asked.Query("order").value_or(""), "reverse_chronological");
   EXPECT_FALSE(asked.Query("after").has_value());
