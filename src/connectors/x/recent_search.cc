@@ -67,26 +67,6 @@ bool StaleSinceId(const std::string& body) {
   return false;
 }
 
-//! X's error text: {"title", "detail"} or {"errors": [{"message"}]}.
-std::string ErrorDetail(const std::string& body) {
-  json j = json::parse(body, nullptr, false);
-  if (!j.is_object()) return "";
-  if (j.contains("detail") && j["detail"].is_string()) return j["detail"].get<std::string>();
-  if (j.contains("errors") && j["errors"].is_array() && !j["errors"].empty()) {
-    const json& e = j["errors"][0];
-    for (const char* k : {"message", "detail"})
-      if (e.contains(k) && e[k].is_string()) return e[k].get<std::string>();
-  }
-  if (j.contains("title") && j["title"].is_string()) return j["title"].get<std::string>();
-  return "";
-}
-
-std::string WithDetail(std::string what, const std::string& body) {
-  std::string d = ErrorDetail(body);
-  if (!d.empty()) what += ": " + d.substr(0, 300);
-  return what;
-}
-
 }  // namespace
 
 Result<pull::Page> RecentSearch::Next(const pull::RunContext& ctx, const std::string& cursor_text,
