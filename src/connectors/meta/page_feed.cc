@@ -208,7 +208,7 @@ void NoteActive(const Edge& edge, const std::string& of, const json& comments, U
 
 //! At the end of a sweep, at most hourly: queues a revisit of every post active in the last
 //! week (the most recent kMaxActivePosts) and forgets the others.
-void QueueRevisits(const Edge& edge, UnixMillis now, Cursor* cur) {
+void QueueRevisits(UnixMillis now, Cursor* cur) {
   const std::int64_t now_s = now / 1000;
   std::erase_if(cur->active, [&](const auto& a) { return a.second < now_s - kActiveSeconds; });
   while (cur->active.size() > kMaxActivePosts) {
@@ -360,7 +360,7 @@ Result<pull::Page> GraphNext(const Edge& edge, const pull::GraphSettings& settin
     cur.since = std::max(cur.since, newest);
     cur.sweep_newest = 0;
     cur.after.clear();
-    QueueRevisits(edge, now, &cur);
+    QueueRevisits(now, &cur);
   } else {
     cur.sweep_newest = newest;
     cur.after = after;
