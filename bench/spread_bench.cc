@@ -8,6 +8,10 @@
 //     same ids (baseline: one primary-key read); the author profile of 500 random authors
 //     (30-day window); TopAuthors per agency (7-day and 30-day windows) and region-wide 7 days.
 //     Prints mean/p50/p99 per operation and the ratio to the baseline.
+//  3. Each TopAuthors and the author profiles again through the raw-mention GROUP BY they used
+//     before the counters kept at ingest (migration 0016; src/store/sqlite/rollups_reference.h),
+//     on the same store, window and scope: prints old vs counters, the ratio, and whether the
+//     answers are the same.
 // Usage: spread_bench [N] (default 1000000) [DIR] (default a temp directory, removed after).
 #include <sqlite3.h>
 
@@ -24,6 +28,7 @@
 #include "app/demo/mention_generator.h"
 #include "core/clock.h"
 #include "store/spread.h"
+#include "store/sqlite/rollups_reference.h"
 #include "store/store.h"
 
 namespace fs = std::filesystem;
@@ -169,29 +174,86 @@ int main(int argc, char** argv) {
   humas::store::ActivityFilter month;
   month.until = end + 1;
   month.since = end - 30LL * 86'400'000;
-  std::vector<double> author_ms;
+  std::vector<double> author_ms, author_old_ms;
+  bool authors_same = true;
   for (size_t i = 0; i < 500; ++i) {
     const humas::MentionInput& m = inputs[any_id(rng) - 1];
     auto t0 = Clock::now();
     auto a = st->spread().Author(m.platform, m.author_handle, month);
     author_ms.push_back(Ms(t0, Clock::now()));
     if (!a.ok()) return 1;
+    std::string handle = m.author_handle;
+    handle.erase(std::remove(handle.begin(), handle.end(), '\''), handle.end());
+    t0 = Clock::now();
+    auto old = old_query(month,
+                         " AND m.platform = '" + std::string(humas::ToString(m.platform)) +
+                             "' AND lower(m.author_handle) = lower('" + handle + "')",
+                         "");
+    author_old_ms.push_back(Ms(t0, Clock::now()));
+    if (handle == m.author_handle)
+      authors_same = authors_same && old.size() == 1 &&
+                     old[0] == std::to_string(a->influence) + ":" + a->handle;
   }
   Print("Author(platform, handle), 30 days", Summarise(author_ms), &get);
+  compare("(the same through the previous query)", author_old_ms, author_ms, authors_same);
+
+  // The previous query on a second connection to the same file (the reference of the counters).
+  sqlite3* raw = nullptr;
+  if (sqlite3_open((dir / "with_0007_indexes.db").string().c_str(), &raw) != SQLITE_OK) return 1;
+  auto day_floor = [](humas::UnixMillis t) { return t - t % 86'400'000; };
+  // Runs the raw-mention query for `f` (the same whole UTC days the counters read); returns
+  // "influence:handle" per row.
+  auto old_query = [&](const humas::store::ActivityFilter& f, const std::string& where,
+                       const char* limit) {
+    namespace ref = humas::store::sqlite::reference;
+    std::string sql = std::string(ref::kOldHead) + where;
+    if (f.agency_ids) sql += " AND m.agency_id = " + std::to_string(f.agency_ids->at(0));
+    if (!f.hashtag.empty())
+      sql += " AND m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH '\"" +
+             f.hashtag + "\"') AND (lower(m.text) || ' ') GLOB '*#" + f.hashtag + "[^a-z0-9_]*'";
+    sql += std::string(ref::kOldTail) + limit;
+    sqlite3_stmt* q = nullptr;
+    std::vector<std::string> rows;
+    if (sqlite3_prepare_v2(raw, sql.c_str(), -1, &q, nullptr) != SQLITE_OK) {
+      std::fprintf(stderr, "%s\n", sqlite3_errmsg(raw));
+      return rows;
+    }
+    sqlite3_bind_int64(q, 1, day_floor(f.since));
+    sqlite3_bind_int64(q, 2, day_floor(f.until - 1) + 86'400'000);
+    while (sqlite3_step(q) == SQLITE_ROW)
+      rows.push_back(std::to_string(sqlite3_column_int64(q, 13)) + ":" +
+                     reinterpret_cast<const char*>(sqlite3_column_text(q, 1)));
+    sqlite3_finalize(q);
+    return rows;
+  };
+  auto compare = [&](const char* what, const std::vector<double>& old_ms,
+                     const std::vector<double>& new_ms, bool same) {
+    const Stats o = Summarise(old_ms), c = Summarise(new_ms);
+    std::printf("  %-42s raw mentions %9.3f ms, counters %8.3f ms: %.1fx faster; same answer: %s\n",
+                what, o.mean, c.mean, c.mean > 0 ? o.mean / c.mean : 0.0, same ? "yes" : "NO");
+  };
 
   auto top = [&](const char* what, humas::store::ActivityFilter f, const char* agency) {
     if (agency) {
       f.agency_ids = std::vector<humas::Id>{agency_ids.at(agency)};
       f.include_unassigned = false;
     }
-    std::vector<double> ms;
+    std::vector<double> ms, old_ms;
+    std::vector<std::string> now, before;
     for (int i = 0; i < 5; ++i) {
       auto t0 = Clock::now();
       auto r = st->spread().TopAuthors(f, 20);
       ms.push_back(Ms(t0, Clock::now()));
       if (!r.ok()) std::fprintf(stderr, "%s\n", r.status().ToString().c_str());
+      now.clear();
+      if (r.ok())
+        for (const auto& a : *r) now.push_back(std::to_string(a.influence) + ":" + a.handle);
+      t0 = Clock::now();
+      before = old_query(f, "", " LIMIT 20");
+      old_ms.push_back(Ms(t0, Clock::now()));
     }
     Print(what, Summarise(ms), &get);
+    compare("(the same through the previous query)", old_ms, ms, now == before);
   };
   humas::store::ActivityFilter week = month;
   week.since = end - 7LL * 86'400'000;
@@ -202,6 +264,7 @@ int main(int argc, char** argv) {
   tagged.hashtag = "sukamaju";
   top("TopAuthors, topic #sukamaju, region, 30 days", tagged, nullptr);
 
+  sqlite3_close(raw);
   st.reset();
   if (own_dir) fs::remove_all(dir);
   return 0;
