@@ -192,10 +192,10 @@ int main(int argc, char** argv) {
 
   std::printf("first evaluation: %.1f ms (series %d, opened %d)\n", first_ms, first.series,
               first.opened);
-  if (auto open = store.alerts().AllOpen(); open.ok()) {
+  if (auto open = store.alerts().AllActive(); open.ok()) {
     std::map<std::string, int> kinds;
     for (const auto& a : *open) ++kinds[a.kind + (a.query_id ? " (query)" : " (topic)")];
-    for (const auto& [k, n] : kinds) std::printf("  open: %s x %d\n", k.c_str(), n);
+    for (const auto& [k, n] : kinds) std::printf("  active: %s x %d\n", k.c_str(), n);
   }
   std::printf("evaluation (repeat, alerts refreshed): %.1f ms CPU (%.1f ms wall)\n", eval_ms,
               eval_wall);
