@@ -58,14 +58,19 @@ TEST_F(GetUpdatesTest, StoresBatchThenConfirmsItWithTheNextOffset) {
   auto r = runner_->RunOne(source_, c);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->read, 3);
-  // message and edited_message of the same message (one mention); callback_query is ignored.
+  // message and edited_message of the same message (one mention holding the edited text, the
+  // first text in its edit history); callback_query is ignored.
   EXPECT_EQ(r->stored, 1);
   auto ms = Mentions();
   ASSERT_EQ(ms.size(), 1u);
   EXPECT_EQ(ms[0].data.platform, Platform::kTelegram);
   EXPECT_EQ(ms[0].data.external_id, "1111111:1365");
   EXPECT_EQ(ms[0].data.author_handle, "Testusername");
-  EXPECT_EQ(ms[0].data.text, "/start");
+  EXPECT_EQ(ms[0].data.text, "Edited text");
+  auto edits = store_->mentions().Edits(ms[0].id);
+  ASSERT_TRUE(edits.ok()) << edits.status().ToString();
+  ASSERT_EQ(edits->size(), 1u);
+  EXPECT_EQ((*edits)[0].text, "/start");
   EXPECT_EQ(ms[0].data.created_at, 1441645532000);
   EXPECT_EQ(ms[0].agency_id, agency_);
   EXPECT_EQ(json::parse(Reload(c.id).checkpoint.cursor), json({{"offset", 10003}}));
