@@ -240,3 +240,38 @@ export async function deadPort() {
   await new Promise((r) => s.close(r));
   return port;
 }
+
+/**
+ * Opens the live stream (`GET /api/v1/events`, SSE) as `client` and collects the parsed data of
+ * its `event` events. Returns { events, close() }.
+ */
+export async function listenEvents(base, client, event) {
+  const events = [];
+  const ctrl = new AbortController();
+  const res = await fetch(base + '/api/v1/events', { headers: { cookie: client.cookie }, signal: ctrl.signal });
+  if (res.status !== 200) throw new Error(`events: ${res.status}`);
+  const reader = res.body.getReader();
+  const wanted = new RegExp(`^event: ${event}$`, 'm');
+  (async () => {
+    let text = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+        let sep;
+        while ((sep = text.indexOf('\n\n')) >= 0) {
+          const block = text.slice(0, sep);
+          text = text.slice(sep + 2);
+          if (wanted.test(block)) {
+            const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
+            events.push(JSON.parse(data));
+          }
+        }
+      }
+    } catch {
+      /* aborted */
+    }
+  })();
+  return { events, close: () => ctrl.abort() };
+}
