@@ -2,8 +2,8 @@
 // summarise: a random store fed in batches (children before and after their parents, in the same
 // batch and across batches, case variants of handles, duplicates raising engagement, label
 // corrections) answers TopAuthors / Author exactly as the previous GROUP BY over raw mentions
-// (kept here only, as the reference), and the counters equal a rebuild from the mentions and the
-// migration's own backfill.
+// (rollups_reference.h, shared with bench/spread_bench.cc), and the counters equal a rebuild from
+// the mentions and the migration's own backfill.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -14,6 +14,7 @@
 
 #include "store/counters.h"
 #include "store/queries.h"
+#include "store/sqlite/rollups_reference.h"
 #include "store/sqlite/test_util.h"
 
 namespace humas::store::sqlite {
@@ -22,32 +23,8 @@ namespace {
 constexpr UnixMillis kDay = 86'400'000;
 constexpr UnixMillis kT0 = 1'723'852'800'000;  // 2024-08-17T00:00:00Z
 
-// The author activity query before the counters: every mention of the window, with two probes
-// of the children per mention. ?1/?2 = window; scope and author conditions are appended.
-constexpr char kOldHead[] =
-    "SELECT platform, max(author_handle), max(author_name), count(*), "
-    "sum(is_share), sum(is_reply), "
-    "sum(CASE WHEN is_reply = 1 AND (sentiment = 'negative' OR input_kind IN ('kritik', "
-    "'keluhan')) THEN 1 ELSE 0 END), "
-    "count(DISTINCT (created_at - ?1) / 86400000), "
-    "count(DISTINCT CASE WHEN is_share = 0 AND is_reply = 0 THEN (created_at - ?1) / 604800000 "
-    "END), "
-    "sum(likes), sum(shares), sum(replies), sum(observed), "
-    "sum(likes + max(shares + replies, observed)), max(author_followers), min(created_at), "
-    "max(created_at) "
-    "FROM (SELECT m.platform, m.author_handle, m.author_name, m.created_at, m.sentiment, "
-    "m.input_kind, m.likes, m.shares, m.replies, m.author_followers, "
-    "CASE WHEN m.shared_from <> '' OR m.kind = 'share' THEN 1 ELSE 0 END AS is_share, "
-    "CASE WHEN m.shared_from = '' AND m.kind <> 'share' AND (m.in_reply_to <> '' OR m.kind IN "
-    "('reply', 'comment')) THEN 1 ELSE 0 END AS is_reply, "
-    "(SELECT count(*) FROM mentions c WHERE c.platform = m.platform AND c.in_reply_to = "
-    "m.external_id AND c.in_reply_to <> '' AND lower(c.author_handle) <> lower(m.author_handle)) "
-    "+ (SELECT count(*) FROM mentions c WHERE c.platform = m.platform AND c.shared_from = "
-    "m.external_id AND c.shared_from <> '' AND lower(c.author_handle) <> lower(m.author_handle)) "
-    "AS observed "
-    "FROM mentions m WHERE m.created_at >= ?1 AND m.created_at < ?2";
-constexpr char kOldTail[] =
-    ") GROUP BY platform, lower(author_handle) ORDER BY 14 DESC, 4 DESC, 2, 1";
+using reference::kOldHead;  // the previous raw-mention query (rollups_reference.h)
+using reference::kOldTail;
 
 //! Rows of `sql` as text lines (columns joined by '|'), with ?1/?2 bound to since/until.
 std::vector<std::string> RawRows(const std::string& path, const std::string& sql,
