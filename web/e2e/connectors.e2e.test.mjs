@@ -234,11 +234,18 @@ test('an X search connector: the admin sets the monthly read budget and sees it 
   assert.equal(hits.xAuth, 'Bearer AAAA-test-bearer');
   const bar = r.locator(tid('connector-budget'));
   await page.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-used')) > 0, `${tid('connector-row')}[data-connector-id="${id}"] ${tid('connector-budget')}`);
-  const used = Number(await bar.getAttribute('data-used'));
+  // The bar follows the stored count: the page refreshes every 2 s after "run now", and the
+  // scheduler may run the connector again meanwhile, so wait until both agree.
+  let used = -1;
+  let stored = null;
+  for (let i = 0; i < 40 && (stored === null || stored.reads_used !== used); i++) {
+    if (i > 0) await new Promise((ok) => setTimeout(ok, 250));
+    stored = (await api.get(`/api/v1/connectors/${id}`)).json;
+    used = Number(await bar.getAttribute('data-used'));
+  }
+  assert.equal(stored.reads_used, used);
   assert.equal(await bar.getAttribute('data-budget'), '1000');
   assert.ok(used >= 10 && used <= 1000, `reads used: ${used}`);
-  const stored = (await api.get(`/api/v1/connectors/${id}`)).json;
-  assert.equal(stored.reads_used, used);
   assert.match(await r.textContent(), new RegExp(`${used} dari 1\\.000 baca`));
   await snap(page, 'connectors-05-x-budget');
 });
