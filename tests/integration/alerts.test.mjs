@@ -7,7 +7,7 @@
 // close the alert (scoped, versioned, audited, live), and its closed hour does not alarm again.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, newDataDir, addUser, loggedIn, startFakeTelegram, startFakeSmtp, PASSWORD } from './lib.mjs';
+import { startServer, newDataDir, addUser, loggedIn, startFakeTelegram, startFakeSmtp, listenEvents, PASSWORD } from './lib.mjs';
 
 
 const HOUR = 3600e3;
@@ -26,35 +26,7 @@ async function importLines(client, lines) {
 }
 
 /** Opens the live stream as `client` and collects its "alert" events. */
-async function listen(client) {
-  const events = [];
-  const ctrl = new AbortController();
-  const res = await fetch(server.url + '/api/v1/events', { headers: { cookie: client.cookie }, signal: ctrl.signal });
-  assert.equal(res.status, 200);
-  const reader = res.body.getReader();
-  (async () => {
-    let text = '';
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        text += new TextDecoder().decode(value);
-        let sep;
-        while ((sep = text.indexOf('\n\n')) >= 0) {
-          const block = text.slice(0, sep);
-          text = text.slice(sep + 2);
-          if (/^event: alert$/m.test(block)) {
-            const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
-            events.push(JSON.parse(data));
-          }
-        }
-      }
-    } catch {
-      /* aborted */
-    }
-  })();
-  return { events, close: () => ctrl.abort() };
-}
+const listen = (client) => listenEvents(server.url, client, 'alert');
 
 async function until(fn, what) {
   for (let i = 0; i < 100; i++) {
