@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "alerts/detector.h"
+#include "core/crash_point.h"
 #include "core/log.h"
 #include "jobs/runner.h"
 #include "store/counters.h"
@@ -76,12 +77,12 @@ AlertSettings Engine::SettingsOf(const std::map<Id, AlertSettings>& all, Id agen
 Result<EvaluationReport> Engine::EvaluateLocked(UnixMillis now) {
   store::AlertRepository& repo = rt_.store.alerts();
   EvaluationReport report;
+  // Alerts opened by a pass that stopped before telling anyone are told first.
+  if (auto caught = CatchUpLocked(); !caught.ok())
+    Log(LogLevel::kWarn, "alerts.catch_up_failed", {{"error", caught.status().message()}});
   std::map<Id, AlertSettings> settings;
   HUMAS_ASSIGN_OR_RETURN(auto stored, repo.AllSettings());
   for (auto& s : stored) settings[s.agency_id] = std::move(s);
-  HUMAS_ASSIGN_OR_RETURN(auto queries, rt_.store.queries().AllActive());
-  std::map<Id, std::string> query_name;
-  for (const auto& q : queries) query_name[q.id] = q.name;
   HUMAS_ASSIGN_OR_RETURN(auto histories, repo.ActiveHistories());
 
   // Series: a query (key = its id) or an agency's topic (key = -agency id), with the start of
@@ -182,11 +183,8 @@ Result<EvaluationReport> Engine::EvaluateLocked(UnixMillis now) {
         d["baseline_share"] = v.baseline_share;
       }
       a.details_json = d.dump();
-      std::string what = key > 0 ? "\"" + query_name[key] + "\"" : "semua kueri instansi";
-      std::string subject =
-          (i == 0 ? "Lonjakan percakapan: " : "Lonjakan sentimen negatif: ") + what;
       hot.insert(KeyOf(a));
-      HUMAS_RETURN_IF_ERROR(Raise(std::move(a), subject, s, &report));
+      HUMAS_RETURN_IF_ERROR(Raise(std::move(a), s, &report));
     }
   }
 
@@ -264,7 +262,7 @@ Status Engine::ScanHoax(UnixMillis now, const std::map<Id, AlertSettings>& setti
       a.score = g.top;
       a.evidence_ids = g.ids;
       hot_hoax->insert(agency);
-      HUMAS_RETURN_IF_ERROR(Raise(std::move(a), "Kemungkinan hoaks terdeteksi", s, report));
+      HUMAS_RETURN_IF_ERROR(Raise(std::move(a), s, report));
     }
     position = static_cast<int>(hits.size()) < options_.hoax_page ? max_id : hits.back().mention_id;
     HUMAS_RETURN_IF_ERROR(repo.SetCursor("hoax", position));
@@ -272,15 +270,17 @@ Status Engine::ScanHoax(UnixMillis now, const std::map<Id, AlertSettings>& setti
   return Status::Ok();
 }
 
-Status Engine::Raise(Alert alert, const std::string& subject, const AlertSettings& s,
-                     EvaluationReport* report) {
+Status Engine::Raise(Alert alert, const AlertSettings& s, EvaluationReport* report) {
   store::AlertRepository& repo = rt_.store.alerts();
   Alert open = alert;
   HUMAS_ASSIGN_OR_RETURN(bool opened, repo.Open(&open));
   if (opened) {
     ++report->opened;
     if (listener_) listener_(open, "opened");
-    Notify(open, subject, s);
+    // Opened but nobody told yet: a crash here is caught up by CatchUp() after the restart.
+    CrashPoint("alerts.after_open");
+    if (Status told = Notify(open, s); !told.ok())  // stays unmarked: the next pass tells
+      Log(LogLevel::kWarn, "alerts.notify_failed", {{"alert", open.id}, {"error", told.message()}});
     return Status::Ok();
   }
   // Already open: keep one alert, bring its figures up to date, tell nobody again.
@@ -308,9 +308,20 @@ Status Engine::Raise(Alert alert, const std::string& subject, const AlertSetting
   return Status::Ok();
 }
 
-void Engine::Notify(const Alert& a, const std::string& subject, const AlertSettings& s) {
+std::string Engine::Subject(const Alert& a) const {
+  if (a.kind == "hoax") return "Kemungkinan hoaks terdeteksi";
+  std::string what = "semua kueri instansi";
+  if (a.query_id) {
+    auto q = rt_.store.queries().Get(*a.query_id);
+    what = q.ok() ? "\"" + q->name + "\"" : "kueri #" + std::to_string(*a.query_id);
+  }
+  return (a.kind == "negative" ? "Lonjakan sentimen negatif: " : "Lonjakan percakapan: ") + what;
+}
+
+Status Engine::Notify(const Alert& a, const AlertSettings& s) {
   std::string agency_name;
   if (auto agency = rt_.store.agencies().Get(a.agency_id); agency.ok()) agency_name = agency->name;
+  const std::string subject = Subject(a);
   std::string body;
   if (a.kind == "hoax") {
     body = std::to_string(a.observed) + " sebutan dengan skor hoaks " + Fixed(a.score, 2) +
@@ -322,36 +333,70 @@ void Engine::Notify(const Alert& a, const std::string& subject, const AlertSetti
   }
   body += "\nBukti: " + options_.public_url + EvidencePath(a) + "\nTindak lanjuti peringatan #" +
           std::to_string(a.id) + ": " + options_.public_url + "/alerts/" + std::to_string(a.id);
-  Notification n;
-  n.kind = "alert";
-  n.title = subject;
-  n.body = body;
+  // Everything below is stored in one transaction with the alert's "notified" mark (an outbox):
+  // the in-app notifications, their deliveries by e-mail and Telegram, the group's message.
+  store::AlertMessages m;
   auto users = inbox::UsersWithRole(rt_.store, {Role::kPejabat, Role::kPetugas}, a.agency_id);
-  if (users.ok()) {
-    auto sent = inbox::NotifyUsers(rt_, *users, n, "alert:" + std::to_string(a.id));
-    if (!sent.ok())
-      Log(LogLevel::kWarn, "alerts.notify_failed",
-          {{"alert", a.id}, {"error", sent.status().message()}});
-  } else {
-    Log(LogLevel::kWarn, "alerts.notify_failed",
-        {{"alert", a.id}, {"error", users.status().message()}});
+  if (!users.ok()) return users.status();
+  for (const User& u : *users) {
+    Notification n;
+    n.user_id = u.id;
+    n.kind = "alert";
+    n.alert_id = a.id;
+    n.title = subject;
+    n.body = body;
+    n.dedupe_key = "alert:" + std::to_string(a.id);
+    m.notifications.push_back(std::move(n));
   }
-  if (!options_.telegram || s.telegram_chat_id.empty()) return;
-  // The agency's group: one job per alert and chat (the dedupe key makes it exactly one).
-  Job job;
-  job.queue = kAlertQueue;
-  const std::string text = "[humas] " + subject + "\n" + body;
-  job.payload_json = json{
-      {"task", "telegram"},
-      {"alert_id", a.id},
-      {"chat_id", s.telegram_chat_id},
-      {"text", text}}.dump(-1, ' ', false, json::error_handler_t::replace);
-  job.run_at = rt_.clock.Now();
-  job.max_attempts = inbox::kNotifyAttempts;
-  job.dedupe_key = "alerts:telegram:" + std::to_string(a.id) + ":" + s.telegram_chat_id;
-  if (Status queued = rt_.store.jobs().Enqueue(&job); !queued.ok())
-    Log(LogLevel::kWarn, "alerts.telegram_failed",
-        {{"alert", a.id}, {"chat", s.telegram_chat_id}, {"error", queued.message()}});
+  // The officers' e-mail and Telegram about alerts leave by the "alerts" queue: a hung relay or
+  // Telegram holds the alerts' worker, never the inbox's (reminders, deadline warnings).
+  m.deliveries = [this](const Notification& n) {
+    std::vector<Job> jobs = inbox::DeliveryJobs(rt_, n);
+    for (Job& job : jobs) job.queue = kAlertQueue;
+    return jobs;
+  };
+  if (options_.telegram && !s.telegram_chat_id.empty()) {
+    // The agency's group: one job per alert and chat.
+    Job job;
+    job.queue = kAlertQueue;
+    const std::string text = "[humas] " + subject + "\n" + body;
+    job.payload_json = json{
+        {"task", "telegram"},
+        {"alert_id", a.id},
+        {"chat_id", s.telegram_chat_id},
+        {"text", text}}.dump(-1, ' ', false, json::error_handler_t::replace);
+    job.run_at = rt_.clock.Now();
+    job.max_attempts = inbox::kNotifyAttempts;
+    job.dedupe_key = "alerts:telegram:" + std::to_string(a.id) + ":" + s.telegram_chat_id;
+    m.jobs.push_back(std::move(job));
+  }
+  // On an error nothing is stored and the alert stays unmarked: the next evaluation (or the start
+  // of the server) tries again.
+  return rt_.store.alerts().StoreMessages(a.id, &m, rt_.clock.Now()).status();
+}
+
+Result<int> Engine::CatchUp() {
+  std::lock_guard lock(mu_);
+  return CatchUpLocked();
+}
+
+Result<int> Engine::CatchUpLocked() {
+  HUMAS_ASSIGN_OR_RETURN(auto pending, rt_.store.alerts().Unnotified());
+  if (pending.empty()) return 0;
+  std::map<Id, AlertSettings> settings;
+  HUMAS_ASSIGN_OR_RETURN(auto stored, rt_.store.alerts().AllSettings());
+  for (auto& s : stored) settings[s.agency_id] = std::move(s);
+  int told = 0;
+  for (const Alert& a : pending) {
+    Log(LogLevel::kInfo, "alerts.catch_up", {{"alert", a.id}});
+    HUMAS_RETURN_IF_ERROR(Notify(a, SettingsOf(settings, a.agency_id)));
+    ++told;
+  }
+  return told;
+}
+
+Status Engine::DeliverNotification(const std::string& payload_json) {
+  return inbox::DeliverNotification(rt_, payload_json);
 }
 
 Status Engine::DeliverGroupMessage(const std::string& payload_json) {
@@ -383,6 +428,8 @@ Status RegisterJobs(jobs::JobRunner& runner, Engine& engine, store::Store& store
     json p = json::parse(job.payload_json, nullptr, false);
     const std::string task = p.is_object() ? p.value("task", "") : "";
     if (task == "telegram") return engine.DeliverGroupMessage(job.payload_json);
+    if (task == "catch_up") return engine.CatchUp().status();
+    if (task == "notify") return engine.DeliverNotification(job.payload_json);
     if (task != "evaluate") return InvalidArgument("unknown alerts task '" + task + "'");
     UnixMillis now = clock.Now();
     auto report = engine.Evaluate(now);
@@ -395,6 +442,14 @@ Status RegisterJobs(jobs::JobRunner& runner, Engine& engine, store::Store& store
            {"hoax_scanned", report->hoax_scanned}});
     return ScheduleEvaluation(store, now, every_ms);
   });
+  // At start: tell the people of alerts opened just before the last stop (a crash between
+  // opening and telling), without waiting for the next evaluation.
+  Job catch_up;
+  catch_up.queue = kAlertQueue;
+  catch_up.payload_json = R"({"task":"catch_up"})";
+  catch_up.run_at = clock.Now();
+  catch_up.dedupe_key = "alerts:catch_up";
+  HUMAS_RETURN_IF_ERROR(store.jobs().Enqueue(&catch_up));
   return ScheduleEvaluation(store, clock.Now(), every_ms);
 }
 

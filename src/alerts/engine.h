@@ -4,7 +4,8 @@
 // ones still hot, closes the ones that calmed down, and tells the agency's officers (in-app
 // notification plus every inbox channel: e-mail, Telegram) and the agency's Telegram group. Every
 // message outside humas leaves by its own job (never inside the evaluation), retried with back-off
-// like the inbox's notifications.
+// like the inbox's notifications. An alert's messages are stored in one transaction with its
+// "notified" mark; an alert opened by a process that stopped before that is told after the restart.
 #pragma once
 
 #include <functional>
@@ -61,6 +62,15 @@ class Engine {
   //! Idempotent within an hour: a second pass opens nothing new and tells nobody twice.
   Result<EvaluationReport> Evaluate(UnixMillis now);
 
+  //! Tells the people of every alert that was opened but never told (the process stopped between
+  //! the two): each gets its messages exactly once. Returns how many alerts were told. Runs at
+  //! the start of every evaluation and once when the server starts (task "catch_up").
+  Result<int> CatchUp();
+
+  //! Runs one officer's delivery of an alert (task "notify" of the "alerts" queue; the inbox's
+  //! channels and retry rules).
+  Status DeliverNotification(const std::string& payload_json);
+
   //! Runs one group-message job (task "telegram" of the "alerts" queue): Unavailable (Telegram
   //! down, busy, timed out) is returned for the queue to retry with back-off; a refusal for good
   //! (403 bot removed from the group, 400 bad chat) is logged and dropped; no bot configured any
@@ -73,9 +83,11 @@ class Engine {
                   const std::map<Id, Id>& query_agency, std::set<Id>* hot_hoax,
                   EvaluationReport* report);
   //! Opens the alert or refreshes the open one; notifies only when newly opened.
-  Status Raise(store::Alert alert, const std::string& subject, const store::AlertSettings& s,
-               EvaluationReport* report);
-  void Notify(const store::Alert& alert, const std::string& subject, const store::AlertSettings& s);
+  Status Raise(store::Alert alert, const store::AlertSettings& s, EvaluationReport* report);
+  //! Stores the alert's messages with its "notified" mark in one transaction (the outbox).
+  Status Notify(const store::Alert& alert, const store::AlertSettings& s);
+  std::string Subject(const store::Alert& alert) const;
+  Result<int> CatchUpLocked();
   store::AlertSettings SettingsOf(const std::map<Id, store::AlertSettings>& all, Id agency) const;
 
   inbox::Runtime& rt_;

@@ -169,6 +169,13 @@ class EngineTest : public ::testing::Test {
   std::vector<std::string> Sent() {
     jobs::JobRunner runner(store_->jobs(), clock_, "test:deliver");
     EXPECT_TRUE(inbox::RegisterJobs(runner, *rt_).ok());
+    // The officers' deliveries of alerts are jobs of the "alerts" queue (task "notify"); this
+    // helper runs only those (the tests below drive evaluations themselves).
+    runner.Register(kAlertQueue, [this](const Job& j) -> Status {
+      if (j.payload_json.find(R"("task":"notify")") == std::string::npos)
+        return Unavailable("not run by this test");
+      return engine_->DeliverNotification(j.payload_json);
+    });
     EXPECT_TRUE(runner.RunOnce(clock_.Now()).ok());
     return channel_->sent();
   }
@@ -329,16 +336,17 @@ TEST_F(EngineTest, TheGroupMessageLeavesByJobAndADeadTelegramFailsNothing) {
   Hour(q, agencies_[0].id, kNowHour, 45);
   Flush();
 
-  // The evaluation opens both alerts and only queues the group messages.
+  // The evaluation opens both alerts and only queues the group messages and the officers'
+  // deliveries (two officers, one channel, two alerts).
   EvaluationReport r = Evaluate(kNow);
   EXPECT_EQ(r.opened, 2);
   auto counts = store_->jobs().Counts(kAlertQueue);
   ASSERT_TRUE(counts.ok());
-  EXPECT_EQ((*counts)[JobState::kPending], 2);
+  EXPECT_EQ((*counts)[JobState::kPending], 2 + 4);
   // Evaluating again queues nothing more.
   Evaluate(kNow + 5 * 60'000);
   counts = store_->jobs().Counts(kAlertQueue);
-  EXPECT_EQ((*counts)[JobState::kPending], 2);
+  EXPECT_EQ((*counts)[JobState::kPending], 2 + 4);
 
   // The queue's attempts fail as "try again later": the jobs wait for their retry with a
   // back-off, nothing is dead, and the officers' own notifications are unaffected.
@@ -346,19 +354,63 @@ TEST_F(EngineTest, TheGroupMessageLeavesByJobAndADeadTelegramFailsNothing) {
   ASSERT_TRUE(RegisterJobs(runner, *engine_, *store_, clock_, 5 * 60'000).ok());
   auto ran = runner.RunOnce(clock_.Now());
   ASSERT_TRUE(ran.ok());
-  EXPECT_EQ(*ran, 2);
+  EXPECT_EQ(*ran, 1 + 2 + 4);  // the start's catch-up (nothing to do), 2 groups, 4 deliveries
   counts = store_->jobs().Counts(kAlertQueue);
   EXPECT_EQ((*counts)[JobState::kDead], 0);
-  EXPECT_EQ((*counts)[JobState::kDone], 0);
+  EXPECT_EQ((*counts)[JobState::kDone], 1 + 4);
   EXPECT_EQ((*counts)[JobState::kFailed], 2);   // to be retried
   EXPECT_EQ((*counts)[JobState::kPending], 1);  // the next evaluation
-  EXPECT_EQ(Sent().size(), 4u);
+  EXPECT_EQ(channel_->sent().size(), 4u);
 
   // A job for a chat that is not a number is dropped, not retried.
   EXPECT_TRUE(
       engine_->DeliverGroupMessage(R"({"task":"telegram","alert_id":1,"chat_id":"@x","text":"t"})")
           .ok());
   EXPECT_FALSE(engine_->DeliverGroupMessage(R"({"task":"telegram"})").ok());
+}
+
+TEST_F(EngineTest, AnAlertOpenedButNeverToldIsToldOnceAfterTheRestart) {
+  // What a process that stopped right after opening left behind: the alert, nobody told.
+  Id q = Query(agencies_[0].id, "banjir");
+  store::Alert a;
+  a.agency_id = agencies_[0].id;
+  a.query_id = q;
+  a.kind = "spike";
+  a.opened_at = a.last_hot_at = kNow;
+  a.window_start = kNowHour;
+  a.window_end = kNowHour + kHourMs;
+  a.observed = 45;
+  a.baseline = 4;
+  a.score = 20;
+  ASSERT_TRUE(*store_->alerts().Open(&a));
+  EXPECT_TRUE(Sent().empty());
+
+  // The restarted server's catch-up tells the agency's two officers, in-app and by the channel,
+  // with a link to the alert; a second catch-up and an evaluation tell nobody again.
+  clock_.Set(kNow + 60'000);
+  auto told = engine_->CatchUp();
+  ASSERT_TRUE(told.ok()) << told.status().ToString();
+  EXPECT_EQ(*told, 1);
+  EXPECT_EQ(*engine_->CatchUp(), 0);
+  Evaluate(kNow + 2 * 60'000);
+  auto sent = Sent();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[0].find("Lonjakan percakapan: \"banjir\""), sent[0].find(':') + 1);
+  EXPECT_NE(Bodies()[0].find("/alerts/" + std::to_string(a.id)), std::string::npos);
+  auto notes = store_->inbox().ListNotifications(
+      store_->users().GetByUsername("petugas_dinkes")->id, false, {});
+  ASSERT_TRUE(notes.ok());
+  ASSERT_EQ(notes->items.size(), 1u);
+  EXPECT_EQ(notes->items[0].alert_id, a.id);
+  EXPECT_EQ(Sent().size(), 2u);
+
+  // An evaluation catches up too (a pass that failed to tell is retried by the next one).
+  store::Alert b = a;
+  b.kind = "negative";
+  ASSERT_TRUE(*store_->alerts().Open(&b));
+  Evaluate(kNow + 3 * 60'000);
+  EXPECT_EQ(Sent().size(), 4u);
+  EXPECT_TRUE(store_->alerts().Unnotified()->empty());
 }
 
 TEST_F(EngineTest, AWeeklyRhythmAndAQuietQueryDoNotAlarm) {
@@ -505,14 +557,17 @@ TEST_F(EngineTest, TheJobRunnerEvaluatesOnSchedule) {
   ASSERT_TRUE(RegisterJobs(runner, *engine_, *store_, clock_, 5 * 60'000).ok());
   auto ran = runner.RunOnce(kNow);
   ASSERT_TRUE(ran.ok());
-  EXPECT_EQ(*ran, 0);  // the first evaluation is due at the next 5-minute mark
+  EXPECT_EQ(*ran, 1);  // the start's catch-up; the first evaluation is due at the 5-minute mark
   clock_.Set(kNowHour + 35 * 60'000);
   ran = runner.RunOnce(clock_.Now());
   ASSERT_TRUE(ran.ok());
   EXPECT_EQ(*ran, 1);
   EXPECT_EQ(Alerts("open").size(), 2u);
   ran = runner.RunOnce(clock_.Now());
-  EXPECT_EQ(*ran, 0);  // the next one is scheduled, not due yet
+  EXPECT_EQ(*ran, 4);  // the officers' deliveries the evaluation queued
+  EXPECT_EQ(channel_->sent().size(), 4u);
+  ran = runner.RunOnce(clock_.Now());
+  EXPECT_EQ(*ran, 0);  // the next evaluation is scheduled, not due yet
 }
 
 }  // namespace

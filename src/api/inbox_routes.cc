@@ -187,6 +187,7 @@ json NotificationJson(const Notification& n) {
           {"kind", n.kind},
           {"case_id", n.case_id ? json(*n.case_id) : json(nullptr)},
           {"disposition_id", n.disposition_id ? json(*n.disposition_id) : json(nullptr)},
+          {"alert_id", n.alert_id ? json(*n.alert_id) : json(nullptr)},
           {"title", n.title},
           {"body", n.body},
           {"read", n.read},

@@ -202,7 +202,10 @@ int ServeCommand(const std::vector<std::string>& args, bool demo) {
   ctx.connectors = &registry;
 
   // Background work runs from the durable job queue, so it survives restarts.
-  jobs::JobRunner runner((*store)->jobs(), WallClock(), "serve:" + std::to_string(::getpid()));
+  jobs::RunnerOptions runner_options;
+  runner_options.workers = config->job_workers;
+  jobs::JobRunner runner((*store)->jobs(), WallClock(), "serve:" + std::to_string(::getpid()),
+                         runner_options);
   store::Store& st = **store;
   runner.Register("maintenance", [&st](const Job&) -> Status {
     UnixMillis now = WallClock().Now();

@@ -88,6 +88,7 @@ const std::vector<std::string>& ConfigKeys() {
                                                  "connector_key_file",
                                                  "connector_poll_tick_seconds",
                                                  "alert_every_seconds",
+                                                 "job_workers",
                                                  "public_url"};
   return kKeys;
 }
@@ -232,6 +233,9 @@ Status ApplyConfigValue(Config* c, const std::string& key, const std::string& va
     if (!ParseInt(value, 10, 86400, &n))
       return Bad(source, key, value, "a number of seconds from 10 to 86400");
     c->alert_every_seconds = static_cast<int>(n);
+  } else if (key == "job_workers") {
+    if (!ParseInt(value, 1, 64, &n)) return Bad(source, key, value, "a number from 1 to 64");
+    c->job_workers = static_cast<int>(n);
   } else if (key == "public_url") {
     if (value.rfind("http://", 0) != 0 && value.rfind("https://", 0) != 0)
       return Bad(source, key, value, "an http:// or https:// address");

@@ -49,6 +49,9 @@ struct Config {
   int connector_poll_tick_seconds = 5;
   //! How often listening alerts are evaluated (spikes, negative surges, hoax matches).
   int alert_every_seconds = 300;
+  //! Threads running background jobs (e-mail, Telegram, reminders, alerts): a slow or hung
+  //! delivery holds one of them; no queue takes them all.
+  int job_workers = 2;
   //! The address people open humas at, for links in e-mail and Telegram ("" = paths only).
   std::string public_url;
 };

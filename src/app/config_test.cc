@@ -65,6 +65,12 @@ TEST(Config, AlertScheduleAndPublicUrl) {
   EXPECT_EQ(c.alert_every_seconds, 300);
   ASSERT_TRUE(ApplyConfigValue(&c, "alert_every_seconds", "60", "test").ok());
   EXPECT_EQ(c.alert_every_seconds, 60);
+  EXPECT_EQ(c.job_workers, 2);
+  ASSERT_TRUE(ApplyConfigValue(&c, "job_workers", "4", "test").ok());
+  EXPECT_EQ(c.job_workers, 4);
+  EXPECT_FALSE(ApplyConfigValue(&c, "job_workers", "0", "test").ok());
+  EXPECT_FALSE(ApplyConfigValue(&c, "job_workers", "two", "test").ok());
+  EXPECT_EQ(c.job_workers, 4);
   EXPECT_FALSE(ApplyConfigValue(&c, "alert_every_seconds", "5", "test").ok());
   EXPECT_EQ(c.alert_every_seconds, 60);
   ASSERT_TRUE(ApplyConfigValue(&c, "public_url", "https://humas.berau.go.id/", "test").ok());

@@ -171,6 +171,7 @@ struct Notification {
   bool read = false;
   std::string dedupe_key;  //!< one notification per (user, key): nobody is told twice
   UnixMillis created_at = 0;
+  std::optional<Id> alert_id;  //!< a listening alert's notification: the alert (its page)
 };
 
 //! Per-region inbox rules (docs/api.md InboxSettings).

@@ -278,6 +278,35 @@ Result<std::vector<User>> UsersWithRole(store::Store& store, std::initializer_li
   return out;
 }
 
+std::vector<Job> DeliveryJobs(Runtime& rt, const Notification& n) {
+  std::vector<Job> out;
+  // Outside channels are slow and fail: each delivery is its own job (never inside the caller's
+  // request; retried with back-off on its own, so a retry of one never repeats another).
+  for (auto& ch : rt.channels) {
+    Job job;
+    job.queue = kQueue;
+    job.payload_json = json{
+        {"task", "notify"},
+        {"channel", ch->name()},
+        {"user_id", n.user_id},
+        {"notification",
+         {{"id", n.id},
+          {"kind", n.kind},
+          {"case_id", n.case_id ? json(*n.case_id) : json(nullptr)},
+          {"disposition_id", n.disposition_id ? json(*n.disposition_id) : json(nullptr)},
+          {"alert_id", n.alert_id ? json(*n.alert_id) : json(nullptr)},
+          {"title", n.title},
+          {"body", n.body},
+          {"created_at",
+           n.created_at}}}}.dump(-1, ' ', false, json::error_handler_t::replace);
+    job.run_at = rt.clock.Now();
+    job.max_attempts = kNotifyAttempts;
+    job.dedupe_key = "inbox:notify:" + std::to_string(n.id) + ":" + ch->name();
+    out.push_back(std::move(job));
+  }
+  return out;
+}
+
 Result<int> NotifyUsers(Runtime& rt, const std::vector<User>& users, Notification n,
                         const std::string& key) {
   int added = 0;
@@ -288,29 +317,7 @@ Result<int> NotifyUsers(Runtime& rt, const std::vector<User>& users, Notificatio
     HUMAS_ASSIGN_OR_RETURN(bool inserted, rt.store.inbox().Notify(&copy));
     if (!inserted) continue;
     ++added;
-    // Outside channels are slow and fail: each delivery is its own job (never inside the caller's
-    // request; retried with back-off on its own, so a retry of one never repeats another).
-    for (auto& ch : rt.channels) {
-      Job job;
-      job.queue = kQueue;
-      job.payload_json = json{{"task", "notify"},
-                              {"channel", ch->name()},
-                              {"user_id", u.id},
-                              {"notification",
-                               {{"id", copy.id},
-                                {"kind", copy.kind},
-                                {"case_id", copy.case_id ? json(*copy.case_id) : json(nullptr)},
-                                {"disposition_id",
-                                 copy.disposition_id ? json(*copy.disposition_id) : json(nullptr)},
-                                {"title", copy.title},
-                                {"body", copy.body},
-                                {"created_at", copy.created_at}}}}
-                             .dump(-1, ' ', false, json::error_handler_t::replace);
-      job.run_at = rt.clock.Now();
-      job.max_attempts = kNotifyAttempts;
-      job.dedupe_key = "inbox:notify:" + std::to_string(copy.id) + ":" + ch->name();
-      HUMAS_RETURN_IF_ERROR(rt.store.jobs().Enqueue(&job));
-    }
+    for (Job& job : DeliveryJobs(rt, copy)) HUMAS_RETURN_IF_ERROR(rt.store.jobs().Enqueue(&job));
   }
   return added;
 }
@@ -335,6 +342,8 @@ Status DeliverNotification(Runtime& rt, const std::string& payload_json) {
   if (j.contains("case_id") && j["case_id"].is_number_integer()) n.case_id = j["case_id"].get<Id>();
   if (j.contains("disposition_id") && j["disposition_id"].is_number_integer())
     n.disposition_id = j["disposition_id"].get<Id>();
+  if (j.contains("alert_id") && j["alert_id"].is_number_integer())
+    n.alert_id = j["alert_id"].get<Id>();
   n.title = j.value("title", "");
   n.body = j.value("body", "");
   n.created_at = j.value("created_at", UnixMillis{0});

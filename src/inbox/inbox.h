@@ -162,6 +162,10 @@ inline constexpr int kNotifyAttempts = 14;
 //! e-mail or Telegram. Returns how many were new.
 Result<int> NotifyUsers(Runtime& rt, const std::vector<User>& users, Notification n,
                         const std::string& key);
+//! The delivery jobs of one stored notification (its id set): one per channel (task "notify" of
+//! the "inbox" queue, deduplicated per notification and channel). For callers that store them in
+//! their own transaction (the alerts' outbox); NotifyUsers queues them itself.
+std::vector<Job> DeliveryJobs(Runtime& rt, const Notification& n);
 //! Runs one delivery job: the channel named in the payload delivers to the user as stored now.
 //! Unavailable (server down, timeout, rate limit) → the job is retried with back-off; a refusal
 //! for good (no address, bot blocked) is logged and dropped. At least once: a crash between the

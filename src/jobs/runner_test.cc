@@ -6,6 +6,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include "store/sqlite/test_util.h"
@@ -22,6 +26,10 @@ class JobRunnerTest : public ::testing::Test {
     ASSERT_NE(store_, nullptr);
   }
   store::JobRepository& jobs() { return store_->jobs(); }
+  std::int64_t Count(const std::string& queue, JobState state) {
+    auto c = jobs().Counts(queue);
+    return c.ok() && c->count(state) ? c->at(state) : 0;
+  }
   Id Enqueue(const std::string& queue, int max_attempts = 3) {
     Job j;
     j.queue = queue;
@@ -136,6 +144,94 @@ TEST_F(JobRunnerTest, StartRunsJobsAndStopJoins) {
   auto counts = jobs().Counts("demo");
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ(counts->at(JobState::kDone), kJobs);
+}
+
+TEST_F(JobRunnerTest, AHungQueueDoesNotDelayAnotherQueue) {
+  // Three alert messages to a Telegram that hangs, then an inbox reminder: with two workers the
+  // reminder runs while the alert messages are still hanging (one worker at most on them).
+  for (int i = 0; i < 3; ++i) Enqueue("alerts");
+  Id reminder = Enqueue("inbox");
+  std::mutex mu;
+  std::condition_variable cv;
+  bool release = false;
+  int hanging = 0, most_hanging = 0;
+  std::atomic<bool> reminded{false};
+  RunnerOptions opts;
+  opts.workers = 2;
+  opts.idle_wait = std::chrono::milliseconds(5);
+  JobRunner runner(jobs(), clock_, "w", opts);
+  runner.Register("alerts", [&](const Job&) {
+    std::unique_lock lock(mu);
+    most_hanging = std::max(most_hanging, ++hanging);
+    cv.notify_all();
+    cv.wait(lock, [&] { return release; });
+    --hanging;
+    return Status::Ok();
+  });
+  runner.Register("inbox", [&](const Job&) {
+    reminded = true;
+    return Status::Ok();
+  });
+  ASSERT_TRUE(runner.Start().ok());
+  {
+    // Bounded waits, so a broken runner fails instead of hanging the test.
+    std::unique_lock lock(mu);
+    EXPECT_TRUE(cv.wait_for(lock, std::chrono::seconds(20), [&] { return hanging > 0; }));
+  }
+  for (int i = 0; i < 4000 && !reminded; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_TRUE(reminded.load());
+  {
+    std::lock_guard lock(mu);
+    EXPECT_EQ(hanging, 1);  // the reminder did not wait for the hanging message to end
+    release = true;
+  }
+  cv.notify_all();
+  for (int i = 0; i < 4000 && Count("alerts", JobState::kDone) < 3; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  runner.Stop();
+  EXPECT_EQ(Count("alerts", JobState::kDone), 3);
+  EXPECT_EQ(jobs().Get(reminder)->state, JobState::kDone);
+  EXPECT_EQ(most_hanging, 1);  // one queue never held both workers
+}
+
+TEST_F(JobRunnerTest, ManyWorkersRunEveryJobExactlyOnce) {
+  constexpr int kJobs = 60;
+  std::set<Id> ids;
+  for (int i = 0; i < kJobs; ++i) ids.insert(Enqueue(i % 2 ? "a" : "b"));
+  std::mutex mu;
+  std::map<Id, int> runs;
+  std::set<std::string> workers;
+  RunnerOptions opts;
+  opts.workers = 4;
+  opts.idle_wait = std::chrono::milliseconds(5);
+  JobRunner runner(jobs(), clock_, "w", opts);
+  for (const char* q : {"a", "b"}) {
+    runner.Register(
+        q,
+        [&](const Job& j) {
+          std::lock_guard lock(mu);
+          ++runs[j.id];
+          workers.insert(j.locked_by);
+          return Status::Ok();
+        },
+        /*parallel=*/4);  // up to 3 workers (4 - 1) on one queue: the leases keep them apart
+  }
+  ASSERT_TRUE(runner.Start().ok());
+  auto done = [&] {
+    return Count("a", JobState::kDone) + Count("b", JobState::kDone);
+  };
+  for (int i = 0; i < 4000 && done() < kJobs; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  runner.Stop();
+  EXPECT_EQ(done(), kJobs);
+  std::lock_guard lock(mu);
+  EXPECT_EQ(runs.size(), ids.size());
+  for (const auto& [id, n] : runs) {
+    EXPECT_TRUE(ids.count(id));
+    EXPECT_EQ(n, 1) << "job " << id;
+  }
+  for (const std::string& w : workers) EXPECT_EQ(w.rfind("w:", 0), 0u) << w;  // "w:1" … "w:4"
 }
 
 TEST_F(JobRunnerTest, StartWithoutHandlersFails) {

@@ -6,10 +6,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/inbox.h"
 #include "core/model.h"
 #include "core/status.h"
 #include "store/queries.h"
@@ -94,6 +96,18 @@ struct QueryHistory {
   UnixMillis history_start = 0;
 };
 
+//! Everything that tells people about a new alert (docs/api.md, Delivery), stored by
+//! AlertRepository::StoreMessages in one transaction.
+struct AlertMessages {
+  //! In-app notifications, one per user (user_id, dedupe_key set; a user who already has one
+  //! with the key gets no second one).
+  std::vector<Notification> notifications;
+  //! The delivery jobs of one notification just stored (its id set): one per channel.
+  std::function<std::vector<Job>(const Notification&)> deliveries;
+  //! Further jobs (the agency group's Telegram message).
+  std::vector<Job> jobs;
+};
+
 class AlertRepository {
  public:
   virtual ~AlertRepository() = default;
@@ -110,6 +124,15 @@ class AlertRepository {
   //! Opens `alert` (state open) unless an open or acknowledged alert of the same agency + query
   //! + kind exists: then nothing is added, *alert is replaced by that one and false is returned.
   virtual Result<bool> Open(Alert* alert) = 0;
+  //! The outbox of an opened alert: stores `messages` (notifications, then each new one's
+  //! deliveries, then the further jobs) and marks the alert notified at `at`, all in ONE
+  //! transaction, so its people are told exactly once even when the process stops between
+  //! opening and telling. False (nothing stored) when it was marked already; NotFound when absent;
+  //! on any error nothing is stored and the alert stays unmarked.
+  virtual Result<bool> StoreMessages(Id alert_id, AlertMessages* messages, UnixMillis at) = 0;
+  //! Open or acknowledged alerts never marked notified (opened, then the process stopped before
+  //! StoreMessages), oldest first.
+  virtual Result<std::vector<Alert>> Unnotified() = 0;
   //! Updates an open or acknowledged alert that is still hot: last_hot_at, the window, observed,
   //! baseline, score, details and evidence ids (not the version). NotFound when absent;
   //! FailedPrecondition when closed.

@@ -2,6 +2,7 @@
 // open alert per agency + query + kind, closing, listing in scope, the evaluator's counter reads,
 // the hoax scan and the seen marks. Instantiated per backend.
 #include "store/alerts.h"
+#include "store/cases.h"
 #include "store/queries.h"
 #include "store/store_conformance_test.h"
 
@@ -324,6 +325,78 @@ TEST_P(AlertStoreTest, CursorsAndSeenMarksOnlyMoveForward) {
   ASSERT_OK(store().alerts().MarkSeen(u.id, kT0));
   ASSERT_OK(store().alerts().MarkSeen(u.id, kT0 - kHour));  // never lowered
   EXPECT_EQ(*store().alerts().SeenUntil(u.id), kT0);
+}
+
+TEST_P(AlertStoreTest, MessagesAreStoredWithTheMarkAllOrNothingAndOnce) {
+  User u;
+  u.username = "petugas";
+  u.password_hash = "x";
+  ASSERT_OK(store().users().Create(&u));
+  Alert a = MakeAlert(a_.id, std::nullopt, "spike", kT0);
+  ASSERT_TRUE(*store().alerts().Open(&a));
+  Alert other = MakeAlert(b_.id, std::nullopt, "hoax", kT0);
+  ASSERT_TRUE(*store().alerts().Open(&other));
+  auto pending = store().alerts().Unnotified();
+  ASSERT_OK(pending.status());
+  ASSERT_EQ(pending->size(), 2u);  // opened, nobody told yet
+  EXPECT_EQ((*pending)[0].id, a.id);
+
+  auto messages = [&](const std::string& extra_queue) {
+    AlertMessages m;
+    Notification n;
+    n.user_id = u.id;
+    n.kind = "alert";
+    n.alert_id = a.id;
+    n.title = "Lonjakan percakapan";
+    n.dedupe_key = "alert:" + std::to_string(a.id);
+    m.notifications.push_back(n);
+    m.deliveries = [](const Notification& stored) {
+      Job j;
+      j.queue = "alerts";
+      j.payload_json = R"({"notification":)" + std::to_string(stored.id) + "}";
+      j.run_at = kT0;
+      j.dedupe_key = "deliver:" + std::to_string(stored.id);
+      return std::vector<Job>{j};
+    };
+    Job group;
+    group.queue = extra_queue;
+    group.run_at = kT0;
+    m.jobs.push_back(group);
+    return m;
+  };
+  // A write that fails (a job without a queue) leaves nothing behind: no notification, no job,
+  // and the alert still waits to be told.
+  AlertMessages bad = messages("");
+  EXPECT_FALSE(store().alerts().StoreMessages(a.id, &bad, kT0).ok());
+  EXPECT_EQ(store().inbox().ListNotifications(u.id, false, {})->items.size(), 0u);
+  auto counts = store().jobs().Counts("alerts");
+  ASSERT_OK(counts.status());
+  EXPECT_TRUE(counts->empty());
+  EXPECT_EQ(store().alerts().Unnotified()->size(), 2u);
+
+  AlertMessages good = messages("alerts");
+  auto stored = store().alerts().StoreMessages(a.id, &good, kT0 + 1);
+  ASSERT_OK(stored.status());
+  EXPECT_TRUE(*stored);
+  auto notes = store().inbox().ListNotifications(u.id, false, {});
+  ASSERT_EQ(notes->items.size(), 1u);
+  EXPECT_EQ(notes->items[0].alert_id, a.id);
+  EXPECT_EQ(store().jobs().Counts("alerts")->at(JobState::kPending), 2);  // delivery + group
+  pending = store().alerts().Unnotified();
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ((*pending)[0].id, other.id);
+
+  // Told once: a second call (a catch-up racing the pass) stores nothing.
+  AlertMessages again = messages("alerts");
+  EXPECT_FALSE(*store().alerts().StoreMessages(a.id, &again, kT0 + 2));
+  EXPECT_EQ(store().inbox().ListNotifications(u.id, false, {})->items.size(), 1u);
+  EXPECT_EQ(store().jobs().Counts("alerts")->at(JobState::kPending), 2);
+  AlertMessages none;
+  EXPECT_EQ(store().alerts().StoreMessages(a.id + 1000, &none, kT0).status().code(),
+            Code::kNotFound);
+  // A closed alert that was never told is not told any more (nobody waits for it).
+  ASSERT_OK(store().alerts().Resolve(other.id, other.version, u.id, kT0, "sudah").status());
+  EXPECT_TRUE(store().alerts().Unnotified()->empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AlertStoreTest, ::testing::ValuesIn(StoreBackends()),

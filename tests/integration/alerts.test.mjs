@@ -88,29 +88,52 @@ test('alert thresholds: defaults, scoped edits with versions, validation, audit'
   assert.equal((await outsider.request('PUT', `/api/v1/alert-settings/${dinkes.id}`, { body: { version: 0 } })).status, 404);
 
   // Bad values are refused with the field named, and change nothing.
+  // Every threshold the evaluator uses is checked: below, above, and of the wrong type.
   for (const [body, field] of [
     [{ version: 0, hoax_threshold: 2 }, 'hoax_threshold'],
+    [{ version: 0, hoax_threshold: -0.1 }, 'hoax_threshold'],
     [{ version: 0, telegram_chat_id: '@grup' }, 'telegram_chat_id'],
     [{ version: 0, calm_hours: 0 }, 'calm_hours'],
+    [{ version: 0, calm_hours: 169 }, 'calm_hours'],
     [{ version: 0, spike_score: 'tinggi' }, 'spike_score'],
+    [{ version: 0, spike_score: 0.5 }, 'spike_score'],
+    [{ version: 0, spike_score: 101 }, 'spike_score'],
+    [{ version: 0, spike_min_count: 0 }, 'spike_min_count'],
+    [{ version: 0, spike_min_count: 2.5 }, 'spike_min_count'],
+    [{ version: 0, negative_score: 0 }, 'negative_score'],
+    [{ version: 0, negative_score: 500 }, 'negative_score'],
+    [{ version: 0, negative_min_count: 0 }, 'negative_min_count'],
+    [{ version: 0, negative_min_count: '5' }, 'negative_min_count'],
+    [{ version: 0, negative_min_share: 1.5 }, 'negative_min_share'],
+    [{ version: 0, negative_min_share: -0.2 }, 'negative_min_share'],
+    [{ version: 0, enabled: 'ya' }, 'enabled'],
     [{ version: 0, colour: 'red' }, 'colour'],
   ]) {
     const r = await pejabat.request('PUT', `/api/v1/alert-settings/${dinkes.id}`, { body });
     assert.equal(r.status, 400, JSON.stringify(body));
     assert.equal(r.json.error.field, field, r.text);
   }
-  const put = await pejabat.request('PUT', `/api/v1/alert-settings/${dinkes.id}`, { body: { version: 0, telegram_chat_id: '-1001234567890', calm_hours: 3 } });
+  assert.equal((await pejabat.get(`/api/v1/alert-settings/${dinkes.id}`)).json.version, 0);
+  const all = { spike_score: 5.5, spike_min_count: 12, negative_score: 3, negative_min_count: 6, negative_min_share: 0.35, hoax_threshold: 0.9, enabled: true, telegram_chat_id: '-1001234567890', calm_hours: 3 };
+  const put = await pejabat.request('PUT', `/api/v1/alert-settings/${dinkes.id}`, { body: { version: 0, ...all } });
   assert.equal(put.status, 200, put.text);
   assert.equal(put.json.version, 1);
-  assert.equal(put.json.telegram_chat_id, '-1001234567890');
+  for (const [k, v] of Object.entries(all)) assert.equal(put.json[k], v, k);
+  const read = (await petugas.get(`/api/v1/alert-settings/${dinkes.id}`)).json;
+  for (const [k, v] of Object.entries(all)) assert.equal(read[k], v, k);
   // A stale version is a conflict.
   const stale = await pejabat.request('PUT', `/api/v1/alert-settings/${dinkes.id}`, { body: { version: 0, calm_hours: 5 } });
   assert.equal(stale.status, 409);
   assert.equal((await petugas.get(`/api/v1/alert-settings/${dinkes.id}`)).json.calm_hours, 3);
 
+  // Back to the default thresholds for the tests below (the group chat and calm hours stay).
+  const back = await pejabat.request('PUT', `/api/v1/alert-settings/${dinkes.id}`, { body: { version: 1, spike_score: 4, spike_min_count: 10, negative_score: 4, negative_min_count: 5, negative_min_share: 0.4, hoax_threshold: 0.8 } });
+  assert.equal(back.status, 200, back.text);
+  assert.equal(back.json.version, 2);
+
   const audit = await admin.get('/api/v1/audit?action=alert_settings.');
   assert.equal(audit.status, 200, audit.text);
-  assert.equal(audit.json.items.length, 1);
+  assert.equal(audit.json.items.length, 2);
   assert.equal(audit.json.items[0].actor, 'pejabat_dinkes');
   assert.equal(audit.json.items[0].entity_id, String(dinkes.id));
 });

@@ -1,5 +1,6 @@
-// Browser end-to-end: listening alerts. A pejabat sees the top-bar badge count a new spike alert
-// live, opens the alerts page (the badge clears), watches a second alert appear live on the page,
+// Browser end-to-end: listening alerts. A pejabat sees the top-bar badge count the open alerts live
+// (ringed while unseen), opens one from the bell's notification (its page), opens the alerts page
+// (the ring clears, the count stays until someone follows them up), watches a second alert appear live on the page,
 // follows its evidence link to the mentions of the burst, follows an alert up and closes it with a
 // note, opens an alert message's evidence link in a browser that is not signed in (login, then the
 // burst), and changes the agency's thresholds (a bad Telegram chat id is refused beside the field).
@@ -46,25 +47,42 @@ after(async () => {
   await server?.stop();
 });
 
-test('the badge counts a new alert live and clears on the alerts page', async () => {
+test('the badge counts open alerts live; the bell opens the alert; the alerts page clears the ring', async () => {
   await login(page, server.url, 'pejabat_dinkes', PASSWORD);
   await page.waitForSelector(`${tid('alerts-badge')}[data-live="open"]`);
-  assert.equal(await page.locator(tid('alerts-unread')).count(), 0);
+  assert.equal(await page.locator(tid('alerts-open')).count(), 0);
 
   await burst('Banjir', 'banjir', 30);
   const ev = await admin.post('/api/v1/alerts/evaluate', {});
   assert.ok(ev.json.opened >= 1, ev.text);
   // The query's spike and the agency topic's spike (and negative surges if the language model
-  // reads the burst as negative), without reloading the page.
-  await page.waitForSelector(tid('alerts-unread'));
-  assert.match(await page.textContent(tid('alerts-unread')), /^[1-4]$/);
+  // reads the burst as negative), without reloading the page; all unseen.
+  await page.waitForSelector(tid('alerts-open'));
+  const open = (await admin.get('/api/v1/alerts?state=open')).json.total;
+  assert.ok(open >= 1 && open <= 4, String(open));
+  await page.waitForFunction(([sel, n]) => document.querySelector(sel)?.textContent === String(n), [tid('alerts-open'), open]);
+  assert.equal(await page.getAttribute(tid('alerts-open'), 'data-unseen'), String(open));
+  assert.match(await page.getAttribute(tid('alerts-badge'), 'aria-label'), new RegExp(`Peringatan terbuka: ${open} \\(${open} baru`));
   await snap(page, 'alerts-01-badge');
 
+  // The bell's notification about the query's spike opens that alert's page.
+  const spike = (await admin.get('/api/v1/alerts?state=open&kind=spike')).json.items.find((a) => a.query_name === 'Banjir');
+  assert.ok(spike);
+  await page.click(tid('notifications-bell'));
+  const note = page.locator(`${tid('notification')}[data-alert-id="${spike.id}"]`);
+  await note.waitFor();
+  assert.equal(await note.getAttribute('data-kind'), 'alert');
+  await note.click();
+  await page.waitForSelector(`${tid('alert-detail')} ${tid('alert-item')}[data-alert-id="${spike.id}"]`);
+  assert.equal(new URL(page.url()).pathname, `/alerts/${spike.id}`);
+
+  // The alerts page: everything seen (no ring), still open (the count stays).
   await page.click(tid('alerts-badge'));
   await page.waitForSelector(tid('alerts-list'));
   assert.match(await page.textContent(tid('alerts-list')), /Banjir/);
   assert.match(await page.textContent(tid('alerts-list')), /Lonjakan percakapan/);
-  await page.waitForSelector(tid('alerts-unread'), { state: 'detached' });
+  await page.waitForSelector(`${tid('alerts-open')}[data-unseen="0"]`);
+  assert.equal(await page.textContent(tid('alerts-open')), String(open));
 });
 
 test('a new alert appears live on the alerts page and its evidence link finds the burst', async () => {
@@ -78,8 +96,9 @@ test('a new alert appears live on the alerts page and its evidence link finds th
   assert.ok((await page.locator(tid('alert-item')).count()) > before);
   assert.equal(await item.getAttribute('data-state'), 'open');
   assert.match(await item.locator(tid('alert-figures')).textContent(), /25 sebutan dalam satu jam/);
-  // Seen while the page was open: no badge.
-  assert.equal(await page.locator(tid('alerts-unread')).count(), 0);
+  // Seen while the page was open: no ring; one more open alert (or more) in the count.
+  await page.waitForFunction((sel) => Number(document.querySelector(sel)?.textContent) > 1, tid('alerts-open'));
+  assert.equal(await page.getAttribute(tid('alerts-open'), 'data-unseen'), '0');
   await snap(page, 'alerts-02-live');
 
   await item.locator(tid('alert-evidence')).click();
@@ -107,6 +126,8 @@ test('the officer follows an alert up, then closes it with a note; it leaves the
   assert.match(await item.locator(tid('alert-state')).textContent(), /Ditindaklanjuti/);
   assert.equal(await item.locator(tid('alert-acknowledge')).count(), 0);
   await page.waitForFunction(([sel, n]) => Number(document.querySelector(sel)?.textContent) === n, [tid('alerts-count-open'), openBefore - 1]);
+  // The top-bar badge counts only the open ones: one less, live.
+  await page.waitForFunction(([sel, n]) => Number(document.querySelector(sel)?.textContent || 0) === n, [tid('alerts-open'), openBefore - 1]);
   assert.equal(await page.textContent(tid('alerts-count-acknowledged')), '1');
   await snap(page, 'alerts-05-acknowledged');
 

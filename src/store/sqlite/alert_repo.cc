@@ -5,6 +5,8 @@
 
 #include <cstdlib>
 
+#include "store/sqlite/outbox.h"
+
 namespace humas::store::sqlite {
 namespace {
 
@@ -43,6 +45,8 @@ constexpr char kSqlAlertRefresh[] =
     "baseline = ?, score = ?, details = ?, evidence_ids = ? "
     "WHERE id = ? AND state IN ('open', 'acknowledged')";
 constexpr char kSqlAlertState[] = "SELECT state FROM alerts WHERE id = ?";
+constexpr char kSqlAlertMarkNotified[] =
+    "UPDATE alerts SET notified_at = ? WHERE id = ? AND notified_at IS NULL";
 constexpr char kSqlAlertClose[] =
     "UPDATE alerts SET state = 'closed', closed_at = ?, version = version + 1 "
     "WHERE id = ? AND state = 'open'";
@@ -281,6 +285,37 @@ Result<bool> SqliteAlertRepository::Open(Alert* a) {
   if (a->evidence_ids.size() > kMaxEvidenceIds) a->evidence_ids.resize(kMaxEvidenceIds);
   HUMAS_RETURN_IF_ERROR(tx.Commit());
   return true;
+}
+
+Result<bool> SqliteAlertRepository::StoreMessages(Id alert_id, AlertMessages* m, UnixMillis at) {
+  auto conn = ctx_.pool->Acquire();
+  WriteTx tx(*conn);
+  HUMAS_RETURN_IF_ERROR(tx.Begin());
+  // The mark first: a second caller (another thread, a catch-up pass) finds it set and stores
+  // nothing; every write below rolls back with it on an error.
+  {
+    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlAlertMarkNotified));
+    HUMAS_RETURN_IF_ERROR(st.Bind(at).Bind(alert_id).Run());
+  }
+  if (sqlite3_changes(conn->raw()) == 0) {
+    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlAlertState));
+    st.Bind(alert_id);
+    HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return NotFound("alert " + std::to_string(alert_id) + " does not exist");
+    return false;
+  }
+  for (Notification& n : m->notifications) {
+    HUMAS_ASSIGN_OR_RETURN(bool added, InsertNotification(*conn, &n, at));
+    if (!added || !m->deliveries) continue;
+    for (Job& job : m->deliveries(n)) HUMAS_RETURN_IF_ERROR(InsertJob(*conn, &job, at));
+  }
+  for (Job& job : m->jobs) HUMAS_RETURN_IF_ERROR(InsertJob(*conn, &job, at));
+  HUMAS_RETURN_IF_ERROR(tx.Commit());
+  return true;
+}
+
+Result<std::vector<Alert>> SqliteAlertRepository::Unnotified() {
+  return Select("WHERE notified_at IS NULL AND state IN ('open', 'acknowledged') ORDER BY id", {});
 }
 
 Status SqliteAlertRepository::Refresh(const Alert& a) {

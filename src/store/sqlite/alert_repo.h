@@ -13,6 +13,8 @@ class SqliteAlertRepository final : public AlertRepository {
   Status PutSettings(AlertSettings* settings) override;
   Result<std::vector<AlertSettings>> AllSettings() override;
   Result<bool> Open(Alert* alert) override;
+  Result<bool> StoreMessages(Id alert_id, AlertMessages* messages, UnixMillis at) override;
+  Result<std::vector<Alert>> Unnotified() override;
   Status Refresh(const Alert& alert) override;
   Result<bool> Close(Id id, UnixMillis at) override;
   Result<Alert> Get(Id id) override;

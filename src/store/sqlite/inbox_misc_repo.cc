@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "store/sqlite/fts_query.h"
 #include "store/sqlite/inbox_repo.h"
+#include "store/sqlite/outbox.h"
 
 namespace humas::store::sqlite {
 namespace {
@@ -76,8 +77,8 @@ constexpr char kSqlAnswerUpdate[] =
 constexpr char kSqlAnswerUse[] = "UPDATE ready_answers SET uses = uses + 1 WHERE id = ?";
 
 constexpr char kSqlNotifyInsert[] =
-    "INSERT OR IGNORE INTO notifications (user_id, kind, case_id, disposition_id, title, body, "
-    "read, dedupe_key, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)";
+    "INSERT OR IGNORE INTO notifications (user_id, kind, case_id, disposition_id, alert_id, "
+    "title, body, read, dedupe_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)";
 constexpr char kSqlUnread[] = "SELECT count(*) FROM notifications WHERE user_id = ? AND read = 0";
 constexpr char kSqlReadAll[] = "UPDATE notifications SET read = 1 WHERE user_id = ? AND read = 0";
 constexpr char kSqlReadSome[] =
@@ -530,17 +531,21 @@ Status SqliteInboxRepository::CountAnswerUse(Id answer_id) {
   return st.Bind(answer_id).Run();
 }
 
-Result<bool> SqliteInboxRepository::Notify(Notification* n) {
+Result<bool> InsertNotification(Connection& conn, Notification* n, UnixMillis now) {
   if (n->dedupe_key.empty()) return InvalidArgument("a notification needs a dedupe key");
-  auto conn = ctx_.pool->Acquire();
-  n->created_at = ctx_.clock->Now();
-  HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlNotifyInsert));
-  st.Bind(n->user_id).Bind(n->kind).Bind(n->case_id).Bind(n->disposition_id).Bind(n->title);
-  st.Bind(n->body).Bind(n->dedupe_key).Bind(n->created_at);
+  n->created_at = now;
+  HUMAS_ASSIGN_OR_RETURN(Stmt st, conn.Prepare(kSqlNotifyInsert));
+  st.Bind(n->user_id).Bind(n->kind).Bind(n->case_id).Bind(n->disposition_id).Bind(n->alert_id);
+  st.Bind(n->title).Bind(n->body).Bind(n->dedupe_key).Bind(n->created_at);
   HUMAS_RETURN_IF_ERROR(st.Run());
-  if (sqlite3_changes(conn->raw()) == 0) return false;
-  n->id = sqlite3_last_insert_rowid(conn->raw());
+  if (sqlite3_changes(conn.raw()) == 0) return false;
+  n->id = sqlite3_last_insert_rowid(conn.raw());
   return true;
+}
+
+Result<bool> SqliteInboxRepository::Notify(Notification* n) {
+  auto conn = ctx_.pool->Acquire();
+  return InsertNotification(*conn, n, ctx_.clock->Now());
 }
 
 Result<ListResult<Notification>> SqliteInboxRepository::ListNotifications(Id user_id,
@@ -553,10 +558,10 @@ Result<ListResult<Notification>> SqliteInboxRepository::ListNotifications(Id use
   return ListQuery<Notification>(
       *conn, "SELECT count(*) FROM notifications",
       "SELECT id, user_id, kind, case_id, disposition_id, title, body, read, dedupe_key, "
-      "created_at FROM notifications",
+      "created_at, alert_id FROM notifications",
       where, "id DESC", binds, page, [](const Stmt& s) -> Result<Notification> {
-        return Notification{s.Int(0),  s.Int(1),  s.Text(2), s.OptInt(3), s.OptInt(4),
-                            s.Text(5), s.Text(6), s.Bool(7), s.Text(8),   s.Int(9)};
+        return Notification{s.Int(0),  s.Int(1),  s.Text(2), s.OptInt(3), s.OptInt(4), s.Text(5),
+                            s.Text(6), s.Bool(7), s.Text(8), s.Int(9),    s.OptInt(10)};
       });
 }
 

@@ -1,6 +1,7 @@
 // SQLite JobRepository: the durable job queue (batch claims with leases, retries, dedupe keys).
 #include <algorithm>
 
+#include "store/sqlite/outbox.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace humas::store::sqlite {
@@ -57,38 +58,42 @@ Result<Job> ReadJob(const Stmt& st) {
 
 }  // namespace
 
-Status SqliteJobRepository::Enqueue(Job* job) {
+Status InsertJob(Connection& conn, Job* job, UnixMillis now) {
   if (job->queue.empty()) return InvalidArgument("job queue is empty").WithField("queue");
   if (job->max_attempts < 1) {
     return InvalidArgument("max_attempts must be at least 1").WithField("max_attempts");
   }
   if (job->payload_json.empty()) job->payload_json = "{}";
-  auto conn = ctx_.pool->Acquire();
-  WriteTx tx(*conn);
-  HUMAS_RETURN_IF_ERROR(tx.Begin());
   if (!job->dedupe_key.empty()) {
-    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlJobActiveByDedupe));
+    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn.Prepare(kSqlJobActiveByDedupe));
     st.Bind(job->dedupe_key);
     HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
     if (row) {
       job->id = st.Int(0);
-      return Status::Ok();  // already queued; the transaction rolls back (nothing was written)
+      return Status::Ok();  // already queued: nothing is written
     }
   }
-  UnixMillis now = ctx_.clock->Now();
   {
-    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlJobInsert));
+    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn.Prepare(kSqlJobInsert));
     st.Bind(job->queue).Bind(job->payload_json).BindNullIfEmpty(job->dedupe_key);
     st.Bind(job->run_at).Bind(job->max_attempts).Bind(now).Bind(now);
     HUMAS_RETURN_IF_ERROR(st.Run());
   }
-  job->id = sqlite3_last_insert_rowid(conn->raw());
+  job->id = sqlite3_last_insert_rowid(conn.raw());
   job->state = JobState::kPending;
   job->attempts = 0;
   job->locked_by.clear();
   job->locked_until = 0;
   job->created_at = now;
   job->updated_at = now;
+  return Status::Ok();
+}
+
+Status SqliteJobRepository::Enqueue(Job* job) {
+  auto conn = ctx_.pool->Acquire();
+  WriteTx tx(*conn);
+  HUMAS_RETURN_IF_ERROR(tx.Begin());
+  HUMAS_RETURN_IF_ERROR(InsertJob(*conn, job, ctx_.clock->Now()));
   return tx.Commit();
 }
 

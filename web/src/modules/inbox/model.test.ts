@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   DEFAULT_FILTER, allowedTransitions, appendPage, applyCase, charCount, charsLeft, colleagueLabel, compareCases, composeReason, filterQuery,
   replyLength, targetTree, xWeightedLength,
-  matchesFilter, newIdempotencyKey, noteMentions, noteParts, openTotal,
+  matchesFilter, newIdempotencyKey, noteMentions, noteParts, notificationTarget, openTotal,
 } from './model'
 import type { Case, DispositionTarget } from './types'
 
@@ -167,5 +167,17 @@ describe('targetTree', () => {
   it('makes a unit whose agency is not a target a root, and never loops', () => {
     const tree = targetTree([target(7, 'Unit A', 99, 'unit'), target(8, 'Loop', 9), target(9, 'Loop 2', 8)])
     expect(tree.map((n) => n.target.id)).toEqual([7])
+  })
+})
+
+describe('notificationTarget', () => {
+  it('opens an alert notification on the alert page, before anything else', () => {
+    expect(notificationTarget({ alert_id: 12, case_id: null, disposition_id: null })).toEqual({ name: 'alert', params: { id: 12 } })
+    expect(notificationTarget({ alert_id: 12, case_id: 3, disposition_id: null })).toEqual({ name: 'alert', params: { id: 12 } })
+  })
+  it('opens a case, or the dispositions for a disposition without a case, or nothing', () => {
+    expect(notificationTarget({ alert_id: null, case_id: 3, disposition_id: 4 })).toEqual({ name: 'inbox-case', params: { id: 3 } })
+    expect(notificationTarget({ case_id: null, disposition_id: 4 })).toEqual({ name: 'inbox-dispositions' })
+    expect(notificationTarget({ alert_id: null, case_id: null, disposition_id: null })).toBeNull()
   })
 })

@@ -1,6 +1,6 @@
 // Pure state logic of the inbox: the case list under live updates and keyset paging, the filters as
 // API query, the composer's character budget and idempotency key, and @mentions in notes.
-import type { Case, CaseState, DispositionTarget, LengthCounting, Priority } from './types'
+import type { Case, CaseState, DispositionTarget, LengthCounting, Notification, Priority } from './types'
 import { OPEN_STATES } from './types'
 
 export type SortKey = 'activity' | 'due'
@@ -225,4 +225,13 @@ export function targetTree(targets: DispositionTarget[]): { target: DispositionT
   }
   walk(null, 0)
   return out
+}
+
+/** Where a notification in the bell leads: an alert's page, a case, the dispositions list. */
+export function notificationTarget(n: Pick<Notification, 'alert_id' | 'case_id' | 'disposition_id'>):
+  { name: string, params?: Record<string, number> } | null {
+  if (n.alert_id) return { name: 'alert', params: { id: n.alert_id } }
+  if (n.case_id) return { name: 'inbox-case', params: { id: n.case_id } }
+  if (n.disposition_id) return { name: 'inbox-dispositions' }
+  return null
 }

@@ -218,9 +218,11 @@ export interface Holiday {
 
 export interface Notification {
   id: number
-  kind: 'mention' | 'disposition' | 'disposition_answered' | 'reminder' | 'escalation' | 'reply_approval' | 'reply_failed'
+  kind: 'mention' | 'disposition' | 'disposition_answered' | 'reminder' | 'escalation' | 'reply_approval' | 'reply_failed' | 'alert'
   case_id: number | null
   disposition_id: number | null
+  /** kind "alert": the alert, whose page the bell opens (older servers: absent). */
+  alert_id?: number | null
   title: string
   body: string
   read: boolean
