@@ -10,9 +10,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, newDataDir, addUser, loggedIn, startFakeTelegram, startFakeSmtp, deadPort, PASSWORD, ROOT } from './lib.mjs';
+import { startServer, newDataDir, addUser, loggedIn, startFakeTelegram, startFakeSmtp, deadPort, alertingAgency, ROOT } from './lib.mjs';
 
-const WEEK = 7 * 24 * 3600e3;
 const GROUP = -1001112223334;
 const OFFICER_CHAT = 777001;
 let server, telegram, smtp, smtpPort, admin, dinkes;
@@ -36,21 +35,7 @@ before(async () => {
     },
   });
   admin = await loggedIn(server.url, 'admin');
-  const region = (await admin.get('/api/v1/agencies?kind=region')).json.items[0];
-  dinkes = (await admin.post('/api/v1/agencies', { kind: 'agency', parent_id: region.id, name: 'Dinas Kesehatan', code: 'dinkes' })).json;
-  for (const [name, role, chat] of [['pejabat_dinkes', 'pejabat', ''], ['petugas_dinkes', 'petugas', String(OFFICER_CHAT)]]) {
-    const u = await admin.post('/api/v1/users', { username: name, display_name: name, email: `${name}@berau.go.id`, telegram_chat_id: chat, password: PASSWORD, roles: [{ role, agency_id: dinkes.id }] });
-    assert.equal(u.status, 201, u.text);
-  }
-  const put = await admin.request('PUT', `/api/v1/alert-settings/${dinkes.id}`, { body: { version: 0, telegram_chat_id: String(GROUP) } });
-  assert.equal(put.status, 200, put.text);
-  const q = await admin.post('/api/v1/queries', { agency_id: dinkes.id, name: 'Banjir', expression: 'banjir' });
-  assert.equal(q.status, 201, q.text);
-  const now = Date.now();
-  const rows = [{ platform: 'x', external_id: 'old-1', author: { handle: 'warga' }, text: 'banjir kecil di gang', created_at: new Date(now - 5 * WEEK).toISOString(), agency: 'dinkes' }];
-  for (let i = 0; i < 30; i++) rows.push({ platform: 'x', external_id: `burst-${i}`, author: { handle: `warga${i}` }, text: `banjir lagi di jalan ${i}`, created_at: new Date(now - 60e3).toISOString(), agency: 'dinkes' });
-  const imp = await admin.request('POST', '/api/v1/mentions/import', { body: rows.map((r) => JSON.stringify(r)).join('\n'), raw: true, headers: { 'content-type': 'application/x-ndjson' } });
-  assert.equal(imp.json.imported, 31, imp.text);
+  dinkes = (await alertingAgency(admin, { group: GROUP, chats: { petugas_dinkes: OFFICER_CHAT } })).agency;
 });
 
 after(async () => {

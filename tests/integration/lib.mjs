@@ -275,3 +275,33 @@ export async function listenEvents(base, client, event) {
   })();
   return { events, close: () => ctrl.abort() };
 }
+
+/**
+ * The alert tests' set-up, as `admin`: an agency under the region (`code`, `name`) with a pejabat
+ * and a petugas (`pejabat_<code>`, `petugas_<code>`, e-mail `<username>@berau.go.id`, own Telegram
+ * chat from `chats[username]`), the agency group's chat for alert messages (`group`, optional),
+ * a query "Banjir" with a mention five weeks old (history) and a burst of 30 matching mentions a
+ * minute ago, plus `rows` (more mentions to import with them). Returns { agency, query }.
+ */
+export async function alertingAgency(admin, { code = 'dinkes', name = 'Dinas Kesehatan', group, chats = {}, rows = [] } = {}) {
+  const assert = (await import('node:assert/strict')).default;
+  const region = (await admin.get('/api/v1/agencies?kind=region')).json.items[0];
+  const agency = (await admin.post('/api/v1/agencies', { kind: 'agency', parent_id: region.id, name, code })).json;
+  for (const [username, role] of [[`pejabat_${code}`, 'pejabat'], [`petugas_${code}`, 'petugas']]) {
+    const u = await admin.post('/api/v1/users', { username, display_name: username, email: `${username}@berau.go.id`, telegram_chat_id: chats[username] ? String(chats[username]) : '', password: PASSWORD, roles: [{ role, agency_id: agency.id }] });
+    assert.equal(u.status, 201, u.text);
+  }
+  if (group !== undefined) {
+    const put = await admin.request('PUT', `/api/v1/alert-settings/${agency.id}`, { body: { version: 0, telegram_chat_id: String(group) } });
+    assert.equal(put.status, 200, put.text);
+  }
+  const q = await admin.post('/api/v1/queries', { agency_id: agency.id, name: 'Banjir', expression: 'banjir' });
+  assert.equal(q.status, 201, q.text);
+  const now = Date.now();
+  const all = [{ platform: 'x', external_id: 'old-1', author: { handle: 'warga' }, text: 'banjir kecil di gang', created_at: new Date(now - 5 * 7 * 24 * 3600e3).toISOString(), agency: code }];
+  for (let i = 0; i < 30; i++) all.push({ platform: 'x', external_id: `burst-${i}`, author: { handle: `warga${i}` }, text: `banjir lagi di jalan ${i}`, created_at: new Date(now - 60e3).toISOString(), agency: code });
+  all.push(...rows);
+  const imp = await admin.request('POST', '/api/v1/mentions/import', { body: all.map((r) => JSON.stringify(r)).join('\n'), raw: true, headers: { 'content-type': 'application/x-ndjson' } });
+  assert.equal(imp.json.imported, all.length, imp.text);
+  return { agency, query: q.json };
+}
