@@ -27,6 +27,8 @@ export const useAlertBadgeStore = defineStore('alertBadge', () => {
     } catch {
       // Stays as it was; the next refresh shows the truth.
     }
+    // The alerts page marks new alerts seen as they open: the open count moves with them.
+    await refresh()
   }
   return { open, unread, available, refresh, seen }
 })
