@@ -6,6 +6,7 @@
 #include "api/api.h"
 #include "api/json_model.h"
 #include "ingest/ingest.h"
+#include "store/cases.h"
 #include "store/queries.h"
 
 namespace humas::api {
@@ -230,13 +231,19 @@ http::Response Dashboard(Context& ctx, const http::Request& req, Caller& c) {
 void PublishMention(Context& ctx, const Mention& m, const Hierarchy* h) {
   if (!ctx.server) return;
   http::SseEvent e;
-  e.event = "mention";
+  e.event = m.just_edited ? "mention.edited" : "mention";
   e.id = std::to_string(m.id);
   json j = ToJson(m, h);
   j["query_ids"] = m.query_ids;  // the agency queries it matched at intake (stream filters)
   e.data = j.dump(-1, ' ', false, json::error_handler_t::replace);
   e.scope = m.agency_id.value_or(0);
   ctx.server->Publish(e);
+  // An edit may have opened the mention's case or added a "content_edited" event to it: an open
+  // case view reloads.
+  if (m.just_edited) {
+    auto kase = ctx.store.inbox().CaseOfMention(m.id);
+    if (kase.ok() && IsOpen(kase->state)) PublishCaseChange(ctx, kase->id);
+  }
 }
 
 void RegisterMentionRoutes(http::Server& server, Context& ctx) {

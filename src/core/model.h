@@ -194,6 +194,10 @@ struct MentionInput {
   //! version). A stored mention takes the text of a newer version (MentionRepository::UpsertBatch)
   //! and keeps the replaced one in its edit history.
   UnixMillis edited_at = 0;
+  //! For platforms that do not mark edits (Instagram comments re-read by a revisit): edited_at is
+  //! when this text was read, and a stored mention takes it only if the words differ (the same
+  //! words change nothing, not even edited_at).
+  bool edit_observed = false;
 };
 
 //! A copy-paste or lightly edited repeat of an earlier mention (any agency's).
@@ -220,6 +224,9 @@ struct Mention {
   //! not; UpsertBatch then stores that mention's id as near_duplicate->of).
   std::uint64_t near_duplicate_ticket = 0;
   int near_duplicate_in_batch = -1;
+  //! Intake only, never stored: set on the stored mention handed to ingest::MentionSink when a
+  //! newer version has just replaced its text (the live stream's `mention.edited` event).
+  bool just_edited = false;
 };
 
 // ---------------------------------------------------------------- audit

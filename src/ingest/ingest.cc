@@ -13,6 +13,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/log.h"
 #include "search/agency_query.h"
 
 namespace humas::ingest {
@@ -269,10 +270,24 @@ Status Ingestor::Commit(std::vector<Mention> batch, IngestReport* report) const 
         break;
       case store::UpsertOutcome::Kind::kUpdated:
         ++report->updated;
+        if (o.edited && on_new_) AnnounceEdit(o.id, batch[i].query_ids);
         break;
     }
   }
   return Status::Ok();
+}
+
+void Ingestor::AnnounceEdit(Id id, const std::vector<Id>& query_ids) const {
+  // The mention as stored (agency, engagement and first time kept; the new text and labels).
+  auto stored = store_.mentions().Get(id);
+  if (!stored.ok()) {
+    Log(LogLevel::kWarn, "ingest.edit_not_announced",
+        {{"mention_id", id}, {"error", stored.status().ToString()}});
+    return;
+  }
+  stored->query_ids = query_ids;
+  stored->just_edited = true;
+  on_new_(*stored);
 }
 
 Status Ingestor::StoreBatch(std::vector<MentionInput> inputs,

@@ -23,12 +23,14 @@ namespace humas::ingest {
 struct IngestReport {
   std::int64_t imported = 0;    //!< new mentions stored
   std::int64_t duplicates = 0;  //!< already stored, nothing changed
-  std::int64_t updated = 0;     //!< already stored, engagement counts raised
+  std::int64_t updated = 0;     //!< already stored, engagement counts raised or text edited
   std::int64_t rejected = 0;    //!< lines refused (every one is in errors, up to max_errors)
   std::vector<ImportError> errors;
 };
 
-//! Called after a batch is durable, once for every mention it newly inserted, in input order. In
+//! Called after a batch is durable, once for every mention it newly inserted and once for every
+//! stored mention whose text a newer version replaced (an edit: the mention as now stored, with
+//! Mention::just_edited and the query_ids it matches now), in input order. In
 //! Import()/ImportBytes() it runs on the import's store thread, not on the caller's.
 using MentionSink = std::function<void(const Mention&)>;
 //! Fills labels of a mention before it is stored (the language engine's seam; may be empty).
@@ -96,6 +98,8 @@ class Ingestor {
   //! Stores a labelled batch durably, counts the outcomes in `report`, opens inbox cases and
   //! announces new mentions. Thread-safe with respect to Prepare()/LabelAll().
   Status Commit(std::vector<Mention> batch, IngestReport* report) const;
+  //! Hands the stored version of an edited mention to the sink (Mention::just_edited).
+  void AnnounceEdit(Id id, const std::vector<Id>& query_ids) const;
   //! Applies the labeler and the query matcher to every mention of the batch and signs its text
   //! (in parallel for large batches), then flags near-duplicates (FlagNearDuplicates).
   void LabelAll(std::vector<Mention>* batch) const;

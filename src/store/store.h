@@ -170,6 +170,8 @@ struct UpsertOutcome {
   enum class Kind { kInserted, kDuplicate, kUpdated };
   Kind kind = Kind::kInserted;
   Id id = 0;
+  //! kUpdated by a newer version that replaced the stored text (an edit; see UpsertBatch).
+  bool edited = false;
 };
 
 class MentionRepository {
@@ -191,8 +193,12 @@ class MentionRepository {
   //! Edits: a mention already stored whose MentionInput::edited_at is newer than the stored
   //! version's takes the new text, labels and query matches (full-text index, hourly rollups and
   //! per-query counters move with them; near-duplicate flag, engagement, agency and inbox case
-  //! stay) and keeps the replaced text in its edit history (kUpdated). An older or equal
-  //! version changes nothing, so replays are idempotent.
+  //! stay) and keeps the replaced text in its edit history (kUpdated, `edited`). An older or equal
+  //! version changes nothing, so replays are idempotent; so does an `edit_observed` version with
+  //! the stored words. Agency topic and author counters move as if the old version were deleted
+  //! and the new one added. With `open_cases` the inbox re-checks an edited mention's case
+  //! (RecheckEditedCases in src/store/sqlite/inbox_repo.h): a new question opens one, an open case
+  //! gets a "content_edited" event, a closed case is never touched.
   virtual Result<std::vector<UpsertOutcome>> UpsertBatch(const std::vector<Mention>& mentions,
                                                          UnixMillis now,
                                                          bool open_cases = false) = 0;

@@ -34,8 +34,9 @@ std::optional<UnixMillis> GraphTime(std::string t) {
 
 //! A post whose comments did not all fit in its embedded first page: the next page's cursor.
 struct CommentPage {
-  std::string of;     //!< the post or media id
-  std::string after;  //!< "" = a revisit: the newest comments' first page only
+  std::string of;        //!< the post or media id (the comment id for replies)
+  std::string after;     //!< "" = a revisit (Facebook: the newest comments' first page only)
+  bool replies = false;  //!< Instagram: the `replies` edge of comment `of`, not its comments
 };
 
 //! Comment pages waiting in a checkpoint at most (each is one request; more are dropped with a
@@ -65,7 +66,8 @@ Cursor ReadCursor(const std::string& text) {
   c.after = Str(j, "after");
   if (Obj(j, "comments").is_array())
     for (const json& q : j["comments"])
-      if (!Str(q, "of").empty()) c.comments.push_back({Str(q, "of"), Str(q, "after")});
+      if (!Str(q, "of").empty())
+        c.comments.push_back({Str(q, "of"), Str(q, "after"), Str(q, "edge") == "replies"});
   if (Obj(j, "active").is_object())
     for (const auto& [post, at] : j["active"].items())
       if (at.is_number_integer()) c.active[post] = at.get<std::int64_t>();
@@ -80,8 +82,11 @@ std::string WriteCursor(const Cursor& c) {
   if (!c.after.empty()) j["after"] = c.after;
   if (!c.comments.empty()) {
     j["comments"] = json::array();
-    for (const CommentPage& q : c.comments)
-      j["comments"].push_back({{"of", q.of}, {"after", q.after}});
+    for (const CommentPage& q : c.comments) {
+      json e = {{"of", q.of}, {"after", q.after}};
+      if (q.replies) e["edge"] = "replies";
+      j["comments"].push_back(std::move(e));
+    }
   }
   if (!c.active.empty()) j["active"] = c.active;
   if (c.revisited) j["revisited"] = c.revisited;
@@ -113,6 +118,19 @@ MentionInput IgToMention(const json& item, MentionKind kind, UnixMillis now) {
   m.created_at = GraphTime(Str(item, "timestamp")).value_or(now);
   if (Obj(item, "like_count").is_number_integer()) m.likes = item["like_count"].get<std::int64_t>();
   return m;
+}
+
+//! An Instagram comment or reply. Instagram lets authors edit comments but Graph marks no edit:
+//! every read is a version observed now, which a stored comment takes only if its words changed
+//! (MentionInput::edit_observed).
+void AddIgComment(const json& item, MentionKind kind, const std::string& parent, UnixMillis now,
+                  std::vector<MentionInput>* out) {
+  MentionInput m = IgToMention(item, kind, now);
+  m.in_reply_to = parent;
+  if (m.author_handle.empty()) m.author_handle = "instagram-user";
+  m.edited_at = now;
+  m.edit_observed = true;
+  if (!m.external_id.empty() && !m.text.empty()) out->push_back(std::move(m));
 }
 
 }  // namespace
@@ -166,16 +184,15 @@ std::vector<MentionInput> InstagramMedia::ToMentions(const json& media,
 
 void InstagramMedia::CommentToMentions(const json& c, const std::string& media_id, UnixMillis now,
                                        std::vector<MentionInput>* out) {
-  auto add = [&](const json& item, MentionKind kind, const std::string& parent) {
-    MentionInput m = IgToMention(item, kind, now);
-    m.in_reply_to = parent;
-    if (m.author_handle.empty()) m.author_handle = "instagram-user";
-    if (!m.external_id.empty() && !m.text.empty()) out->push_back(std::move(m));
-  };
-  add(c, MentionKind::kComment, media_id);
+  AddIgComment(c, MentionKind::kComment, media_id, now, out);
   const json& replies = Obj(Obj(c, "replies"), "data");
   if (replies.is_array())
-    for (const json& r : replies) add(r, MentionKind::kReply, Str(c, "id"));
+    for (const json& r : replies) ReplyToMentions(r, Str(c, "id"), now, out);
+}
+
+void InstagramMedia::ReplyToMentions(const json& reply, const std::string& comment_id,
+                                     UnixMillis now, std::vector<MentionInput>* out) {
+  AddIgComment(reply, MentionKind::kReply, comment_id, now, out);
 }
 
 namespace {
@@ -190,14 +207,20 @@ struct Edge {
   const char* comment_fields;  //!< fields of /{id}/comments (the embedded comments' fields)
   void (*comment_to_mentions)(const json&, const std::string&, UnixMillis,
                               std::vector<MentionInput>*);
-  //! `order` that lists an object's comments newest first; nullptr = no revisits.
+  //! `order` that lists an object's comments newest first; nullptr = none (Instagram): a revisit
+  //! then reads every page of the comments, following paging.
   const char* newest_first;
+  //! Fields of /{comment-id}/replies and the mapper of one reply; nullptr = replies come embedded
+  //! in full (Facebook: replies are comments with a parent).
+  const char* reply_fields = nullptr;
+  void (*reply_to_mentions)(const json&, const std::string&, UnixMillis,
+                            std::vector<MentionInput>*) = nullptr;
 };
 
 //! Remembers `of` as active when one of `comments` was written in the last week.
 void NoteActive(const Edge& edge, const std::string& of, const json& comments, UnixMillis now,
                 Cursor* cur) {
-  if (!edge.newest_first || of.empty() || !comments.is_array()) return;
+  if (of.empty() || !comments.is_array()) return;
   for (const json& c : comments) {
     auto at = GraphTime(Str(c, edge.time_key));
     if (!at || *at / 1000 < now / 1000 - kActiveSeconds) continue;
@@ -235,6 +258,27 @@ std::string NextAfter(const json& paging, const std::string& current) {
   return after;
 }
 
+//! Queues the rest of `of`'s comments or (`replies`) replies when `edge_object` (an embedded
+//! comments/replies edge) says more pages follow.
+void QueueMore(const pull::RunContext& ctx, const std::string& of, const json& edge_object,
+               bool replies, Cursor* cur) {
+  const std::string more = NextAfter(Obj(edge_object, "paging"), "");
+  if (more.empty() || of.empty()) return;
+  if (cur->comments.size() < kMaxQueuedCommentPages) {
+    cur->comments.push_back({of, more, replies});
+  } else {
+    Log(LogLevel::kWarn, "connector.comment_pages_dropped",
+        {{"connector_id", ctx.connector.id}, {"post", of}});
+  }
+}
+
+//! Instagram: the replies of each of `comments` beyond their embedded first page.
+void QueueReplies(const Edge& edge, const pull::RunContext& ctx, const json& comments,
+                  Cursor* cur) {
+  if (!edge.reply_fields || !comments.is_array()) return;
+  for (const json& c : comments) QueueMore(ctx, Str(c, "id"), Obj(c, "replies"), true, cur);
+}
+
 //! A Graph error answer as a Status: rate limits wait for their reset, an expired token a day.
 Status GraphError(const Edge& edge, const net::HttpResponse& resp, const std::string& token,
                   UnixMillis now, std::optional<UnixMillis>* retry_at) {
@@ -266,12 +310,17 @@ Result<pull::Page> CommentsNext(const Edge& edge, const pull::GraphSettings& set
                                 std::optional<UnixMillis>* retry_at) {
   const UnixMillis now = ctx.clock.Now();
   CommentPage& q = cur.comments.front();
+  const bool replies = q.replies && edge.reply_fields;
   net::HttpRequest req;
-  req.url = settings.api_base + "/" + net::UrlEscape(q.of) +
-            "/comments?fields=" + net::UrlEscape(edge.comment_fields) + "&limit=100";
+  req.url = settings.api_base + "/" + net::UrlEscape(q.of) + (replies ? "/replies" : "/comments") +
+            "?fields=" + net::UrlEscape(replies ? edge.reply_fields : edge.comment_fields) +
+            "&limit=100";
   const bool revisit = q.after.empty();
-  req.url += revisit ? std::string("&order=") + (edge.newest_first ? edge.newest_first : "")
-                     : "&after=" + net::UrlEscape(q.after);
+  if (!revisit) {
+    req.url += "&after=" + net::UrlEscape(q.after);
+  } else if (edge.newest_first) {
+    req.url += std::string("&order=") + edge.newest_first;
+  }
   req.headers.push_back({"Authorization", "Bearer " + token});
   auto resp = ctx.http.Get(req);
   if (!resp.ok()) return Status(resp.status().code(), Scrub(resp.status().message(), token));
@@ -294,15 +343,23 @@ Result<pull::Page> CommentsNext(const Edge& edge, const pull::GraphSettings& set
   pull::Page page;
   for (const json& c : body["data"]) {
     ++page.read;
-    edge.comment_to_mentions(c, q.of, now, &page.mentions);
+    if (replies) {
+      edge.reply_to_mentions(c, q.of, now, &page.mentions);
+    } else {
+      edge.comment_to_mentions(c, q.of, now, &page.mentions);
+    }
   }
-  NoteActive(edge, q.of, body["data"], now, &cur);
-  // A revisit reads the newest page only: older comments were read before.
-  if (std::string next = NextAfter(Obj(body, "paging"), q.after); !next.empty() && !revisit) {
+  if (!replies) NoteActive(edge, q.of, body["data"], now, &cur);
+  // A Facebook revisit reads the newest page only: older comments were read before. Instagram
+  // lists in no chosen order, and an edit may be anywhere: its revisits read every page.
+  if (std::string next = NextAfter(Obj(body, "paging"), q.after);
+      !next.empty() && (!revisit || !edge.newest_first)) {
     q.after = next;
   } else {
     cur.comments.erase(cur.comments.begin());
   }
+  // After the last use of `q` (queueing may move the queue's entries).
+  if (!replies) QueueReplies(edge, ctx, body["data"], &cur);
   page.more = !cur.comments.empty() || !cur.after.empty();
   page.cursor = WriteCursor(cur);
   return page;
@@ -343,16 +400,10 @@ Result<pull::Page> GraphNext(const Edge& edge, const pull::GraphSettings& settin
     for (auto& m : edge.to_mentions(post, settings.owner_id, now))
       page.mentions.push_back(std::move(m));
     NoteActive(edge, Str(post, "id"), Obj(Obj(post, "comments"), "data"), now, &cur);
-    // More comments than the embedded first page: queue the rest for the following calls.
-    const std::string more = NextAfter(Obj(Obj(post, "comments"), "paging"), "");
-    if (!more.empty() && !Str(post, "id").empty()) {
-      if (cur.comments.size() < kMaxQueuedCommentPages) {
-        cur.comments.push_back({Str(post, "id"), more});
-      } else {
-        Log(LogLevel::kWarn, "connector.comment_pages_dropped",
-            {{"connector_id", ctx.connector.id}, {"post", Str(post, "id")}});
-      }
-    }
+    // More comments (or, on Instagram, replies) than the embedded first page: queue the rest for
+    // the following calls.
+    QueueMore(ctx, Str(post, "id"), Obj(post, "comments"), false, &cur);
+    QueueReplies(edge, ctx, Obj(Obj(post, "comments"), "data"), &cur);
   }
   const json& paging = Obj(body, "paging");
   const std::string after = NextAfter(paging, cur.after);
@@ -401,7 +452,9 @@ Result<pull::Page> InstagramMedia::Next(const pull::RunContext& ctx, const std::
       &InstagramMedia::ToMentions,
       "id,text,timestamp,username,like_count,replies{id,text,timestamp,username,like_count}",
       &InstagramMedia::CommentToMentions,
-      nullptr};
+      nullptr,
+      "id,text,timestamp,username,like_count",
+      &InstagramMedia::ReplyToMentions};
   json settings = json::parse(ctx.connector.settings_json, nullptr, false);
   HUMAS_ASSIGN_OR_RETURN(pull::GraphSettings s, pull::ParseInstagramMediaSettings(settings));
   return GraphNext(kMedia, s, ctx, cursor, retry_at);

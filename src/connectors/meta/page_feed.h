@@ -25,8 +25,15 @@
 // New comments on posts older than `since`: a Facebook post with a comment from the last 7 days
 // is remembered as active ("active": {post: newest comment, unix s}, the 50 most recent); at the
 // end of a sweep, at most hourly ("revisited"), each active post's newest comments are queued
-// for one page read with order=reverse_chronological. Instagram media are not revisited (their
-// comments edge has no such order); the webhooks deliver what the pulls miss.
+// for one page read with order=reverse_chronological. Instagram media with a comment in the last
+// 7 days are revisited likewise, but their comments edge has no order: a revisit reads every page
+// (following paging), so that edited comments are found too. Graph marks no edit on an Instagram
+// comment: each comment and reply read is a version observed at the time of reading
+// (MentionInput::edit_observed), which replaces the stored text only when the words differ.
+//
+// Instagram replies beyond the first page embedded in a comment (replies.paging.next) are queued
+// like comment pages ({"of": comment id, "after", "edge": "replies"}) and read with
+// GET /{comment-id}/replies?fields=id,text,timestamp,username,like_count&after=.
 //
 // Settings: ParseFacebookPageSettings ({"page_id", "limit", "api_base"}; api_base includes the
 // Graph version, "https://graph.facebook.com/v21.0", as for the Graph replies); credentials:
@@ -60,7 +67,9 @@ class PageFeed final : public pull::Source {
 //!       comments.limit(50){id,text,timestamp,username,like_count,replies{...}}
 //! Same checkpoint, paging and errors as PageFeed (`since` on the media timestamp). Media become
 //! kPost mentions, comments kComment mentions in reply to the media, replies kReply mentions in
-//! reply to their comment. Settings: ParseInstagramMediaSettings; credentials: {"access_token"}.
+//! reply to their comment; comment and reply texts are observed versions (edits, see above),
+//! replies past the embedded page are read from /{comment-id}/replies. Settings:
+//! ParseInstagramMediaSettings; credentials: {"access_token"}.
 class InstagramMedia final : public pull::Source {
  public:
   Platform platform() const override { return Platform::kInstagram; }
@@ -72,6 +81,9 @@ class InstagramMedia final : public pull::Source {
   //! One comment of a media and its embedded replies → mentions in `out`.
   static void CommentToMentions(const nlohmann::json& comment, const std::string& media_id,
                                 UnixMillis now, std::vector<MentionInput>* out);
+  //! One reply to a comment (embedded, or from /{comment-id}/replies) → a mention in `out`.
+  static void ReplyToMentions(const nlohmann::json& reply, const std::string& comment_id,
+                              UnixMillis now, std::vector<MentionInput>* out);
 };
 
 }  // namespace humas::connectors::meta

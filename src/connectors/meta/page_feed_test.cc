@@ -197,9 +197,13 @@ TEST_F(PageFeedTest, SettingsAreChecked) {
 class InstagramMediaTest : public pull::testing::PullTest {
  protected:
   static constexpr char kIgRoute[] = "/v21.0/17841406338772941/media";
+  static constexpr char kMediaComments[] = "/v21.0/{media}/comments";
+  static constexpr char kReplies[] = "/v21.0/{comment}/replies";
   void SetUp() override {
     PullTest::SetUp();
     fake_.Route(kIgRoute);
+    fake_.Route(kMediaComments);
+    fake_.Route(kReplies);
     ASSERT_TRUE(fake_.Start().ok());
     const std::string dir = "meta-graph/python-facebook/instagram/";
     page1_ = json::parse(Fixture(dir + "apidata/users/medias_p1.json"));
@@ -268,6 +272,118 @@ TEST_F(InstagramMediaTest, SweepsMediaWithCommentsAndRepliesThenResumes) {
             Code::kInvalidArgument);
   EXPECT_TRUE(pull::IsPulled(Platform::kInstagram, {{"ig_user_id", "17841406338772941"}}));
   EXPECT_FALSE(pull::IsPulled(Platform::kInstagram, json::object()));
+}
+
+//! Graph's time format ("2021-07-09T19:09:52+0000") of a test clock time.
+std::string GraphTimeOf(UnixMillis t) { return FormatRfc3339(t).substr(0, 19) + "+0000"; }
+
+TEST_F(InstagramMediaTest, RecentlyCommentedMediaAreRevisitedAndEditedCommentsFound) {
+  // The first media's recorded comment is from yesterday (by the test clock): the media is active.
+  const std::string media = page1_["data"][0]["id"];
+  page1_.erase("paging");
+  page1_["data"][0]["comments"]["data"][0]["timestamp"] = GraphTimeOf(clock_.Now() - 86'400'000);
+  fake_.Answer(kIgRoute, JsonResponse(200, page1_.dump()));
+  store::Connector c = AddAccount();
+  auto r = runner_->RunOne(source_, c);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->stored, 2 + 1 + 2);  // 2 media, the comment, its 2 replies
+  EXPECT_EQ(json::parse(Reload(c.id).checkpoint.cursor)["active"],
+            json({{media, clock_.Now() / 1000 - 86'400}}));
+  const std::string comment_id = comment_["id"];
+  auto stored = [&](const std::string& external_id) {
+    for (const Mention& m : Mentions())
+      if (m.data.external_id == external_id) return m;
+    ADD_FAILURE() << external_id << " not stored";
+    return Mention{};
+  };
+  const Id stored_id = stored(comment_id).id;
+  EXPECT_EQ(stored(comment_id).data.edited_at, 0);
+
+  // An hour later the revisit reads the media's comments with no order, every page: the recorded
+  // two pages, the second holding our comment (same id) with the words its author changed since.
+  const std::string dir = "meta-graph/python-facebook/instagram/apidata/medias/";
+  json first = json::parse(Fixture(dir + "comments_p1.json"));
+  json second = json::parse(Fixture(dir + "comments_p2.json"));
+  ASSERT_EQ(second["data"][0]["id"], comment_id);
+  second["data"][0]["text"] = "@ikroskun  Hey, guys (ralat: sudah beres)";
+  const json& edited = second["data"][0];
+  auto answer_revisit = [&] {
+    fake_.Reset(kIgRoute);
+    fake_.Answer(kIgRoute, JsonResponse(200, R"({"data": []})"));
+    fake_.Reset(kMediaComments);
+    fake_.Answer(kMediaComments, JsonResponse(200, first.dump()));
+    fake_.Answer(kMediaComments, JsonResponse(200, second.dump()));
+  };
+  answer_revisit();
+  clock_.Advance(61 * 60'000);
+  const UnixMillis revisit_at = clock_.Now();
+  const size_t asked_before = fake_.count();
+  r = runner_->RunOne(source_, Reload(c.id));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto reqs = fake_.requests();
+  ASSERT_EQ(reqs.size(), asked_before + 3);  // the media (nothing newer), two comment pages
+  EXPECT_EQ(reqs[asked_before + 1].path, "/v21.0/" + media + "/comments");
+  EXPECT_FALSE(reqs[asked_before + 1].Query("order").has_value());
+  EXPECT_FALSE(reqs[asked_before + 1].Query("after").has_value());
+  EXPECT_EQ(reqs[asked_before + 2].Query("after").value_or(""), "after");
+  EXPECT_EQ(r->stored, 2 + 1);  // the two comments of page 1 and the other of page 2 are new
+  const Mention now = stored(comment_id);
+  EXPECT_EQ(now.id, stored_id);
+  EXPECT_EQ(now.data.text, edited["text"]);
+  EXPECT_EQ(now.data.edited_at, revisit_at);  // when the new words were seen
+  auto edits = store_->mentions().Edits(stored_id);
+  ASSERT_TRUE(edits.ok());
+  ASSERT_EQ(edits->size(), 1u);
+  EXPECT_EQ((*edits)[0].text, comment_["text"]);
+  EXPECT_FALSE(json::parse(Reload(c.id).checkpoint.cursor).contains("comments"));
+
+  // The next revisit finds the same words everywhere: nothing is an edit, nothing is stored.
+  answer_revisit();
+  clock_.Advance(61 * 60'000);
+  r = runner_->RunOne(source_, Reload(c.id));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->stored, 0);
+  EXPECT_EQ(fake_.count(), asked_before + 6);
+  EXPECT_EQ(stored(comment_id).data.edited_at, revisit_at);
+  EXPECT_EQ(store_->mentions().Edits(stored_id)->size(), 1u);
+  EXPECT_EQ(stored(std::string(second["data"][1]["id"])).data.edited_at, 0);
+}
+
+TEST_F(InstagramMediaTest, RepliesPastTheirFirstPageAreRead) {
+  // The comment's embedded replies say more follow (the paging of a recorded comments page);
+  // /{comment-id}/replies answers the recorded replies list.
+  const std::string dir = "meta-graph/python-facebook/instagram/apidata/";
+  json paged = json::parse(Fixture(dir + "medias/comments_p1.json"));
+  page1_.erase("paging");
+  page1_["data"][0]["comments"]["data"][0]["replies"]["paging"] = paged["paging"];
+  fake_.Answer(kIgRoute, JsonResponse(200, page1_.dump()));
+  const json replies = json::parse(Fixture(dir + "comments/replies.json"));
+  fake_.Answer(kReplies, JsonResponse(200, replies.dump()));
+  store::Connector c = AddAccount();
+  runner_ = NewRunner({.max_pages_per_run = 1});
+  ASSERT_TRUE(runner_->RunOne(source_, c).ok());
+  const std::string comment_id = comment_["id"];
+  EXPECT_EQ(json::parse(Reload(c.id).checkpoint.cursor)["comments"],
+            json::array({{{"of", comment_id}, {"after", "after"}, {"edge", "replies"}}}));
+  auto r = runner_->RunOne(source_, Reload(c.id));  // a restart would resume here too
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->stored, 1);
+  const http::Request asked = fake_.requests().back();
+  EXPECT_EQ(asked.path, "/v21.0/" + comment_id + "/replies");
+  EXPECT_EQ(asked.Query("after").value_or(""), "after");
+  EXPECT_EQ(asked.Query("fields").value_or(""), "id,text,timestamp,username,like_count");
+  EXPECT_EQ(asked.Header("authorization"), std::string("Bearer ") + kToken);
+  EXPECT_FALSE(json::parse(Reload(c.id).checkpoint.cursor).contains("comments"));
+  bool found = false;
+  for (const Mention& m : Mentions()) {
+    if (m.data.external_id != replies["data"][0]["id"]) continue;
+    found = true;
+    EXPECT_EQ(m.data.kind, MentionKind::kReply);
+    EXPECT_EQ(m.data.in_reply_to, comment_id);
+    EXPECT_EQ(m.data.text, replies["data"][0]["text"]);
+    EXPECT_EQ(m.data.author_handle, "instagram-user");  // the recording did not ask for username
+  }
+  EXPECT_TRUE(found);
 }
 
 //! A recorded comments page (apidata/comments) with ids: the recording did not ask for `id`, so

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <limits>
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "store/sqlite/inbox_repo.h"
 
@@ -329,9 +330,10 @@ using OpenedCases = std::map<Id, std::int64_t>;
 //! AttachMention's work inside the caller's write transaction, on `conn`, for mention `m` stored
 //! with id `mention_id`; a case it opens is added to `opened` (see CountOpened). For an intake
 //! (`intake`: the mention was inserted by this transaction, so no case holds it yet, and the
-//! caller wants no Case back) it skips that lookup and leaves the result's case_ empty.
+//! caller wants no Case back) it skips that lookup and leaves the result's case_ empty. Without
+//! `reopen_closed` (an edit) a closed case is left alone: the mention opens a new case instead.
 Result<CaseIntake> AttachOne(Connection& conn_ref, const Mention& m, Id mention_id, UnixMillis now,
-                             OpenedCases* opened, bool intake = false) {
+                             OpenedCases* opened, bool intake = false, bool reopen_closed = true) {
   Connection* conn = &conn_ref;
   if (mention_id == 0) return InvalidArgument("the mention is not stored yet");
   if (!m.agency_id) {
@@ -379,7 +381,9 @@ Result<CaseIntake> AttachOne(Connection& conn_ref, const Mention& m, Id mention_
       HUMAS_ASSIGN_OR_RETURN(closed, st.Step());
       if (closed) closed_at = st.OptInt(0);
     }
-    if (closed && m.data.created_at > closed_at.value_or(0)) {
+    if (closed && !reopen_closed) {
+      case_id.reset();
+    } else if (closed && m.data.created_at > closed_at.value_or(0)) {
       HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlCaseReopen));
       HUMAS_RETURN_IF_ERROR(st.Bind(*case_id).Run());
       CaseEvent e{0,          *case_id,
@@ -388,7 +392,8 @@ Result<CaseIntake> AttachOne(Connection& conn_ref, const Mention& m, Id mention_
       HUMAS_RETURN_IF_ERROR(InsertEvent(*conn, &e));
       out.reopened = true;
     }
-  } else {
+  }
+  if (!case_id) {
     HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlCaseInsert));
     std::string subject = Utf8Prefix(m.data.text, 280);
     st.Bind(*m.agency_id).Bind(platform).Bind(key).Bind(citizen_key).Bind(m.data.author_handle);
@@ -465,6 +470,43 @@ Status AttachNewMentions(Connection& conn, const std::vector<Mention>& mentions,
     const Mention& m = mentions[i];
     if (ids[i] == 0 || !m.agency_id || !NeedsAnswer(m.data.labels.input_kind)) continue;
     HUMAS_RETURN_IF_ERROR(AttachOne(conn, m, ids[i], now, &opened, /*intake=*/true).status());
+  }
+  return CountOpened(conn, opened);
+}
+
+Status RecheckEditedCases(Connection& conn, const std::vector<Mention>& mentions,
+                          const std::vector<AppliedEdit>& edits, UnixMillis now) {
+  OpenedCases opened;
+  for (const AppliedEdit& edit : edits) {
+    const Mention& m = mentions[edit.position];
+    std::optional<Id> case_id;
+    {
+      HUMAS_ASSIGN_OR_RETURN(Stmt st, conn.Prepare(kSqlCaseOfMention));
+      st.Bind(edit.id);
+      HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (row) case_id = st.Int(0);
+    }
+    if (!case_id) {
+      // Now a question, complaint, ...: the same rules as intake, but never into a closed case.
+      if (edit.agency == 0 || !NeedsAnswer(m.data.labels.input_kind)) continue;
+      Mention stored = m;
+      stored.agency_id = edit.agency;
+      HUMAS_RETURN_IF_ERROR(AttachOne(conn, stored, edit.id, now, &opened, /*intake=*/false,
+                                      /*reopen_closed=*/false)
+                                .status());
+      continue;
+    }
+    HUMAS_ASSIGN_OR_RETURN(Case c, LoadCase(conn, *case_id));
+    if (c.state == CaseState::kSelesai) continue;  // closed cases are never touched
+    // Still open: the officer decides (the case is not closed, nor its kind changed, silently).
+    nlohmann::json details = {{"mention_id", edit.id},
+                              {"from_kind", edit.old_input_kind},
+                              {"to_kind", m.data.labels.input_kind},
+                              {"needs_answer", NeedsAnswer(m.data.labels.input_kind)}};
+    CaseEvent e{0, *case_id, now, std::nullopt, "content_edited", details.dump()};
+    HUMAS_RETURN_IF_ERROR(InsertEvent(conn, &e));
+    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn.Prepare(kSqlCaseTouch));
+    HUMAS_RETURN_IF_ERROR(st.Bind(now).Bind(now).Bind(*case_id).Run());
   }
   return CountOpened(conn, opened);
 }

@@ -14,6 +14,14 @@ namespace humas::store::sqlite {
 Status AttachNewMentions(Connection& conn, const std::vector<Mention>& mentions,
                          const std::vector<Id>& ids, UnixMillis now);
 
+//! Inside UpsertBatch's write transaction, after AttachNewMentions: the inbox side of applied
+//! edits (`edits`, from ApplyMentionEdits). A mention in an open case gets a "content_edited"
+//! event (old and new kind; the officer decides, nothing is closed); one in no case that now needs
+//! an answer opens or joins a case by the intake rules, except that a closed case is never
+//! reopened or extended (a new case is opened instead). Closed cases are never touched.
+Status RecheckEditedCases(Connection& conn, const std::vector<Mention>& mentions,
+                          const std::vector<AppliedEdit>& edits, UnixMillis now);
+
 class SqliteInboxRepository final : public InboxRepository {
  public:
   explicit SqliteInboxRepository(Context ctx) : ctx_(ctx) {}

@@ -1,8 +1,11 @@
 // SQLite side of edited mentions: UpsertBatch's edit path (a newer version of an already stored
-// mention replaces its text, labels and query matches, keeping every counter equal to the stored
-// rows) and the edit history read by the mention detail.
+// mention replaces its text, labels and query matches, moving every counter as if the old version
+// were deleted and the new one added) and the edit history read by the mention detail.
 #include <algorithm>
+#include <map>
+#include <unordered_map>
 
+#include "store/sqlite/rollups.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace humas::store::sqlite {
@@ -10,7 +13,7 @@ namespace {
 
 constexpr char kSqlStoredVersion[] =
     "SELECT text, coalesce(edited_at, created_at), created_at, "
-    "coalesce(agency_id, 0), platform, sentiment FROM mentions WHERE id = ?";
+    "coalesce(agency_id, 0), platform, sentiment, input_kind FROM mentions WHERE id = ?";
 constexpr char kSqlEditInsert[] =
     "INSERT INTO mention_edits (mention_id, text, version_at, replaced_at) VALUES (?, ?, ?, ?)";
 // The FTS row follows the text through the mentions_fts_au trigger (migration 0001).
@@ -32,6 +35,8 @@ constexpr char kSqlMatchInsert[] =
 constexpr char kSqlQueryHourlyAdd[] =
     "INSERT INTO query_hourly (query_id, hour, sentiment, count) VALUES (?, ?, ?, ?) "
     "ON CONFLICT (query_id, hour, sentiment) DO UPDATE SET count = count + excluded.count";
+constexpr char kSqlQueryAgencies[] =
+    "SELECT id, agency_id FROM agency_queries WHERE id IN (SELECT value FROM json_each(?))";
 constexpr char kSqlEditsOf[] =
     "SELECT text, version_at, replaced_at FROM mention_edits WHERE mention_id = ? ORDER BY id";
 
@@ -42,6 +47,7 @@ struct StoredVersion {
   Id agency = 0;
   std::string platform;
   std::string sentiment;
+  std::string input_kind;
 };
 
 Result<StoredVersion> LoadVersion(Connection& conn, Id id) {
@@ -49,7 +55,8 @@ Result<StoredVersion> LoadVersion(Connection& conn, Id id) {
   st.Bind(id);
   HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return Internal("mention " + std::to_string(id) + " vanished during an edit");
-  return StoredVersion{st.Text(0), st.Int(1), st.Int(2), st.Int(3), st.Text(4), st.Text(5)};
+  return StoredVersion{st.Text(0), st.Int(1),  st.Int(2), st.Int(3),
+                       st.Text(4), st.Text(5), st.Text(6)};
 }
 
 Status AddToRollup(Connection& conn, const StoredVersion& v, const std::string& sentiment,
@@ -65,7 +72,52 @@ Status AddToQueryHour(Connection& conn, Id query, UnixMillis hour, const std::st
   return st.Bind(query).Bind(hour).Bind(sentiment).Bind(delta).Run();
 }
 
-//! Replaces the mention's query matches by `now_matched`, moving the per-query counters.
+//! The agency of each of `queries` that still exists (a deleted query counts for no agency).
+Result<std::unordered_map<Id, Id>> AgenciesOf(Connection& conn, const std::vector<Id>& queries) {
+  std::unordered_map<Id, Id> agency_of;
+  if (queries.empty()) return agency_of;
+  std::string ids = "[";
+  for (Id q : queries) ids += (ids.size() > 1 ? "," : "") + std::to_string(q);
+  ids += "]";
+  HUMAS_ASSIGN_OR_RETURN(Stmt st, conn.Prepare(kSqlQueryAgencies));
+  st.Bind(ids);
+  while (true) {
+    HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return agency_of;
+    agency_of[st.Int(0)] = st.Int(1);
+  }
+}
+
+//! The agency topic counters (agency_topic_hourly: a mention once per agency whose queries it
+//! matched, by sentiment): the old version leaves those of its matches, the new one joins those
+//! of its matches; pairs that cancel write nothing.
+Status MoveTopics(Connection& conn, UnixMillis hour, const std::vector<Id>& before,
+                  const std::string& old_sentiment, const std::vector<Id>& after,
+                  const std::string& new_sentiment) {
+  std::vector<Id> all = before;
+  all.insert(all.end(), after.begin(), after.end());
+  HUMAS_ASSIGN_OR_RETURN(auto agency_of, AgenciesOf(conn, all));
+  auto agencies = [&](const std::vector<Id>& queries) {
+    std::vector<Id> out;
+    for (Id q : queries)
+      if (auto it = agency_of.find(q); it != agency_of.end()) out.push_back(it->second);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  };
+  std::map<std::pair<Id, std::string>, std::int64_t> delta;
+  for (Id a : agencies(before)) --delta[{a, old_sentiment}];
+  for (Id a : agencies(after)) ++delta[{a, new_sentiment}];
+  for (const auto& [key, d] : delta) {
+    if (d == 0) continue;
+    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn.Prepare(kSqlTopicAdd));
+    HUMAS_RETURN_IF_ERROR(st.Bind(key.first).Bind(hour).Bind(key.second).Bind(d).Run());
+  }
+  return Status::Ok();
+}
+
+//! Replaces the mention's query matches by `now_matched`, moving the per-query and agency topic
+//! counters.
 Status MoveMatches(Connection& conn, Id id, const StoredVersion& old, const MentionInput& d,
                    std::vector<Id> now_matched) {
   std::vector<Id> before;
@@ -95,20 +147,22 @@ Status MoveMatches(Connection& conn, Id id, const StoredVersion& old, const Ment
     }
     HUMAS_RETURN_IF_ERROR(AddToQueryHour(conn, q, hour, d.labels.sentiment, 1));
   }
-  return Status::Ok();
+  return MoveTopics(conn, hour, before, old.sentiment, now_matched, d.labels.sentiment);
 }
 
 }  // namespace
 
 Status ApplyMentionEdits(Connection& conn, const std::vector<Mention>& mentions,
                          const std::vector<std::pair<size_t, Id>>& edited, UnixMillis now,
-                         std::vector<UpsertOutcome>* out) {
+                         std::vector<UpsertOutcome>* out, std::vector<AppliedEdit>* applied) {
   for (const auto& [i, id] : edited) {
     const Mention& m = mentions[i];
     const MentionInput& d = m.data;
     HUMAS_ASSIGN_OR_RETURN(StoredVersion old, LoadVersion(conn, id));
     // Only a newer version counts: replays and late deliveries of older ones change nothing.
     if (d.edited_at <= old.version_at) continue;
+    // Read again by a pull of a platform that marks no edits: only changed words are an edit.
+    if (d.edit_observed && d.text == old.text) continue;
     if ((*out)[i].kind != UpsertOutcome::Kind::kInserted)
       (*out)[i].kind = UpsertOutcome::Kind::kUpdated;
     if (d.text == old.text) {  // a new version with the same words (e.g. media edited)
@@ -131,7 +185,13 @@ Status ApplyMentionEdits(Connection& conn, const std::vector<Mention>& mentions,
       HUMAS_RETURN_IF_ERROR(AddToRollup(conn, old, old.sentiment, -1));
       HUMAS_RETURN_IF_ERROR(AddToRollup(conn, old, d.labels.sentiment, 1));
     }
+    if (old.sentiment != d.labels.sentiment || old.input_kind != d.labels.input_kind) {
+      HUMAS_RETURN_IF_ERROR(MoveCriticalReply(conn, id, old.sentiment, old.input_kind,
+                                              d.labels.sentiment, d.labels.input_kind));
+    }
     HUMAS_RETURN_IF_ERROR(MoveMatches(conn, id, old, d, m.query_ids));
+    (*out)[i].edited = true;
+    applied->push_back({i, id, old.agency, std::move(old.input_kind)});
   }
   return Status::Ok();
 }

@@ -234,12 +234,15 @@ Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
   }
   HUMAS_RETURN_IF_ERROR(counters.Flush(*conn));
   // After the batch's own counters: an edit may follow its original in the same batch.
-  HUMAS_RETURN_IF_ERROR(ApplyMentionEdits(*conn, mentions, edited, now, &out));
+  std::vector<AppliedEdit> applied;
+  HUMAS_RETURN_IF_ERROR(ApplyMentionEdits(*conn, mentions, edited, now, &out, &applied));
   if (open_cases) {
     std::vector<Id> new_ids(mentions.size(), 0);
     for (size_t i = 0; i < out.size(); ++i)
       if (out[i].kind == UpsertOutcome::Kind::kInserted) new_ids[i] = out[i].id;
     HUMAS_RETURN_IF_ERROR(AttachNewMentions(*conn, mentions, new_ids, now));
+    // After the new mentions' cases: an edit may follow its original in the same batch.
+    if (!applied.empty()) HUMAS_RETURN_IF_ERROR(RecheckEditedCases(*conn, mentions, applied, now));
   }
   HUMAS_RETURN_IF_ERROR(tx.Commit());
   return out;

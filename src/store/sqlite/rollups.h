@@ -72,6 +72,12 @@ class SqliteCounterRepository final : public CounterRepository {
   Context ctx_;
 };
 
+//! Moves one mention's author between critical and other replies (author_daily
+//! critical_replies) when its labels change from `old_*` to `new_*` (corrections and edits).
+Status MoveCriticalReply(Connection& conn, Id mention_id, std::string_view old_sentiment,
+                         std::string_view old_kind, std::string_view new_sentiment,
+                         std::string_view new_kind);
+
 //! Moves one mention between the counters after a label correction (in the correction's
 //! transaction): the topic counts of each agency whose queries it matched, the per-query counts,
 //! and its author's critical replies. `old_*`/`new_*` are the labels before and after.

@@ -68,10 +68,12 @@ Status SqliteCounterRepository::Rebuild() {
   return tx.Commit();
 }
 
-Status MoveCorrectedLabels(Connection& conn, Id mention_id, std::string_view old_sentiment,
-                           std::string_view old_kind, std::string_view new_sentiment,
-                           std::string_view new_kind) {
-  UnixMillis created_at = 0;
+namespace {
+
+//! MoveCriticalReply's work; `created_at` receives the mention's creation time.
+Status MoveCritical(Connection& conn, Id mention_id, std::string_view old_sentiment,
+                    std::string_view old_kind, std::string_view new_sentiment,
+                    std::string_view new_kind, UnixMillis* created_at) {
   Id agency = 0;
   std::string platform, handle, kind;
   bool shared = false, replying = false;
@@ -80,7 +82,7 @@ Status MoveCorrectedLabels(Connection& conn, Id mention_id, std::string_view old
     st.Bind(mention_id);
     HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) return NotFound("mention " + std::to_string(mention_id) + " does not exist");
-    created_at = st.Int(0);
+    *created_at = st.Int(0);
     agency = st.Int(1);
     platform = st.Text(2);
     handle = AsciiLower(st.Text(3));
@@ -90,11 +92,28 @@ Status MoveCorrectedLabels(Connection& conn, Id mention_id, std::string_view old
   }
   const bool was = ClassOf(shared, replying, kind, old_sentiment, old_kind).critical;
   const bool is = ClassOf(shared, replying, kind, new_sentiment, new_kind).critical;
-  if (was != is) {
-    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn.Prepare(kSqlCriticalAdd));
-    st.Bind(std::int64_t{is ? 1 : -1}).Bind(DayOf(created_at)).Bind(agency).Bind(platform);
-    HUMAS_RETURN_IF_ERROR(st.Bind(handle).Run());
-  }
+  if (was == is) return Status::Ok();
+  HUMAS_ASSIGN_OR_RETURN(Stmt st, conn.Prepare(kSqlCriticalAdd));
+  st.Bind(std::int64_t{is ? 1 : -1}).Bind(DayOf(*created_at)).Bind(agency).Bind(platform);
+  return st.Bind(handle).Run();
+}
+
+}  // namespace
+
+Status MoveCriticalReply(Connection& conn, Id mention_id, std::string_view old_sentiment,
+                         std::string_view old_kind, std::string_view new_sentiment,
+                         std::string_view new_kind) {
+  UnixMillis created_at = 0;
+  return MoveCritical(conn, mention_id, old_sentiment, old_kind, new_sentiment, new_kind,
+                      &created_at);
+}
+
+Status MoveCorrectedLabels(Connection& conn, Id mention_id, std::string_view old_sentiment,
+                           std::string_view old_kind, std::string_view new_sentiment,
+                           std::string_view new_kind) {
+  UnixMillis created_at = 0;
+  HUMAS_RETURN_IF_ERROR(MoveCritical(conn, mention_id, old_sentiment, old_kind, new_sentiment,
+                                     new_kind, &created_at));
   if (old_sentiment == new_sentiment) return Status::Ok();
   std::vector<Id> queries, agencies;
   {

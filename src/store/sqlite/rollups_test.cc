@@ -1,9 +1,10 @@
 // The counters kept at ingest (migration 0016, rollups_batch.cc) against the raw mentions they
 // summarise: a random store fed in batches (children before and after their parents, in the same
-// batch and across batches, case variants of handles, duplicates raising engagement, label
-// corrections) answers TopAuthors / Author exactly as the previous GROUP BY over raw mentions
-// (rollups_reference.h, shared with bench/spread_bench.cc), and the counters equal a rebuild from
-// the mentions and the migration's own backfill.
+// batch and across batches, case variants of handles, duplicates raising engagement, edits with new
+// words, labels, hashtags and query matches (newer and stale versions), label corrections) answers
+// TopAuthors / Author exactly as the previous GROUP BY over raw mentions (rollups_reference.h,
+// shared with bench/spread_bench.cc), and the counters equal a rebuild from the mentions and the
+// migration's own backfill.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -139,8 +140,20 @@ class RollupCountersTest : public ::testing::Test {
     return m;
   }
 
+  //! A newer (or, one time in four, older) version of `m` by its author: new words, with or
+  //! without #banjir (the hashtag topic), new labels and new query matches.
+  Mention EditOf(Mention m) {
+    Mention fresh = Random(0, 1);
+    const UnixMillis step = 60'000 * static_cast<UnixMillis>(1 + rng_() % 600);
+    m.data.edited_at = m.data.created_at + (rng_() % 4 == 0 ? -step : step);
+    m.data.text = fresh.data.text + " diedit " + std::to_string(step);
+    m.data.labels = fresh.data.labels;
+    m.query_ids = fresh.query_ids;
+    return m;
+  }
+
   //! Stores n random mentions in random batches, re-sending some with higher engagement (also
-  //! within the batch that inserts them).
+  //! within the batch that inserts them) and some edited (newer and older versions).
   void Ingest(int n) {
     std::vector<Mention> all;
     for (int i = 0; i < n; ++i) all.push_back(Random(i, n));
@@ -157,6 +170,7 @@ class RollupCountersTest : public ::testing::Test {
           again.data.shares = 0;
           batch.push_back(again);
         }
+        if (rng_() % 5 == 0) batch.push_back(EditOf(all[rng_() % (next + 1)]));
       }
       auto r = store_->mentions().UpsertBatch(batch, kT0);
       ASSERT_TRUE(r.ok()) << r.status().ToString();

@@ -42,11 +42,20 @@ Status BadEnum(std::string_view what, std::string_view value);
 //! "SELECT <every mention column> FROM mentions m " and the reader of such a row (mention_repo.cc).
 std::string MentionSelectSql();
 Result<Mention> ReadMention(const Stmt& st);
+//! A newer version that replaced a stored mention's text (ApplyMentionEdits), for the inbox
+//! re-check (RecheckEditedCases).
+struct AppliedEdit {
+  size_t position = 0;  //!< in the batch
+  Id id = 0;
+  Id agency = 0;  //!< the stored mention's agency (0 = none); an edit does not move it
+  std::string old_input_kind;
+};
 //! Applies newer versions of already stored mentions (UpsertBatch's edit path, mention_edits.cc):
-//! `edited` holds (position in `mentions`, stored id); outcomes of applied edits become kUpdated.
+//! `edited` holds (position in `mentions`, stored id); outcomes of applied edits become kUpdated
+//! (and `edited` when the text changed; those are also listed in `applied`).
 Status ApplyMentionEdits(Connection& conn, const std::vector<Mention>& mentions,
                          const std::vector<std::pair<size_t, Id>>& edited, UnixMillis now,
-                         std::vector<UpsertOutcome>* out);
+                         std::vector<UpsertOutcome>* out, std::vector<AppliedEdit>* applied);
 //! Start of the UTC hour containing t (floor, also for times before 1970): the rollup bucket.
 UnixMillis HourOf(UnixMillis t);
 

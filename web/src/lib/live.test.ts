@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Mention } from '@/api/types'
-import { LiveStream, backoff, pushCapped, type EventSourceLike, type LiveState } from './live'
+import { LiveStream, backoff, pushCapped, replaceIn, type EventSourceLike, type LiveState } from './live'
 
 class FakeSource implements EventSourceLike {
   readyState = 0
@@ -22,6 +22,32 @@ describe('live stream', () => {
     expect(list.map((x) => x.id)).toEqual([5, 4, 3])
     list = pushCapped(list, m(4), 3)
     expect(list.map((x) => x.id)).toEqual([4, 5, 3])
+  })
+
+  it('replaces an edited mention where it stands, and only if listed', () => {
+    const list = [m(3), m(2), m(1)]
+    const edited = { id: 2, text: 'baru' } as Mention
+    expect(replaceIn(list, edited)).toEqual([m(3), edited, m(1)])
+    expect(replaceIn(list, { id: 9 } as Mention)).toBe(list)
+  })
+
+  it('delivers edits apart from new mentions', () => {
+    const sources: FakeSource[] = []
+    const fresh: number[] = []
+    const edited: string[] = []
+    const stream = new LiveStream({
+      url: '/api/v1/events',
+      createSource: () => { const s = new FakeSource(); sources.push(s); return s },
+      onMention: (x) => fresh.push(x.id),
+      onEdited: (x) => edited.push(`${x.id}:${x.text}`),
+    })
+    stream.start()
+    sources[0].emit('mention.edited', JSON.stringify({ id: 7, text: 'diperbaiki' }))
+    sources[0].emit('mention.edited', '{broken')
+    sources[0].emit('mention', JSON.stringify({ id: 8 }))
+    expect(edited).toEqual(['7:diperbaiki'])
+    expect(fresh).toEqual([8])
+    stream.stop()
   })
 
   it('backs off up to 30 s', () => {

@@ -17,6 +17,8 @@ export interface LiveStreamOptions {
   url: string
   cap?: number
   onMention?: (mention: Mention) => void
+  /** A stored mention whose author edited it (`mention.edited`): the mention as it is now. */
+  onEdited?: (mention: Mention) => void
   /** Other named events (e.g. `case`), with their JSON data parsed; unparsable data is dropped. */
   on?: Record<string, (data: unknown) => void>
   onState?: (state: LiveState) => void
@@ -34,6 +36,11 @@ const CLOSED = 2
 export function pushCapped(list: Mention[], mention: Mention, cap: number): Mention[] {
   const rest = list.filter((m) => m.id !== mention.id)
   return [mention, ...rest].slice(0, cap)
+}
+
+/** Replaces the mention with `mention.id` in `list` where it stands (an edit); unchanged if absent. */
+export function replaceIn(list: Mention[], mention: Mention): Mention[] {
+  return list.some((m) => m.id === mention.id) ? list.map((m) => (m.id === mention.id ? mention : m)) : list
 }
 
 /** Back-off delay in ms for the n-th consecutive failure (1 s doubling, at most 30 s). */
@@ -82,15 +89,19 @@ export class LiveStream {
         this.setState('reconnecting')
       }
     }
-    source.addEventListener('mention', (event: MessageEvent) => {
-      let mention: Mention
-      try {
-        mention = JSON.parse(String(event.data)) as Mention
-      } catch {
-        return
-      }
-      if (mention && typeof mention.id === 'number') this.options.onMention?.(mention)
-    })
+    const mentions = (name: string, deliver: ((mention: Mention) => void) | undefined) => {
+      source.addEventListener(name, (event: MessageEvent) => {
+        let mention: Mention
+        try {
+          mention = JSON.parse(String(event.data)) as Mention
+        } catch {
+          return
+        }
+        if (mention && typeof mention.id === 'number') deliver?.(mention)
+      })
+    }
+    mentions('mention', this.options.onMention)
+    mentions('mention.edited', this.options.onEdited)
     for (const [name, handler] of Object.entries(this.options.on ?? {})) {
       source.addEventListener(name, (event: MessageEvent) => {
         let data: unknown

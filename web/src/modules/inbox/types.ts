@@ -163,7 +163,7 @@ export type CaseEventKind =
   | 'disposition_created' | 'disposition_answered' | 'disposition_refused' | 'disposition_forwarded'
   | 'reply_created' | 'reply_queued' | 'reply_submitted' | 'reply_approved' | 'reply_rejected'
   | 'reply_retried' | 'reply_sent' | 'reply_failed' | 'reopened' | 'reminder_sent'
-  | 'escalated'
+  | 'escalated' | 'content_edited'
 
 export interface CaseEvent {
   id: number
