@@ -246,19 +246,23 @@ void TextClassifier::Calibrate(const float* logits, float* probabilities) const 
 }
 
 Prediction TextClassifier::PredictTokens(const std::vector<Token>& tokens) const {
+  Prediction p;
+  PredictTokens(tokens, &p);
+  return p;
+}
+
+void TextClassifier::PredictTokens(const std::vector<Token>& tokens, Prediction* p) const {
   thread_local FeatureVector x;
   thread_local std::vector<float> logits;
   ExtractFeatures(tokens, info_.features, &x);
   const std::size_t k = info_.labels.size();
   logits.resize(k);
-  Prediction p;
-  p.probabilities.resize(k);
+  p->probabilities.resize(k);
   Logits(x, logits.data());
-  Calibrate(logits.data(), p.probabilities.data());
-  p.label = static_cast<int>(std::max_element(p.probabilities.begin(), p.probabilities.end()) -
-                             p.probabilities.begin());
-  p.confidence = p.probabilities[p.label];
-  return p;
+  Calibrate(logits.data(), p->probabilities.data());
+  p->label = static_cast<int>(std::max_element(p->probabilities.begin(), p->probabilities.end()) -
+                              p->probabilities.begin());
+  p->confidence = p->probabilities[p->label];
 }
 
 Prediction TextClassifier::Predict(std::string_view text) const {

@@ -47,6 +47,8 @@ class TextClassifier {
 
   Prediction Predict(std::string_view text) const;
   Prediction PredictTokens(const std::vector<Token>& tokens) const;
+  //! The same into *out, reusing its probabilities' storage (no allocation once warm).
+  void PredictTokens(const std::vector<Token>& tokens, Prediction* out) const;
   //! Raw scores (before offsets and temperature) for a feature vector; `logits` has one slot
   //! per label.
   void Logits(const FeatureVector& x, float* logits) const;

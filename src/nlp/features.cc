@@ -81,6 +81,7 @@ struct TokenInfo {
   bool punct = false;            // TokenKind::kPunct
   bool sentence_end = false;     // punctuation other than ','
   bool contrast_marker = false;  // a word after which the contrast clause starts
+  std::int8_t kind_cue = -1;     // KindCueOf(surface) when options.kind_rules
 };
 
 std::uint32_t Bucket(std::uint64_t h, const FeatureOptions& o) {
@@ -99,6 +100,7 @@ void ComputeTokenInfo(const Token& t, const FeatureOptions& o, TokenInfo* info,
   info->punct = t.kind == TokenKind::kPunct;
   info->sentence_end = info->punct && t.text != ",";
   info->contrast_marker = info->word && IsContrastMarker(t.surface);
+  if (o.kind_rules) info->kind_cue = static_cast<std::int8_t>(KindCueOf(t.surface));
   if (info->word && o.polarity > 0) {
     info->polarity = static_cast<std::int8_t>(WordPolarityFor(t.surface, o.polarity));
     info->starts_phrase = StartsPhrase(t.surface);
@@ -123,7 +125,7 @@ const CachedTokenInfo& LookupTokenInfo(const Token& t, const FeatureOptions& o) 
   k[0] = static_cast<char>(o.hash_bits);
   k[1] = static_cast<char>(o.char_min);
   k[2] = static_cast<char>(o.char_max);
-  k[3] = static_cast<char>(o.polarity + (o.char_negated ? 8 : 0));
+  k[3] = static_cast<char>(o.polarity + (o.char_negated ? 8 : 0) + (o.kind_rules ? 16 : 0));
   k[4] = static_cast<char>(static_cast<int>(t.kind) + (t.negated ? 32 : 0));
   std::memcpy(k + 5, &n, sizeof n);
   std::memcpy(k + 9, t.text.data(), t.text.size());
@@ -205,10 +207,10 @@ void AddClauses(const TokenInfo* info, std::size_t n, int clauses,
 }
 
 // Both paths once the per-token infos are known; `chars` holds the character n-grams in token
-// order.
+// order; `cues` each token's kind cue (from its info), or null to look them up here.
 void Assemble(const std::vector<Token>& tokens, const TokenInfo* info,
               const FeatureOptions& options, const std::vector<std::uint32_t>& chars,
-              FeatureVector* out) {
+              const std::vector<std::int8_t>* cues, FeatureVector* out) {
   out->index.clear();
   const std::uint64_t mask = (std::uint64_t{1} << options.hash_bits) - 1;
   auto add = [&](std::uint64_t h) {
@@ -217,7 +219,7 @@ void Assemble(const std::vector<Token>& tokens, const TokenInfo* info,
   add(kBiasFeature);  // a constant feature, so empty texts still have a vector
   if (options.kind_rules) {
     // one feature per cue family that fires, and one for "fires twice or more"
-    const auto counts = KindCueCounts(tokens);
+    const auto counts = cues ? KindCueCountsOf(tokens, *cues) : KindCueCounts(tokens);
     for (int c = 0; c < kKindCues; ++c) {
       if (counts[c] > 0) add(kRuleSeed + 2 * static_cast<std::uint64_t>(c));
       if (counts[c] > 1) add(kRuleSeed + 2 * static_cast<std::uint64_t>(c) + 1);
@@ -263,14 +265,17 @@ void ExtractFeatures(const std::vector<Token>& tokens, const FeatureOptions& opt
                      FeatureVector* out) {
   thread_local std::vector<TokenInfo> info;
   thread_local std::vector<std::uint32_t> chars;
+  thread_local std::vector<std::int8_t> cues;
   info.resize(tokens.size());
+  cues.resize(tokens.size());
   chars.clear();
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const CachedTokenInfo& c = LookupTokenInfo(tokens[i], options);
     info[i] = c.info;
+    cues[i] = c.info.kind_cue;
     chars.insert(chars.end(), c.grams.begin(), c.grams.end());
   }
-  Assemble(tokens, info.data(), options, chars, out);
+  Assemble(tokens, info.data(), options, chars, &cues, out);
 }
 
 void ExtractFeaturesDirect(const std::vector<Token>& tokens, const FeatureOptions& options,
@@ -280,7 +285,7 @@ void ExtractFeaturesDirect(const std::vector<Token>& tokens, const FeatureOption
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     ComputeTokenInfo(tokens[i], options, &info[i], &chars);
   }
-  Assemble(tokens, info.data(), options, chars, out);
+  Assemble(tokens, info.data(), options, chars, nullptr, out);
 }
 
 }  // namespace humas::nlp

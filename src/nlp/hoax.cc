@@ -20,12 +20,18 @@ void RawShingles(const std::vector<Token>& tokens, std::vector<std::uint32_t>* o
     joined += t.text;
     joined.push_back(' ');
   }
-  out->clear();
   constexpr std::size_t kN = 5;
-  if (joined.size() >= kN) out->reserve(joined.size() - kN + 1);
-  for (std::size_t i = 0; i + kN <= joined.size(); ++i) {
-    out->push_back(
-        static_cast<std::uint32_t>(HashBytes(std::string_view(joined).substr(i, kN), 7)));
+  out->resize(joined.size() >= kN ? joined.size() - kN + 1 : 0);
+  // HashBytes(joined.substr(i, 5), 7) for every i, with the five steps written out
+  const auto* p = reinterpret_cast<const unsigned char*>(joined.data());
+  constexpr std::uint64_t kInit = 0xCBF29CE484222325ull ^ 7, kPrime = 0x100000001B3ull;
+  for (std::size_t i = 0; i < out->size(); ++i) {
+    std::uint64_t h = (kInit ^ p[i]) * kPrime;
+    h = (h ^ p[i + 1]) * kPrime;
+    h = (h ^ p[i + 2]) * kPrime;
+    h = (h ^ p[i + 3]) * kPrime;
+    h = (h ^ p[i + 4]) * kPrime;
+    (*out)[i] = static_cast<std::uint32_t>(h);
   }
 }
 
@@ -64,6 +70,19 @@ std::optional<HoaxMatcher::Match> HoaxMatcher::Best(std::string_view text, doubl
 
 std::optional<HoaxMatcher::Match> HoaxMatcher::BestForTokens(const std::vector<Token>& tokens,
                                                              double min_score) const {
+  const auto best = BestClaim(tokens, min_score);
+  if (!best) return std::nullopt;
+  const std::uint32_t c = best->first;
+  return Match{ids_[c], best->second, sources_[c], dates_[c]};
+}
+
+double HoaxMatcher::BestScoreForTokens(const std::vector<Token>& tokens) const {
+  const auto best = BestClaim(tokens, 0.0);
+  return best ? best->second : 0.0;
+}
+
+std::optional<std::pair<std::uint32_t, double>> HoaxMatcher::BestClaim(
+    const std::vector<Token>& tokens, double min_score) const {
   if (ids_.empty()) return std::nullopt;
   thread_local std::vector<std::uint32_t> shingles, found, hits, touched;
   RawShingles(tokens, &shingles);
@@ -83,13 +102,12 @@ std::optional<HoaxMatcher::Match> HoaxMatcher::BestForTokens(const std::vector<T
       if (hits[c]++ == 0) touched.push_back(c);
     }
   }
-  std::optional<Match> best;
+  std::optional<std::pair<std::uint32_t, double>> best;
   std::sort(touched.begin(), touched.end());  // ties go to the claim added first
   for (const auto claim : touched) {
     const double score =
         static_cast<double>(hits[claim]) / std::max<std::uint32_t>(1, sizes_[claim]);
-    if (score >= min_score && (!best || score > best->score))
-      best = Match{ids_[claim], score, sources_[claim], dates_[claim]};
+    if (score >= min_score && (!best || score > best->second)) best.emplace(claim, score);
   }
   return best;
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -40,6 +41,10 @@ class HoaxMatcher {
   std::optional<Match> BestForTokens(const std::vector<Token>& tokens,
                                      double min_score = 0.5) const;
 
+  //! BestForTokens(tokens, 0.0)'s score, or 0 when no claim shares a shingle: what intake
+  //! labels need, without copying the claim's id, source and date.
+  double BestScoreForTokens(const std::vector<Token>& tokens) const;
+
   //! Reads "id<TAB>claim[<TAB>source<TAB>date]" lines (no header; '#' comments). NotFound if
   //! unreadable; InvalidArgument naming the line if a line has no tab.
   static Result<HoaxMatcher> LoadTsv(const std::string& path);
@@ -47,6 +52,10 @@ class HoaxMatcher {
  private:
   //! Distinct shingles of normalised tokens, sorted, into *out.
   static void Shingles(const std::vector<Token>& tokens, std::vector<std::uint32_t>* out);
+
+  //! The best claim (index, score) with score >= min_score; ties go to the claim added first.
+  std::optional<std::pair<std::uint32_t, double>> BestClaim(const std::vector<Token>& tokens,
+                                                            double min_score) const;
 
   Normalizer normalizer_;
   std::vector<std::string> ids_;

@@ -128,6 +128,18 @@ const std::unordered_map<std::string_view, KindCue>& CueWords() {
   return kMap;
 }
 
+// The two-word suggestion cues, added to *counts.
+void CountCuePairs(const std::vector<Token>& tokens, std::array<int, kKindCues>* counts) {
+  for (std::size_t i = 0; i + 1 < tokens.size(); ++i) {
+    const auto& a = tokens[i].surface;
+    const auto& b = tokens[i + 1].surface;
+    if ((a == "lebih" && b == "baik") || (a == "ada" && b == "baiknya") ||
+        (a == "bagaimana" && b == "kalau")) {
+      ++(*counts)[static_cast<int>(KindCue::kSuggestion)];
+    }
+  }
+}
+
 }  // namespace
 
 std::array<int, kKindCues> KindCueCounts(const std::vector<Token>& tokens) {
@@ -141,14 +153,25 @@ std::array<int, kKindCues> KindCueCounts(const std::vector<Token>& tokens) {
     // "lebih baik", "ada baiknya" are suggestions; "cepat" after "tidak" was handled above
     ++counts[static_cast<int>(it->second)];
   }
-  for (std::size_t i = 0; i + 1 < tokens.size(); ++i) {
-    const auto& a = tokens[i].surface;
-    const auto& b = tokens[i + 1].surface;
-    if ((a == "lebih" && b == "baik") || (a == "ada" && b == "baiknya") ||
-        (a == "bagaimana" && b == "kalau")) {
-      ++counts[static_cast<int>(KindCue::kSuggestion)];
-    }
+  CountCuePairs(tokens, &counts);
+  return counts;
+}
+
+int KindCueOf(std::string_view surface) {
+  const auto& cues = CueWords();
+  const auto it = cues.find(surface);
+  return it == cues.end() ? -1 : static_cast<int>(it->second);
+}
+
+std::array<int, kKindCues> KindCueCountsOf(const std::vector<Token>& tokens,
+                                           const std::vector<std::int8_t>& cue) {
+  std::array<int, kKindCues> counts{};
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    if (cue[i] < 0) continue;
+    if (cue[i] == static_cast<int>(KindCue::kAppreciation) && tokens[i].negated) continue;
+    ++counts[cue[i]];
   }
+  CountCuePairs(tokens, &counts);
   return counts;
 }
 

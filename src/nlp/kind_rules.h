@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -17,6 +18,13 @@ inline constexpr int kKindCues = 5;
 //! Number of cue hits per family in normalised tokens (the standardised surface words are
 //! matched, so "gimana" counts as "bagaimana"). Negated cue words do not count for appreciation.
 std::array<int, kKindCues> KindCueCounts(const std::vector<Token>& tokens);
+
+//! The cue family of one standardised word (Token::surface) as an int, or -1 for none.
+int KindCueOf(std::string_view surface);
+//! KindCueCounts from the tokens and each token's KindCueOf(surface) (`cue[i]`, for callers
+//! that keep it per word).
+std::array<int, kKindCues> KindCueCountsOf(const std::vector<Token>& tokens,
+                                           const std::vector<std::int8_t>& cue);
 
 //! Rules alone: the family with most hits (ties: question > suggestion > criticism > complaint >
 //! appreciation, the order officers must act on first), or "lainnya" when none hits. Returns an

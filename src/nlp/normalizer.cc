@@ -69,10 +69,13 @@ void ForEachChunk(std::string_view folded, Chunk&& chunk) {
   const auto n = static_cast<utf8proc_ssize_t>(folded.size());
   utf8proc_ssize_t i = 0, start = -1;
   while (i < n) {
-    std::int32_t cp = 0;
-    auto len = utf8proc_iterate(p + i, n - i, &cp);
-    if (len <= 0) len = 1, cp = kReplacement;
-    if (IsSpace(cp)) {
+    std::int32_t cp = p[i];
+    utf8proc_ssize_t len = 1;
+    if (cp >= 0x80) {
+      len = utf8proc_iterate(p + i, n - i, &cp);
+      if (len <= 0) len = 1, cp = kReplacement;
+    }
+    if (cp < 0x80 ? cp == ' ' : IsSpace(cp)) {
       if (start >= 0) chunk(folded.substr(start, i - start));
       start = -1;
     } else if (start < 0) {
@@ -567,6 +570,52 @@ std::string NfkcCaseFold(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// SanitizeAndFold of one ASCII byte: controls become a space, A-Z lower case.
+constexpr std::array<char, 128> kAsciiFold = [] {
+  std::array<char, 128> t{};
+  for (int c = 0; c < 128; ++c) {
+    t[c] = c < 0x20 || c == 0x7f    ? ' '
+           : (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A'))
+                                    : static_cast<char>(c);
+  }
+  return t;
+}();
+
+}  // namespace
+
+void SanitizeAndFold(std::string_view text, std::string* out) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  // Written through a pointer: *out always has room for the rest of the text's ASCII bytes.
+  out->resize(n);
+  char* d = out->data();
+  std::size_t w = 0, i = 0;
+  while (i < n) {
+    std::size_t j = i;
+    while (j < n && p[j] < 0x80) ++j;
+    // the ASCII byte just before a non-ASCII run goes with the run (a mark may compose with it)
+    const std::size_t ascii_end = (j < n && j > i) ? j - 1 : j;
+    for (; i < ascii_end; ++i) d[w++] = kAsciiFold[p[i]];
+    if (i >= n) break;
+    std::size_t end = i + 1;
+    while (end < n && p[end] >= 0x80) ++end;
+    // The same runs recur (emoji, accented words): one memo per thread, bounded.
+    thread_local WordCache<std::string> runs(1 << 14);
+    const std::string_view run = text.substr(i, end - i);
+    const std::string& f = runs.Get(run, [&] { return NfkcCaseFold(SanitizeUtf8(run)); });
+    if (w + f.size() + (n - end) > out->size()) {
+      out->resize(w + f.size() + (n - end));
+      d = out->data();
+    }
+    std::memcpy(d + w, f.data(), f.size());
+    w += f.size();
+    i = end;
+  }
+  out->resize(w);
+}
+
 std::vector<Token> Tokenize(std::string_view folded) {
   std::vector<Token> out;
   ForEachChunk(folded, [&](std::string_view chunk) { TokenizeChunk(chunk, out); });
@@ -827,7 +876,13 @@ void Normalizer::Normalize(std::string_view text, std::vector<Token>* out) const
       i = j;
     }
   } else {
-    folded = NfkcCaseFold(SanitizeUtf8(text, options_.max_input_bytes));
+    // SanitizeUtf8 at most triples the size (an invalid byte becomes U+FFFD): a text of up to a
+    // third of the limit is never cut, and SanitizeAndFold gives exactly the whole-text fold.
+    if (text.size() <= options_.max_input_bytes / 3) {
+      SanitizeAndFold(text, &folded);
+    } else {
+      folded = NfkcCaseFold(SanitizeUtf8(text, options_.max_input_bytes));
+    }
     ForEachChunk(folded, [&](std::string_view chunk) { sink.Chunk(chunk); });
   }
   sink.Finish();

@@ -75,6 +75,14 @@ std::string SanitizeUtf8(std::string_view text, std::size_t max_bytes = std::str
 //! spaces, bidi marks, BOM, variation selectors). Input must be valid UTF-8 (use SanitizeUtf8).
 std::string NfkcCaseFold(std::string_view text);
 
+//! NfkcCaseFold(SanitizeUtf8(text)) (no length cut), computed run by run into *out (replaced):
+//! ASCII is folded inline (controls become a space, A-Z lower case) and only runs of non-ASCII
+//! bytes, with the character before each (a combining mark may compose with it), go through
+//! utf8proc, memoised per thread. Exact: ASCII characters are starters that never compose with
+//! what precedes them, and UTF-8 sequences never contain ASCII bytes. Texts that are mostly ASCII
+//! with a few emoji or accented letters then cost a few look-ups instead of a whole-text mapping.
+void SanitizeAndFold(std::string_view text, std::string* out);
+
 //! Splits folded text into tokens: URLs -> <url>, @name -> <user>, e-mail -> <email>, #tag -> tag
 //! word, emoji and emoticons -> <emo_pos>/<emo_neg>/<emo_laugh>/<emoji>, numbers -> <num>,
 //! punctuation kept only for . , ! ? (runs collapsed).

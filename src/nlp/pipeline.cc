@@ -35,20 +35,27 @@ MentionLabels Pipeline::Label(std::string_view text) const {
   MentionLabels labels;
   thread_local std::vector<Token> tokens;  // reused: no allocation per text once warm
   sentiment_->normalizer().Normalize(text, &tokens);
-  const auto s = sentiment_->PredictTokens(tokens);
+  thread_local Prediction s, k;  // reused: their probabilities are not allocated per text
+  sentiment_->PredictTokens(tokens, &s);
   labels.sentiment = sentiment_->LabelName(s.label);
   labels.sentiment_confidence = s.confidence;
   if (kind_) {
     // reuse the tokens when both models normalise the same way (the default)
     const bool same = SameNormalization(kind_->info().normalize, sentiment_->info().normalize);
-    const auto k = same ? kind_->PredictTokens(tokens) : kind_->Predict(text);
+    if (same) {
+      kind_->PredictTokens(tokens, &k);
+    } else {
+      k = kind_->Predict(text);
+    }
     labels.input_kind = kind_->LabelName(k.label);
     labels.input_kind_confidence = k.confidence;
   }
   if (hoax_.size() > 0) {
     // the claims library normalises with the default options: reuse the tokens when they match
     const bool same = SameNormalization(NormalizeOptions{}, sentiment_->info().normalize);
-    if (auto m = same ? hoax_.BestForTokens(tokens, 0.0) : hoax_.Best(text, 0.0)) {
+    if (same) {
+      labels.hoax_score = hoax_.BestScoreForTokens(tokens);
+    } else if (auto m = hoax_.Best(text, 0.0)) {
       labels.hoax_score = m->score;
     }
   }

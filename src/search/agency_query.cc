@@ -261,32 +261,10 @@ class Parser {
 }  // namespace
 
 std::string FoldForMatch(std::string_view text) {
-  // Equal to nlp::NfkcCaseFold(nlp::SanitizeUtf8(text)) (FoldMatchesTheNormaliser holds it to
-  // that), computed run by run: an ASCII character not followed by a non-ASCII byte is folded
-  // here (controls become a space, A-Z lower case), the rest goes to the normaliser in runs of
-  // non-ASCII bytes together with the character before them (a combining mark may compose with
-  // it). Splitting before an ASCII character is exact: ASCII characters are starters that never
-  // compose with what precedes them, and UTF-8 sequences never contain ASCII bytes. Texts that
-  // are mostly ASCII with a few emoji or accented letters then cost a few short normaliser calls
-  // instead of a whole-text Unicode mapping.
+  // nlp::NfkcCaseFold(nlp::SanitizeUtf8(text)), run by run (FoldMatchesTheNormaliser holds it to
+  // that): ASCII inline, non-ASCII runs through the normaliser, memoised per thread.
   std::string out;
-  out.reserve(text.size());
-  const size_t n = text.size();
-  size_t i = 0;
-  while (i < n) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80 && (i + 1 == n || static_cast<unsigned char>(text[i + 1]) < 0x80)) {
-      out.push_back(c < 0x20 || c == 0x7f    ? ' '
-                    : (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A'))
-                                             : static_cast<char>(c));
-      ++i;
-      continue;
-    }
-    size_t end = i + 1;
-    while (end < n && static_cast<unsigned char>(text[end]) >= 0x80) ++end;
-    out += nlp::NfkcCaseFold(nlp::SanitizeUtf8(text.substr(i, end - i)));
-    i = end;
-  }
+  nlp::SanitizeAndFold(text, &out);
   return out;
 }
 
