@@ -2,14 +2,16 @@
 #include "nlp/pii.h"
 
 #include <algorithm>
-#include <cctype>
 
 namespace humas::nlp {
 namespace {
 
 bool Digit(char c) { return c >= '0' && c <= '9'; }
-bool Alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
-char Lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+// ASCII only, as std::isalnum / std::tolower in the "C" locale (humas never changes it), inline.
+bool Alnum(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c; }
 int Two(std::string_view s, std::size_t i) { return (s[i] - '0') * 10 + (s[i + 1] - '0'); }
 
 bool ProvinceExists(int p) {
@@ -107,8 +109,9 @@ void FindEmails(std::string_view s, std::vector<PiiMatch>* out) {
 }
 
 // Lower-cased ASCII copy, same byte offsets.
-std::string Folded(std::string_view s) {
-  std::string f(s);
+const std::string& Folded(std::string_view s) {
+  thread_local std::string f;  // reused: no allocation per text once warm
+  f.assign(s);
   for (auto& c : f) c = Lower(c);
   return f;
 }
@@ -121,7 +124,7 @@ bool WordAt(const std::string& f, std::size_t i, std::string_view w) {
 void FindAddresses(std::string_view s, std::vector<PiiMatch>* out) {
   // only 'r' (rt), 'j' (jl, jalan) and 'g' (gg, gang) can start an address: skip the rest fast
   if (s.find_first_of("rRjJgG") == std::string_view::npos) return;
-  const std::string f = Folded(s);
+  const std::string& f = Folded(s);
   for (std::size_t i = 0; i < f.size(); ++i) {
     if (f[i] != 'r' && f[i] != 'j' && f[i] != 'g') continue;
     // "rt 03 / rw 05", "rt.003/rw.002"
