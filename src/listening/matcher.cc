@@ -108,6 +108,10 @@ inline char32_t NextChar(std::string_view s, size_t* i, size_t* len) {
   return b;
 }
 
+inline bool AsciiWordByte(unsigned char b) {
+  return (b >= '0' && b <= '9') || (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z');
+}
+
 inline bool WordChar(char32_t c) {
   if (c < 0x80) return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   return IsWordChar(c);
@@ -135,6 +139,15 @@ std::string MatchStreamOfFolded(std::string_view folded, std::string_view author
   bool prev_word = false;
   size_t i = 0;
   while (i < folded.size()) {
+    // A run of ASCII word characters (most of most texts) is copied at once.
+    size_t run = i;
+    while (run < folded.size() && AsciiWordByte(static_cast<unsigned char>(folded[run]))) ++run;
+    if (run > i) {
+      out.append(folded.data() + i, run - i);
+      i = run;
+      prev_word = true;
+      continue;
+    }
     size_t start = i;
     size_t len = 0;
     char32_t c = NextChar(folded, &i, &len);
