@@ -3,7 +3,8 @@
 // Page feed of ../shared/fixtures/meta-graph; the connector tick pulls it, the posts and comments
 // appear in search and on the live stream (SSE), the health shows the success, and a second run
 // stores nothing new. Then edited posts: a Telegram message and its edit arrive by webhook; the
-// mention takes the new text, its detail keeps the first one, and a replayed edit changes nothing.
+// mention takes the new text, its detail keeps the first one, a connected browser receives one
+// `mention.edited` event with the new text, and a replayed edit changes (and sends) nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -134,6 +135,8 @@ test('an edited Telegram message: the newer text is stored, the first kept in it
   await until(async () => (m = (await pejabat.get('/api/v1/mentions?platform=telegram')).json).total === 1, 'the message');
   const id = m.items[0].id;
   assert.equal(m.items[0].edited_at, null);
+  const live = await listenEvents(server.url, pejabat, 'mention.edited');
+  const fresh = await listenEvents(server.url, pejabat, 'mention');
   assert.equal((await hook(edited)).status, 200);
   let detail;
   await until(async () => (detail = (await pejabat.get(`/api/v1/mentions/${id}`)).json).text === 'Edited text', 'the edit');
@@ -143,6 +146,16 @@ test('an edited Telegram message: the newer text is stored, the first kept in it
   // Search follows the new text; the old words no longer find it.
   assert.equal((await pejabat.get('/api/v1/mentions?platform=telegram&q=rusak')).json.total, 0);
   assert.equal((await pejabat.get('/api/v1/mentions?platform=telegram&q=edited')).json.total, 1);
+  // The live stream: one mention.edited event carrying the stored mention as it is now (same id,
+  // new text, its edit time); it is not announced as a new mention.
+  await until(async () => live.events.length === 1, 'the mention.edited event');
+  assert.equal(live.events[0].id, id);
+  assert.equal(live.events[0].text, 'Edited text');
+  assert.equal(live.events[0].edited_at, '2015-09-07T17:23:20.000Z');
+  assert.equal(live.events[0].created_at, detail.created_at);
+  assert.equal(live.events[0].agency_id, dinkes);
+  assert.deepEqual(live.events[0].query_ids, []);
+  assert.equal(fresh.events.length, 0);
   // The same edit again (Telegram retries a delivery): nothing changes.
   const replay = JSON.parse(edited);
   replay.update_id += 1;
@@ -152,4 +165,8 @@ test('an edited Telegram message: the newer text is stored, the first kept in it
   assert.equal(after.edits.length, 1);
   assert.equal(after.text, 'Edited text');
   assert.equal((await pejabat.get('/api/v1/mentions?platform=telegram')).json.total, 1);
+  assert.equal(live.events.length, 1);
+  assert.equal(fresh.events.length, 0);
+  live.close();
+  fresh.close();
 });
