@@ -1,8 +1,7 @@
 // `humas feed-parse FILE`: one RSS/Atom/RSS 1.0 document in, one JSON object out.
 #include <cstdio>
-#include <fstream>
-#include <iostream>
 
+#include "app/cli_io.h"
 #include "app/commands.h"
 #include "connectors/feed/feed.h"
 
@@ -32,26 +31,15 @@ int FeedParseCommand(const std::vector<std::string>& args) {
     std::fprintf(stderr, "usage: humas feed-parse [--base-url URL] [--charset CS] FILE\n");
     return 2;
   }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    std::fprintf(stderr, "humas feed-parse: cannot open %s\n", file.c_str());
+  // At most one byte more than the limit is read: enough to know the file is too large.
+  auto data = ReadInputFile(file, options.max_bytes);
+  if (!data.ok()) {
+    std::fprintf(stderr, "humas feed-parse: %s\n", OneLine(data.status().message()).c_str());
     return 2;
   }
-  // Read at most one byte more than the limit: enough to know the file is too large without
-  // holding all of it.
-  std::string data(options.max_bytes + 1, '\0');
-  in.read(data.data(), static_cast<std::streamsize>(data.size()));
-  if (in.bad()) {
-    std::fprintf(stderr, "humas feed-parse: cannot read %s\n", file.c_str());
-    return 2;
-  }
-  data.resize(static_cast<size_t>(in.gcount()));
-  auto feed = connectors::feed::Parse(data, options);
+  auto feed = connectors::feed::Parse(*data, options);
   if (!feed.ok()) {
-    std::string reason = feed.status().message();
-    for (char& ch : reason)
-      if (ch == '\n' || ch == '\r') ch = ' ';
-    std::fprintf(stderr, "humas feed-parse: %s\n", reason.c_str());
+    std::fprintf(stderr, "humas feed-parse: %s\n", OneLine(feed.status().message()).c_str());
     return 2;
   }
   std::string out = connectors::feed::ToJson(*feed, verbose);

@@ -3,9 +3,8 @@
 
 #include <cstdio>
 #include <ctime>
-#include <fstream>
-#include <sstream>
 
+#include "app/cli_io.h"
 #include "app/commands.h"
 #include "app/flags.h"
 #include "connectors/webhook/verify.h"
@@ -17,17 +16,11 @@ constexpr char kUsage[] =
     "usage: humas webhook-verify --platform meta|x|telegram|standard --secret S --headers FILE "
     "--body FILE [--now UNIX_SECONDS]\n";
 
-bool ReadFile(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  *out = ss.str();
-  return !in.bad();
-}
+//! Bodies and header files larger than this are refused (exit 2): /dev/zero must end too.
+constexpr size_t kMaxFileBytes = size_t{256} << 20;
 
 int Usage(const std::string& why) {
-  std::fprintf(stderr, "humas: webhook-verify: %s\n%s", why.c_str(), kUsage);
+  std::fprintf(stderr, "humas: webhook-verify: %s\n%s", OneLine(why).c_str(), kUsage);
   return 2;
 }
 
@@ -52,23 +45,26 @@ int WebhookVerifyCommand(const std::vector<std::string>& args) {
       return Usage("--now must be a number of seconds");
     }
   }
-  std::string headers_text, body;
-  if (!ReadFile(*flags->Get("headers"), &headers_text))
-    return Usage("cannot read headers file " + *flags->Get("headers"));
-  if (auto b = flags->Get("body"); b && !ReadFile(*b, &body))
-    return Usage("cannot read body file " + *b);
+  auto headers_text = ReadInputFile(*flags->Get("headers"), kMaxFileBytes);
+  if (!headers_text.ok()) return Usage("headers file: " + headers_text.status().message());
+  std::string body;
+  if (auto b = flags->Get("body")) {
+    auto read = ReadInputFile(*b, kMaxFileBytes);
+    if (!read.ok()) return Usage("body file: " + read.status().message());
+    body = std::move(*read);
+  }
   if (sodium_init() < 0) {
     std::fprintf(stderr, "humas: webhook-verify: libsodium failed to initialise\n");
     return 2;
   }
-  auto headers = webhook::ParseHeadersFile(headers_text);
+  auto headers = webhook::ParseHeadersFile(*headers_text);
   if (!headers.ok()) {
-    std::printf("not authentic: %s\n", headers.status().message().c_str());
+    std::printf("not authentic: %s\n", OneLine(headers.status().message()).c_str());
     return 1;
   }
   Status s = webhook::Verify(*scheme, *flags->Get("secret"), *headers, body, now);
   if (!s.ok()) {
-    std::printf("not authentic: %s\n", s.message().c_str());
+    std::printf("not authentic: %s\n", OneLine(s.message()).c_str());
     return 1;
   }
   std::printf("authentic\n");

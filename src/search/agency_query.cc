@@ -125,8 +125,11 @@ class Parser {
         size_t len = 0;
         char32_t c = DecodeUtf8(folded, &i, &len);
         if (!IsWordChar(c) && c != '_' && !(c == '.' && t.kind == TermKind::kAccount))
-          return Fail("empty_term", at,
-                      std::string("a ") + what + " may contain only letters, digits and '_'");
+          return Fail(
+              "empty_term", at,
+              std::string(t.kind == TermKind::kHashtag
+                              ? "a hashtag may contain only letters, digits and '_'"
+                              : "an account may contain only letters, digits, '_' and '.'"));
       }
       if (folded.empty() || Tokenize(folded).empty())
         return Fail("empty_term", at,

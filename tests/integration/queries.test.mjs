@@ -54,6 +54,10 @@ test('an expression the parser refuses answers 400 with the reason code and posi
     ['(banjir OR longsor', 'unclosed_paren', 0],
     ['NOT hoaks', 'matches_everything', 0],
     ['a "b', 'unclosed_quote', 2],
+    // Empty and over-long expressions carry reason codes too (the page translates them).
+    ['   ', 'empty', 0],
+    ['banjir '.repeat(300), 'too_long', 2000],
+    ['(a AND (b OR #)', 'empty_term', 13],
   ];
   for (const [expression, reason, position] of cases) {
     const r = await admin.post('/api/v1/queries/preview', { expression });

@@ -31,3 +31,33 @@ export async function postRaw(base, path, body, headers = {}, contentType = 'app
   }
   return { status: res.status, json, text, headers: res.headers };
 }
+
+/**
+ * POSTs with header lines exactly as given, repeats included (fetch would fold a repeated header
+ * into one "a, b" value): raw HTTP/1.1 over a socket. `headers` is a list of [name, value].
+ * Returns { status, json, text }.
+ */
+export async function postLines(base, path, body, headers) {
+  const { connect } = await import('node:net');
+  const url = new URL(base);
+  const payload = Buffer.from(body);
+  const head = [`POST ${path} HTTP/1.1`, `Host: ${url.host}`, 'Connection: close',
+    'Content-Type: application/json', `Content-Length: ${payload.length}`,
+    ...headers.map(([n, v]) => `${n}: ${v}`)].join('\r\n') + '\r\n\r\n';
+  const raw = await new Promise((resolveRaw, reject) => {
+    const chunks = [];
+    const socket = connect(Number(url.port), url.hostname, () => socket.end(Buffer.concat([Buffer.from(head), payload])));
+    socket.on('data', (c) => chunks.push(c));
+    socket.on('end', () => resolveRaw(Buffer.concat(chunks).toString('utf8')));
+    socket.on('error', reject);
+  });
+  const status = Number(raw.slice(9, 12));
+  const text = raw.slice(raw.indexOf('\r\n\r\n') + 4);
+  let json = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = null;
+  }
+  return { status, json, text };
+}

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { startServer, addUser, loggedIn, newDataDir } from './lib.mjs';
-import { fixture, metaSignature, xSignature, standardHeaders, postRaw } from './webhook_lib.mjs';
+import { fixture, metaSignature, xSignature, standardHeaders, postRaw, postLines } from './webhook_lib.mjs';
 
 const META_SECRET = 'humas-test-app-secret-0123456789ab';
 const VERIFY_TOKEN = 'verify-me-123';
@@ -213,6 +213,48 @@ test('Standard Webhooks: mention.created stored, replayed webhook-id kept once, 
   assert.equal(r.status, 400);
   const m = await waitFor('platform=website', 1);
   assert.equal(m.total, 1);
+});
+
+test('repeated signature headers: ambiguous ones refused, Standard Webhooks signature lines are one list', async () => {
+  const body = fixture('whatsapp-cloud/pywa-updates/message__text.json').replace('wamid.xyzxyz', 'wamid.repeated');
+  const forged = 'sha256=' + '0'.repeat(64);
+  const before = (await mentions('platform=whatsapp')).total;
+  // A forged signature beside the genuine one, in either order: which one would a proxy keep?
+  for (const lines of [[['X-Hub-Signature-256', forged], ['X-Hub-Signature-256', metaSig(body)]],
+    [['X-Hub-Signature-256', metaSig(body)], ['x-hub-signature-256', forged]]]) {
+    const r = await postLines(server.url, '/hooks/whatsapp', body, lines);
+    assert.equal(r.status, 401, r.text);
+    assert.match(r.json.error.message, /more than once/);
+  }
+  await new Promise((res) => setTimeout(res, 200));
+  assert.equal((await mentions('platform=whatsapp')).total, before);
+  // The same genuine signature twice is one signature.
+  let r = await postLines(server.url, '/hooks/whatsapp', body,
+    [['X-Hub-Signature-256', metaSig(body)], ['X-Hub-Signature-256', metaSig(body)]]);
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await waitFor('platform=whatsapp', before + 1)).total, before + 1);
+  // Standard Webhooks: the valid signature on a second webhook-signature line counts; two
+  // different webhook-id lines do not.
+  const std = JSON.stringify({ type: 'mention.created', data: {
+    platform: 'website', external_id: 'lapor-lines', author: { handle: 'warga7' },
+    text: 'Lampu jalan mati', created_at: '2025-03-04T08:15:22+07:00' } });
+  const h = stdHeaders('msg_lines', std);
+  r = await postLines(server.url, '/hooks/standard/lapor', std, [['webhook-id', h['webhook-id']],
+    ['webhook-timestamp', h['webhook-timestamp']], ['webhook-signature', 'v1,AAAA'],
+    ['webhook-signature', h['webhook-signature']]]);
+  assert.equal(r.status, 200, r.text);
+  r = await postLines(server.url, '/hooks/standard/lapor', std, [['webhook-id', 'msg_other'],
+    ...Object.entries(stdHeaders('msg_lines_2', std))]);
+  assert.equal(r.status, 401, r.text);
+  // A timestamp from the future is refused like a stale one; a missing id is not a signature.
+  r = await post('/hooks/standard/lapor', std, stdHeaders('msg_future', std, Math.floor(Date.now() / 1000) + 3600));
+  assert.equal(r.status, 403);
+  const { 'webhook-id': _, ...noId } = stdHeaders('msg_noid', std);
+  r = await post('/hooks/standard/lapor', std, noId);
+  assert.equal(r.status, 401);
+  const m = await waitFor('q=' + encodeURIComponent('"Lampu jalan mati"'), 1);
+  assert.equal(m.total, 1);
+  assert.match(server.logs.join(''), /"webhook.rejected".*more than once/);
 });
 
 test('a flood from one address gets 429 with Retry-After after the burst', async () => {

@@ -8,6 +8,7 @@
 #include <libxml/uri.h>
 #include <libxml/xmlerror.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <memory>
@@ -35,7 +36,16 @@ struct ParseState {
   xmlDocPtr entity_doc = nullptr;  //!< owns the HTML entities handed to the parser
   std::string first_error;
   int errors = 0;
+  bool stopped = false;  //!< the parse was cut short after kMaxErrors
 };
+
+//! libxml2 (2.9) copies error details at a cost that can grow with the input read so far (a
+//! comment full of "--" costs time quadratic in its length): a document this broken is read
+//! up to this many errors and then cut short, so no input can keep the parser busy for long.
+constexpr int kMaxErrors = 1000;
+//! libxml2 checks each attribute against every earlier one of its element (quadratic): start
+//! tags with more than this many '=' are refused before parsing. Real feeds use a handful.
+constexpr size_t kMaxAttributes = 2000;
 
 //! Only predefined XML entities and the HTML 4 names (&nbsp; &eacute; ...) exist; declarations
 //! in the document are ignored, so nothing external and nothing recursive is ever expanded.
@@ -67,7 +77,10 @@ void CollectError(void* user, xmlErrorPtr err) {
   auto* state = static_cast<ParseState*>(ctxt->_private);
   if (!state) return;
   if (err->level < XML_ERR_ERROR) return;
-  ++state->errors;
+  if (++state->errors >= kMaxErrors && !state->stopped) {
+    state->stopped = true;
+    xmlStopParser(ctxt);
+  }
   if (state->first_error.empty()) {
     std::string msg = err->message ? err->message : "XML error";
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
@@ -477,12 +490,37 @@ bool RepairBareAmpersands(std::string_view doc, std::string* out) {
 
 }  // namespace
 
+//! The largest number of '=' in one start tag (from "<name" to the next '>'), an upper bound of
+//! its attributes; comments and CDATA sections are skipped, and the scan stops once `limit` is
+//! passed. Linear in the document.
+size_t MostAttributes(std::string_view doc, size_t limit) {
+  size_t most = 0;
+  size_t i = doc.find('<');
+  while (i != std::string_view::npos && most <= limit) {
+    std::string_view closing = ">";
+    if (doc.compare(i, 4, "<!--") == 0) closing = "-->";
+    if (doc.compare(i, 9, "<![CDATA[") == 0) closing = "]]>";
+    size_t end = doc.find(closing, i + 1);
+    if (end == std::string_view::npos) end = doc.size();
+    if (closing == ">") {
+      size_t n = 0;
+      for (size_t k = i + 1; k < end; ++k) n += doc[k] == '=';
+      most = std::max(most, n);
+    }
+    i = doc.find('<', end);
+  }
+  return most;
+}
+
 Result<Feed> Parse(std::string_view document, const ParseOptions& options) {
   if (document.size() > options.max_bytes) {
     return ResourceExhausted("feed is larger than " + std::to_string(options.max_bytes) + " bytes");
   }
   if (document.empty()) return InvalidArgument("empty document");
   if (document.size() > static_cast<size_t>(INT32_MAX)) return ResourceExhausted("feed too large");
+  if (MostAttributes(document, kMaxAttributes) > kMaxAttributes)
+    return InvalidArgument("an element has more than " + std::to_string(kMaxAttributes) +
+                           " attributes");
   InitLibxmlOnce();
   // libxml2 reports some problems (encoding conversion) through the generic handler, which
   // prints to stderr by default; they are collected through the structured handler instead.
@@ -546,6 +584,8 @@ Result<Feed> Parse(std::string_view document, const ParseOptions& options) {
   Feed feed;
   feed.bozo = had_bare_amp || !wellformed || state.errors > 0;
   feed.bozo_reason = state.first_error;
+  if (state.stopped)
+    feed.bozo_reason += " (read up to the " + std::to_string(kMaxErrors) + "th error)";
   if (feed.bozo_reason.empty() && had_bare_amp) feed.bozo_reason = "unescaped '&' in the document";
   std::string ns = NsOf(root);
   if (Is(root, kAtom10, "feed")) {
@@ -569,7 +609,8 @@ Result<Feed> Parse(std::string_view document, const ParseOptions& options) {
 }
 
 std::string ToJson(const Feed& f, bool diagnostics) {
-  using json = nlohmann::json;
+  // Keys in the documented order: {"feed": {title, link, language, updated}, "entries": [...]}.
+  using json = nlohmann::ordered_json;
   auto date = [](const std::optional<UnixMillis>& t) { return t ? FormatDate(*t) : ""; };
   json entries = json::array();
   for (const Entry& e : f.entries) {

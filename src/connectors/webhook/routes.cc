@@ -123,8 +123,7 @@ class Hooks {
     if (!IsJson(req.Header("content-type")))
       return Refuse(req, ep.source_key, ip, 415, "unsupported_media_type",
                     "Content-Type must be application/json");
-    Headers headers;
-    for (const auto& [k, v] : req.headers) headers.emplace(k, v);
+    const Headers& headers = req.headers;
     const UnixMillis now = ctx_.clock.Now();
     Status verified = Verify(ep.scheme, ep.secret, headers, req.body, now / 1000);
     if (!verified.ok()) {
@@ -145,7 +144,7 @@ class Hooks {
     store::InboxDelivery d;
     d.source = ep.source_key;
     if (ep.scheme == Scheme::kStandard)
-      d.delivery_key = "id:" + headers["webhook-id"];
+      d.delivery_key = "id:" + **SingleHeader(headers, "webhook-id");  // verified: one value
     else if (!mapped->event_id.empty())
       d.delivery_key = "event:" + mapped->event_id;
     else

@@ -3,6 +3,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <nlohmann/json.hpp>
@@ -47,11 +48,6 @@ std::string_view TrimView(std::string_view s) {
   return s;
 }
 
-const std::string* Find(const Headers& headers, const char* name) {
-  auto it = headers.find(name);
-  return it == headers.end() ? nullptr : &it->second;
-}
-
 //! Checks "sha256=<value>" against the expected value (hex or base64 text).
 Status CheckPrefixed(const std::string* header, const char* header_name, std::string_view expected,
                      const char* encoding) {
@@ -65,6 +61,16 @@ Status CheckPrefixed(const std::string* header, const char* header_name, std::st
     return PermissionDenied(std::string(header_name) + " does not match the body (expected " +
                             encoding + " HMAC-SHA256 of the raw body with the configured secret)");
   return Status::Ok();
+}
+
+//! "POST /hooks/meta HTTP/1.1" (also with an absolute URL, which has a colon of its own).
+bool IsRequestLine(std::string_view line) {
+  size_t sp = line.find(' ');
+  if (sp == 0 || sp == std::string_view::npos) return false;
+  for (char c : line.substr(0, sp))
+    if (c < 'A' || c > 'Z') return false;
+  size_t version = line.rfind(" HTTP/");
+  return version != std::string_view::npos && version > sp;
 }
 
 std::string_view Base64Alphabet() {
@@ -93,6 +99,15 @@ std::string_view ToString(Scheme s) {
       return "standard";
   }
   return "meta";
+}
+
+Result<const std::string*> SingleHeader(const Headers& headers, const std::string& name) {
+  auto [first, last] = headers.equal_range(name);
+  if (first == last) return static_cast<const std::string*>(nullptr);
+  for (auto it = std::next(first); it != last; ++it)
+    if (it->second != first->second)
+      return InvalidArgument(name + " appears more than once with different values");
+  return &first->second;
 }
 
 std::string HmacSha256Hex(std::string_view key, std::string_view message) {
@@ -163,27 +178,42 @@ Status VerifyStandard(std::string_view secret, const Headers& headers, std::stri
                       std::int64_t now_seconds, std::int64_t tolerance_seconds) {
   auto key = StandardSecretKey(secret);
   if (!key.ok()) return FailedPrecondition(key.status().message());
-  const std::string* id = Find(headers, "webhook-id");
-  const std::string* ts = Find(headers, "webhook-timestamp");
-  const std::string* sigs = Find(headers, "webhook-signature");
-  if (!id || id->empty()) return Unauthenticated("missing webhook-id header");
-  if (!ts || ts->empty()) return Unauthenticated("missing webhook-timestamp header");
-  if (!sigs || sigs->empty()) return Unauthenticated("missing webhook-signature header");
+  auto id = SingleHeader(headers, "webhook-id");
+  if (!id.ok()) return Unauthenticated(id.status().message());
+  auto ts = SingleHeader(headers, "webhook-timestamp");
+  if (!ts.ok()) return Unauthenticated(ts.status().message());
+  // Signatures are one space-separated list, whether one line or several carry them.
+  std::string sigs;
+  auto [first_sig, last_sig] = headers.equal_range("webhook-signature");
+  for (auto it = first_sig; it != last_sig; ++it) {
+    if (it->second.empty()) continue;
+    if (!sigs.empty()) sigs += ' ';
+    sigs += it->second;
+  }
+  if (!*id || (*id)->empty()) return Unauthenticated("missing webhook-id header");
+  if (!*ts || (*ts)->empty()) return Unauthenticated("missing webhook-timestamp header");
+  if (sigs.empty()) return Unauthenticated("missing webhook-signature header");
+  const std::string& stamp = **ts;
   std::int64_t t = 0;
-  auto [end, ec] = std::from_chars(ts->data(), ts->data() + ts->size(), t);
-  if (ec != std::errc() || end != ts->data() + ts->size())
+  auto [end, ec] = std::from_chars(stamp.data(), stamp.data() + stamp.size(), t);
+  if (ec != std::errc() || end != stamp.data() + stamp.size())
     return Unauthenticated("webhook-timestamp is not a number of seconds");
-  if (t < now_seconds - tolerance_seconds)
+  // The distance as an unsigned difference: no overflow whatever the clock or the header says.
+  const auto distance = [](std::int64_t hi, std::int64_t lo) {
+    return static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo);
+  };
+  const auto tolerance = static_cast<std::uint64_t>(std::max<std::int64_t>(tolerance_seconds, 0));
+  if (t < now_seconds && distance(now_seconds, t) > tolerance)
     return PermissionDenied("webhook-timestamp is too old (more than " +
                             std::to_string(tolerance_seconds) + " s)");
-  if (t > now_seconds + tolerance_seconds)
+  if (t > now_seconds && distance(t, now_seconds) > tolerance)
     return PermissionDenied("webhook-timestamp is too far in the future (more than " +
                             std::to_string(tolerance_seconds) + " s)");
   std::string signed_content;
-  signed_content.reserve(id->size() + ts->size() + body.size() + 2);
-  signed_content.append(*id).append(".").append(*ts).append(".").append(body);
+  signed_content.reserve((*id)->size() + stamp.size() + body.size() + 2);
+  signed_content.append(**id).append(".").append(stamp).append(".").append(body);
   const std::string expected = HmacSha256Base64(*key, signed_content);
-  std::string_view rest = *sigs;
+  std::string_view rest = sigs;
   bool any_v1 = false;
   while (!rest.empty()) {
     size_t sp = rest.find(' ');
@@ -200,13 +230,25 @@ Status VerifyStandard(std::string_view secret, const Headers& headers, std::stri
 
 Status Verify(Scheme scheme, std::string_view secret, const Headers& headers, std::string_view body,
               std::int64_t now_seconds) {
+  auto signature = [&headers](const char* name) -> Result<const std::string*> {
+    auto v = SingleHeader(headers, name);
+    if (!v.ok()) return Unauthenticated(v.status().message());
+    return *v;
+  };
   switch (scheme) {
-    case Scheme::kMeta:
-      return VerifyMeta(secret, Find(headers, "x-hub-signature-256"), body);
-    case Scheme::kX:
-      return VerifyX(secret, Find(headers, "x-twitter-webhooks-signature"), body);
-    case Scheme::kTelegram:
-      return VerifyTelegram(secret, Find(headers, "x-telegram-bot-api-secret-token"));
+    case Scheme::kMeta: {
+      HUMAS_ASSIGN_OR_RETURN(const std::string* header, signature("x-hub-signature-256"));
+      return VerifyMeta(secret, header, body);
+    }
+    case Scheme::kX: {
+      HUMAS_ASSIGN_OR_RETURN(const std::string* header, signature("x-twitter-webhooks-signature"));
+      return VerifyX(secret, header, body);
+    }
+    case Scheme::kTelegram: {
+      HUMAS_ASSIGN_OR_RETURN(const std::string* header,
+                             signature("x-telegram-bot-api-secret-token"));
+      return VerifyTelegram(secret, header);
+    }
     case Scheme::kStandard:
       return VerifyStandard(secret, headers, body, now_seconds);
   }
@@ -215,37 +257,67 @@ Status Verify(Scheme scheme, std::string_view secret, const Headers& headers, st
 
 Result<Headers> ParseHeadersFile(std::string_view text) {
   Headers out;
+  constexpr std::string_view kBom = "\xEF\xBB\xBF";
+  if (text.substr(0, kBom.size()) == kBom) text.remove_prefix(kBom.size());
   std::string_view t = TrimView(text);
   if (!t.empty() && t.front() == '{') {
     auto j = nlohmann::json::parse(t, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded() || !j.is_object())
       return InvalidArgument("headers file: starts with '{' but is not a JSON object");
     for (const auto& [name, value] : j.items()) {
-      if (value.is_null()) continue;
-      if (!value.is_string())
-        return InvalidArgument("headers file: value of \"" + name + "\" is not a string");
-      out.emplace(Lower(name), value.get<std::string>());
+      const std::string key = Lower(name);
+      for (const auto& v : value.is_array() ? value : nlohmann::json::array({value})) {
+        if (v.is_null()) continue;
+        if (v.is_string())
+          out.emplace(key, std::string(TrimView(v.get_ref<const std::string&>())));
+        else if (v.is_number_integer())
+          out.emplace(key, v.dump());
+        else
+          return InvalidArgument("headers file: value of \"" + name +
+                                 "\" is not a string (or a list of strings)");
+      }
     }
     return out;
   }
   size_t pos = 0;
   int line_no = 0;
+  std::string* last_value = nullptr;  // for continuation lines
+  bool seen_line = false;
   while (pos < text.size()) {
     size_t nl = text.find('\n', pos);
     std::string_view line = text.substr(pos, nl == std::string_view::npos ? nl : nl - pos);
     pos = nl == std::string_view::npos ? text.size() : nl + 1;
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (TrimView(line).empty()) continue;
+    if (TrimView(line).empty()) {
+      if (seen_line) break;  // the end of the header section: a pasted body follows
+      continue;
+    }
+    const bool first_line = !seen_line;
+    seen_line = true;
+    if (line.front() == ' ' || line.front() == '\t') {
+      if (!last_value)
+        return InvalidArgument("headers file line " + std::to_string(line_no) +
+                               ": a continuation line without a header before it");
+      last_value->append(" ").append(TrimView(line));
+      continue;
+    }
+    if (line.front() == ':') {  // an HTTP/2 pseudo-header such as ":method: POST"
+      last_value = nullptr;
+      continue;
+    }
+    if (first_line && IsRequestLine(line)) continue;
     size_t colon = line.find(':');
-    if (colon == std::string_view::npos || colon == 0) {
-      if (line_no == 1 && line.find(" HTTP/") != std::string_view::npos) continue;  // request line
+    if (colon == std::string_view::npos)
       return InvalidArgument("headers file line " + std::to_string(line_no) +
                              ": expected \"Name: value\"");
-    }
     std::string name = Lower(TrimView(line.substr(0, colon)));
+    if (name.empty() || name.find_first_of(" \t") != std::string::npos)
+      return InvalidArgument("headers file line " + std::to_string(line_no) +
+                             ": expected \"Name: value\"");
     // Header values keep inner spaces (Standard Webhooks separates signatures with them).
-    out.emplace(std::move(name), std::string(TrimView(line.substr(colon + 1))));
+    auto it = out.emplace(std::move(name), std::string(TrimView(line.substr(colon + 1))));
+    last_value = &it->second;
   }
   return out;
 }

@@ -14,8 +14,15 @@
 
 namespace humas::webhook {
 
-//! Header names lower-cased → value (the first one when a header repeats).
-using Headers = std::map<std::string, std::string>;
+//! Header names lower-cased → value, every occurrence kept (as http::Request::headers). A
+//! signature header given twice with different values is ambiguous and never authentic; the
+//! webhook-signature lines of Standard Webhooks are one list (space-separated) however many
+//! lines carry it.
+using Headers = std::multimap<std::string, std::string>;
+
+//! The value of `name` (lower case): nullptr when absent. When the header repeats, the common
+//! value, or InvalidArgument when the occurrences differ.
+Result<const std::string*> SingleHeader(const Headers& headers, const std::string& name);
 
 //! Stable names: "meta" (Facebook/Instagram/WhatsApp `X-Hub-Signature-256`), "x"
 //! (`x-twitter-webhooks-signature`), "telegram" (`X-Telegram-Bot-Api-Secret-Token`), "standard"
@@ -58,9 +65,15 @@ Result<std::string> StandardSecretKey(std::string_view secret);
 Status Verify(Scheme scheme, std::string_view secret, const Headers& headers, std::string_view body,
               std::int64_t now_seconds);
 
-//! Reads a headers file for `humas webhook-verify`: a JSON object {"Name": "value", ...} (null
-//! values mean absent), or raw HTTP header lines "Name: value" (an optional request line such as
-//! "POST /hooks/meta HTTP/1.1" first, blank lines ignored, CRLF accepted). Names are lower-cased.
+//! Reads a headers file for `humas webhook-verify`, in the forms people save requests in:
+//! - a JSON object {"Name": "value", ...}: null means absent, an array holds repeated values
+//!   (Go's http.Header, many request loggers), integers stand for their decimal text;
+//! - raw HTTP header lines "Name: value": LF or CRLF, an optional UTF-8 byte-order mark, blank
+//!   lines before the first header, an optional request line ("POST /hooks/meta HTTP/1.1"),
+//!   HTTP/2 pseudo-headers (":method: POST") skipped, continuation lines (starting with a space
+//!   or tab) appended to the previous value; the first blank line after a header ends the
+//!   headers, so a whole pasted request (headers, blank line, body) reads as its headers.
+//! Names are lower-cased, values trimmed; repeated names are all kept.
 Result<Headers> ParseHeadersFile(std::string_view text);
 
 }  // namespace humas::webhook

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -38,7 +39,7 @@ TEST_F(VerifyTest, StandardWebhooksPeerSuite) {
   int total = 0, passed = 0;
   for (const auto& c : suite["cases"]) {
     Headers h;
-    for (const auto& [k, v] : c["headers"].items()) h[k] = v.get<std::string>();
+    for (const auto& [k, v] : c["headers"].items()) h.emplace(k, v.get<std::string>());
     Status s = VerifyStandard(c["secret"].get<std::string>(), h, c["payload"].get<std::string>(),
                               c["now"].get<std::int64_t>(), c["tolerance_seconds"].get<int>());
     bool expected = c["expected_valid"].get<bool>();
@@ -48,8 +49,9 @@ TEST_F(VerifyTest, StandardWebhooksPeerSuite) {
     if (c.contains("expected_signature_v1") && c["expected_signature_v1"].is_string()) {
       auto key = StandardSecretKey(c["secret"].get<std::string>());
       ASSERT_TRUE(key.ok());
-      std::string content =
-          h["webhook-id"] + "." + h["webhook-timestamp"] + "." + c["payload"].get<std::string>();
+      std::string content = h.find("webhook-id")->second + "." +
+                            h.find("webhook-timestamp")->second + "." +
+                            c["payload"].get<std::string>();
       EXPECT_EQ("v1," + HmacSha256Base64(*key, content), c["expected_signature_v1"]);
     }
   }
@@ -78,13 +80,13 @@ TEST_F(VerifyTest, WebhookSignaturesPeerSuite) {
     }
     Headers h;
     if (c["header_value"].is_string())
-      h[c["header_name"].get<std::string>()] = c["header_value"].get<std::string>();
+      h.emplace(c["header_name"].get<std::string>(), c["header_value"].get<std::string>());
     // Header names arrive lower-cased from the HTTP layer.
     Headers lowered;
     for (auto& [k, v] : h) {
       std::string n = k;
       for (char& ch : n) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      lowered[n] = v;
+      lowered.emplace(n, v);
     }
     Status s;
     if (scheme == "meta-x-hub-signature-256") {
@@ -132,28 +134,97 @@ TEST_F(VerifyTest, StandardRejectsFutureTimestampsAndBadSecrets) {
   const std::string secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
   auto key = StandardSecretKey(secret);
   ASSERT_TRUE(key.ok());
-  Headers h = {{"webhook-id", "msg_1"}, {"webhook-timestamp", "1000"}};
-  h["webhook-signature"] = "v1," + HmacSha256Base64(*key, "msg_1.1000.body");
+  const std::string good = "v1," + HmacSha256Base64(*key, "msg_1.1000.body");
+  Headers h = {{"webhook-id", "msg_1"}, {"webhook-timestamp", "1000"}, {"webhook-signature", good}};
   EXPECT_TRUE(VerifyStandard(secret, h, "body", 1000).ok());
   EXPECT_EQ(VerifyStandard(secret, h, "body", 1000 - 301).code(), Code::kPermissionDenied);
   EXPECT_EQ(VerifyStandard("whsec_%%%", h, "body", 1000).code(), Code::kFailedPrecondition);
-  h["webhook-signature"] = "v2,abc";
-  EXPECT_EQ(VerifyStandard(secret, h, "body", 1000).code(), Code::kUnauthenticated);
+  // Clocks and stamps at the ends of the 64-bit range neither overflow nor pass.
+  EXPECT_EQ(VerifyStandard(secret, h, "body", INT64_MIN).code(), Code::kPermissionDenied);
+  EXPECT_EQ(VerifyStandard(secret, h, "body", INT64_MAX).code(), Code::kPermissionDenied);
+  Headers v2 = {
+      {"webhook-id", "msg_1"}, {"webhook-timestamp", "1000"}, {"webhook-signature", "v2,abc"}};
+  EXPECT_EQ(VerifyStandard(secret, v2, "body", 1000).code(), Code::kUnauthenticated);
+}
+
+TEST_F(VerifyTest, RepeatedHeaders) {
+  const std::string secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  auto key = StandardSecretKey(secret);
+  ASSERT_TRUE(key.ok());
+  const std::string good = "v1," + HmacSha256Base64(*key, "msg_1.1000.body");
+  // Several webhook-signature lines are one list: the valid entry may be on any of them.
+  Headers lines = {{"webhook-id", "msg_1"},
+                   {"webhook-timestamp", "1000"},
+                   {"webhook-signature", "v1,AAAA"},
+                   {"webhook-signature", good}};
+  EXPECT_TRUE(VerifyStandard(secret, lines, "body", 1000).ok());
+  // The same id twice is one id; two different ids are ambiguous.
+  lines.emplace("webhook-id", "msg_1");
+  EXPECT_TRUE(VerifyStandard(secret, lines, "body", 1000).ok());
+  lines.emplace("webhook-id", "msg_2");
+  EXPECT_EQ(VerifyStandard(secret, lines, "body", 1000).code(), Code::kUnauthenticated);
+  // A forged Meta signature beside the genuine one, in either order: never authentic.
+  const std::string body = "{}";
+  const std::string right = "sha256=" + HmacSha256Hex("s", body);
+  const std::string forged = "sha256=" + std::string(64, '0');
+  Headers meta = {{"x-hub-signature-256", forged}, {"x-hub-signature-256", right}};
+  Status s = Verify(Scheme::kMeta, "s", meta, body, 0);
+  EXPECT_EQ(s.code(), Code::kUnauthenticated);
+  EXPECT_NE(s.message().find("more than once"), std::string::npos) << s.message();
+  Headers twice = {{"x-hub-signature-256", right}, {"x-hub-signature-256", right}};
+  EXPECT_TRUE(Verify(Scheme::kMeta, "s", twice, body, 0).ok());
+  Headers tg = {{"x-telegram-bot-api-secret-token", "tok"},
+                {"x-telegram-bot-api-secret-token", "other"}};
+  EXPECT_FALSE(Verify(Scheme::kTelegram, "tok", tg, "", 0).ok());
 }
 
 TEST_F(VerifyTest, HeadersFileFormats) {
+  auto value = [](const Headers& h, const std::string& name) {
+    auto it = h.find(name);
+    return it == h.end() ? std::string("<absent>") : it->second;
+  };
   auto raw = ParseHeadersFile(
       "POST /hooks/meta HTTP/1.1\r\nHost: example\r\nX-Hub-Signature-256:  sha256=ab \r\n\r\n");
   ASSERT_TRUE(raw.ok()) << raw.status().message();
-  EXPECT_EQ(raw->at("x-hub-signature-256"), "sha256=ab");
-  EXPECT_EQ(raw->at("host"), "example");
+  EXPECT_EQ(value(*raw, "x-hub-signature-256"), "sha256=ab");
+  EXPECT_EQ(value(*raw, "host"), "example");
   auto js = ParseHeadersFile(R"({"Webhook-Signature": "v1,a v1,b", "X-Absent": null})");
   ASSERT_TRUE(js.ok());
-  EXPECT_EQ(js->at("webhook-signature"), "v1,a v1,b");
+  EXPECT_EQ(value(*js, "webhook-signature"), "v1,a v1,b");
   EXPECT_EQ(js->count("x-absent"), 0u);
   EXPECT_FALSE(ParseHeadersFile("no colon here\n").ok());
-  EXPECT_FALSE(ParseHeadersFile("{\"a\": 1}").ok());
+  EXPECT_FALSE(ParseHeadersFile("{\"a\": 1.5}").ok());
+  EXPECT_FALSE(ParseHeadersFile("{\"a\": {\"b\": \"c\"}}").ok());
   EXPECT_FALSE(ParseHeadersFile("{broken").ok());
+  EXPECT_FALSE(ParseHeadersFile("  continued first\n").ok());
+}
+
+TEST_F(VerifyTest, HeadersFilesAsPeopleSaveThem) {
+  // Go's http.Header / request loggers: arrays of values; integers for the timestamp.
+  auto arrays = ParseHeadersFile(
+      R"({"Webhook-Signature": ["v1,a", "v1,b"], "Webhook-Timestamp": 1614265330})");
+  ASSERT_TRUE(arrays.ok()) << arrays.status().message();
+  EXPECT_EQ(arrays->count("webhook-signature"), 2u);
+  EXPECT_EQ(arrays->find("webhook-timestamp")->second, "1614265330");
+  // A pasted request: byte-order mark, absolute-URL request line, a folded value, a blank line,
+  // then the body (which is not read as headers).
+  auto pasted = ParseHeadersFile(
+      "\xEF\xBB\xBFPOST http://127.0.0.1:8080/hooks/x HTTP/1.1\r\n"
+      "X-Twitter-Webhooks-Signature: sha256=abc\r\nX-Long: one\r\n two\r\n\r\n"
+      "{\"for_user_id\": \"1\"}\r\nnot: a header\r\n");
+  ASSERT_TRUE(pasted.ok()) << pasted.status().message();
+  EXPECT_EQ(pasted->find("x-twitter-webhooks-signature")->second, "sha256=abc");
+  EXPECT_EQ(pasted->find("x-long")->second, "one two");
+  EXPECT_EQ(pasted->count("not"), 0u);
+  EXPECT_EQ(pasted->count("{\"for_user_id\""), 0u);
+  // Devtools' HTTP/2 copy: pseudo-headers are skipped; leading blank lines too.
+  auto h2 = ParseHeadersFile("\n\n:method: POST\n:path: /hooks\nX-Hub-Signature-256: sha256=1\n");
+  ASSERT_TRUE(h2.ok()) << h2.status().message();
+  EXPECT_EQ(h2->size(), 1u);
+  // Repeated lines are all kept.
+  auto dup = ParseHeadersFile("Accept: a\naccept: b\n");
+  ASSERT_TRUE(dup.ok());
+  EXPECT_EQ(dup->count("accept"), 2u);
 }
 
 }  // namespace
