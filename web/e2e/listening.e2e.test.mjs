@@ -93,3 +93,26 @@ test('the live stream filtered by the query shows a newly imported matching ment
   await page.selectOption(tid('stream-query'), { label: 'Semua percakapan' });
   await page.locator(tid('stream-item')).filter({ hasText: 'Tanjung Redeb' }).waitFor();
 });
+
+test('an empty or over-long expression is refused with a translated reason; nothing is saved', async () => {
+  await page.click(tid('nav-queries'));
+  await page.click(tid('query-new'));
+  await page.selectOption(tid('query-agency'), { label: 'Pemerintah Daerah' });
+  await page.fill(tid('query-name'), 'Terlalu panjang');
+  // Over 2,000 bytes: the preview says why in Indonesian and marks where the limit falls.
+  await page.fill(tid('query-expression'), 'banjir '.repeat(300));
+  const err = page.locator(tid('query-expression-error'));
+  await page.waitForSelector(`${tid('query-expression-error')}[data-reason="too_long"]`);
+  assert.equal(await err.getAttribute('data-position'), '2000');
+  assert.match(await err.textContent(), /Karakter ke-2001: ekspresi terlalu panjang/);
+  await page.click(tid('query-save'));
+  await page.waitForSelector(`${tid('query-expression-error')}[data-reason="too_long"]`);
+  // Saved empty: the reason is translated too, not the server's English.
+  await page.fill(tid('query-expression'), '');
+  await page.click(tid('query-save'));
+  await page.waitForSelector(`${tid('query-expression-error')}[data-reason="empty"]`);
+  assert.match(await err.textContent(), /ekspresi masih kosong/);
+  assert.doesNotMatch(await page.textContent(tid('query-form')), /required|at most/);
+  const stored = (await api.get('/api/v1/queries')).json;
+  assert.equal(stored.total, 1, 'only the query saved earlier');
+});
