@@ -166,6 +166,16 @@ TEST_P(InboxConformanceTest, MentionsGroupPerThreadAndCitizen) {
   EXPECT_EQ(again.case_.mention_count, 3);
   EXPECT_EQ(Must(inbox().CaseMentionIds(a.case_.id)).size(), 3u);
   EXPECT_EQ(Must(inbox().CaseOfMention(first.id)).id, a.case_.id);
+  // Ani's other cases, newest first: a new thread opens a second one; Budi's are not hers.
+  Case ani2 = Opened("p9", "ani", kT0 + 5 * kHour);
+  Case ani3 = Opened("p10", "ANI", kT0 + 6 * kHour);
+  EXPECT_NE(ani2.id, a.case_.id);
+  auto others = Must(inbox().CitizenCases("x:ani", a.case_.id, 10));
+  ASSERT_EQ(others.size(), 2u);
+  EXPECT_EQ(others[0].id, ani3.id);
+  EXPECT_EQ(others[1].id, ani2.id);
+  EXPECT_EQ(Must(inbox().CitizenCases("x:ani", ani3.id, 1)).at(0).id, ani2.id);
+  EXPECT_EQ(Must(inbox().CitizenCases("x:budi", 0, 10)).size(), 1u);
   // The history: opened, then two mention_added.
   auto events = Must(inbox().CaseEvents(a.case_.id));
   ASSERT_EQ(events.size(), 3u);

@@ -705,6 +705,16 @@ TEST_P(StoreConformanceTest, FailedBatchStoresNothing) {
   batch[30].agency_id = 987654;  // no such agency: violates the reference midway
   auto r = store().mentions().UpsertBatch(batch, kT0);
   ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kFailedPrecondition) << r.status().ToString();
+  // The same for an account that does not exist, also with the inbox opening cases.
+  batch[30].agency_id = a.id;
+  batch[40].account_id = 424242;
+  batch[40].data.labels.input_kind = "pertanyaan";
+  r = store().mentions().UpsertBatch(batch, kT0, /*open_cases=*/true);
+  EXPECT_EQ(r.status().code(), Code::kFailedPrecondition) << r.status().ToString();
+  // A copy of a stored mention names no new reference: a wrong one there changes nothing.
+  Mention again = MakeMention("old", "lama", kT0, 555555);
+  ASSERT_OK(store().mentions().UpsertBatch({again}, kT0).status());
 
   auto all = Unwrap(store().mentions().Search({}, {}));
   EXPECT_EQ(all.total, 1);

@@ -30,15 +30,20 @@ constexpr char kSqlParentCase[] =
 // What decides whether a mention reopens the case it joins.
 constexpr char kSqlCaseClosedAt[] =
     "SELECT closed_at FROM cases WHERE id = ? AND state = 'selesai'";
-constexpr char kSqlCaseByKey[] = "SELECT id FROM cases WHERE case_key = ? ORDER BY id DESC LIMIT 1";
+// ?1 citizen key, ?2 case key (which ends with the citizen key): cases_citizen_case_key.
+constexpr char kSqlCaseByKey[] =
+    "SELECT id FROM cases WHERE citizen_key = ? AND case_key = ? ORDER BY id DESC LIMIT 1";
 // A new case is stored already holding its first mention (mention_count 1; version 2, as the
 // insert followed by kSqlCaseAddMention used to leave it), so intake writes the row and the entries
 // of its eight indexes once instead of inserting and then moving them.
+// The row also records the mention that opened it: the history's "opened" entry (migration 0019;
+// no case_events row of its own).
 constexpr char kSqlCaseInsert[] =
     "INSERT INTO cases (agency_id, platform, case_key, citizen_key, citizen_handle, citizen_name, "
     "subject, input_kind, state, priority, mention_count, first_mention_at, last_mention_at, "
-    "last_activity_at, version, created_at, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'baru', ?, 1, ?, ?, ?, 2, ?, ?)";
+    "last_activity_at, version, created_at, updated_at, opened_by_mention) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'baru', ?, 1, ?, ?, ?, 2, ?, ?, ?)";
+constexpr char kSqlCaseOpening[] = "SELECT created_at, opened_by_mention FROM cases WHERE id = ?";
 // Counts the cases an intake opened (migration 0012: no insert trigger), once per agency.
 constexpr char kSqlCaseStateCountAdd[] =
     "INSERT INTO case_state_counts (agency_id, state, n) VALUES (?, ?, ?) "
@@ -368,7 +373,7 @@ Result<CaseIntake> AttachOne(Connection& conn_ref, const Mention& m, Id mention_
   key.append("|").append(platform).append("|").append(root).append("|").append(citizen_key);
   if (!case_id) {
     HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlCaseByKey));
-    st.Bind(key);
+    st.Bind(citizen_key).Bind(key);
     HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
     if (row) case_id = st.Int(0);
   }
@@ -399,12 +404,8 @@ Result<CaseIntake> AttachOne(Connection& conn_ref, const Mention& m, Id mention_
     st.Bind(*m.agency_id).Bind(platform).Bind(key).Bind(citizen_key).Bind(m.data.author_handle);
     st.Bind(m.data.author_name).Bind(subject).Bind(m.data.labels.input_kind).Bind("normal");
     st.Bind(m.data.created_at).Bind(m.data.created_at).Bind(m.data.created_at).Bind(now).Bind(now);
-    HUMAS_RETURN_IF_ERROR(st.Run());
+    HUMAS_RETURN_IF_ERROR(st.Bind(mention_id).Run());
     case_id = sqlite3_last_insert_rowid(conn->raw());
-    CaseEvent e{0,        *case_id,
-                now,      std::nullopt,
-                "opened", "{\"mention_id\":" + std::to_string(mention_id) + "}"};
-    HUMAS_RETURN_IF_ERROR(InsertEvent(*conn, &e));
     out.created = true;
     ++(*opened)[*m.agency_id];
     if (!intake) {
@@ -690,11 +691,26 @@ Result<std::vector<Id>> SqliteInboxRepository::CaseMentionIds(Id case_id) {
 
 Result<std::vector<CaseEvent>> SqliteInboxRepository::CaseEvents(Id case_id) {
   auto conn = ctx_.pool->Acquire();
+  std::vector<CaseEvent> out;
+  {
+    // The opening, from the case row (migration 0019): first, as it happened first.
+    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlCaseOpening));
+    st.Bind(case_id);
+    HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (row && !st.IsNull(1)) {
+      out.push_back(CaseEvent{0, case_id, st.Int(0), std::nullopt, "opened",
+                              "{\"mention_id\":" + std::to_string(st.Int(1)) + "}"});
+    }
+  }
   HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlEventsOfCase));
   st.Bind(case_id);
-  return ReadAll<CaseEvent>(st, [](const Stmt& s) -> Result<CaseEvent> {
-    return CaseEvent{s.Int(0), s.Int(1), s.Int(2), s.OptInt(3), s.Text(4), s.Text(5)};
-  });
+  HUMAS_ASSIGN_OR_RETURN(
+      std::vector<CaseEvent> stored, ReadAll<CaseEvent>(st, [](const Stmt& s) -> Result<CaseEvent> {
+        return CaseEvent{s.Int(0), s.Int(1), s.Int(2), s.OptInt(3), s.Text(4), s.Text(5)};
+      }));
+  out.insert(out.end(), std::make_move_iterator(stored.begin()),
+             std::make_move_iterator(stored.end()));
+  return out;
 }
 
 Result<std::vector<Case>> SqliteInboxRepository::CitizenCases(const std::string& citizen_key,

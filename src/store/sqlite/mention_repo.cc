@@ -26,6 +26,8 @@ constexpr char kSqlMentionInsert[] =
 // Inserted by UpsertBatch right after the row (see migration 0002 for why not by a trigger).
 constexpr char kSqlMentionFtsInsert[] =
     "INSERT INTO mentions_fts (rowid, text, author_handle, author_name) VALUES (?, ?, ?, ?)";
+constexpr char kSqlAgencyExists[] = "SELECT 1 FROM agencies WHERE id = ?";
+constexpr char kSqlAccountExists[] = "SELECT 1 FROM accounts WHERE id = ?";
 constexpr char kSqlMentionEngagement[] =
     "SELECT id, shares, likes, replies FROM mentions WHERE platform = ? AND external_id = ?";
 constexpr char kSqlMentionRaiseEngagement[] =
@@ -112,6 +114,55 @@ namespace {
 using RollupKey = std::tuple<UnixMillis, Id, std::string_view, std::string_view>;
 using QueryHourKey = std::tuple<Id, UnixMillis, std::string_view>;
 
+//! Turns SQLite's per-row foreign key checks off on `conn` for one intake transaction and back on
+//! when it ends (PRAGMA foreign_keys is a no-op inside a transaction: construct before BEGIN,
+//! destroy after COMMIT/ROLLBACK). The intake checks its references itself (CheckReferences).
+class ForeignKeysChecked {
+ public:
+  explicit ForeignKeysChecked(Connection& conn) : conn_(conn) {}
+  ~ForeignKeysChecked() {
+    if (off_) (void)conn_.Exec("PRAGMA foreign_keys=ON");
+  }
+  Status Off() {
+    HUMAS_RETURN_IF_ERROR(conn_.Exec("PRAGMA foreign_keys=OFF"));
+    off_ = true;
+    return Status::Ok();
+  }
+
+ private:
+  Connection& conn_;
+  bool off_ = false;
+};
+
+//! The references of the rows a batch inserted, once per distinct value: each agency and account a
+//! new mention names must exist (what the mentions table's foreign keys demand). Everything else
+//! the intake transaction writes refers to rows it wrote or read itself in the same transaction
+//! (mention ids just inserted, cases just opened or looked up), which the write lock keeps there.
+Status CheckReferences(Connection& conn, const std::vector<Mention>& mentions,
+                       const std::vector<UpsertOutcome>& out) {
+  std::map<Id, size_t> agencies, accounts;  // id -> first inserted mention naming it
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i].kind != UpsertOutcome::Kind::kInserted) continue;
+    if (mentions[i].agency_id) agencies.try_emplace(*mentions[i].agency_id, i);
+    if (mentions[i].account_id) accounts.try_emplace(*mentions[i].account_id, i);
+  }
+  for (auto [table, ids, what] : {std::tuple{kSqlAgencyExists, &agencies, "agency"},
+                                  std::tuple{kSqlAccountExists, &accounts, "account"}}) {
+    for (const auto& [id, i] : *ids) {
+      HUMAS_ASSIGN_OR_RETURN(Stmt st, conn.Prepare(table));
+      st.Bind(id);
+      HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (row) continue;
+      const MentionInput& d = mentions[i].data;
+      return FailedPrecondition(
+          "mention " + std::to_string(i) + " (" + std::string(ToString(d.platform)) + " " +
+          d.external_id + ") could not be stored, so nothing of the batch was: " + what + " " +
+          std::to_string(id) + " does not exist (a referenced row does not exist)");
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
@@ -128,6 +179,11 @@ Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
   if (mentions.empty()) return out;
 
   auto conn = ctx_.pool->Acquire();
+  // SQLite would check the mentions' agency and account, each match's, case's, event's and link's
+  // references once per written row (a B-tree probe each, ~5.9k instructions per mention);
+  // CheckReferences checks them once per batch instead, inside the same transaction.
+  ForeignKeysChecked fk(*conn);
+  HUMAS_RETURN_IF_ERROR(fk.Off());
   WriteTx tx(*conn);
   HUMAS_RETURN_IF_ERROR(tx.Begin());
   std::map<RollupKey, std::int64_t> rollups;
@@ -212,6 +268,7 @@ Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
     out.push_back({raise ? UpsertOutcome::Kind::kUpdated : UpsertOutcome::Kind::kDuplicate, id});
     if (d.edited_at > 0) edited.emplace_back(i, id);
   }
+  HUMAS_RETURN_IF_ERROR(CheckReferences(*conn, mentions, out));
   for (const auto& [key, count] : rollups) {
     HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlRollupIncrement));
     st.Bind(std::get<0>(key)).Bind(std::get<1>(key)).Bind(std::get<2>(key));

@@ -79,8 +79,11 @@ constexpr char kSqlShareChildren[] =
     "WHERE m.platform = ?1 AND m.shared_from = ?2 AND m.shared_from <> '' ORDER BY 8, 1";
 
 // Author activity. ?1 = window start (day and week buckets are counted from it; the window is
-// whole UTC days). Without a topic it reads the per-day author counters kept at ingest
-// (migration 0016, rollups_batch.cc): a GROUP BY over the window's counter rows.
+// whole UTC days). The top authors without a topic read the per-day author counters kept at ingest
+// (migration 0016, rollups_batch.cc): a GROUP BY over the window's counter rows. One author's
+// profile reads that author's mentions in the window through mentions_author (the counters have
+// no per-author index since migration 0017: its upkeep cost every stored mention more than this
+// bounded read costs a profile).
 constexpr char kSqlCountersHead[] =
     "SELECT platform, max(handle), max(name), sum(mentions), sum(shares), sum(replies), "
     "sum(critical_replies), count(DISTINCT day), "
@@ -169,19 +172,19 @@ Result<AuthorActivity> ReadActivity(const Stmt& st) {
 std::string ActivitySql(const ActivityFilter& f, const std::string& author_platform,
                         const std::string& author, std::vector<BindValue>* binds) {
   const bool topic = !f.hashtag.empty();
-  const std::string p = topic ? "m." : "";
-  std::string sql = topic ? kSqlTopicHead : kSqlCountersHead;
+  const bool raw = topic || !author.empty();  // mentions, not the counters
+  const std::string p = raw ? "m." : "";
+  std::string sql = raw ? kSqlTopicHead : kSqlCountersHead;
   *binds = {DayOf(f.since), DayOf(f.until - 1) + kDayMs};
   if (!author.empty()) {
-    sql += topic ? " AND m.platform = ? AND lower(m.author_handle) = ?"
-                 : " AND platform = ? AND author_key = ?";
+    sql += " AND m.platform = ? AND lower(m.author_handle) = ?";
     binds->push_back(author_platform);
     binds->push_back(AsciiLower(author));
   }
   if (f.agency_ids) {
     sql += " AND (";
     AppendIdsIn(&sql, binds, p + "agency_id", *f.agency_ids);
-    if (f.include_unassigned) sql += topic ? " OR m.agency_id IS NULL" : " OR agency_id = 0";
+    if (f.include_unassigned) sql += raw ? " OR m.agency_id IS NULL" : " OR agency_id = 0";
     sql += ")";
   }
   if (topic) {
@@ -194,7 +197,7 @@ std::string ActivitySql(const ActivityFilter& f, const std::string& author_platf
     binds->push_back("\"" + tag + "\"");
     binds->push_back("*#" + tag + "[^a-z0-9_]*");
   }
-  return sql + (topic ? kSqlTopicTail : kSqlCountersTail);
+  return sql + (raw ? kSqlTopicTail : kSqlCountersTail);
 }
 
 Status CheckHashtag(const std::string& tag) {

@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "store/cases.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/migrate.h"
 #include "store/sqlite/test_util.h"
@@ -250,6 +251,83 @@ TEST(SqliteMentionTest, FullTextIndexStaysConsistent) {
                       "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'keluhan'"),
             "400");
   EXPECT_EQ(RawScalar(store->path(), "SELECT sum(count) FROM rollup_hourly"), "400");
+}
+
+// A case's history, one line per entry: "<id is 0> <at> <kind> <details> <actor or -1>".
+std::vector<std::string> History(Store& store, Id case_id) {
+  auto events = store.inbox().CaseEvents(case_id);
+  EXPECT_TRUE(events.ok());
+  std::vector<std::string> out;
+  if (!events.ok()) return out;
+  for (const CaseEvent& e : *events)
+    out.push_back(std::to_string(e.id == 0) + " " + std::to_string(e.at) + " " + e.kind + " " +
+                  e.details_json + " " + std::to_string(e.actor_user_id.value_or(-1)));
+  return out;
+}
+
+// Migration 0019 moves each case's stored "opened" event into the case row; the history reads the
+// same before and after (but for the moved entry's id, now 0), and an "opened" event that is not
+// exactly what the intake writes stays a stored event.
+TEST(SqliteMigrateTest, CaseOpeningMovesIntoTheCaseRowAndTheHistoryStaysTheSame) {
+  auto store = TempSqliteStore::Open();
+  ASSERT_NE(store, nullptr);
+  Agency region;
+  region.code = "berau";
+  region.name = region.short_name = "Berau";
+  region.kind = AgencyKind::kRegion;
+  ASSERT_TRUE(store->agencies().Create(&region).ok());
+  Agency dinkes;
+  dinkes.code = "dinkes";
+  dinkes.name = dinkes.short_name = "Dinkes";
+  dinkes.parent_id = region.id;
+  ASSERT_TRUE(store->agencies().Create(&dinkes).ok());
+  std::vector<Mention> batch;
+  for (int i = 0; i < 6; ++i) {
+    Mention m;
+    m.agency_id = dinkes.id;
+    m.data.platform = Platform::kX;
+    m.data.external_id = "q" + std::to_string(i);
+    m.data.author_handle = "warga" + std::to_string(i % 4);  // two citizens post twice
+    m.data.text = "Kapan vaksin tersedia? " + std::to_string(i);
+    m.data.created_at = kT0 + i;
+    if (i >= 4) m.data.in_reply_to = "q" + std::to_string(i - 4);  // joins that case
+    m.data.labels.input_kind = "pertanyaan";
+    batch.push_back(m);
+  }
+  auto stored = store->mentions().UpsertBatch(batch, kT0 + 10, /*open_cases=*/true);
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  ASSERT_EQ(RawScalar(store->path(), "SELECT count(*) FROM cases"), "4");
+  ASSERT_EQ(RawScalar(store->path(), "SELECT count(*) FROM case_events WHERE kind = 'opened'"),
+            "0");
+  const std::vector<Id> cases = {1, 2, 3, 4};
+  std::vector<std::vector<std::string>> before;
+  for (Id c : cases) before.push_back(History(*store, c));
+  ASSERT_EQ(before[0].size(), 2u);  // opened (from the row), mention_added
+  EXPECT_EQ(before[0][0], "1 " + std::to_string(kT0 + 10) + " opened {\"mention_id\":" +
+                              std::to_string((*stored)[0].id) + "} -1");
+
+  // The database as 0018 left it: the openings were case_events rows (plus one odd "opened"
+  // event, at another instant, that the migration must leave alone).
+  const std::string path = store->path();  // the file lives as long as `store`
+  RawExec(path,
+          "INSERT INTO case_events (case_id, at, actor_user_id, kind, details_json) "
+          "SELECT id, created_at, NULL, 'opened', '{\"mention_id\":' || opened_by_mention || '}' "
+          "FROM cases ORDER BY id; "
+          "INSERT INTO case_events (case_id, at, kind, details_json) "
+          "VALUES (3, 5, 'opened', '{\"mention_id\":99}'); "
+          "ALTER TABLE cases DROP COLUMN opened_by_mention; "
+          "DELETE FROM schema_migrations WHERE version = 19");
+  ASSERT_EQ(RawScalar(path, "SELECT count(*) FROM case_events WHERE kind = 'opened'"), "5");
+  SystemClock clock;
+  auto reopened = OpenAt(path, clock);
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  EXPECT_EQ(RawScalar(path, "SELECT count(*) FROM case_events WHERE kind = 'opened'"), "1");
+  EXPECT_EQ(RawScalar(path, "SELECT count(*) FROM cases WHERE opened_by_mention IS NOT NULL"), "4");
+  for (size_t i = 0; i < cases.size(); ++i) {
+    std::vector<std::string> want = before[i];
+    if (cases[i] == 3) want.push_back("0 5 opened {\"mention_id\":99} -1");  // kept as stored
+    EXPECT_EQ(History(**reopened, cases[i]), want) << "case " << cases[i];
+  }
 }
 
 TEST(SqliteStoreTest, UnopenablePathIsAnError) {
