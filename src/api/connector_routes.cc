@@ -73,6 +73,15 @@ bool Streamed(const store::Connector& c) {
   return s.ok() && s->streams();
 }
 
+json RefusedJson(const connectors::stream::StreamHealth& h) {
+  json out = json::array();
+  for (const auto& r : h.refused_rules)
+    out.push_back({{"query_id", r.query_id ? json(r.query_id) : json()},
+                   {"rule", r.rule},
+                   {"reason", r.reason}});
+  return out;
+}
+
 //! The live state of a streamed connector (null when the worker has none for it).
 json StreamJson(const connectors::stream::HealthView* streams, const store::Connector& c) {
   if (!streams) return json();
@@ -86,7 +95,14 @@ json StreamJson(const connectors::stream::HealthView* streams, const store::Conn
           {"reconnects", h->reconnects},
           {"events", h->events},
           {"stored", h->stored},
-          {"malformed", h->malformed}};
+          {"malformed", h->malformed},
+          {"rules_synced_at", TimeOrNull(h->rules_synced_at)},
+          {"rules_error", h->rules_error},
+          {"refused_rules", RefusedJson(*h)},
+          {"tagged_posts", h->tagged_posts},
+          {"ignored_tags", h->ignored_tags},
+          {"gap_filled", h->gap_filled},
+          {"gap_filled_at", TimeOrNull(h->gap_filled_at)}};
 }
 
 //! An X filtered stream's rules as compiled from the agency's queries (or typed on the form), and
@@ -106,7 +122,19 @@ json XRulesJson(const Context& ctx, const store::Connector& c) {
   }
   for (const auto& u : wanted->unexpressible)
     unexpressible.push_back({{"query_id", u.query_id}, {"name", u.name}, {"reason", u.reason}});
-  return {{"rules", rules}, {"unexpressible", unexpressible}};
+  // Rules X refused at the last sync (dry run): not streamed either.
+  json refused = json::array();
+  if (auto h = ctx.streams ? ctx.streams->Health(c.id) : std::nullopt)
+    for (const auto& r : h->refused_rules) {
+      std::string name;
+      if (r.query_id)
+        if (auto q = ctx.store.queries().Get(r.query_id); q.ok()) name = q->name;
+      refused.push_back({{"query_id", r.query_id ? json(r.query_id) : json()},
+                         {"name", name},
+                         {"rule", r.rule},
+                         {"reason", r.reason}});
+    }
+  return {{"rules", rules}, {"unexpressible", unexpressible}, {"refused", refused}};
 }
 
 json ConnectorJson(const Context& ctx, const store::Connector& c, const Hierarchy* h,

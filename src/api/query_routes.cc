@@ -5,6 +5,9 @@
 
 #include "api/api.h"
 #include "api/json_model.h"
+#include "connectors/pull/settings.h"
+#include "connectors/stream/hub.h"
+#include "connectors/x/stream.h"
 #include "core/log.h"
 #include "search/agency_query.h"
 #include "store/queries.h"
@@ -37,6 +40,46 @@ json QueryJson(const store::AgencyQuery& q, const Hierarchy* h) {
           {"created_at", FormatRfc3339(q.created_at)},
           {"updated_at", FormatRfc3339(q.updated_at)},
           {"version", q.version}};
+}
+
+//! The agency's enabled X filtered streams that do not stream this query, and why: X's rule
+//! language cannot say it, X refused its rule at the last sync, or the connector streams the
+//! rules typed on its form instead of the queries.
+json XStreamGaps(Context& ctx, const store::AgencyQuery& q) {
+  json out = json::array();
+  store::ConnectorFilter f;
+  f.agency_ids = std::vector<Id>{q.agency_id};
+  f.platform = Platform::kX;
+  f.enabled = true;
+  store::Page page;
+  page.limit = 1000;
+  auto list = ctx.store.connectors().List(f, page);
+  if (!list.ok() || !q.active) return out;
+  for (const store::Connector& c : list->items) {
+    json settings = json::parse(c.settings_json, nullptr, false);
+    if (!connectors::pull::IsXStream(settings)) continue;
+    auto s = connectors::pull::ParseXStreamSettings(settings);
+    if (!s.ok()) continue;
+    std::string reason;
+    if (!s->rules.empty()) {
+      reason = "the connector streams the rules typed on its form, not the agency's queries";
+    } else if (auto wanted = connectors::x::StreamProtocol::WantedRules(ctx.store, c);
+               wanted.ok()) {
+      for (const auto& u : wanted->unexpressible)
+        if (u.query_id == q.id) reason = u.reason;
+      bool compiled = false;
+      for (const auto& r : wanted->rules)
+        compiled = compiled || connectors::x::QueryOfTag(r.tag) == q.id;
+      if (reason.empty() && !compiled) continue;  // not X's concern (other platforms only)
+    }
+    if (reason.empty() && ctx.streams)
+      if (auto h = ctx.streams->Health(c.id))
+        for (const auto& r : h->refused_rules)
+          if (r.query_id == q.id) reason = "X refused the rule: " + r.reason;
+    if (reason.empty()) continue;
+    out.push_back({{"connector_id", c.id}, {"connector_name", c.name}, {"reason", reason}});
+  }
+  return out;
 }
 
 //! 400 for an expression the parser refuses, with the error's stable code and position.
@@ -163,7 +206,9 @@ http::Response Create(Context& ctx, const http::Request& req, Caller& c) {
 http::Response Get(Context& ctx, const http::Request& req, Caller& c) {
   auto q = Readable(ctx, req, c);
   if (!q.ok()) return Error(q.status());
-  return Json(200, QueryJson(*q, c.hierarchy.get()));
+  json j = QueryJson(*q, c.hierarchy.get());
+  j["x_stream_gaps"] = XStreamGaps(ctx, *q);
+  return Json(200, j);
 }
 
 http::Response Update(Context& ctx, const http::Request& req, Caller& c) {

@@ -5,7 +5,8 @@
 // platform calls and its deliveries (and a forged one) in its health; an X search connector against
 // a fake X API shows the monthly read budget used as a bar; an X filtered stream connector keeps a
 // live connection to a fake X stream, its rules follow the agency's queries and the page names the
-// query X's rule language cannot express; a petugas of the agency reads the page without the
+// query X's rule language cannot express and the rule X refused (also in the query editor); a
+// run's notice shows; a petugas of the agency reads the page without the
 // management buttons, also on a phone. Real server, real SQLite, real Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,7 +22,7 @@ const FEED = readFileSync(resolve(SHARED, 'fixtures/rss-atom/feedparser-docs-exa
 const X_SEARCH = JSON.stringify(JSON.parse(readFileSync(resolve(SHARED, 'fixtures/x-api-v2/tweepy-cassettes/search_recent_tweets_0.json'), 'utf8')).body);
 
 let server, chrome, page, api, feedServer, feedBase, dinkes;
-const hits = { good: 0, broken: 0, x: 0, xAuth: '', streams: 0, rulesAdded: [] };
+const hits = { good: 0, broken: 0, x: 0, stale: 0, xAuth: '', streams: 0, rulesAdded: [] };
 // The same recorded posts as the filtered stream sends them: one post with its author per line.
 const X_PAGE = JSON.parse(X_SEARCH);
 const X_LINES = X_PAGE.data.map((t) => JSON.stringify({ data: t, includes: { users: (X_PAGE.includes?.users ?? []).filter((u) => u.id === t.author_id) }, matching_rules: [{ id: '1', tag: 'humas:q1' }] }));
@@ -33,9 +34,14 @@ before(async () => {
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
-        if (req.method === 'POST' && !req.url.includes('dry_run')) hits.rulesAdded.push(...(JSON.parse(body).add ?? []));
+        const add = req.method === 'POST' ? JSON.parse(body).add ?? [] : [];
+        // X refuses a rule of stopwords alone, as its dry run answers (errors[].value/details).
+        const refused = add.filter((r) => r.value === 'yang');
+        const answer = { meta: { sent: new Date().toISOString() } };
+        if (refused.length) answer.errors = refused.map((r) => ({ value: r.value, title: 'UnprocessableEntity', details: ['Rules must contain a non-stopword term.'], type: 'https://api.twitter.com/2/problems/invalid-rules' }));
+        if (req.method === 'POST' && !req.url.includes('dry_run')) hits.rulesAdded.push(...add.filter((r) => r.value !== 'yang'));
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ meta: { sent: new Date().toISOString() } }));
+        res.end(JSON.stringify(answer));
       });
     } else if (req.url.startsWith('/2/tweets/search/stream')) {
       // A long-lived chunked response: the posts, then keep-alive lines until humas leaves.
@@ -44,6 +50,11 @@ before(async () => {
       for (const line of X_LINES) res.write(line + '\r\n');
       const alive = setInterval(() => res.write('\r\n'), 1000);
       req.on('close', () => clearInterval(alive));
+    } else if (req.url.startsWith('/2/tweets/search/recent') && req.url.includes('since_id=')) {
+      // A checkpoint older than recent search's 7 days, answered as X does (HTTP 400).
+      hits.stale++;
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ parameters: { since_id: ['1'] }, message: "Invalid 'since_id':'1'. 'since_id' must be a tweet id created after 2026-11-17T00:00Z." }], title: 'Invalid Request', detail: 'One or more parameters to your request was invalid.', type: 'https://api.twitter.com/2/problems/invalid-request' }));
     } else if (req.url.startsWith('/2/tweets/search/recent')) {
       hits.x++;
       hits.xAuth = req.headers.authorization || '';
@@ -250,11 +261,25 @@ test('an X search connector: the admin sets the monthly read budget and sees it 
   await snap(page, 'connectors-05-x-budget');
 });
 
+test('a notice of a run that still worked shows on the connectors page', async () => {
+  // The next run asks X from the saved since_id; X says it is older than its 7 days: the run
+  // resumes from the window's start and the page shows the notice (connector health `notice`).
+  const r = row('Pencarian X Dinkes');
+  await r.locator(tid('connector-run')).click();
+  const notice = r.locator(tid('connector-notice'));
+  await notice.waitFor();
+  assert.ok(hits.stale >= 1);
+  assert.match(await notice.textContent(), /older than X recent search's 7 days/);
+  await snap(page, 'connectors-05b-notice');
+});
+
 test('an X filtered stream: live connection, rules from the agency queries, the query X cannot express named', async () => {
   const words = await api.post('/api/v1/queries', { agency_id: dinkes, name: 'Tweepy', expression: 'tweepy' });
   assert.equal(words.status, 201, words.text);
   const prefix = await api.post('/api/v1/queries', { agency_id: dinkes, name: 'Awalan vaksin', expression: 'vaksin*' });
   assert.equal(prefix.status, 201, prefix.text);
+  const stop = await api.post('/api/v1/queries', { agency_id: dinkes, name: 'Kata umum', expression: 'yang' });
+  assert.equal(stop.status, 201, stop.text);
   await page.click(tid('connector-create'));
   await page.waitForSelector(tid('connector-form'));
   await page.selectOption(tid('connector-kind'), 'x_stream');
@@ -284,10 +309,29 @@ test('an X filtered stream: live connection, rules from the agency queries, the 
   const missing = r.locator(tid('connector-x-unexpressible'));
   assert.equal(await missing.getAttribute('data-query-id'), String(prefix.json.id));
   assert.match(await missing.textContent(), /Awalan vaksin.*wildcard/);
-  assert.match(await rules.textContent(), /tidak dapat dinyatakan sebagai aturan X/);
+  assert.match(await rules.textContent(), /tidak dapat dipantau lewat aliran X: .*wildcard/);
+  // The rule X refused at its dry run is named too, with X's reason.
+  await page.waitForSelector(`${sel} ${tid('connector-x-refused')}`);
+  assert.equal(await rules.getAttribute('data-refused'), '1');
+  const refused = r.locator(tid('connector-x-refused'));
+  assert.equal(await refused.getAttribute('data-query-id'), String(stop.json.id));
+  assert.match(await refused.textContent(), /Kata umum.*tidak dapat dipantau lewat aliran X: X menolak aturannya: .*non-stopword/);
   const used = Number(await r.locator(tid('connector-budget')).getAttribute('data-used'));
   assert.ok(used >= X_LINES.length, `reads used: ${used}`);
   await snap(page, 'connectors-06-x-stream');
+
+  // The query editor says the same of the query being edited.
+  await page.click(tid('nav-queries'));
+  const item = page.locator(tid('query-item')).filter({ hasText: 'Kata umum' });
+  await item.locator(tid('query-edit')).click();
+  const gap = page.locator(tid('query-x-gap'));
+  await gap.waitFor();
+  assert.equal(await gap.getAttribute('data-connector-id'), id);
+  assert.match(await gap.textContent(), /Tidak dapat dipantau lewat aliran X \(Aliran X Dinkes\):.*X refused the rule: .*non-stopword/);
+  await page.locator(tid('query-item')).filter({ hasText: 'Tweepy' }).locator(tid('query-edit')).click();
+  await page.waitForFunction((s) => !document.querySelector(s), tid('query-x-gap'));
+  await snap(page, 'connectors-07-query-x-gap');
+  await page.click(tid('nav-connectors'));
 });
 
 test('a petugas of the agency reads connector health without management buttons', async () => {

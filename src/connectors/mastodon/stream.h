@@ -11,7 +11,8 @@
 // wss://streaming.mastodon.social): when the protocol has an HTTP client, Open() asks the instance
 // (GET /api/v2/instance → configuration.urls.streaming, else /api/v1/instance →
 // urls.streaming_api) once per session and connects there; if neither answers, the instance's
-// own host is used.
+// own host is used. Open() runs on the stream worker's blocking pool (stream/hub.h), so an
+// instance slow to answer (up to the client's timeout) holds back no other stream.
 //
 // Mastodon streams cannot resume, so the stream and the timeline poller share the checkpoint
 // {"min_id": newest status id stored}: the stream moves it forward, and TimelineFallback polls the

@@ -6,8 +6,12 @@
 // a connection, skipped while the stream carries the timeline, polled while it is down).
 #include "connectors/mastodon/stream.h"
 
+#include <atomic>
+#include <condition_variable>
+
 #include "connectors/pull/pull_test_util.h"
 #include "connectors/pull/settings.h"
+#include "connectors/stream/fake_http_stream_test_util.h"
 #include "connectors/stream/fake_ws_test_util.h"
 #include "connectors/stream/totals.h"
 
@@ -199,6 +203,62 @@ TEST_F(MastodonStreamTest, StreamsFromTheStreamingApiTheInstanceAnnounces) {
   odd.Answer("/api/v1/instance", JsonResponse(200, R"({"urls":{}})"));
   ASSERT_TRUE(odd.Start().ok());
   EXPECT_EQ(StreamProtocol::LookUpStreamingBase(http, odd.base()), "");
+}
+
+TEST_F(MastodonStreamTest, ASlowInstanceLookUpNeverHoldsTheOtherStreams) {
+  // The first connector's instance hangs on /api/v2/instance (up to 10 s, until released)...
+  stream::testing::FakeHttpStreamServer slow;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool released = false;
+  std::atomic<int> asked{0};
+  slow.Handle([&](const stream::testing::FakeHttpStreamServer::Request&) {
+    ++asked;
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait_for(lock, std::chrono::seconds(10), [&] { return released; });
+    return std::pair<int, std::string>{404, R"({"error":"Record not found"})"};
+  });
+  auto release = [&] {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      released = true;
+    }
+    cv.notify_all();
+  };
+  // ... the second's announces its streaming API at once.
+  pull::testing::FakePlatform instance;
+  instance.Route("/api/v2/instance");
+  instance.Answer(
+      "/api/v2/instance",
+      JsonResponse(200,
+                   json({{"configuration", {{"urls", {{"streaming", ws_.url("")}}}}}}).dump()));
+  ASSERT_TRUE(instance.Start().ok());
+  ws_.Then([&](FakeWsServer::Conn& c) {
+    c.Send(Message("update", toot_, "banjirberau"));
+    return FakeWsServer::End::kHold;
+  });
+  Add(Platform::kMastodon,
+      {{"instance_url", slow.base()}, {"hashtag", "banjirberau"}, {"stream", true}}, "");
+  Add(Platform::kMastodon,
+      {{"instance_url", instance.base()}, {"hashtag", "banjirberau"}, {"stream", true}}, "");
+  net::HttpOptions ho;
+  ho.max_attempts = 1;
+  net::HttpClient http(ho);
+  StreamProtocol looked_up(&http);
+  stream::HubOptions o;
+  o.flush_ms = 20;
+  o.backoff_base_ms = 20;
+  o.backoff_max_ms = 200;
+  hub_ = std::make_unique<stream::Hub>(*registry_, *store_, clock_, ingest::MentionSink{},
+                                       ingest::Labeler{}, o);
+  hub_->Add(&looked_up);
+  ASSERT_TRUE(hub_->Start().ok());
+  ASSERT_TRUE(WaitFor([&] { return asked == 1; }));
+  // While the first look-up hangs, the second connector streams.
+  EXPECT_TRUE(WaitFor([&] { return Stored().size() == 1; }, std::chrono::seconds(5)));
+  EXPECT_EQ(asked, 1);
+  release();
+  hub_->Stop();
 }
 
 TEST_F(MastodonStreamTest, CountersSurviveARestartOfTheWorker) {

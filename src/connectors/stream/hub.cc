@@ -13,6 +13,8 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -111,13 +113,24 @@ std::optional<UnixMillis> ResetAt(const std::string& epoch_seconds) {
 
 }  // namespace
 
+//! What opening and preparing a connection off the loop gives back to it.
+struct Prepared {
+  std::unique_ptr<Channel> channel;  //!< newly opened (null: the session's own is kept)
+  std::string error;                 //!< "" = ready to connect
+  std::optional<UnixMillis> retry_at;
+};
+
 struct Session {
+  explicit Session(asio::thread_pool& pool) : blocking(pool.get_executor()) {}
+  //! Runs the channel's blocking calls (Open, Prepare, Maintain) one at a time, off the loop.
+  asio::strand<asio::thread_pool::executor_type> blocking;
   store::Connector connector;
   Protocol* protocol = nullptr;
   std::unique_ptr<Channel> channel;
   std::string saved_cursor;    //!< the stored checkpoint
   std::string pending_cursor;  //!< covers `batch` and everything before it
   std::vector<MentionInput> batch;
+  std::map<std::string, std::vector<Id>> batch_queries;  //!< by external id: Frame::queries
   bool stopped = false;
   std::string broken;                  //!< set when storing failed: reconnect from saved_cursor
   std::string disconnect;              //!< the channel ended the connection (Frame::disconnect)
@@ -128,6 +141,7 @@ struct Session {
   //! not the (possibly fake) clock's.
   std::chrono::steady_clock::time_point last_maintained{};
   bool live = false;                      //!< connected now (Maintain runs only then)
+  bool maintaining = false;               //!< a Maintain is queued or running (loop thread)
   std::function<void()> close;            //!< closes the live socket (on the loop thread)
   asio::steady_timer* backoff = nullptr;  //!< the timer a reconnect waits on
   UnixMillis last_success_recorded = 0;
@@ -161,6 +175,9 @@ struct Hub::Impl {
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
   asio::steady_timer ticker;
   asio::ssl::context tls;
+  //! Blocking calls of the channels (rules syncs, look-ups: up to seconds each), so that a slow
+  //! platform endpoint never stops the loop from reading the other streams.
+  asio::thread_pool blocking{4};
   std::thread thread;
   bool started = false;
   bool stopping = false;                            //!< loop thread only
@@ -215,7 +232,7 @@ struct Hub::Impl {
     }
     for (auto& [id, c] : wanted) {
       if (sessions.count(id)) continue;
-      auto s = std::make_shared<Session>();
+      auto s = std::make_shared<Session>(blocking);
       s->connector = std::move(c);
       s->protocol = protocol_of[id];
       s->saved_cursor = s->pending_cursor = s->connector.checkpoint.cursor;
@@ -244,9 +261,23 @@ struct Hub::Impl {
       ingest::IngestPolicy policy;
       policy.default_agency = s.connector.agency_id;
       ingest::Ingestor ingestor(store, clock, on_new, labeler, policy);
-      if (matcher) ingestor.set_matcher(matcher);
+      if (!s.batch_queries.empty()) {
+        // The platform's word (rule tags) joins the intake matcher's.
+        ingestor.set_matcher([this, &s](const Mention& m, std::string_view folded) {
+          std::vector<Id> ids = matcher ? matcher(m, folded) : std::vector<Id>{};
+          auto it = s.batch_queries.find(m.data.external_id);
+          if (it == s.batch_queries.end()) return ids;
+          ids.insert(ids.end(), it->second.begin(), it->second.end());
+          std::sort(ids.begin(), ids.end());
+          ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+          return ids;
+        });
+      } else if (matcher) {
+        ingestor.set_matcher(matcher);
+      }
       st = ingestor.StoreBatch(std::move(s.batch), {}, &report);
       s.batch.clear();
+      s.batch_queries.clear();
     }
     store::ConnectorCheckpoint cp = s.connector.checkpoint;
     cp.cursor = s.pending_cursor;
@@ -287,13 +318,42 @@ struct Hub::Impl {
           {{"connector_id", s.connector.id}, {"error", frame.status().message()}});
       return;
     }
-    if (frame->mention) s.batch.push_back(std::move(*frame->mention));
-    if (!frame->cursor.empty()) s.pending_cursor = frame->cursor;
-    if (!frame->disconnect.empty() && s.disconnect.empty()) {
-      s.disconnect = frame->disconnect;
-      s.retry_at = frame->retry_at;
+    Take(s, std::move(*frame));
+  }
+
+  //! A decoded frame into the session's batch.
+  void Take(Session& s, Frame&& frame) {
+    if (frame.mention) {
+      if (!frame.queries.empty()) {
+        std::vector<Id>& q = s.batch_queries[frame.mention->external_id];
+        q.insert(q.end(), frame.queries.begin(), frame.queries.end());
+      }
+      s.batch.push_back(std::move(*frame.mention));
+    }
+    if (!frame.cursor.empty()) s.pending_cursor = frame.cursor;
+    if (!frame.disconnect.empty() && s.disconnect.empty()) {
+      s.disconnect = frame.disconnect;
+      s.retry_at = frame.retry_at;
     }
     if (s.batch.size() >= options.batch_max) Flush(s);
+  }
+
+  //! What Prepare read back while the stream was down, stored before the connection opens.
+  void TakeFilled(Session& s) {
+    std::vector<Frame> filled = s.channel->TakeFilled();
+    if (filled.empty()) return;
+    std::int64_t posts = 0;
+    for (Frame& f : filled) {
+      posts += f.mention ? 1 : 0;
+      f.disconnect.clear();
+      Take(s, std::move(f));
+    }
+    Flush(s);
+    const UnixMillis now = clock.Now();
+    UpdateHealth(s.connector.id, [&](StreamHealth& h) {
+      h.gap_filled += posts;
+      h.gap_filled_at = now;
+    });
   }
 
   //! A malformed HTTP stream line (too long) that never reached the channel.
@@ -331,18 +391,19 @@ struct Hub::Impl {
       s->refused.reset();
       s->stalled = false;
       try {
-        if (!s->channel) {
-          auto creds = registry.Credentials(s->connector);
-          if (!creds.ok()) throw std::runtime_error(creds.status().message());
-          auto channel = s->protocol->Open(s->connector, *creds);
-          if (!channel.ok()) throw std::runtime_error(channel.status().message());
-          s->channel = std::move(channel).value();
+        // Opening (credentials, look-ups) and preparing (rules sync, budget) may block on a
+        // platform's endpoint for seconds: off the loop, on the session's strand of the pool.
+        Prepared p = co_await asio::co_spawn(
+            s->blocking, PrepareOnPool(s->protocol, s->connector, s->channel.get()), use_awaitable);
+        if (p.channel) s->channel = std::move(p.channel);
+        if (s->stopped || stopping) break;
+        if (!p.error.empty()) {
+          s->retry_at = p.retry_at;
+          throw std::runtime_error(p.error);
         }
-        std::optional<UnixMillis> retry_at;
-        if (Status st = s->channel->Prepare(clock.Now(), &retry_at); !st.ok()) {
-          s->retry_at = retry_at;
-          throw std::runtime_error(st.message());
-        }
+        s->pending_cursor = s->saved_cursor;
+        TakeFilled(*s);
+        if (!s->broken.empty()) throw std::runtime_error(s->broken);
         s->last_maintained = std::chrono::steady_clock::now();
         co_await Connect(s, &got_event, &http);
       } catch (const std::exception& e) {
@@ -361,6 +422,7 @@ struct Hub::Impl {
         error = s->broken;
         s->broken.clear();
         s->batch.clear();
+        s->batch_queries.clear();
         s->pending_cursor = s->saved_cursor;
       }
       failures = got_event ? 1 : failures + 1;
@@ -405,6 +467,35 @@ struct Hub::Impl {
       co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
       s->backoff = nullptr;
     }
+  }
+
+  //! A coroutine, not a capturing lambda: GCC 12 mishandles a lambda coroutine's captures
+  //! handed to co_spawn (freed twice).
+  asio::awaitable<Prepared> PrepareOnPool(Protocol* protocol, store::Connector connector,
+                                          Channel* channel) {
+    co_return PrepareBlocking(*protocol, connector, channel);
+  }
+
+  //! Runs on the session's strand of the blocking pool, never on the loop thread.
+  Prepared PrepareBlocking(Protocol& protocol, const store::Connector& connector,
+                           Channel* channel) {
+    Prepared p;
+    if (!channel) {
+      auto creds = registry.Credentials(connector);
+      if (!creds.ok()) {
+        p.error = creds.status().message();
+        return p;
+      }
+      auto opened = protocol.Open(connector, *creds);
+      if (!opened.ok()) {
+        p.error = opened.status().message();
+        return p;
+      }
+      p.channel = std::move(opened).value();
+      channel = p.channel.get();
+    }
+    if (Status st = channel->Prepare(clock.Now(), &p.retry_at); !st.ok()) p.error = st.message();
+    return p;
   }
 
   asio::awaitable<void> Connect(std::shared_ptr<Session> s, bool* got_event, bool* http) {
@@ -633,11 +724,17 @@ struct Hub::Impl {
       for (auto& [id, s] : sessions) Flush(*s);
       const auto loop_now = std::chrono::steady_clock::now();
       for (auto& [id, s] : sessions) {
-        if (!s->channel || s->stopped || !s->live ||
+        if (!s->channel || s->stopped || !s->live || s->maintaining ||
             loop_now - s->last_maintained < std::chrono::milliseconds(options.refresh_ms))
           continue;
         s->last_maintained = loop_now;
-        s->channel->Maintain(clock.Now());
+        // Off the loop (a rules sync may wait seconds on the platform); the channel's OnMessage
+        // keeps running on the loop meanwhile.
+        s->maintaining = true;
+        asio::post(s->blocking, [this, s, now = clock.Now()] {
+          s->channel->Maintain(now);
+          asio::post(io, [s] { s->maintaining = false; });
+        });
       }
       if (clock.Now() - last_refresh >= options.refresh_ms) RefreshNow();
       ArmTicker();
@@ -686,6 +783,7 @@ void Hub::Stop() {
     impl_->guard.reset();
   });
   impl_->thread.join();
+  impl_->blocking.join();  // a blocking call still running ends by its own timeout
   impl_->sessions.clear();
 }
 
@@ -695,10 +793,15 @@ void Hub::Refresh() {
 }
 
 std::optional<StreamHealth> Hub::Health(Id connector_id) const {
-  std::lock_guard<std::mutex> lock(impl_->mu);
-  auto it = impl_->health.find(connector_id);
-  if (it == impl_->health.end()) return std::nullopt;
-  return it->second;
+  std::optional<StreamHealth> h;
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    auto it = impl_->health.find(connector_id);
+    if (it == impl_->health.end()) return std::nullopt;
+    h = it->second;
+  }
+  for (const Protocol* p : impl_->protocols) p->Describe(connector_id, &*h);
+  return h;
 }
 
 }  // namespace humas::connectors::stream

@@ -12,6 +12,10 @@
 // saved checkpoint (the channel rewinds a little; replays de-duplicate), so a restart or a drop
 // neither loses nor repeats mentions.
 //
+// Blocking calls of a channel (Protocol::Open, Channel::Prepare and Maintain: a rules sync, an
+// instance look-up) run on a small thread pool, one at a time per connector, so a slow platform
+// endpoint never stops the loop from reading the other streams (or the same connector's open one).
+//
 // Back-pressure: storing runs on the event-loop thread, so while a batch is being written no
 // socket is read and the platform's sender slows down through TCP; memory stays at one batch
 // per connector (batch_max) plus one message (max_message_bytes) whatever the burst.
@@ -38,6 +42,13 @@
 
 namespace humas::connectors::stream {
 
+//! A rule (the stream's form of an agency query) the platform refused to stream.
+struct RefusedRule {
+  Id query_id = 0;     //!< 0 = a rule typed on the connector form
+  std::string rule;    //!< the rule as sent
+  std::string reason;  //!< the platform's words
+};
+
 //! What the supervisor knows about one stream connector right now.
 struct StreamHealth {
   bool connected = false;
@@ -49,6 +60,20 @@ struct StreamHealth {
   std::int64_t events = 0;     //!< messages received
   std::int64_t stored = 0;     //!< new mentions stored
   std::int64_t malformed = 0;  //!< messages skipped because they could not be read
+
+  // Filled in by the connector's Protocol::Describe (platforms with server-side rules: X).
+  std::optional<UnixMillis> rules_synced_at;  //!< the last rules sync (nullopt = none yet)
+  std::string rules_error;                    //!< it failed ("" = it worked)
+  std::vector<RefusedRule> refused_rules;     //!< refused by the platform at the last sync
+  //! Posts recorded as matching an agency query because the platform's rule for that query
+  //! delivered them (the rule's tag), and rule tags ignored because they name no current query
+  //! of the connector's agency (deleted, changed since the sync, another agency's, unknown).
+  std::int64_t tagged_posts = 0;
+  std::int64_t ignored_tags = 0;
+  //! Posts missed while disconnected and read back afterwards by another endpoint (X: recent
+  //! search, when the stream itself cannot backfill that far), and when that last ran.
+  std::int64_t gap_filled = 0;
+  std::optional<UnixMillis> gap_filled_at;
 };
 
 //! The API's view of the worker (no Asio in this interface).
@@ -65,6 +90,9 @@ class HealthView {
 struct Frame {
   std::optional<MentionInput> mention;
   std::string cursor;  //!< checkpoint to save once this and earlier mentions are stored; "" = same
+  //! Agency queries the platform says the mention matched (its rules' tags, vetted by the
+  //! channel), recorded with those the intake matcher finds.
+  std::vector<Id> queries;
   //! Non-empty: end this connection with this reason (the platform said so, or the read budget
   //! is spent). `retry_at`, when set, is when to connect again instead of the back-off.
   std::string disconnect;
@@ -100,15 +128,21 @@ class Channel {
   // newline-delimited JSON; each non-empty line is a message, empty lines are keep-alives.
   //! Request headers of the streaming GET (e.g. Authorization).
   virtual std::vector<std::pair<std::string, std::string>> Headers() { return {}; }
-  //! Runs on the loop thread before every connection (e.g. syncing a platform's rules, checking
-  //! a budget). An error is recorded like a failed connection; *retry_at, when set, is when to
-  //! try again instead of the back-off.
+  //! Runs before every connection (e.g. syncing a platform's rules, checking a budget) on the
+  //! worker's blocking pool, not the loop: it may wait on a platform's endpoint while the other
+  //! streams keep flowing. An error is recorded like a failed connection; *retry_at, when set, is
+  //! when to try again instead of the back-off.
   virtual Status Prepare(UnixMillis now, std::optional<UnixMillis>* retry_at) {
     (void)now;
     (void)retry_at;
     return Status::Ok();
   }
-  //! Runs on the loop thread every refresh interval while the session lives.
+  //! Mentions Prepare read by other means (e.g. a gap while disconnected filled by a search),
+  //! taken on the loop right after it: stored like messages before the connection opens.
+  virtual std::vector<Frame> TakeFilled() { return {}; }
+  //! Runs every refresh interval while the session is connected, on the blocking pool (one call
+  //! of a channel at a time, never beside its Prepare) while OnMessage keeps running on the loop:
+  //! what both touch must be guarded.
   virtual void Maintain(UnixMillis now) { (void)now; }
   //! The wait (and health text) after an HTTP stream failed; nullopt = the hub's back-off.
   virtual std::optional<Retry> OnFailure(const Failure& failure, std::string_view body,
@@ -133,6 +167,11 @@ class Protocol {
   //! A channel for a connector; an error is recorded on the connector and retried later.
   virtual Result<std::unique_ptr<Channel>> Open(const store::Connector& connector,
                                                 const std::string& credentials) = 0;
+  //! Adds what the protocol knows about a connector to its health (any thread).
+  virtual void Describe(Id connector_id, StreamHealth* health) const {
+    (void)connector_id;
+    (void)health;
+  }
 };
 
 struct HubOptions {

@@ -1,6 +1,8 @@
 // X filtered stream channel: rules sync, budget, mapping, X's reconnect rules.
 #include "connectors/x/stream.h"
 
+#include <algorithm>
+#include <atomic>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -8,6 +10,7 @@
 #include "connectors/pull/settings.h"
 #include "connectors/webhook/mapping.h"
 #include "connectors/x/error_detail.h"
+#include "connectors/x/recent_search.h"
 #include "core/log.h"
 
 namespace humas::connectors::x {
@@ -17,6 +20,7 @@ using json = nlohmann::json;
 
 constexpr char kStreamPath[] = "/2/tweets/search/stream";
 constexpr char kRulesPath[] = "/2/tweets/search/stream/rules";
+constexpr int kGapPages = 5;  //!< recent search pages (100 posts each) per rule to fill a gap
 
 //! X ids are decimal strings: longer is newer, then text order.
 bool NewerId(const std::string& a, const std::string& b) {
@@ -36,11 +40,12 @@ UnixMillis Exponential(UnixMillis base, UnixMillis max, int failures) {
 class StreamChannel final : public stream::Channel {
  public:
   StreamChannel(StreamProtocol& protocol, store::Store& store, net::HttpClient& http,
-                const StreamTimings& timings, store::Connector connector,
+                const Clock& clock, const StreamTimings& timings, store::Connector connector,
                 pull::XStreamSettings settings, std::string token)
       : protocol_(protocol),
         store_(store),
         http_(http),
+        clock_(clock),
         timings_(timings),
         connector_(std::move(connector)),
         settings_(std::move(settings)),
@@ -82,8 +87,11 @@ class StreamChannel final : public stream::Channel {
       return st;
     }
     sync_failures_ = 0;
+    FillGap(fresh, now);
     return Status::Ok();
   }
+
+  std::vector<stream::Frame> TakeFilled() override { return std::move(filled_); }
 
   void Maintain(UnixMillis now) override {
     auto wanted = StreamProtocol::WantedRules(store_, connector_);
@@ -125,19 +133,39 @@ class StreamChannel final : public stream::Channel {
     if (mapped->mentions.empty()) return InvalidArgument("a post without id, text or author");
     f.mention = std::move(mapped->mentions.front());
     if (j.contains("matching_rules") && j["matching_rules"].is_array()) {
-      // The intake matcher assigns the queries itself (the rules were compiled from them); a
-      // post matched only by rules humas did not write is logged.
+      // X delivered the post for these rules. A humas:q<id> tag whose query still says what X
+      // held is that query's match (with what the intake matcher finds); any other tag of ours
+      // is ignored and counted; a post matched only by rules humas did not write is logged.
       bool ours = false;
-      for (const json& r : j["matching_rules"])
-        ours = ours || QueryOfTag(Str(r, "tag")) || Str(r, "tag").rfind("humas:s", 0) == 0;
+      std::int64_t ignored = 0;
+      for (const json& r : j["matching_rules"]) {
+        const std::string tag = Str(r, "tag");
+        if (tag.rfind("humas:s", 0) == 0) {
+          ours = true;
+          continue;
+        }
+        std::optional<Id> q = QueryOfTag(tag);
+        if (!q) continue;
+        ours = true;
+        if (TagStillMeans(*q)) {
+          if (std::find(f.queries.begin(), f.queries.end(), *q) == f.queries.end())
+            f.queries.push_back(*q);
+        } else {
+          ++ignored;
+          Log(LogLevel::kDebug, "x.tag_ignored",
+              {{"connector_id", connector_.id}, {"tag", tag}, {"id", f.mention->external_id}});
+        }
+      }
+      protocol_.CountTags(connector_.id, f.queries.empty() ? 0 : 1, ignored);
       if (!ours)
         Log(LogLevel::kDebug, "x.foreign_rule",
             {{"connector_id", connector_.id}, {"id", f.mention->external_id}});
     }
     const std::string& id = f.mention->external_id;
+    last_post_at_ = now;
     if (newest_.empty() || NewerId(id, newest_)) {
       newest_ = id;
-      f.cursor = json({{"newest_id", id}}).dump();
+      f.cursor = Cursor(id, now);
     }
     return f;
   }
@@ -177,6 +205,115 @@ class StreamChannel final : public stream::Channel {
   UnixMillis StallMs() const override { return timings_.stall_ms; }
 
  private:
+  //! Whether query `id`'s rule, as X held it after the last sync, is still what the query says:
+  //! the query exists, is active, belongs to the connector's agency, concerns X, and compiles to
+  //! the same rule (an edit not yet synced, a deletion or another agency's query: no).
+  bool TagStillMeans(Id id) {
+    std::string held;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = held_by_query_.find(id);
+      if (it == held_by_query_.end()) return false;
+      held = it->second;
+    }
+    auto q = store_.queries().Get(id);
+    if (!q.ok() || !q->active || q->agency_id != connector_.agency_id) return false;
+    if (!q->platforms.empty() &&
+        std::find(q->platforms.begin(), q->platforms.end(), Platform::kX) == q->platforms.end())
+      return false;
+    auto rule = CompileRule(*q);
+    return rule.ok() && *rule == held;
+  }
+
+  static std::string Cursor(const std::string& newest_id, UnixMillis seen_at) {
+    return json({{"newest_id", newest_id}, {"seen_at", seen_at}}).dump();
+  }
+
+  //! Reconnecting after a gap X's own backfill does not cover (backfill_minutes is 0, or the
+  //! last post was read longer ago than that): reads what was missed with the recent search,
+  //! since the newest post read, one search per rule X holds (the rule's text is its query),
+  //! within the same monthly read budget (x/recent_search.h reserves and counts the reads) and
+  //! at most kGapPages pages per rule. Runs on the blocking pool before the connection; the
+  //! posts go to the hub through TakeFilled (stored, de-duplicated on external id as always).
+  void FillGap(const store::Connector& fresh, UnixMillis now) {
+    json cur = json::parse(fresh.checkpoint.cursor, nullptr, false);
+    const std::string since = Str(cur, "newest_id");
+    if (since.empty()) return;  // nothing read yet: nothing to fill from
+    UnixMillis seen = cur.is_object() && cur.contains("seen_at") && cur["seen_at"].is_number()
+                          ? cur["seen_at"].get<UnixMillis>()
+                          : webhook::TweetIdTime(since);
+    seen = std::max<UnixMillis>(seen, last_post_at_);
+    if (settings_.backfill_minutes > 0 && now - seen <= settings_.backfill_minutes * 60'000LL)
+      return;  // X's backfill_minutes replays it
+    if (fresh.read_budget_monthly) {
+      // Less than the recent search's smallest request (10 posts x 3 reads, x/recent_search.h)
+      // left: the search would mark the rest spent; keep it for the stream instead.
+      const std::int64_t used = fresh.reads_month == pull::BudgetMonth(now) ? fresh.reads_used : 0;
+      if (*fresh.read_budget_monthly - used < 30) {
+        (void)store_.connectors().SetNotice(
+            connector_.id, "the gap after a disconnect was not filled: too little read budget left",
+            now);
+        return;
+      }
+    }
+    std::vector<StreamRule> rules;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      rules = held_rules_;
+    }
+    RecentSearch search;
+    const std::string creds = json({{"bearer_token", token_}}).dump();
+    std::map<std::string, size_t> at;  // external id → index in filled_
+    std::string newest = since, notice;
+    std::int64_t read = 0;
+    for (const StreamRule& rule : rules) {
+      store::Connector as_search = fresh;
+      as_search.settings_json =
+          json({{"query", rule.value}, {"max_results", 100}, {"api_base", settings_.api_base}})
+              .dump();
+      Id query = 0;  // the query the rule was compiled from, when it still says so
+      if (auto q = QueryOfTag(rule.tag); q && TagStillMeans(*q)) query = *q;
+      std::string cursor = json({{"since_id", since}}).dump();
+      for (int page_no = 0; page_no < kGapPages; ++page_no) {
+        pull::RunContext ctx{as_search, creds, store_.connectors(), http_, clock_};
+        std::optional<UnixMillis> retry_at;
+        auto page = search.Next(ctx, cursor, &retry_at);
+        if (!page.ok()) {
+          notice = "the gap after a disconnect was not filled completely (rule '" + rule.value +
+                   "'): " + page.status().message();
+          Log(LogLevel::kWarn, "x.gap_fill_failed",
+              {{"connector_id", connector_.id}, {"error", page.status().message()}});
+          break;
+        }
+        read += page->read;
+        if (!page->notice.empty()) notice = page->notice;
+        for (MentionInput& m : page->mentions) {
+          if (NewerId(m.external_id, newest)) newest = m.external_id;
+          auto [it, fresh_id] = at.emplace(m.external_id, filled_.size());
+          if (fresh_id) {
+            filled_.emplace_back();
+            filled_.back().mention = std::move(m);
+          }
+          std::vector<Id>& q = filled_[it->second].queries;
+          if (query && std::find(q.begin(), q.end(), query) == q.end()) q.push_back(query);
+        }
+        cursor = page->cursor;
+        if (!page->more) break;
+        if (page_no + 1 == kGapPages)
+          notice = "the gap after a disconnect was longer than " + std::to_string(kGapPages) +
+                   " pages of recent search for rule '" + rule.value + "'; older posts skipped";
+      }
+      if (!notice.empty() && notice.rfind("budget spent", 0) != std::string::npos) break;
+    }
+    if (!filled_.empty() && newest != since) filled_.back().cursor = Cursor(newest, now);
+    Log(LogLevel::kInfo, "x.gap_filled",
+        {{"connector_id", connector_.id},
+         {"posts", static_cast<std::int64_t>(filled_.size())},
+         {"reads", read},
+         {"since_id", since}});
+    if (!notice.empty()) (void)store_.connectors().SetNotice(connector_.id, notice, now);
+  }
+
   std::string Spent(std::int64_t used, std::int64_t budget, const std::string& month) {
     return "budget spent: " + std::to_string(used) + " of " + std::to_string(budget) +
            " reads used in " + month;
@@ -304,12 +441,19 @@ class StreamChannel final : public stream::Channel {
       if (!refused) report->active.push_back(r);
     }
     synced_ = wanted.rules;
+    std::map<Id, std::string> held_by_query;
+    for (const StreamRule& r : report->active)
+      if (auto q = QueryOfTag(r.tag)) held_by_query[*q] = r.value;
+    std::lock_guard<std::mutex> lock(mu_);
+    held_by_query_ = std::move(held_by_query);
+    held_rules_ = report->active;
     return Status::Ok();
   }
 
   StreamProtocol& protocol_;
   store::Store& store_;
   net::HttpClient& http_;
+  const Clock& clock_;
   const StreamTimings& timings_;
   store::Connector connector_;
   pull::XStreamSettings settings_;
@@ -317,6 +461,11 @@ class StreamChannel final : public stream::Channel {
   std::string newest_;
   std::vector<StreamRule> synced_;  //!< the wanted rules at the last successful sync
   int sync_failures_ = 0;
+  std::mutex mu_;                            //!< Maintain (blocking pool) vs OnMessage (loop)
+  std::map<Id, std::string> held_by_query_;  //!< guarded by mu_: query id → rule X holds
+  std::vector<StreamRule> held_rules_;       //!< guarded by mu_: every rule X holds for us
+  std::atomic<UnixMillis> last_post_at_{0};  //!< when the last post was read (loop thread)
+  std::vector<stream::Frame> filled_;        //!< FillGap's posts, until TakeFilled
 };
 
 net::HttpOptions RulesHttpOptions() {
@@ -346,7 +495,7 @@ Result<std::unique_ptr<stream::Channel>> StreamProtocol::Open(const store::Conne
   std::string token = pull::Credential(credentials, "bearer_token");
   if (token.empty()) return FailedPrecondition("credentials.bearer_token (X app token) is not set");
   return std::unique_ptr<stream::Channel>(
-      new StreamChannel(*this, store_, http_, timings_, c, std::move(s), std::move(token)));
+      new StreamChannel(*this, store_, http_, clock_, timings_, c, std::move(s), std::move(token)));
 }
 
 Result<CompiledRules> StreamProtocol::WantedRules(store::Store& store, const store::Connector& c) {
@@ -374,6 +523,30 @@ std::optional<SyncReport> StreamProtocol::LastSync(Id connector_id) const {
 void StreamProtocol::SetLastSync(Id connector_id, SyncReport report) {
   std::lock_guard<std::mutex> lock(mu_);
   syncs_[connector_id] = std::move(report);
+}
+
+void StreamProtocol::CountTags(Id connector_id, std::int64_t tagged, std::int64_t ignored) {
+  if (!tagged && !ignored) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  TagCounts& c = tags_[connector_id];
+  c.tagged += tagged;
+  c.ignored += ignored;
+}
+
+void StreamProtocol::Describe(Id connector_id, stream::StreamHealth* h) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (auto it = syncs_.find(connector_id); it != syncs_.end()) {
+    const SyncReport& r = it->second;
+    h->rules_synced_at = r.at;
+    h->rules_error = r.error;
+    h->refused_rules.clear();
+    for (const auto& [rule, why] : r.refused)
+      h->refused_rules.push_back({QueryOfTag(rule.tag).value_or(0), rule.value, why});
+  }
+  if (auto it = tags_.find(connector_id); it != tags_.end()) {
+    h->tagged_posts = it->second.tagged;
+    h->ignored_tags = it->second.ignored;
+  }
 }
 
 }  // namespace humas::connectors::x

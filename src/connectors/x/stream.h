@@ -11,9 +11,19 @@
 // query id (x/rules.h). A rule X refuses in the dry run is left out and reported (SyncReport).
 //
 // Posts are mapped exactly like the recent search (webhook::MapPayload: author, follower count,
-// replies, retweets and quotes), de-duplicated with it on platform + external id. Every post
-// received counts against the connector's monthly read budget, with the referenced posts of its
-// expansion (the counter the recent search uses): when the budget is spent the connection is
+// replies, retweets and quotes), de-duplicated with it on platform + external id.
+//
+// matching_rules: each post names the rules that made X deliver it. A "humas:q<id>" tag records
+// the post as matched for query <id> — together with the queries the intake matcher finds —
+// when the query is still what X evaluated: it exists, is active, belongs to the connector's
+// agency, concerns X, and compiles to the rule X held after the last sync. X evaluated exactly
+// that rule on its own view of the post, which is wider than the stored text (the from: half of
+// an @account rule, X's own lang: tag, the text of expanded links), so where our matcher cannot
+// see what X saw, X's verdict stands; where both see the same, they agree. A tag of a deleted,
+// changed-but-not-yet-synced, paused or another agency's query, or of a rule X no longer holds,
+// is ignored (the intake matcher alone decides) and counted in the health (ignored_tags). Every
+// post received counts against the connector's monthly read budget, with the referenced posts of
+// its expansion (the counter the recent search uses): when the budget is spent the connection is
 // ended and the next one waits for the month to roll over, the health saying why.
 //
 // Reconnects follow X's rules: network errors and stalls (no byte for 90 s) back off linearly
@@ -70,6 +80,10 @@ class StreamProtocol final : public stream::Protocol {
 
   std::optional<SyncReport> LastSync(Id connector_id) const;
   void SetLastSync(Id connector_id, SyncReport report);
+  //! Posts recorded for a query by their rule's tag, and tags ignored (see the file comment).
+  void CountTags(Id connector_id, std::int64_t tagged, std::int64_t ignored);
+  //! The last sync (refused rules, error) and the tag counts.
+  void Describe(Id connector_id, stream::StreamHealth* health) const override;
 
  private:
   store::Store& store_;
@@ -78,6 +92,10 @@ class StreamProtocol final : public stream::Protocol {
   StreamTimings timings_;
   mutable std::mutex mu_;
   std::map<Id, SyncReport> syncs_;  //!< guarded by mu_
+  struct TagCounts {
+    std::int64_t tagged = 0, ignored = 0;
+  };
+  std::map<Id, TagCounts> tags_;  //!< guarded by mu_
 };
 
 }  // namespace humas::connectors::x

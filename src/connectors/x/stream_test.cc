@@ -10,6 +10,9 @@
 // change while connected) and the monthly read budget ending the stream.
 #include "connectors/x/stream.h"
 
+#include <atomic>
+#include <condition_variable>
+
 #include "connectors/pull/pull_test_util.h"
 #include "connectors/pull/settings.h"
 #include "connectors/stream/fake_http_stream_test_util.h"
@@ -58,7 +61,19 @@ class XStreamTest : public pull::testing::PullTest {
   }
 
   std::pair<int, std::string> Rules(const FakeHttpStreamServer::Request& r) {
+    {  // A slow rules endpoint: held until the test lets it answer (at most 10 s).
+      std::unique_lock<std::mutex> gate(gate_mu_);
+      if (gate_closed_) {
+        ++gate_waiting_;
+        gate_cv_.wait_for(gate, std::chrono::seconds(10), [&] { return !gate_closed_; });
+        --gate_waiting_;
+      }
+    }
     std::lock_guard<std::mutex> lock(rules_mu_);
+    if (r.target.rfind("/2/tweets/search/recent", 0) == 0) {  // the gap fill's recent search
+      searches_.push_back(r.target);
+      return {200, search_answer_};
+    }
     if (rules_status_ != 200)
       return {
           rules_status_,
@@ -152,6 +167,41 @@ class XStreamTest : public pull::testing::PullTest {
   std::set<std::string> refuse_;            // rule values the dry run refuses
   int rules_status_ = 200;
   int next_rule_id_ = 1'300'000'000;
+  std::vector<std::string> searches_;  // guarded by rules_mu_: recent search targets
+  std::string search_answer_ = R"({"meta":{"result_count":0}})";  // guarded by rules_mu_
+  std::vector<std::string> Searches() {
+    std::lock_guard<std::mutex> lock(rules_mu_);
+    return searches_;
+  }
+  std::mutex gate_mu_;
+  std::condition_variable gate_cv_;
+  bool gate_closed_ = false;  // guarded by gate_mu_
+  int gate_waiting_ = 0;      // guarded by gate_mu_: rules requests held at the gate
+  void CloseGate() {
+    std::lock_guard<std::mutex> lock(gate_mu_);
+    gate_closed_ = true;
+  }
+  void OpenGate() {
+    {
+      std::lock_guard<std::mutex> lock(gate_mu_);
+      gate_closed_ = false;
+    }
+    gate_cv_.notify_all();
+  }
+  int HeldAtGate() {
+    std::lock_guard<std::mutex> lock(gate_mu_);
+    return gate_waiting_;
+  }
+  store::AgencyQuery Query(const std::string& name, const std::string& expr,
+                           std::vector<Platform> platforms = {}) {
+    store::AgencyQuery q;
+    q.agency_id = agency_;
+    q.name = name;
+    q.expression = expr;
+    q.platforms = std::move(platforms);
+    EXPECT_TRUE(store_->queries().Create(&q).ok());
+    return q;
+  }
 };
 
 TEST_F(XStreamTest, StreamsPostsIntoMentionsAndIgnoresKeepAlives) {
@@ -364,15 +414,7 @@ TEST_F(XStreamTest, OperationalDisconnectEndsTheConnectionAndReconnects) {
 
 TEST_F(XStreamTest, RulesFollowTheAgencyQueries) {
   auto query = [&](const std::string& name, const std::string& expr,
-                   std::vector<Platform> platforms = {}) {
-    store::AgencyQuery q;
-    q.agency_id = agency_;
-    q.name = name;
-    q.expression = expr;
-    q.platforms = std::move(platforms);
-    EXPECT_TRUE(store_->queries().Create(&q).ok());
-    return q;
-  };
+                   std::vector<Platform> platforms = {}) { return Query(name, expr, platforms); };
   auto flood = query("banjir", "(banjir OR longsor) berau");
   auto vaksin = query("vaksin", "#vaksin \"dinas kesehatan\"");
   auto prefix = query("awalan", "vaksin*");           // no wildcard at X
@@ -420,6 +462,13 @@ TEST_F(XStreamTest, RulesFollowTheAgencyQueries) {
   EXPECT_EQ(sync->unexpressible[0].query_id, prefix.id);
   EXPECT_NE(sync->unexpressible[0].reason.find("wildcard"), std::string::npos);
   EXPECT_EQ(sync->active.size(), 2u);
+  // The health shows the refusal per query (API: stream.refused_rules, x_rules.refused).
+  auto h = hub_->Health(c.id);
+  ASSERT_TRUE(h);
+  ASSERT_EQ(h->refused_rules.size(), 1u);
+  EXPECT_EQ(h->refused_rules[0].query_id, stop.id);
+  EXPECT_EQ(h->refused_rules[0].rule, "yang");
+  EXPECT_NE(h->refused_rules[0].reason.find("non-stopword"), std::string::npos);
 
   // A query changed while connected: the rules follow without reconnecting.
   auto flood2 = *store_->queries().Get(flood.id);
@@ -440,6 +489,167 @@ TEST_F(XStreamTest, RulesFollowTheAgencyQueries) {
   const size_t requests = x_.others().size();
   std::this_thread::sleep_for(std::chrono::milliseconds(400));
   EXPECT_EQ(x_.others().size(), requests);
+}
+
+TEST_F(XStreamTest, RuleTagsRecordTheirQueriesOfTheAgencyOnly) {
+  auto flood = Query("banjir", "banjir berau");
+  auto gone = Query("longsor", "longsor berau");
+  auto ours = Query("komentar", "komentar warga");  // found by the intake matcher below
+  Agency other;
+  other.code = "bpbd";
+  other.name = "Badan Penanggulangan Bencana Daerah";
+  ASSERT_TRUE(store_->agencies().Create(&other).ok());
+  store::AgencyQuery theirs;
+  theirs.agency_id = other.id;
+  theirs.name = "banjir";
+  theirs.expression = "banjir berau";
+  ASSERT_TRUE(store_->queries().Create(&theirs).ok());
+  auto tagged = [&](size_t i, std::vector<Id> queries) {
+    json line = json::parse(lines_[i]);
+    line["matching_rules"] = json::array();
+    for (Id q : queries) line["matching_rules"].push_back({{"id", "1"}, {"tag", QueryTag(q)}});
+    return line.dump();
+  };
+  std::atomic<bool> go{false};
+  x_.Then([&](Conn& c) {
+    c.Start();
+    for (int i = 0; i < 1000 && !go; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    c.Line(tagged(0, {flood.id}));
+    c.Line(tagged(1, {flood.id, theirs.id}));  // another agency's query id: never ours
+    c.Line(tagged(2, {gone.id}));              // deleted after X took its rule
+    c.Line(tagged(3, {987654}));               // no such query
+    return End::kHold;
+  });
+  store::Connector c =
+      Add(Platform::kX, {{"stream", true}, {"api_base", x_.base()}}, R"({"bearer_token":"t"})");
+  protocol_ = std::make_unique<StreamProtocol>(*store_, clock_, Fast());
+  stream::HubOptions o;
+  o.flush_ms = 20;
+  o.refresh_ms = 100;
+  hub_ = std::make_unique<stream::Hub>(*registry_, *store_, clock_, ingest::MentionSink{},
+                                       ingest::Labeler{}, o);
+  hub_->Add(protocol_.get());
+  const std::string by_matcher = ids_[1];
+  hub_->set_matcher([&, by_matcher](const Mention& m, std::string_view) {
+    return m.data.external_id == by_matcher ? std::vector<Id>{ours.id} : std::vector<Id>{};
+  });
+  ASSERT_TRUE(hub_->Start().ok());
+  ASSERT_TRUE(WaitFor([&] {
+    auto sync = protocol_->LastSync(c.id);
+    return sync && sync->active.size() == 3;
+  }));
+  ASSERT_TRUE(store_->queries().Delete(gone.id).ok());
+  go = true;
+  ASSERT_TRUE(WaitFor([&] { return Stored() == AllIds(); }));
+  auto matched = [&](Id query) {
+    store::MentionFilter f;
+    f.query_id = query;
+    store::Page p;
+    p.limit = 100;
+    std::set<std::string> out;
+    auto found = store_->mentions().Search(f, p);
+    EXPECT_TRUE(found.ok());
+    if (found.ok())
+      for (const Mention& m : found->items) out.insert(m.data.external_id);
+    return out;
+  };
+  // The text of these posts says nothing of floods: the tag alone records the match.
+  EXPECT_EQ(matched(flood.id), (std::set<std::string>{ids_[0], ids_[1]}));
+  EXPECT_EQ(matched(ours.id), (std::set<std::string>{ids_[1]}));  // the matcher's own, kept
+  EXPECT_EQ(matched(theirs.id), std::set<std::string>{});
+  auto h = hub_->Health(c.id);
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->tagged_posts, 2);
+  EXPECT_EQ(h->ignored_tags, 3);
+  ASSERT_TRUE(h->rules_synced_at);
+  EXPECT_EQ(h->rules_error, "");
+}
+
+TEST_F(XStreamTest, AGapBeyondTheBackfillIsFilledByRecentSearch) {
+  // The stream read post "1" two hours ago, then the worker stopped. X's backfill (at most
+  // 5 minutes, Pro) cannot replay that: the recent search reads what was missed, since "1", for
+  // the rule X holds, within the same budget; the stream then connects from there.
+  {
+    std::lock_guard<std::mutex> lock(rules_mu_);
+    search_answer_ = page_.dump();  // the recorded page: 4 posts, their authors, referenced posts
+  }
+  x_.Then([&](Conn& c) {
+    c.Start();
+    c.Line(lines_[0]);  // replayed by the stream too: stored once
+    return End::kHold;
+  });
+  store::Connector c = AddStream({{"backfill_minutes", 5}}, 10'000);
+  const std::string since = "1212092627178287104";
+  store::ConnectorCheckpoint cp;
+  cp.cursor = json({{"newest_id", since}, {"seen_at", clock_.Now() - 2 * 3'600'000}}).dump();
+  ASSERT_TRUE(store_->connectors().SaveCheckpoint(c.id, cp, 0).ok());
+  StartHub();
+  ASSERT_TRUE(WaitFor([&] { return Stored() == AllIds(); }));
+  auto searches = Searches();
+  ASSERT_EQ(searches.size(), 1u);
+  EXPECT_NE(searches[0].find("query=banjir%20berau"), std::string::npos) << searches[0];
+  EXPECT_NE(searches[0].find("since_id=" + since), std::string::npos) << searches[0];
+  ASSERT_TRUE(WaitFor([&] { return hub_->Health(c.id)->gap_filled == 4; }));
+  EXPECT_TRUE(hub_->Health(c.id)->gap_filled_at);
+  ASSERT_TRUE(WaitFor([&] { return x_.streams().size() == 1; }));
+  // The stream connects after the fill, from the newest post it found; X's backfill is asked
+  // for the minutes before the connection.
+  EXPECT_NE(x_.streams()[0].target.find("backfill_minutes=5"), std::string::npos);
+  // The search's reads count against the connector's budget with the stream's: the 4 posts and
+  // 3 referenced posts of the page, and what the stream line read.
+  ASSERT_TRUE(WaitFor([&] { return Reload(c.id).reads_used == 7 + reads_[0]; }));
+  EXPECT_EQ(json::parse(Reload(c.id).checkpoint.cursor).value("newest_id", ""),
+            "1276035977375477760");
+  hub_->Stop();
+
+  // Read a minute ago: within X's backfill, no search.
+  cp.cursor = json({{"newest_id", since}, {"seen_at", clock_.Now() - 60'000}}).dump();
+  ASSERT_TRUE(store_->connectors().SaveCheckpoint(c.id, cp, 0).ok());
+  StartHub();
+  ASSERT_TRUE(WaitFor([&] { return x_.streams().size() == 2; }));
+  EXPECT_EQ(Searches().size(), 1u);
+}
+
+TEST_F(XStreamTest, ASlowRulesSyncNeverStopsPostsFromFlowing) {
+  auto flood = Query("banjir", "banjir berau");
+  std::atomic<bool> send_more{false};
+  x_.Then([&](Conn& c) {
+    c.Start();
+    c.Line(lines_[0]);
+    for (int i = 0; i < 1000 && !send_more; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    c.Line(lines_[1]);
+    c.Line(lines_[2]);
+    return End::kHold;
+  });
+  store::Connector c =
+      Add(Platform::kX, {{"stream", true}, {"api_base", x_.base()}}, R"({"bearer_token":"t"})");
+  StartHub();
+  ASSERT_TRUE(WaitFor([&] { return Stored() == std::set<std::string>{ids_[0]}; }));
+  // The query changes while X's rules endpoint hangs: the sync waits at the gate...
+  CloseGate();
+  auto changed = *store_->queries().Get(flood.id);
+  changed.expression = "banjir berau longsor";
+  ASSERT_TRUE(store_->queries().Update(&changed).ok());
+  ASSERT_TRUE(WaitFor([&] { return HeldAtGate() == 1; }));
+  // ... and the posts X sends meanwhile are read and stored all the same.
+  send_more = true;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return Stored() == std::set<std::string>{ids_[0], ids_[1], ids_[2]};
+      },
+      std::chrono::seconds(5)));
+  EXPECT_EQ(HeldAtGate(), 1);  // still hanging
+  EXPECT_TRUE(hub_->Health(c.id)->connected);
+  OpenGate();
+  ASSERT_TRUE(WaitFor([&] {
+    std::lock_guard<std::mutex> lock(rules_mu_);
+    for (const auto& [id, r] : held_)
+      if (r.value == "banjir berau longsor" && r.tag == QueryTag(flood.id)) return true;
+    return false;
+  }));
+  EXPECT_EQ(x_.streams().size(), 1u);  // never reconnected
 }
 
 TEST_F(XStreamTest, TheBudgetEndsTheStreamUntilTheMonthRollsOver) {

@@ -220,6 +220,8 @@ export interface AgencyQuery {
   created_at: string
   updated_at: string
   version: number
+  /** GET /queries/{id} only: the agency's X filtered streams that do not stream this query, and why (English). */
+  x_stream_gaps?: { connector_id: number; connector_name: string; reason: string }[]
 }
 
 export interface AgencyQueryInput {

@@ -20,6 +20,9 @@ export interface Connector {
   last_success_at: string | null
   last_error_at: string | null
   last_error: string
+  /** Something the admin should know about a run that still worked (e.g. X resumed from the start of its 7-day window); "" = none. */
+  notice?: string
+  notice_at?: string | null
   next_run_at: string | null
   consecutive_failures: number
   items_total: number
@@ -46,6 +49,8 @@ export interface Connector {
 export interface XRules {
   rules: { value: string; tag: string; query_id: number | null }[]
   unexpressible: { query_id: number; name: string; reason: string }[]
+  /** Rules X's dry run refused at the last sync (not streamed), with X's reason. */
+  refused?: { query_id: number | null; name: string; rule: string; reason: string }[]
 }
 
 export interface StreamState {
@@ -58,6 +63,9 @@ export interface StreamState {
   events: number
   stored: number
   malformed: number
+  /** X filtered stream: posts read back by recent search after a disconnect, and when. */
+  gap_filled?: number
+  gap_filled_at?: string | null
 }
 
 export interface ConnectorHealth {
