@@ -258,6 +258,18 @@ test('pull connectors: settings are validated per platform with a clear 400', as
   assert.equal(xs.json.streamed, true);
   assert.ok(xs.json.x_rules.unexpressible.some((u) => u.query_id === q.json.id && u.reason.includes('wildcard')), JSON.stringify(xs.json.x_rules));
   assert.ok(xs.json.x_rules.rules.every((r) => r.tag.startsWith('humas:q')));
+  assert.deepEqual(xs.json.x_rules.refused, []);  // no sync yet
+  // The query itself says which X stream cannot watch it, and why — once the stream is enabled.
+  assert.deepEqual((await pejabat.get(`/api/v1/queries/${q.json.id}`)).json.x_stream_gaps, []);
+  const on = await pejabat.patch(`/api/v1/connectors/${xs.json.id}`, { enabled: true });
+  assert.equal(on.status, 200, on.text);
+  const gaps = (await pejabat.get(`/api/v1/queries/${q.json.id}`)).json.x_stream_gaps;
+  assert.equal(gaps.length, 1, JSON.stringify(gaps));
+  assert.equal(gaps[0].connector_id, xs.json.id);
+  assert.match(gaps[0].reason, /wildcard/);
+  // Listing queries leaves it out (it costs a rules compilation per connector).
+  const listed = (await pejabat.get('/api/v1/queries')).json.items.find((x) => x.id === q.json.id);
+  assert.equal(listed.x_stream_gaps, undefined);
   assert.equal((await pejabat.request('DELETE', `/api/v1/connectors/${xs.json.id}`)).status, 204);
   assert.equal((await pejabat.request('DELETE', `/api/v1/queries/${q.json.id}`)).status, 204);
   // A YouTube connector shows its daily quota; digits as text are accepted (web forms).

@@ -60,14 +60,15 @@ class MastodonStreamTest : public pull::testing::PullTest {
     std::string u = ws_.url("");
     return "http" + u.substr(2);
   }
-  void StartHub() {
+  //! The worker with `protocol` (default: one without instance look-ups).
+  void StartHub(StreamProtocol* protocol = nullptr) {
     stream::HubOptions o;
     o.flush_ms = 20;
     o.backoff_base_ms = 20;
     o.backoff_max_ms = 200;
     hub_ = std::make_unique<stream::Hub>(*registry_, *store_, clock_, ingest::MentionSink{},
                                          ingest::Labeler{}, o);
-    hub_->Add(&protocol_);
+    hub_->Add(protocol ? protocol : &protocol_);
     ASSERT_TRUE(hub_->Start().ok());
   }
   std::set<std::string> Stored() {
@@ -170,12 +171,7 @@ TEST_F(MastodonStreamTest, StreamsFromTheStreamingApiTheInstanceAnnounces) {
   ho.max_attempts = 1;
   net::HttpClient http(ho);
   StreamProtocol looked_up(&http);
-  stream::HubOptions o;
-  o.flush_ms = 20;
-  hub_ = std::make_unique<stream::Hub>(*registry_, *store_, clock_, ingest::MentionSink{},
-                                       ingest::Labeler{}, o);
-  hub_->Add(&looked_up);
-  ASSERT_TRUE(hub_->Start().ok());
+  StartHub(&looked_up);
   ASSERT_TRUE(WaitFor([&] { return Stored().size() == 1; }));
   EXPECT_EQ(ws_.targets()[0], "/api/v1/streaming?stream=hashtag&tag=banjirberau");
   EXPECT_EQ(instance.requests()[0].path, "/api/v2/instance");
@@ -245,14 +241,7 @@ TEST_F(MastodonStreamTest, ASlowInstanceLookUpNeverHoldsTheOtherStreams) {
   ho.max_attempts = 1;
   net::HttpClient http(ho);
   StreamProtocol looked_up(&http);
-  stream::HubOptions o;
-  o.flush_ms = 20;
-  o.backoff_base_ms = 20;
-  o.backoff_max_ms = 200;
-  hub_ = std::make_unique<stream::Hub>(*registry_, *store_, clock_, ingest::MentionSink{},
-                                       ingest::Labeler{}, o);
-  hub_->Add(&looked_up);
-  ASSERT_TRUE(hub_->Start().ok());
+  StartHub(&looked_up);
   ASSERT_TRUE(WaitFor([&] { return asked == 1; }));
   // While the first look-up hangs, the second connector streams.
   EXPECT_TRUE(WaitFor([&] { return Stored().size() == 1; }, std::chrono::seconds(5)));
