@@ -23,6 +23,11 @@ const X_SEARCH = JSON.stringify(JSON.parse(readFileSync(resolve(SHARED, 'fixture
 
 let server, chrome, page, api, feedServer, feedBase, dinkes;
 const hits = { good: 0, broken: 0, x: 0, stale: 0, xAuth: '', streams: 0, rulesAdded: [] };
+const X_LAST_PAGE = (() => {
+  const p = JSON.parse(X_SEARCH);
+  delete p.meta.next_token;
+  return JSON.stringify(p);
+})();
 // The same recorded posts as the filtered stream sends them: one post with its author per line.
 const X_PAGE = JSON.parse(X_SEARCH);
 const X_LINES = X_PAGE.data.map((t) => JSON.stringify({ data: t, includes: { users: (X_PAGE.includes?.users ?? []).filter((u) => u.id === t.author_id) }, matching_rules: [{ id: '1', tag: 'humas:q1' }] }));
@@ -59,7 +64,9 @@ before(async () => {
       hits.x++;
       hits.xAuth = req.headers.authorization || '';
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(X_SEARCH);
+      // The recorded page names a next page; the next page is the last one (the sweep completes
+      // and the connector keeps its since_id).
+      res.end(req.url.includes('next_token=') ? X_LAST_PAGE : X_SEARCH);
     } else if (req.url === '/good.xml') {
       hits.good++;
       res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
@@ -304,7 +311,7 @@ test('an X filtered stream: live connection, rules from the agency queries, the 
   assert.ok(hits.streams >= 1);
   assert.deepEqual(hits.rulesAdded, [{ value: 'tweepy', tag: `humas:q${words.json.id}` }]);
   const rules = r.locator(tid('connector-x-rules'));
-  assert.equal(await rules.getAttribute('data-rules'), '1');
+  assert.equal(await rules.getAttribute('data-rules'), '2');  // tweepy, and yang (refused by X)
   assert.equal(await rules.getAttribute('data-unexpressible'), '1');
   const missing = r.locator(tid('connector-x-unexpressible'));
   assert.equal(await missing.getAttribute('data-query-id'), String(prefix.json.id));
