@@ -140,9 +140,9 @@ bool HasAvx2() {
 #endif
 
 void ComputeMinHashes(const std::vector<std::uint32_t>& shingles,
-                      std::array<std::uint32_t, kMinHashes>* m) {
+                      std::array<std::uint32_t, kMinHashes>* m, bool simd = true) {
 #if defined(__x86_64__) && defined(__GNUC__)
-  if (HasAvx2()) {
+  if (simd && HasAvx2()) {
     MinHashesAvx2(shingles, m);
     return;
   }
@@ -151,6 +151,23 @@ void ComputeMinHashes(const std::vector<std::uint32_t>& shingles,
 }
 
 }  // namespace
+
+namespace detail {
+std::array<std::uint32_t, kMinHashes> MinHashesOf(const std::vector<std::uint32_t>& shingles,
+                                                  bool simd) {
+  std::array<std::uint32_t, kMinHashes> m;
+  ComputeMinHashes(shingles, &m, simd);
+  return m;
+}
+
+bool SimdMinHashes() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  return HasAvx2();
+#else
+  return false;
+#endif
+}
+}  // namespace detail
 
 TextSignature SignText(std::string_view text, size_t min_words) {
   return SignFolded(search::FoldForMatch(text), min_words);

@@ -57,6 +57,15 @@ TextSignature SignText(std::string_view text, size_t min_words);
 //! matching and signing).
 TextSignature SignFolded(std::string_view folded, size_t min_words);
 
+namespace detail {
+//! The 36 MinHashes of a sorted shingle set, through the AVX2 path when `simd` and the CPU has
+//! it, else through the scalar loop (for the test that holds both to the same values).
+std::array<std::uint32_t, kMinHashes> MinHashesOf(const std::vector<std::uint32_t>& shingles,
+                                                  bool simd);
+//! Whether this CPU takes the AVX2 path.
+bool SimdMinHashes();
+}  // namespace detail
+
 //! Jaccard similarity of two sorted, unique shingle sets.
 double Jaccard(const std::vector<std::uint32_t>& a, const std::vector<std::uint32_t>& b);
 

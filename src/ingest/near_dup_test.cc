@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <random>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -303,6 +305,23 @@ TEST(NearDuplicateTest, FlagsEqualTheFirstImplementationUnderCampaigns) {
   small.max_entries = 500;
   ExpectSameFlagsAsTheReference(texts, small, 1000, &flagged);
   EXPECT_GT(flagged, 4500u);
+}
+
+// The AVX2 MinHashes (taken when the CPU has AVX2) equal the scalar loop's on shingle sets of
+// every size up to 300, random 32-bit values and the extremes.
+TEST(NearDuplicateTest, SimdMinHashesEqualTheScalarLoop) {
+  if (!detail::SimdMinHashes()) GTEST_SKIP() << "this CPU has no AVX2: only the scalar loop runs";
+  std::mt19937 rng(20261124);
+  for (size_t n = 0; n <= 300; ++n) {
+    std::vector<std::uint32_t> shingles(n);
+    for (auto& s : shingles) s = static_cast<std::uint32_t>(rng());
+    if (n > 0) shingles[0] = 0;
+    if (n > 1) shingles[1] = UINT32_MAX;
+    std::sort(shingles.begin(), shingles.end());
+    shingles.erase(std::unique(shingles.begin(), shingles.end()), shingles.end());
+    EXPECT_EQ(detail::MinHashesOf(shingles, true), detail::MinHashesOf(shingles, false))
+        << n << " shingles";
+  }
 }
 
 }  // namespace
