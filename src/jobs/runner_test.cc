@@ -218,9 +218,7 @@ TEST_F(JobRunnerTest, ManyWorkersRunEveryJobExactlyOnce) {
         /*parallel=*/4);  // up to 3 workers (4 - 1) on one queue: the leases keep them apart
   }
   ASSERT_TRUE(runner.Start().ok());
-  auto done = [&] {
-    return Count("a", JobState::kDone) + Count("b", JobState::kDone);
-  };
+  auto done = [&] { return Count("a", JobState::kDone) + Count("b", JobState::kDone); };
   for (int i = 0; i < 4000 && done() < kJobs; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   runner.Stop();
