@@ -60,13 +60,17 @@ json XStreamGaps(Context& ctx, const store::AgencyQuery& q) {
     if (!connectors::pull::IsXStream(settings)) continue;
     auto s = connectors::pull::ParseXStreamSettings(settings);
     if (!s.ok()) continue;
-    std::string reason;
+    std::string reason, kind;
     if (!s->rules.empty()) {
+      kind = "typed_rules";
       reason = "the connector streams the rules typed on its form, not the agency's queries";
     } else if (auto wanted = connectors::x::StreamProtocol::WantedRules(ctx.store, c);
                wanted.ok()) {
       for (const auto& u : wanted->unexpressible)
-        if (u.query_id == q.id) reason = u.reason;
+        if (u.query_id == q.id) {
+          kind = "unexpressible";
+          reason = u.reason;
+        }
       bool compiled = false;
       for (const auto& r : wanted->rules)
         compiled = compiled || connectors::x::QueryOfTag(r.tag) == q.id;
@@ -75,9 +79,13 @@ json XStreamGaps(Context& ctx, const store::AgencyQuery& q) {
     if (reason.empty() && ctx.streams)
       if (auto h = ctx.streams->Health(c.id))
         for (const auto& r : h->refused_rules)
-          if (r.query_id == q.id) reason = "X refused the rule: " + r.reason;
+          if (r.query_id == q.id) {
+            kind = "refused";
+            reason = "X refused the rule: " + r.reason;
+          }
     if (reason.empty()) continue;
-    out.push_back({{"connector_id", c.id}, {"connector_name", c.name}, {"reason", reason}});
+    out.push_back(
+        {{"connector_id", c.id}, {"connector_name", c.name}, {"kind", kind}, {"reason", reason}});
   }
   return out;
 }

@@ -267,6 +267,7 @@ test('pull connectors: settings are validated per platform with a clear 400', as
   assert.equal(gaps.length, 1, JSON.stringify(gaps));
   assert.equal(gaps[0].connector_id, xs.json.id);
   assert.match(gaps[0].reason, /wildcard/);
+  assert.equal(gaps[0].kind, 'unexpressible');
   // Listing queries leaves it out (it costs a rules compilation per connector).
   const listed = (await pejabat.get('/api/v1/queries')).json.items.find((x) => x.id === q.json.id);
   assert.equal(listed.x_stream_gaps, undefined);

@@ -221,7 +221,7 @@ export interface AgencyQuery {
   updated_at: string
   version: number
   /** GET /queries/{id} only: the agency's X filtered streams that do not stream this query, and why (English). */
-  x_stream_gaps?: { connector_id: number; connector_name: string; reason: string }[]
+  x_stream_gaps?: { connector_id: number; connector_name: string; kind: 'typed_rules' | 'unexpressible' | 'refused'; reason: string }[]
 }
 
 export interface AgencyQueryInput {
