@@ -16,6 +16,11 @@
 // the store thread received them (labelled, matched, near-duplicates named), stored again into a
 // fresh store by UpsertBatch(..., open_cases=true) in 5,000-mention batches on one thread, timed
 // by that thread's CPU clock: the store thread's cost per mention, without the other stages.
+// Where the CPU goes: the 1,000-query runs (seq1k, e2e1k) keep the intake's stage times
+// (ingest::IngestStageTimes: each thread's CPU clock read per batch, or per chunk in the labelling
+// pool) and print them in microseconds of CPU per mention, by thread (the caller, i.e. the parser;
+// the labelling pool's workers, from /proc/self/task/*/schedstat; the store thread) and stage, with
+// the wall-clock time each thread spent waiting for the others.
 // Usage: ingest_bench [N] [PHASE] (default 100000, all phases). PHASE runs one phase alone, for
 // profiling (perf record / callgrind): baselines (bare INSERT, FTS5, labels, near-dup, matching),
 // neardup or match (one of those baselines alone), seq1k, e2e1k, e2e10k or store
@@ -149,6 +154,78 @@ __attribute__((noinline)) double ReplayStore(humas::store::Store& store,
   return ThreadCpuSeconds() - cpu0;
 }
 
+// CPU nanoseconds of this process's threads named `name` (pthread_setname_np) so far, from
+// /proc/self/task/*/schedstat (time on a CPU); threads that ended are not counted.
+double ThreadsCpuNs(const std::string& name) {
+  double total = 0;
+  for (const auto& task : fs::directory_iterator("/proc/self/task")) {
+    std::string comm;
+    if (FILE* f = std::fopen((task.path() / "comm").c_str(), "r")) {
+      char buf[32] = {0};
+      if (std::fgets(buf, sizeof buf, f)) comm = buf;
+      std::fclose(f);
+    }
+    if (!comm.empty() && comm.back() == '\n') comm.pop_back();
+    if (comm != name) continue;
+    if (FILE* f = std::fopen((task.path() / "schedstat").c_str(), "r")) {
+      unsigned long long ns = 0;
+      if (std::fscanf(f, "%llu", &ns) == 1) total += static_cast<double>(ns);
+      std::fclose(f);
+    }
+  }
+  return total;
+}
+
+// Where one intake's CPU went (IngestStageTimes), in microseconds per mention, by thread.
+struct StageReport {
+  std::string name;
+  Timing timing;
+  double workers_ns = 0;  // the labelling pool's worker threads over the import
+  humas::ingest::IngestStageTimes* times = nullptr;
+};
+
+void PrintStages(const StageReport& r, size_t n) {
+  if (!r.times || r.timing.wall < 0) return;
+  const auto& t = *r.times;
+  auto us = [n](double ns) { return ns / 1e3 / static_cast<double>(n); };
+  auto v = [&](const std::atomic<std::int64_t>& a) { return us(static_cast<double>(a.load())); };
+  const double label_workers = v(t.label) - v(t.label_caller);
+  // Without a store thread the caller commits too.
+  const bool store_thread = t.store_total.load() > 0;
+  const double caller_rest = v(t.caller_total) - v(t.parse) - v(t.prepare) - v(t.label_caller) -
+                             v(t.label_handoff) - v(t.near_dup) - v(t.push) -
+                             (store_thread ? 0 : v(t.commit));
+  const double store_rest = v(t.store_total) - v(t.commit);
+  std::printf(
+      "  %s, us of CPU per mention by thread and stage (wall %.1f us, process CPU %.1f us per "
+      "mention):\n",
+      r.name.c_str(), r.timing.wall * 1e6 / n, r.timing.cpu * 1e6 / n);
+  std::printf(
+      "    caller  %5.1f = parse %.1f + prepare %.1f + label (own chunks) %.1f + pool hand-off "
+      "%.1f + near-dup find/add %.1f + push %.1f + other %.1f; waits (wall): pool %.1f, full "
+      "queue %.1f\n",
+      v(t.caller_total), v(t.parse), v(t.prepare), v(t.label_caller), v(t.label_handoff),
+      v(t.near_dup), v(t.push), caller_rest, v(t.label_wait), v(t.push_wait));
+  std::printf(
+      "    workers %5.1f = label chunks %.1f + idle/wake-up %.1f (humas-label threads' CPU)\n",
+      us(r.workers_ns), label_workers, us(r.workers_ns) - label_workers);
+  if (!store_thread) {
+    std::printf(
+        "    (no store thread: the caller also commits %.1f = UpsertBatch %.1f + near-dup naming "
+        "+ announce %.1f; not in other)\n",
+        v(t.commit), v(t.upsert), v(t.commit) - v(t.upsert));
+  } else {
+    std::printf(
+        "    store   %5.1f = commit %.1f (UpsertBatch %.1f, near-dup naming + announce %.1f) + "
+        "queue %.1f; waits (wall): empty queue %.1f\n",
+        v(t.store_total), v(t.commit), v(t.upsert), v(t.commit) - v(t.upsert), store_rest,
+        v(t.store_wait));
+  }
+  std::printf("    sum of threads %.1f; rest of the process %.1f\n",
+              v(t.caller_total) + us(r.workers_ns) + v(t.store_total),
+              r.timing.cpu * 1e6 / n - v(t.caller_total) - us(r.workers_ns) - v(t.store_total));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -264,7 +341,8 @@ int main(int argc, char** argv) {
   auto labeler = humas::ingest::LoadLabeler("");
   if (!labeler.ok()) return 1;
   auto run_intake = [&](const std::string& name, size_t queries, bool pipelined,
-                        humas::ingest::MentionSink sink = {}) -> Timing {
+                        humas::ingest::MentionSink sink = {},
+                        StageReport* stages = nullptr) -> Timing {
     auto st = humas::store::OpenSqliteStore({(dir / (name + ".db")).string()}, clock);
     if (!st.ok()) return {};
     std::map<std::string, humas::Id> agency_ids = humas::bench::SeedAgencies(**st, region);
@@ -283,21 +361,32 @@ int main(int argc, char** argv) {
     humas::ingest::Ingestor ingestor(**st, clock, std::move(sink), *labeler);
     ingestor.set_matcher(humas::listening::IntakeMatcher(holder));
     ingestor.set_near_duplicates(std::make_shared<humas::ingest::NearDuplicateIndex>());
-    ingestor.set_options({.pipelined = pipelined});
+    ingestor.set_options({.pipelined = pipelined, .stage_times = stages ? stages->times : nullptr});
     humas::Result<humas::ingest::IngestReport> report = humas::ingest::IngestReport{};
+    const double workers0 = ThreadsCpuNs("humas-label");
     Timing t = Measure([&] {
       auto t0 = std::chrono::steady_clock::now();
       report = ingestor.ImportBytes(jsonl, humas::ImportFormat::kJsonl);
       return Seconds(t0);
     });
+    if (stages) {
+      stages->workers_ns = ThreadsCpuNs("humas-label") - workers0;
+      stages->timing = t;
+    }
     if (!report.ok() || report->imported != static_cast<int64_t>(n)) {
       std::fprintf(stderr, "import failed: %s\n", report.status().ToString().c_str());
       return {};
     }
     return t;
   };
-  const Timing seq1k = runs("seq1k") ? run_intake("seq1k", 1000, false) : Timing{};
-  const Timing e2e1k = runs("e2e1k") ? run_intake("e2e1k", 1000, true) : Timing{};
+  // Stage times are kept for the 1,000-query runs (a few clock reads per batch and per chunk).
+  humas::ingest::IngestStageTimes seq1k_times, e2e1k_times;
+  StageReport seq1k_stages{"one batch at a time", {}, 0, &seq1k_times};
+  StageReport e2e1k_stages{"pipelined", {}, 0, &e2e1k_times};
+  const Timing seq1k =
+      runs("seq1k") ? run_intake("seq1k", 1000, false, {}, &seq1k_stages) : Timing{};
+  const Timing e2e1k =
+      runs("e2e1k") ? run_intake("e2e1k", 1000, true, {}, &e2e1k_stages) : Timing{};
   const Timing e2e10k = runs("e2e10k") ? run_intake("e2e10k", 10000, true) : Timing{};
   double store_cpu = -1;
   if (runs("store")) {
@@ -371,12 +460,16 @@ int main(int argc, char** argv) {
         "matching alone, 10,000 queries (1 thread):    %9.0f mentions/s (%.2f matches each)\n",
         rate(match_s[1]), static_cast<double>(matches[1]) / n);
   }
-  if (runs("seq1k"))
+  if (runs("seq1k")) {
     std::printf("end to end, 1,000 queries, one batch at a time: %7.0f mentions/s [%.0f]\n",
                 rate(seq1k.wall), cpu(seq1k));
-  if (runs("e2e1k"))
+    PrintStages(seq1k_stages, n);
+  }
+  if (runs("e2e1k")) {
     std::printf("end to end, 1,000 queries, pipelined:         %9.0f mentions/s [%.0f]\n",
                 rate(e2e1k.wall), cpu(e2e1k));
+    PrintStages(e2e1k_stages, n);
+  }
   if (runs("e2e10k"))
     std::printf("end to end, 10,000 queries, pipelined:        %9.0f mentions/s [%.0f]\n",
                 rate(e2e10k.wall), cpu(e2e10k));

@@ -3,10 +3,12 @@
 #include "ingest/ingest.h"
 
 #include <pthread.h>
+#include <time.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -41,6 +43,37 @@ Result<Id> Ingestor::ResolveAgency(const std::string& code) {
 
 namespace {
 
+std::int64_t ThreadCpuNs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+std::int64_t WallNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+//! Adds to *sink (when not null) this thread's CPU time, or the wall-clock time, from
+//! construction to destruction (IngestStageTimes).
+template <std::int64_t (*Now)()>
+class Span {
+ public:
+  explicit Span(std::atomic<std::int64_t>* sink) : sink_(sink), t0_(sink ? Now() : 0) {}
+  ~Span() {
+    if (sink_) sink_->fetch_add(Now() - t0_, std::memory_order_relaxed);
+  }
+  Span(const Span&) = delete;
+  Span& operator=(const Span&) = delete;
+
+ private:
+  std::atomic<std::int64_t>* sink_;
+  std::int64_t t0_;
+};
+using CpuSpan = Span<ThreadCpuNs>;
+using WaitSpan = Span<WallNs>;
+
 //! The labelling workers shared by every Ingestor of the process: hardware_concurrency() - 1
 //! threads, started on first use and kept for the life of the process, so that what they keep
 //! per thread (the normaliser's word memo, Hyperscan scratch space) stays warm from one batch to
@@ -58,8 +91,10 @@ class LabelPool {
 
   size_t workers() const { return threads_.size(); }
 
-  //! Calls fn(from, to) over [0, n) in chunks of `chunk`, on the workers and this thread.
-  void Run(size_t n, size_t chunk, const std::function<void(size_t, size_t)>& fn) {
+  //! Calls fn(from, to) over [0, n) in chunks of `chunk`, on the workers and this thread. Adds
+  //! the wall-clock time this thread waits for the workers' last chunks to *wait_ns.
+  void Run(size_t n, size_t chunk, const std::function<void(size_t, size_t)>& fn,
+           std::atomic<std::int64_t>* wait_ns = nullptr) {
     auto job = std::make_shared<Job>();
     job->fn = &fn;
     job->n = n;
@@ -71,6 +106,7 @@ class LabelPool {
       ready_.notify_all();
     }
     Work(*job);
+    WaitSpan waiting(wait_ns);
     std::unique_lock lock(job->mu);
     job->finished.wait(lock, [&] { return job->done == job->chunks; });
   }
@@ -139,7 +175,12 @@ void Ingestor::LabelAll(std::vector<Mention>* batch) const {
   const size_t n = batch->size();
   std::vector<TextSignature> sigs(near_dups_ ? n : 0);
   const size_t min_words = near_dups_ ? near_dups_->options().min_words : 0;
+  std::atomic<std::int64_t>* label_cpu = Stage(&IngestStageTimes::label);
+  std::atomic<std::int64_t>* label_caller_cpu = Stage(&IngestStageTimes::label_caller);
+  if (options_.stage_times) options_.stage_times->mentions += static_cast<std::int64_t>(n);
+  const std::thread::id caller = std::this_thread::get_id();
   const std::function<void(size_t, size_t)> label_range = [&](size_t from, size_t to) {
+    const std::int64_t t0 = label_cpu ? ThreadCpuNs() : 0;
     std::string folded;
     for (size_t i = from; i < to; ++i) {
       Mention& m = (*batch)[i];
@@ -149,13 +190,29 @@ void Ingestor::LabelAll(std::vector<Mention>* batch) const {
       if (matcher_) m.query_ids = matcher_(m, folded);
       if (near_dups_) sigs[i] = SignFolded(folded, min_words);
     }
+    if (label_cpu) {
+      const std::int64_t spent = ThreadCpuNs() - t0;
+      *label_cpu += spent;
+      if (std::this_thread::get_id() == caller) *label_caller_cpu += spent;
+    }
   };
-  if (n < 512) {
-    label_range(0, n);
-  } else {
-    LabelPool::Get().Run(n, 128, label_range);
+  {
+    // The caller's CPU in the pool beyond its own chunks: handing out work, waking workers.
+    const std::int64_t caller0 = label_cpu ? ThreadCpuNs() : 0;
+    const std::int64_t own0 = label_cpu ? label_caller_cpu->load() : 0;
+    if (n < 512) {
+      label_range(0, n);
+    } else {
+      LabelPool::Get().Run(n, 128, label_range, Stage(&IngestStageTimes::label_wait));
+    }
+    if (label_cpu)
+      *Stage(&IngestStageTimes::label_handoff) +=
+          ThreadCpuNs() - caller0 - (label_caller_cpu->load() - own0);
   }
-  if (near_dups_) FlagNearDuplicates(batch, std::move(sigs));
+  if (near_dups_) {
+    CpuSpan span(Stage(&IngestStageTimes::near_dup));
+    FlagNearDuplicates(batch, std::move(sigs));
+  }
 }
 
 void Ingestor::FlagNearDuplicates(std::vector<Mention>* batch,
@@ -250,10 +307,13 @@ Result<std::vector<Mention>> Ingestor::Prepare(std::vector<MentionInput> inputs,
 
 Status Ingestor::Commit(std::vector<Mention> batch, IngestReport* report) const {
   if (batch.empty()) return Status::Ok();
+  CpuSpan span(Stage(&IngestStageTimes::commit));
   NameNearDuplicateOriginals(&batch);
   // One transaction for the batch's mentions and the inbox cases that their questions,
   // complaints, criticism and suggestions open or extend.
+  std::optional<CpuSpan> upsert_span(std::in_place, Stage(&IngestStageTimes::upsert));
   auto outcomes = store_.mentions().UpsertBatch(batch, clock_.Now(), /*open_cases=*/true);
+  upsert_span.reset();
   SettleNearDuplicates(&batch, outcomes.ok() ? &*outcomes : nullptr);
   if (!outcomes.ok()) return outcomes.status();
   for (size_t i = 0; i < outcomes->size(); ++i) {
@@ -293,8 +353,10 @@ void Ingestor::AnnounceEdit(Id id, const std::vector<Id>& query_ids) const {
 Status Ingestor::StoreBatch(std::vector<MentionInput> inputs,
                             const std::vector<std::int64_t>& lines, IngestReport* report,
                             size_t max_errors) {
+  std::optional<CpuSpan> preparing(std::in_place, Stage(&IngestStageTimes::prepare));
   HUMAS_ASSIGN_OR_RETURN(std::vector<Mention> batch,
                          Prepare(std::move(inputs), lines, report, max_errors));
+  preparing.reset();
   LabelAll(&batch);
   return Commit(std::move(batch), report);
 }
@@ -317,8 +379,12 @@ class Ingestor::StoreStage {
   StoreStage& operator=(const StoreStage&) = delete;
 
   Status Push(std::vector<Mention> batch) {
+    CpuSpan span(ingestor_.Stage(&IngestStageTimes::push));
     std::unique_lock lock(mu_);
-    space_.wait(lock, [&] { return queue_.size() < max_queued_ || !failure_.ok(); });
+    {
+      WaitSpan waiting(ingestor_.Stage(&IngestStageTimes::push_wait));
+      space_.wait(lock, [&] { return queue_.size() < max_queued_ || !failure_.ok(); });
+    }
     if (!failure_.ok()) return failure_;
     queue_.push_back(std::move(batch));
     ready_.notify_one();
@@ -342,9 +408,11 @@ class Ingestor::StoreStage {
 
  private:
   void Loop() {
+    CpuSpan life(ingestor_.Stage(&IngestStageTimes::store_total));
     while (true) {
       std::vector<Mention> batch;
       {
+        WaitSpan waiting(ingestor_.Stage(&IngestStageTimes::store_wait));
         std::unique_lock lock(mu_);
         ready_.wait(lock, [&] { return !queue_.empty() || done_; });
         if (queue_.empty()) return;
@@ -382,20 +450,31 @@ Result<IngestReport> Ingestor::Run(ImportFormat format, size_t max_errors,
   options.format = format;
   std::unique_ptr<StoreStage> stage;
   if (options_.pipelined) stage = std::make_unique<StoreStage>(*this, options_.max_queued_batches);
+  // The parser's CPU is the caller's minus what the batches' callbacks spent.
+  std::atomic<std::int64_t> callbacks{0};
+  const std::int64_t caller0 = options_.stage_times ? ThreadCpuNs() : 0;
   MentionImportParser parser(options, [&](ParsedBatch&& parsed) -> Status {
+    CpuSpan span(options_.stage_times ? &callbacks : nullptr);
     for (auto& e : parsed.errors) {
       ++report.rejected;
       if (report.errors.size() < max_errors) report.errors.push_back(std::move(e));
     }
     if (!stage) return StoreBatch(std::move(parsed.mentions), parsed.lines, &report, max_errors);
+    std::optional<CpuSpan> preparing(std::in_place, Stage(&IngestStageTimes::prepare));
     HUMAS_ASSIGN_OR_RETURN(std::vector<Mention> batch,
                            Prepare(std::move(parsed.mentions), parsed.lines, &report, max_errors));
+    preparing.reset();
     if (batch.empty()) return Status::Ok();
     LabelAll(&batch);
     return stage->Push(std::move(batch));
   });
   Status fed = feed(parser);
   if (fed.ok()) fed = parser.Finish();
+  if (options_.stage_times) {
+    const std::int64_t caller = ThreadCpuNs() - caller0;
+    options_.stage_times->caller_total += caller;
+    options_.stage_times->parse += caller - callbacks.load();
+  }
   if (stage) {
     // Batches queued before a parse failure are still stored (storing is idempotent).
     Status stored = stage->Finish();

@@ -2,6 +2,7 @@
 // agencies, store idempotently in batches, and announce newly stored mentions.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <istream>
@@ -51,6 +52,31 @@ struct IngestPolicy {
   bool require_agency = false;
 };
 
+//! Where an import's CPU goes, stage by stage (for benchmarks; IngestOptions::stage_times). CPU
+//! figures are nanoseconds of the CPU clock of the thread that did the work
+//! (CLOCK_THREAD_CPUTIME_ID, read once per batch, or once per chunk in the labelling pool, so
+//! keeping them costs a few clock reads per thousand mentions); waits are wall-clock nanoseconds
+//! a thread spent blocked. Summed over every import that is given the same object.
+struct IngestStageTimes {
+  std::atomic<std::int64_t> mentions{0};  //!< mentions that reached the labelling stage
+  // The caller's thread (the parser's).
+  std::atomic<std::int64_t> caller_total{0};  //!< its CPU over the whole import
+  std::atomic<std::int64_t> parse{0};         //!< JSONL/CSV parsing: caller_total minus the rest
+  std::atomic<std::int64_t> prepare{0};       //!< agency resolution, policy, Mention building
+  std::atomic<std::int64_t> label{0};  //!< labels, fold, matching, signing: every pool thread's
+  std::atomic<std::int64_t> label_caller{0};   //!< of `label`, done on the caller's thread
+  std::atomic<std::int64_t> label_handoff{0};  //!< caller's CPU in the pool outside the chunks
+  std::atomic<std::int64_t> label_wait{0};     //!< wall: caller waiting for the pool's last chunks
+  std::atomic<std::int64_t> near_dup{0};   //!< near-duplicate look-up and add (FlagNearDuplicates)
+  std::atomic<std::int64_t> push{0};       //!< CPU handing the batch to the store thread
+  std::atomic<std::int64_t> push_wait{0};  //!< wall: blocked on a full queue (back-pressure)
+  // The store thread (the caller's own, when not pipelined).
+  std::atomic<std::int64_t> commit{0};       //!< Commit(): near-dup naming, UpsertBatch, announce
+  std::atomic<std::int64_t> upsert{0};       //!< of `commit`, in MentionRepository::UpsertBatch
+  std::atomic<std::int64_t> store_total{0};  //!< the store thread's CPU over its life
+  std::atomic<std::int64_t> store_wait{0};   //!< wall: the store thread waiting for a batch
+};
+
 //! How an import overlaps its stages.
 struct IngestOptions {
   //! Import()/ImportBytes() store batch N on a store thread while batch N+1 is parsed, labelled
@@ -59,6 +85,9 @@ struct IngestOptions {
   //! Labelled batches waiting for the store thread before the parser blocks (back-pressure:
   //! memory stays at a few batches whatever the input size).
   size_t max_queued_batches = 2;
+  //! When set, the import adds its CPU time by stage here (off by default: `humas serve` leaves
+  //! it null and reads no clocks).
+  IngestStageTimes* stage_times = nullptr;
 };
 
 //! Not thread-safe; create one per import. Cheap to construct.
@@ -117,6 +146,10 @@ class Ingestor {
                            const std::function<Status(MentionImportParser&)>& feed);
   //! Agency id for a code, caching lookups; NotFound for unknown codes.
   Result<Id> ResolveAgency(const std::string& code);
+  //! Where to add a stage's time (IngestOptions::stage_times), or null when not measuring.
+  std::atomic<std::int64_t>* Stage(std::atomic<std::int64_t> IngestStageTimes::*field) const {
+    return options_.stage_times ? &(options_.stage_times->*field) : nullptr;
+  }
 
   store::Store& store_;
   const Clock& clock_;
