@@ -777,6 +777,70 @@ class MentionSearchTest : public StoreConformanceTest {
 };
 
 namespace {
+// A batch long enough to span several of the backend's insert statements (SQLite: 16 rows each),
+// with stored duplicates and duplicates within the batch at a statement's first and last row and
+// near-duplicate flags naming rows before and after a duplicate: every outcome, id, row, full-text
+// entry and flag is the one a row-by-row upsert gives.
+TEST_P(StoreConformanceTest, LongBatchesKeepEveryOutcomeAcrossStatements) {
+  std::vector<Mention> early;
+  for (int i = 0; i < 3; ++i)
+    early.push_back(MakeMention("e" + std::to_string(i), "awal lama" + std::to_string(i), kT0));
+  auto stored = Unwrap(store().mentions().UpsertBatch(early, kT0));
+  std::vector<Mention> batch;
+  std::vector<Id> want_dup_of(60, 0);  // expected id of a duplicate at that position
+  std::vector<int> in_batch_dup(60, -1);
+  for (int i = 0; i < 60; ++i)
+    batch.push_back(MakeMention("n" + std::to_string(i), "baru kata" + std::to_string(i), kT0 + i));
+  batch[0] = early[1];  // a stored one, first row of the first statement
+  want_dup_of[0] = stored[1].id;
+  batch[15] = early[2];  // last row of the first statement
+  want_dup_of[15] = stored[2].id;
+  batch[16] = batch[3];  // first row of the second statement, a copy of an earlier row
+  in_batch_dup[16] = 3;
+  batch[33] = batch[31];  // between a near-duplicate and the row it names
+  in_batch_dup[33] = 31;
+  batch[20].near_duplicate = NearDuplicate{0, 0.9, std::nullopt};
+  batch[20].near_duplicate_in_batch = 18;  // same statement, before it
+  batch[34].near_duplicate = NearDuplicate{0, 0.8, std::nullopt};
+  batch[34].near_duplicate_in_batch = 32;  // before the duplicate at 33
+  batch[40].near_duplicate = NearDuplicate{0, 0.7, std::nullopt};
+  batch[40].near_duplicate_in_batch = 5;  // an earlier statement
+  auto out = Unwrap(store().mentions().UpsertBatch(batch, kT0));
+  ASSERT_EQ(out.size(), batch.size());
+  Id last = stored.back().id;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    SCOPED_TRACE("row " + std::to_string(i));
+    if (want_dup_of[i] != 0) {
+      EXPECT_EQ(out[i].kind, UpsertOutcome::Kind::kDuplicate);
+      EXPECT_EQ(out[i].id, want_dup_of[i]);
+      continue;
+    }
+    if (in_batch_dup[i] >= 0) {
+      EXPECT_EQ(out[i].kind, UpsertOutcome::Kind::kDuplicate);
+      EXPECT_EQ(out[i].id, out[static_cast<size_t>(in_batch_dup[i])].id);
+      continue;
+    }
+    EXPECT_EQ(out[i].kind, UpsertOutcome::Kind::kInserted);
+    EXPECT_GT(out[i].id, last);  // new rows get increasing ids in batch order
+    last = out[i].id;
+    Mention got = Unwrap(store().mentions().Get(out[i].id));
+    EXPECT_EQ(got.data.external_id, batch[i].data.external_id);
+    EXPECT_EQ(got.data.text, batch[i].data.text);
+    EXPECT_EQ(got.data.created_at, batch[i].data.created_at);
+    MentionFilter f;
+    f.q = "kata" + std::to_string(i);
+    auto found = Unwrap(store().mentions().Search(f, {}));
+    ASSERT_EQ(found.items.size(), 1u);
+    EXPECT_EQ(found.items[0].id, out[i].id);
+  }
+  for (auto [copy, of] : {std::pair{20, 18}, std::pair{34, 32}, std::pair{40, 5}}) {
+    Mention got = Unwrap(store().mentions().Get(out[static_cast<size_t>(copy)].id));
+    ASSERT_TRUE(got.near_duplicate) << copy;
+    EXPECT_EQ(got.near_duplicate->of, out[static_cast<size_t>(of)].id) << copy;
+  }
+  EXPECT_EQ(Unwrap(store().mentions().Search({}, {})).total, 3 + 60 - 4);
+}
+
 using Strings = std::vector<std::string>;
 
 TEST_P(MentionSearchTest, NewestFirstWithIdTieBreak) {

@@ -15,14 +15,22 @@ namespace {
 
 constexpr UnixMillis kHourMs = 3'600'000;
 
-constexpr char kSqlMentionInsert[] =
-    "INSERT INTO mentions (platform, external_id, url, author_handle, author_name, text, "
-    "created_at, kind, agency_code, in_reply_to, shared_from, shares, likes, replies, sentiment, "
-    "sentiment_confidence, input_kind, input_kind_confidence, hoax_score, has_personal_data, "
-    "agency_id, account_id, ingested_at, author_followers, near_duplicate_of, "
-    "near_duplicate_similarity) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (platform, external_id) DO NOTHING";
+// The intake inserts up to kRowsPerInsert rows per statement (ids chosen by UpsertBatch under the
+// write lock): the statement's setup, its cursors on the table and each index, and its halt are
+// then paid once per group instead of once per mention. OR FAIL, with the foreign keys off for
+// the intake's transaction and no index on an expression (migration 0023), lets SQLite run it
+// without a statement journal; a duplicate stops the statement at its row with the rows before
+// it kept (sqlite3_changes() says how many), and UpsertBatch carries on after it.
+constexpr size_t kRowsPerInsert = 16;
+constexpr char kSqlMentionInsertHead[] =
+    "INSERT OR FAIL INTO mentions (id, platform, external_id, url, author_handle, author_name, "
+    "text, created_at, kind, agency_code, in_reply_to, shared_from, shares, likes, replies, "
+    "sentiment, sentiment_confidence, input_kind, input_kind_confidence, hoax_score, "
+    "has_personal_data, agency_id, account_id, ingested_at, author_followers, near_duplicate_of, "
+    "near_duplicate_similarity) VALUES ";
+constexpr char kSqlMentionInsertRow[] =
+    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr char kSqlMaxMentionId[] = "SELECT ifnull(max(id), 0) FROM mentions";
 // Inserted by UpsertBatch right after the row (see migration 0002 for why not by a trigger).
 constexpr char kSqlMentionFtsInsert[] =
     "INSERT INTO mentions_fts (rowid, text, author_handle, author_name) VALUES (?, ?, ?, ?)";
@@ -114,6 +122,19 @@ namespace {
 using RollupKey = std::tuple<UnixMillis, Id, std::string_view, std::string_view>;
 using QueryHourKey = std::tuple<Id, UnixMillis, std::string_view>;
 
+//! The multi-row insert of `rows` mentions (1..kRowsPerInsert), built once per row count.
+const char* MentionInsertSql(size_t rows) {
+  static const std::vector<std::string> sql = [] {
+    std::vector<std::string> v(kRowsPerInsert + 1);
+    for (size_t n = 1; n <= kRowsPerInsert; ++n) {
+      v[n] = kSqlMentionInsertHead;
+      for (size_t r = 0; r < n; ++r) v[n].append(r > 0 ? ", " : "").append(kSqlMentionInsertRow);
+    }
+    return v;
+  }();
+  return sql[rows].c_str();
+}
+
 //! Turns SQLite's per-row foreign key checks off on `conn` for one intake transaction and back on
 //! when it ends (PRAGMA foreign_keys is a no-op inside a transaction: construct before BEGIN,
 //! destroy after COMMIT/ROLLBACK). The intake checks its references itself (CheckReferences).
@@ -192,28 +213,56 @@ Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
   RollupBatch counters;                       // author and agency-topic counters (rollups.h)
   std::vector<std::pair<size_t, Id>> edited;  // (position, id): newer versions, applied last
   sqlite3* db = conn->raw();
-  // Prepared once for the batch and reset after each row.
-  HUMAS_ASSIGN_OR_RETURN(Stmt insert, conn->Prepare(kSqlMentionInsert));
   HUMAS_ASSIGN_OR_RETURN(Stmt fts, conn->Prepare(kSqlMentionFtsInsert));
-  for (size_t i = 0; i < mentions.size(); ++i) {
+  Id next_id = 0;  // the id the next inserted mention gets (no other writer: BEGIN IMMEDIATE)
+  {
+    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlMaxMentionId));
+    HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Internal("max(id) of mentions returned no row");
+    next_id = st.Int(0) + 1;
+  }
+  // What follows a newly stored row: its full-text entry, matches and counters.
+  auto inserted = [&](size_t i, Id id) -> Status {
     const Mention& m = mentions[i];
     const MentionInput& d = m.data;
-    std::string_view platform = ToString(d.platform);
-    {
-      Stmt& st = insert;
-      st.Reset();
-      st.Bind(platform).Bind(d.external_id).Bind(d.url).Bind(d.author_handle).Bind(d.author_name);
+    fts.Reset();
+    HUMAS_RETURN_IF_ERROR(
+        fts.Bind(id).Bind(d.text).Bind(d.author_handle).Bind(d.author_name).Run());
+    for (Id q : m.query_ids) {
+      matches.emplace_back(q, id);
+      ++query_hours[QueryHourKey{q, HourOf(d.created_at), d.labels.sentiment}];
+    }
+    out.push_back({UpsertOutcome::Kind::kInserted, id});
+    counters.Inserted(id, m);
+    if (d.edited_at > 0) edited.emplace_back(i, id);  // first seen edited: keep its version
+    ++rollups[RollupKey{HourOf(d.created_at), m.agency_id.value_or(0), ToString(d.platform),
+                        d.labels.sentiment}];
+    return Status::Ok();
+  };
+  for (size_t group = 0; group < mentions.size();) {
+    const size_t rows = std::min(kRowsPerInsert, mentions.size() - group);
+    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(MentionInsertSql(rows)));
+    for (size_t r = 0; r < rows; ++r) {
+      const Mention& m = mentions[group + r];
+      const MentionInput& d = m.data;
+      st.Bind(next_id + static_cast<Id>(r)).Bind(ToString(d.platform)).Bind(d.external_id);
+      st.Bind(d.url).Bind(d.author_handle).Bind(d.author_name);
       st.Bind(d.text).Bind(d.created_at).Bind(ToString(d.kind)).Bind(d.agency_code);
       st.Bind(d.in_reply_to).Bind(d.shared_from).Bind(d.shares).Bind(d.likes).Bind(d.replies);
       st.Bind(d.labels.sentiment).Bind(d.labels.sentiment_confidence).Bind(d.labels.input_kind);
       st.Bind(d.labels.input_kind_confidence).Bind(d.labels.hoax_score);
       st.Bind(d.labels.has_personal_data).Bind(m.agency_id).Bind(m.account_id).Bind(now);
       st.Bind(d.author_followers);
-      // A copy of an earlier mention of this batch: that one's id is known now (rows go in order).
+      // A copy of an earlier mention of this batch: that one's id is known now (rows go in order;
+      // one of this group gets its id here if every row before it goes in, else this row is
+      // bound again in a later group).
       std::optional<Id> near_dup;
       if (m.near_duplicate) {
-        if (m.near_duplicate_in_batch >= 0 && static_cast<size_t>(m.near_duplicate_in_batch) < i)
-          near_dup = out[static_cast<size_t>(m.near_duplicate_in_batch)].id;
+        const auto of = static_cast<size_t>(m.near_duplicate_in_batch);
+        if (m.near_duplicate_in_batch >= 0 && of < group)
+          near_dup = out[of].id;
+        else if (m.near_duplicate_in_batch >= 0 && of < group + r)
+          near_dup = next_id + static_cast<Id>(of - group);
         else if (m.near_duplicate->of > 0)
           near_dup = m.near_duplicate->of;
       }
@@ -223,45 +272,41 @@ Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
       } else {
         st.BindNull();
       }
-      Status s = st.Run();
-      if (!s.ok()) {
-        return Status(s.code(), "mention " + std::to_string(i) + " (" + std::string(platform) +
-                                    " " + d.external_id + ") could not be stored, so nothing " +
-                                    "of the batch was: " + s.message());
-      }
     }
-    if (sqlite3_changes(db) == 1) {
-      Id id = sqlite3_last_insert_rowid(db);
-      fts.Reset();
-      HUMAS_RETURN_IF_ERROR(
-          fts.Bind(id).Bind(d.text).Bind(d.author_handle).Bind(d.author_name).Run());
-      for (Id q : m.query_ids) {
-        matches.emplace_back(q, id);
-        ++query_hours[QueryHourKey{q, HourOf(d.created_at), d.labels.sentiment}];
-      }
-      out.push_back({UpsertOutcome::Kind::kInserted, id});
-      counters.Inserted(id, m);
-      if (d.edited_at > 0) edited.emplace_back(i, id);  // first seen edited: keep its version
-      ++rollups[RollupKey{HourOf(d.created_at), m.agency_id.value_or(0), platform,
-                          d.labels.sentiment}];
-      continue;
+    Status s = st.Run();
+    // Rows before a failing one are stored (OR FAIL keeps them).
+    const auto stored = s.ok() ? rows : static_cast<size_t>(sqlite3_changes(db));
+    const bool duplicate = !s.ok() && sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_UNIQUE;
+    for (size_t r = 0; r < stored; ++r)
+      HUMAS_RETURN_IF_ERROR(inserted(group + r, next_id + static_cast<Id>(r)));
+    next_id += static_cast<Id>(stored);
+    group += stored;
+    if (s.ok()) continue;
+    const size_t i = group;
+    const MentionInput& d = mentions[i].data;
+    const std::string_view platform = ToString(d.platform);
+    if (stored >= rows || !duplicate) {
+      return Status(s.code(), "mention " + std::to_string(i) + " (" + std::string(platform) + " " +
+                                  d.external_id + ") could not be stored, so nothing " +
+                                  "of the batch was: " + s.message());
     }
-    // Already stored: raise the engagement counts if this copy is newer.
+    ++group;  // row i is stored already (before this batch or earlier in it)
+    // Raise the engagement counts if this copy is newer.
     Id id = 0;
     bool raise = false;
     std::int64_t old[3] = {0, 0, 0};  // shares, likes, replies
     {
-      HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlMentionEngagement));
-      st.Bind(platform).Bind(d.external_id);
-      HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
+      HUMAS_ASSIGN_OR_RETURN(Stmt get, conn->Prepare(kSqlMentionEngagement));
+      get.Bind(platform).Bind(d.external_id);
+      HUMAS_ASSIGN_OR_RETURN(bool row, get.Step());
       if (!row) return Internal("mention vanished during upsert: " + d.external_id);
-      id = st.Int(0);
-      old[0] = st.Int(1), old[1] = st.Int(2), old[2] = st.Int(3);
+      id = get.Int(0);
+      old[0] = get.Int(1), old[1] = get.Int(2), old[2] = get.Int(3);
       raise = d.shares > old[0] || d.likes > old[1] || d.replies > old[2];
     }
     if (raise) {
-      HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlMentionRaiseEngagement));
-      HUMAS_RETURN_IF_ERROR(st.Bind(d.shares).Bind(d.likes).Bind(d.replies).Bind(id).Run());
+      HUMAS_ASSIGN_OR_RETURN(Stmt up, conn->Prepare(kSqlMentionRaiseEngagement));
+      HUMAS_RETURN_IF_ERROR(up.Bind(d.shares).Bind(d.likes).Bind(d.replies).Bind(id).Run());
       counters.Raised(id, old[0], old[1], old[2], std::max(d.shares, old[0]),
                       std::max(d.likes, old[1]), std::max(d.replies, old[2]));
     }
@@ -344,7 +389,7 @@ Result<ListResult<Mention>> SqliteMentionRepository::Search(const MentionFilter&
     binds.push_back(std::string(ToString(*f.platform)));
   }
   if (!f.author.empty()) {
-    where += " AND lower(m.author_handle) = lower(?)";
+    where += " AND m.author_handle = ? COLLATE NOCASE";  // mentions_author (0023)
     binds.push_back(f.author);
   }
   if (f.since) {

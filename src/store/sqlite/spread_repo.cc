@@ -177,7 +177,7 @@ std::string ActivitySql(const ActivityFilter& f, const std::string& author_platf
   std::string sql = raw ? kSqlTopicHead : kSqlCountersHead;
   *binds = {DayOf(f.since), DayOf(f.until - 1) + kDayMs};
   if (!author.empty()) {
-    sql += " AND m.platform = ? AND lower(m.author_handle) = ?";
+    sql += " AND m.platform = ? AND m.author_handle = ? COLLATE NOCASE";  // mentions_author
     binds->push_back(author_platform);
     binds->push_back(AsciiLower(author));
   }
