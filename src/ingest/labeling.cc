@@ -4,40 +4,58 @@
 #include <memory>
 
 #include "nlp/pipeline.h"
+#include "nlp/word_cache.h"
 
 namespace humas::ingest {
 
 LabelCache::LabelCache(size_t capacity, size_t max_text_bytes)
     : per_shard_(std::max<size_t>(1, capacity / kShards)), max_text_bytes_(max_text_bytes) {}
 
+std::uint64_t LabelCache::Hash(std::string_view text) {
+  return nlp::HashKey(text);  // the shard is taken from the top bits
+}
+
 std::optional<MentionLabels> LabelCache::Find(std::string_view text) {
-  if (text.size() > max_text_bytes_) return std::nullopt;
-  Shard& shard = ShardOf(Hash{}(text));
-  std::lock_guard lock(shard.mu);
-  if (auto it = shard.current.find(text); it != shard.current.end()) {
-    ++shard.hits;
-    return it->second;
-  }
-  if (auto it = shard.previous.find(text); it != shard.previous.end()) {
-    ++shard.hits;
-    MentionLabels labels = it->second;
-    // Still in use: keep it in the current generation so it survives the next rotation.
-    if (shard.current.size() < per_shard_) shard.current.emplace(it->first, labels);
-    return labels;
-  }
-  ++shard.misses;
-  return std::nullopt;
+  MentionLabels labels;
+  if (!FindHashed(text, Hash(text), &labels)) return std::nullopt;
+  return labels;
 }
 
 void LabelCache::Add(std::string_view text, const MentionLabels& labels) {
+  AddHashed(text, Hash(text), labels);
+}
+
+bool LabelCache::FindHashed(std::string_view text, std::uint64_t hash, MentionLabels* out) {
+  if (text.size() > max_text_bytes_) return false;
+  Shard& shard = ShardOf(hash);
+  std::lock_guard lock(shard.mu);
+  if (auto it = shard.current.find(hash); it != shard.current.end() && it->second.text == text) {
+    ++shard.hits;
+    *out = it->second.labels;
+    return true;
+  }
+  if (auto it = shard.previous.find(hash); it != shard.previous.end() && it->second.text == text) {
+    ++shard.hits;
+    *out = it->second.labels;
+    // Still in use: keep it in the current generation so it survives the next rotation.
+    if (shard.current.size() < per_shard_) shard.current.emplace(hash, it->second);
+    return true;
+  }
+  ++shard.misses;
+  return false;
+}
+
+void LabelCache::AddHashed(std::string_view text, std::uint64_t hash, const MentionLabels& labels) {
   if (text.size() > max_text_bytes_) return;
-  Shard& shard = ShardOf(Hash{}(text));
+  Shard& shard = ShardOf(hash);
   std::lock_guard lock(shard.mu);
   if (shard.current.size() >= per_shard_) {
     shard.previous = std::move(shard.current);
     shard.current = Map();
   }
-  shard.current.insert_or_assign(std::string(text), labels);
+  Entry& e = shard.current[hash];
+  e.text.assign(text);
+  e.labels = labels;
 }
 
 template <typename F>
@@ -69,12 +87,8 @@ Result<Labeler> LoadLabeler(const std::string& models_dir, size_t cache_capacity
     return Labeler([shared](MentionInput* m) { m->labels = shared->Label(m->text); });
   auto cache = std::make_shared<LabelCache>(cache_capacity);
   return Labeler([shared, cache](MentionInput* m) {
-    if (auto hit = cache->Find(m->text)) {
-      m->labels = std::move(*hit);
-      return;
-    }
-    m->labels = shared->Label(m->text);
-    cache->Add(m->text, m->labels);
+    cache->Get(
+        m->text, [&shared](std::string_view text) { return shared->Label(text); }, &m->labels);
   });
 }
 

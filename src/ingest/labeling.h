@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
-#include <functional>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -30,6 +30,15 @@ class LabelCache {
 
   std::optional<MentionLabels> Find(std::string_view text);
   void Add(std::string_view text, const MentionLabels& labels);
+  //! Into *out: the cached labels of text, or compute(text)'s, which are then kept. The text is
+  //! hashed once for both the look-up and the insertion; compute runs without any lock held.
+  template <typename Compute>
+  void Get(std::string_view text, Compute&& compute, MentionLabels* out) {
+    const std::uint64_t hash = Hash(text);
+    if (FindHashed(text, hash, out)) return;
+    *out = compute(text);
+    AddHashed(text, hash, *out);
+  }
 
   //! Lookups answered from the cache / not, since construction.
   size_t hits() const;
@@ -39,20 +48,26 @@ class LabelCache {
 
  private:
   static constexpr size_t kShards = 16;
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  //! Entries are keyed by a 64-bit hash of the text and hold the text itself: a hit compares
+  //! the text, so two texts with the same hash never share labels (the later one replaces the
+  //! earlier one in the cache).
+  struct Entry {
+    std::string text;
+    MentionLabels labels;
   };
-  using Map = std::unordered_map<std::string, MentionLabels, Hash, std::equal_to<>>;
+  using Map = std::unordered_map<std::uint64_t, Entry>;
   struct Shard {
     mutable std::mutex mu;
     Map current, previous;  //!< guarded by mu
     size_t hits = 0, misses = 0;
   };
+  static std::uint64_t Hash(std::string_view text);
+  bool FindHashed(std::string_view text, std::uint64_t hash, MentionLabels* out);
+  void AddHashed(std::string_view text, std::uint64_t hash, const MentionLabels& labels);
   //! Adds per_shard(shard) over the shards, each under its lock.
   template <typename F>
   size_t Sum(F per_shard) const;
-  Shard& ShardOf(size_t hash) { return shards_[(hash >> 48) % kShards]; }
+  Shard& ShardOf(std::uint64_t hash) { return shards_[hash >> 60]; }
 
   const size_t per_shard_;
   const size_t max_text_bytes_;

@@ -4,6 +4,7 @@
 #include <hs/hs.h>
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <unordered_map>
 #include <utility>
@@ -248,27 +249,38 @@ Result<std::shared_ptr<const Matcher>> Matcher::Compile(std::vector<QuerySpec> s
     c.expr = std::move(s.expr);
     m->queries_.push_back(std::move(c));
   }
-  if (literals.empty()) return std::shared_ptr<const Matcher>(std::move(m));
-
-  std::vector<const char*> exprs;
-  std::vector<size_t> lens;
-  std::vector<unsigned int> flags(literals.size(), HS_FLAG_SINGLEMATCH);
-  std::vector<unsigned int> pattern_ids;
-  for (size_t i = 0; i < literals.size(); ++i) {
-    exprs.push_back(literals[i].data());
-    lens.push_back(literals[i].size());
-    pattern_ids.push_back(static_cast<unsigned int>(i));
+  // The trie: each literal from its second byte (the first is always a space).
+  std::vector<std::map<std::uint8_t, std::uint32_t>> children(1);
+  std::vector<std::int32_t> ends(1, -1);
+  for (size_t id = 0; id < literals.size(); ++id) {
+    std::uint32_t node = 0;
+    for (size_t b = 1; b < literals[id].size(); ++b) {
+      const auto c = static_cast<std::uint8_t>(literals[id][b]);
+      auto [it, added] = children[node].emplace(c, static_cast<std::uint32_t>(children.size()));
+      if (added) {
+        children.emplace_back();
+        ends.push_back(-1);
+      }
+      node = it->second;
+    }
+    ends[node] = static_cast<std::int32_t>(id);
   }
-  hs_database_t* db = nullptr;
-  hs_compile_error_t* err = nullptr;
-  if (hs_compile_lit_multi(exprs.data(), flags.data(), pattern_ids.data(), lens.data(),
-                           static_cast<unsigned int>(literals.size()), HS_MODE_BLOCK, nullptr, &db,
-                           &err) != HS_SUCCESS) {
-    std::string msg = err && err->message ? err->message : "unknown error";
-    hs_free_compile_error(err);
-    return Internal("Hyperscan could not compile the query literals: " + msg);
+  m->nodes_.resize(children.size());
+  for (size_t node = 0; node < children.size(); ++node) {
+    TrieNode& t = m->nodes_[node];
+    t.literal = ends[node];
+    if (node == 0) {
+      for (const auto& [c, child] : children[0]) m->root_[c] = child;
+      continue;
+    }
+    t.first_edge = static_cast<std::uint32_t>(m->edge_byte_.size());
+    t.edges = static_cast<std::uint32_t>(children[node].size());
+    for (const auto& [c, child] : children[node]) {
+      m->edge_byte_.push_back(c);
+      m->edge_child_.push_back(child);
+    }
   }
-  m->db_ = db;
+  m->literals_ = std::move(literals);
   return std::shared_ptr<const Matcher>(std::move(m));
 }
 
@@ -276,38 +288,132 @@ Matcher::~Matcher() {
   if (db_) hs_free_database(static_cast<hs_database_t*>(db_));
 }
 
-std::vector<Id> Matcher::Match(Platform platform, std::string_view text,
-                               std::string_view author_handle) const {
-  if (!db_) return {};
-  return MatchStreamed(platform, MatchStream(text, author_handle));
+void Matcher::TrieHits(std::string_view stream, std::vector<unsigned int>* hits) const {
+  const auto* s = reinterpret_cast<const unsigned char*>(stream.data());
+  const size_t n = stream.size();
+  const TrieNode* nodes = nodes_.data();
+  const std::uint8_t* edge_byte = edge_byte_.data();
+  const std::uint32_t* edge_child = edge_child_.data();
+  const bool space_literal = nodes[0].literal >= 0;  // a literal " " (not made by Literals())
+  for (size_t p = 0; p < n; ++p) {
+    if (s[p] != ' ') continue;
+    if (space_literal) hits->push_back(static_cast<unsigned int>(nodes[0].literal));
+    if (p + 1 >= n) break;
+    // a literal can only start at this space: walk the trie from the byte after it
+    std::uint32_t node = root_[s[p + 1]];
+    for (size_t q = p + 2; node != 0; ++q) {
+      const TrieNode& t = nodes[node];
+      if (t.literal >= 0) hits->push_back(static_cast<unsigned int>(t.literal));
+      if (q >= n || t.edges == 0) break;
+      const unsigned char c = s[q];
+      std::uint32_t next = 0;
+      for (std::uint32_t e = t.first_edge, end = t.first_edge + t.edges; e < end; ++e) {
+        if (edge_byte[e] >= c) {
+          if (edge_byte[e] == c) next = edge_child[e];
+          break;
+        }
+      }
+      node = next;
+    }
+  }
 }
 
-std::vector<Id> Matcher::MatchFolded(Platform platform, std::string_view folded,
-                                     std::string_view author_handle) const {
-  if (!db_) return {};
-  return MatchStreamed(platform, MatchStreamOfFolded(folded, author_handle));
-}
-
-std::vector<Id> Matcher::MatchStreamed(Platform platform, std::string_view stream) const {
-  std::vector<Id> out;
-  if (!db_) return out;
+bool Matcher::ScanHyperscan(std::string_view stream, std::vector<unsigned int>* hits) const {
+  if (literals_.empty()) return true;
+  std::call_once(db_once_, [this] {
+    std::vector<const char*> exprs;
+    std::vector<size_t> lens;
+    std::vector<unsigned int> flags(literals_.size(), HS_FLAG_SINGLEMATCH);
+    std::vector<unsigned int> pattern_ids;
+    for (size_t i = 0; i < literals_.size(); ++i) {
+      exprs.push_back(literals_[i].data());
+      lens.push_back(literals_[i].size());
+      pattern_ids.push_back(static_cast<unsigned int>(i));
+    }
+    hs_database_t* db = nullptr;
+    hs_compile_error_t* err = nullptr;
+    if (hs_compile_lit_multi(exprs.data(), flags.data(), pattern_ids.data(), lens.data(),
+                             static_cast<unsigned int>(literals_.size()), HS_MODE_BLOCK, nullptr,
+                             &db, &err) != HS_SUCCESS) {
+      Log(LogLevel::kError, "listening.hyperscan_compile",
+          {{"error", err && err->message ? err->message : "unknown error"}});
+      hs_free_compile_error(err);
+      db_failed_ = true;
+      return;
+    }
+    db_ = db;
+  });
+  if (db_failed_) return false;
   auto* db = static_cast<hs_database_t*>(db_);
   thread_local Scratch scratch;
   if (scratch.serial != serial_) {
     if (hs_alloc_scratch(db, &scratch.space) != HS_SUCCESS) {
       Log(LogLevel::kError, "listening.scratch", {{"error", "hs_alloc_scratch failed"}});
-      return out;
+      return false;
     }
     scratch.serial = serial_;
   }
-  thread_local std::vector<unsigned int> hits;
-  hits.clear();
   hs_error_t rc = hs_scan(db, stream.data(), static_cast<unsigned int>(stream.size()), 0,
-                          scratch.space, OnMatch, &hits);
+                          scratch.space, OnMatch, hits);
   if (rc != HS_SUCCESS) {
     Log(LogLevel::kError, "listening.scan", {{"code", static_cast<int>(rc)}});
-    return out;
+    return false;
   }
+  return true;
+}
+
+namespace {
+std::vector<unsigned int> SortedDistinct(std::vector<unsigned int> v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  return v;
+}
+}  // namespace
+
+std::vector<unsigned int> Matcher::LiteralHits(std::string_view stream) const {
+  std::vector<unsigned int> hits;
+  TrieHits(stream, &hits);
+  return SortedDistinct(std::move(hits));
+}
+
+std::vector<unsigned int> Matcher::HyperscanLiteralHits(std::string_view stream) const {
+  std::vector<unsigned int> hits;
+  ScanHyperscan(stream, &hits);
+  return SortedDistinct(std::move(hits));
+}
+
+std::vector<Id> Matcher::Match(Platform platform, std::string_view text,
+                               std::string_view author_handle) const {
+  if (literals_.empty()) return {};
+  return MatchStreamed(platform, MatchStream(text, author_handle));
+}
+
+std::vector<Id> Matcher::MatchFolded(Platform platform, std::string_view folded,
+                                     std::string_view author_handle) const {
+  if (literals_.empty()) return {};
+  return MatchStreamed(platform, MatchStreamOfFolded(folded, author_handle));
+}
+
+std::vector<Id> Matcher::MatchStreamed(Platform platform, std::string_view stream) const {
+  if (literals_.empty()) return {};
+  thread_local std::vector<unsigned int> hits;
+  hits.clear();
+  TrieHits(stream, &hits);
+  return Resolve(platform, stream, hits);
+}
+
+std::vector<Id> Matcher::MatchStreamedWithHyperscan(Platform platform,
+                                                    std::string_view stream) const {
+  if (literals_.empty()) return {};
+  thread_local std::vector<unsigned int> hits;
+  hits.clear();
+  if (!ScanHyperscan(stream, &hits)) return {};
+  return Resolve(platform, stream, hits);
+}
+
+std::vector<Id> Matcher::Resolve(Platform platform, std::string_view stream,
+                                 const std::vector<unsigned int>& hits) const {
+  std::vector<Id> out;
   if (hits.empty()) return out;
   // Which literals occurred: stamped with this scan's epoch (no clearing between scans).
   thread_local std::vector<std::uint32_t> stamp;
@@ -321,6 +427,7 @@ std::vector<Id> Matcher::MatchStreamed(Platform platform, std::string_view strea
   thread_local std::vector<std::uint32_t> cand;
   cand.clear();
   for (unsigned int h : hits) {
+    if (stamp[h] == epoch) continue;  // the trie may report a literal more than once
     stamp[h] = epoch;
     for (TermRef ref : pattern_terms_[h]) cand.push_back(ref >> 8);
   }

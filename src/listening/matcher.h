@@ -1,6 +1,9 @@
 // The compiled matcher of social listening: every active query of every agency, compiled into
-// one Hyperscan literal database, so each mention costs one multi-pattern pass plus a boolean
-// evaluation of only the queries one of whose terms occurred.
+// one multi-literal matcher, so each mention costs one multi-pattern pass plus a boolean
+// evaluation of only the queries one of whose terms occurred. The pass is a byte trie of the
+// literals walked from each word start of the match stream (every literal begins with a space, so
+// a match can only begin there); a Hyperscan database of the same literals, compiled on first use,
+// is the reference the tests hold it to and the benchmark's baseline.
 //
 // How text is matched. A mention is folded (NFKC + case folding, search::FoldForMatch) and
 // rewritten as a "match stream": its words separated by single spaces, with hashtags kept as
@@ -12,6 +15,7 @@
 //   #tag → " #tag "; @name → " @name " (in the text or as the author).
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -51,8 +55,7 @@ Status ValidateLanguages(const std::vector<std::string>& languages);
 //! (each thread keeps its own Hyperscan scratch space).
 class Matcher {
  public:
-  //! Compiles the specs (any number, including none). InvalidArgument for a bad spec;
-  //! Internal if Hyperscan refuses the database.
+  //! Compiles the specs (any number, including none). InvalidArgument for a bad spec.
   static Result<std::shared_ptr<const Matcher>> Compile(std::vector<QuerySpec> specs);
   ~Matcher();
   Matcher(const Matcher&) = delete;
@@ -67,6 +70,14 @@ class Matcher {
                               std::string_view author_handle) const;
   //! The same for a prepared match stream (MatchStream()).
   std::vector<Id> MatchStreamed(Platform platform, std::string_view stream) const;
+  //! The same with the literals found by Hyperscan (hs_scan over a database compiled on first
+  //! use) instead of the trie: the reference and the benchmark's baseline. Empty on a Hyperscan
+  //! failure (logged).
+  std::vector<Id> MatchStreamedWithHyperscan(Platform platform, std::string_view stream) const;
+  //! Ids of the literals occurring in the stream, by the trie / by Hyperscan, ascending and
+  //! distinct (for tests).
+  std::vector<unsigned int> LiteralHits(std::string_view stream) const;
+  std::vector<unsigned int> HyperscanLiteralHits(std::string_view stream) const;
 
   size_t query_count() const { return queries_.size(); }
   size_t pattern_count() const { return pattern_terms_.size(); }
@@ -85,8 +96,31 @@ class Matcher {
   using TermRef = std::uint32_t;
 
   Matcher() = default;
+  //! Appends the ids of the literals occurring in stream to *hits (repeats possible).
+  void TrieHits(std::string_view stream, std::vector<unsigned int>* hits) const;
+  //! Hyperscan's literal hits into *hits; false on a Hyperscan failure (logged).
+  bool ScanHyperscan(std::string_view stream, std::vector<unsigned int>* hits) const;
+  //! The queries matched, given the literals found.
+  std::vector<Id> Resolve(Platform platform, std::string_view stream,
+                          const std::vector<unsigned int>& hits) const;
 
-  void* db_ = nullptr;  //!< hs_database_t*
+  //! The literals (each without its leading space) as a byte trie: node 0 is the root, whose
+  //! children are found through root_ by byte; every other node's children are the edges
+  //! [first_edge, first_edge + edges) sorted by byte. literal >= 0 where a literal ends.
+  struct TrieNode {
+    std::uint32_t first_edge = 0;
+    std::uint32_t edges = 0;
+    std::int32_t literal = -1;
+  };
+  std::vector<TrieNode> nodes_;
+  std::vector<std::uint8_t> edge_byte_;
+  std::vector<std::uint32_t> edge_child_;
+  std::array<std::uint32_t, 256> root_{};  //!< child of the root per byte; 0 = none
+
+  std::vector<std::string> literals_;  //!< by literal id, for the Hyperscan reference
+  mutable std::once_flag db_once_;
+  mutable void* db_ = nullptr;  //!< hs_database_t*, compiled on first use
+  mutable bool db_failed_ = false;
   std::uint64_t serial_ = 0;
   std::vector<Compiled> queries_;
   std::vector<std::vector<TermRef>> pattern_terms_;  //!< by literal id (trigger terms only)

@@ -218,9 +218,68 @@ TEST(MatcherTest, AgreesWithNaiveEvaluationOnRandomQueries) {
       if (e.Eval([&](int t) { return NaiveTerm(e.terms[t], tokens); })) want.push_back(specs[q].id);
     }
     EXPECT_EQ(m->Match(Platform::kX, text, ""), want) << text;
+    EXPECT_EQ(m->MatchStreamedWithHyperscan(Platform::kX, stream), want) << text;
     matched += static_cast<int>(want.size());
   }
   EXPECT_GT(matched, 300);  // the comparison is not vacuous
+}
+
+// The trie finds exactly the literals Hyperscan finds, over words sharing prefixes of every
+// length, non-ASCII letters, hashtags, accounts with dots, phrases and the author.
+TEST(MatcherTest, TrieFindsTheLiteralsHyperscanFinds) {
+  const std::vector<std::string> vocab = {
+      "a",    "ab",     "abc",   "abcd",       "abcde", "b",        "ba",    "bab",   "kes",
+      "kese", "sehat",  "café",  "caf",        "ümit",  "ü",        "jalan", "jala",  "x.y",
+      "x",    "dinkes", "dinas", "dinkes_kab", "2024",  "covid-19", "é",     "berau", "ber"};
+  std::mt19937 rng(777);
+  auto word = [&] { return vocab[rng() % vocab.size()]; };
+  auto term = [&]() -> std::string {
+    const std::string w = word();
+    switch (rng() % 7) {
+      case 0:
+        return "\"" + w + " " + word() + "\"";
+      case 1:
+        return "#" + w;
+      case 2:
+        return w + "*";
+      case 3:
+        return "@" + w;
+      case 4:
+        return "\"" + w + " " + word() + "*\"";
+      default:
+        return w;
+    }
+  };
+  std::vector<QuerySpec> specs;
+  for (Id id = 1; specs.size() < 800; ++id) {
+    auto parsed = search::ParseAgencyQuery(term() + " OR " + term());
+    if (!parsed.ok()) continue;
+    QuerySpec q;
+    q.id = id;
+    q.expr = *parsed;
+    specs.push_back(std::move(q));
+  }
+  auto m = Compile(specs);
+  ASSERT_TRUE(m);
+  ASSERT_GT(m->pattern_count(), 100u);
+  size_t found = 0;
+  for (int n = 0; n < 500; ++n) {
+    std::string text;
+    for (int w = 0; w < 10; ++w) {
+      const int r = static_cast<int>(rng() % 8);
+      text += (r == 0 ? "#" : r == 1 ? "@" : "") + word() + (r == 2 ? ". " : r == 3 ? "" : " ");
+    }
+    const std::string stream = MatchStream(text, n % 3 == 0 ? "@" + word() : "");
+    const auto want = m->HyperscanLiteralHits(stream);
+    ASSERT_EQ(m->LiteralHits(stream), want) << stream;
+    ASSERT_EQ(m->MatchStreamed(Platform::kX, stream),
+              m->MatchStreamedWithHyperscan(Platform::kX, stream))
+        << stream;
+    found += want.size();
+  }
+  EXPECT_GT(found, 2000u);  // not vacuous
+  EXPECT_TRUE(m->LiteralHits(" ").empty());
+  EXPECT_TRUE(m->LiteralHits("").empty());
 }
 
 // ---------------------------------------------------------------- atomic rebuild

@@ -203,34 +203,30 @@ TextClassifier::TextClassifier(ModelInfo info)
 }
 
 void TextClassifier::Logits(const FeatureVector& x, float* logits) const {
+  thread_local FeatureSums sums;
+  SumFeatures(x, weights_.data(), info_.labels.size(), &sums);
+  Logits(sums, logits);
+}
+
+void TextClassifier::Logits(const FeatureSums& s, float* logits) const {
   const std::size_t k = info_.labels.size();
-  const std::size_t n = x.index.size();
-  const std::uint32_t* idx = x.index.data();
-  if (k == 3) {  // the common case, unrolled
-    float a = 0, b = 0, c = 0, ca = 0, cb = 0, cc = 0;
-    for (std::size_t i = 0; i < x.split; ++i) {
-      const float* w = &weights_[std::size_t{idx[i]} * 3];
-      a += w[0];
-      b += w[1];
-      c += w[2];
-    }
-    for (std::size_t i = x.split; i < n; ++i) {
-      const float* w = &weights_[std::size_t{idx[i]} * 3];
-      ca += w[0];
-      cb += w[1];
-      cc += w[2];
-    }
-    logits[0] = bias_[0] + a * x.value + ca * x.char_value;
-    logits[1] = bias_[1] + b * x.value + cb * x.char_value;
-    logits[2] = bias_[2] + c * x.value + cc * x.char_value;
-    return;
+  for (std::size_t c = 0; c < k; ++c) {
+    logits[c] = static_cast<float>(static_cast<double>(bias_[c]) + s.word[c] * s.value +
+                                   s.chars[c] * s.char_value);
   }
-  for (std::size_t c = 0; c < k; ++c) logits[c] = bias_[c];
-  for (std::size_t i = 0; i < n; ++i) {
-    const float v = i < x.split ? x.value : x.char_value;
-    const float* w = &weights_[std::size_t{idx[i]} * k];
-    for (std::size_t c = 0; c < k; ++c) logits[c] += w[c] * v;
-  }
+}
+
+LinearModelRef TextClassifier::ScorerRef() const {
+  return LinearModelRef{info_.features, weights_.data(), info_.labels.size()};
+}
+
+void TextClassifier::Finish(const float* logits, Prediction* p) const {
+  const std::size_t k = info_.labels.size();
+  p->probabilities.resize(k);
+  Calibrate(logits, p->probabilities.data());
+  p->label = static_cast<int>(std::max_element(p->probabilities.begin(), p->probabilities.end()) -
+                              p->probabilities.begin());
+  p->confidence = p->probabilities[p->label];
 }
 
 void TextClassifier::Calibrate(const float* logits, float* probabilities) const {
@@ -255,14 +251,9 @@ void TextClassifier::PredictTokens(const std::vector<Token>& tokens, Prediction*
   thread_local FeatureVector x;
   thread_local std::vector<float> logits;
   ExtractFeatures(tokens, info_.features, &x);
-  const std::size_t k = info_.labels.size();
-  logits.resize(k);
-  p->probabilities.resize(k);
+  logits.resize(info_.labels.size());
   Logits(x, logits.data());
-  Calibrate(logits.data(), p->probabilities.data());
-  p->label = static_cast<int>(std::max_element(p->probabilities.begin(), p->probabilities.end()) -
-                              p->probabilities.begin());
-  p->confidence = p->probabilities[p->label];
+  Finish(logits.data(), p);
 }
 
 Prediction TextClassifier::Predict(std::string_view text) const {

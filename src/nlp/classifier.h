@@ -50,8 +50,14 @@ class TextClassifier {
   //! The same into *out, reusing its probabilities' storage (no allocation once warm).
   void PredictTokens(const std::vector<Token>& tokens, Prediction* out) const;
   //! Raw scores (before offsets and temperature) for a feature vector; `logits` has one slot
-  //! per label.
+  //! per label. The weights are summed in double (SumFeatures).
   void Logits(const FeatureVector& x, float* logits) const;
+  //! The same from the feature vector's sums (SumFeatures, or a LinearScorer over ScorerRef()).
+  void Logits(const FeatureSums& sums, float* logits) const;
+  //! This model as a LinearScorer reads it (valid while the model lives).
+  LinearModelRef ScorerRef() const;
+  //! The prediction from raw logits: calibrated probabilities, label and confidence.
+  void Finish(const float* logits, Prediction* p) const;
   //! Calibrated probabilities from raw logits.
   void Calibrate(const float* logits, float* probabilities) const;
 

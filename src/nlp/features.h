@@ -1,6 +1,7 @@
 // Hashed features for the linear classifiers: word unigrams/bigrams and character n-grams.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -56,6 +57,57 @@ void ExtractFeatures(const std::vector<Token>& tokens, const FeatureOptions& opt
 //! tests and the fuzzer hold ExtractFeatures() to (same indices in the same order).
 void ExtractFeaturesDirect(const std::vector<Token>& tokens, const FeatureOptions& options,
                            FeatureVector* out);
+
+//! What a linear model's raw scores are made of, for one text: per label, the sum of the weights
+//! of the text's word features and the sum of those of its character n-grams (in double), and the
+//! vector's two values (FeatureVector::value, char_value): score = bias + word * value + chars *
+//! char_value.
+struct FeatureSums {
+  std::vector<double> word, chars;
+  float value = 0, char_value = 0;
+};
+
+//! FeatureSums of x over `weights` ([bucket * labels + label]).
+void SumFeatures(const FeatureVector& x, const float* weights, std::size_t labels,
+                 FeatureSums* out);
+
+//! One linear model as LinearScorer reads it: its feature options and its weights
+//! ([bucket * labels + label], 2^options.hash_bits buckets). The weights must outlive the scorer.
+struct LinearModelRef {
+  FeatureOptions options;
+  const float* weights = nullptr;
+  std::size_t labels = 0;
+};
+
+//! The FeatureSums of up to kMaxModels linear models over the same tokens at once, without
+//! building feature vectors: what each token contributes to every model (its unigram and
+//! surface rows, the sum of its character n-gram rows, its clause rows, its polarity and cue) is
+//! memoised per thread in one table for all models (bounded), so a known word costs one look-up
+//! and a few additions instead of a look-up per model and one weight row per n-gram. Equal to
+//! SumFeatures(ExtractFeaturesDirect(tokens, options), weights) up to the order of the additions
+//! (doubles: the difference is in the last bits). Immutable; Score() is thread-safe.
+class LinearScorer {
+ public:
+  static constexpr std::size_t kMaxModels = 4;
+  //! At most kMaxModels models (further ones are ignored).
+  explicit LinearScorer(std::vector<LinearModelRef> models);
+  std::size_t size() const { return models_.size(); }
+  //! Fills out[m] for each model m (out has size() elements).
+  void Score(const std::vector<Token>& tokens, FeatureSums* out) const;
+
+ private:
+  struct Model {
+    LinearModelRef ref;
+    std::size_t offset = 0;              // of its labels in a row of all models' labels
+    std::size_t contrast = 0, last = 0;  // offsets of its clause rows in an entry
+  };
+  struct Entry;
+  Entry MakeEntry(const Token& t) const;
+  std::vector<Model> models_;
+  std::size_t labels_ = 0;       // all models' labels: an entry's word row, then its char row
+  std::size_t row_doubles_ = 0;  // doubles of all rows in one memo entry
+  std::uint64_t serial_ = 0;     // tells the per-thread memo tables of scorers apart
+};
 
 //! 64-bit FNV-1a; the hash behind feature indices (part of the model format: never change it).
 //! Inline: hoax shingles hash every 5-byte window of a text with it.

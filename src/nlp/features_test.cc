@@ -143,7 +143,7 @@ void ExpectSameAsDirect(const std::vector<std::string>& texts, const FeatureOpti
   }
 }
 
-TEST(FeatureMemoTest, MatchesDirectComputation) {
+std::vector<std::string> MemoTestTexts() {
   std::vector<std::string> texts = {
       "", "tidak bagus tapi murah . terima kasih , tidak becus !", "kekecewaannya #gak :) 😀",
       "Pelayanan GAK jelasss 😡 @humas https://x.id enak-enak 2x ÉNAK ＴＩＤＡＫ \xff"};
@@ -152,13 +152,16 @@ TEST(FeatureMemoTest, MatchesDirectComputation) {
   std::ifstream in(smsa);
   for (std::string line; std::getline(in, line);) texts.push_back(line.substr(0, line.rfind('\t')));
   EXPECT_GT(texts.size(), 1000u) << "SmSA validation texts not found at " << smsa;
+  return texts;
+}
+
+// Feature options of the shipped sentiment and kind models, and other settings.
+std::vector<FeatureOptions> MemoTestOptions() {
   ModelInfo sentiment, kind;
   TrainOptions unused;
   ApplyTaskDefaults("sentiment", &sentiment, &unused);
   ApplyTaskDefaults("kind", &kind, &unused);
   kind.features.kind_rules = true;
-  ExpectSameAsDirect(texts, sentiment.features);  // polarity with stems, clauses, length
-  ExpectSameAsDirect(texts, kind.features);
   FeatureOptions other;  // other n-gram orders, hash size, polarity mode and families
   other.hash_bits = 16;
   other.char_min = 2;
@@ -168,7 +171,66 @@ TEST(FeatureMemoTest, MatchesDirectComputation) {
   other.word_trigrams = true;
   other.skip_bigrams = true;
   other.surface_unigrams = true;
-  ExpectSameAsDirect(texts, other);
+  FeatureOptions clauses_only = other;  // contrast clause alone, no unigrams, no characters
+  clauses_only.word_unigrams = false;
+  clauses_only.char_max = 0;
+  clauses_only.clauses = 1;
+  clauses_only.length_buckets = true;
+  clauses_only.kind_rules = true;
+  return {sentiment.features, kind.features, other, clauses_only};
+}
+
+TEST(FeatureMemoTest, MatchesDirectComputation) {
+  const std::vector<std::string> texts = MemoTestTexts();
+  for (const FeatureOptions& o : MemoTestOptions()) ExpectSameAsDirect(texts, o);
+}
+
+// Random weights (a fixed seed) for 2^bits buckets and k labels, every bucket non-zero.
+std::vector<float> RandomWeights(int bits, std::size_t k, std::uint32_t seed) {
+  std::vector<float> w((std::size_t{1} << bits) * k);
+  std::uint32_t x = seed;
+  for (float& v : w) {
+    x = x * 1664525u + 1013904223u;
+    v = static_cast<float>(static_cast<int>(x >> 8) % 20001 - 10000) / 7919.0f;
+  }
+  return w;
+}
+
+// The one-pass scorer over several models gives each model's sums of its direct feature vector.
+TEST(LinearScorerTest, EqualsSumsOfTheDirectFeatureVector) {
+  const std::vector<std::string> texts = MemoTestTexts();
+  const std::vector<FeatureOptions> options = MemoTestOptions();
+  const std::size_t labels[] = {3, 6, 2, 4};
+  std::vector<std::vector<float>> weights;
+  std::vector<LinearModelRef> refs;
+  for (std::size_t m = 0; m < options.size(); ++m)
+    weights.push_back(RandomWeights(options[m].hash_bits, labels[m], 17 + m));
+  for (std::size_t m = 0; m < options.size(); ++m)
+    refs.push_back({options[m], weights[m].data(), labels[m]});
+  const LinearScorer scorer(refs);
+  ASSERT_EQ(scorer.size(), options.size());
+  const Normalizer n;
+  std::vector<FeatureSums> fast(options.size());
+  for (int pass = 0; pass < 2; ++pass) {  // cold, then warm memo
+    for (const auto& t : texts) {
+      const auto tokens = n.Normalize(t);
+      scorer.Score(tokens, fast.data());
+      for (std::size_t m = 0; m < options.size(); ++m) {
+        FeatureVector x;
+        ExtractFeaturesDirect(tokens, options[m], &x);
+        FeatureSums direct;
+        SumFeatures(x, weights[m].data(), labels[m], &direct);
+        ASSERT_EQ(fast[m].word.size(), labels[m]);
+        for (std::size_t c = 0; c < labels[m]; ++c) {
+          // sums of up to a few hundred weights of magnitude < 1.3: only the order differs
+          ASSERT_NEAR(fast[m].word[c], direct.word[c], 1e-9) << t << " model " << m;
+          ASSERT_NEAR(fast[m].chars[c], direct.chars[c], 1e-9) << t << " model " << m;
+        }
+        ASSERT_EQ(fast[m].value, direct.value) << t << " model " << m;
+        ASSERT_EQ(fast[m].char_value, direct.char_value) << t << " model " << m;
+      }
+    }
+  }
 }
 
 }  // namespace

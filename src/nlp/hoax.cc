@@ -10,29 +10,38 @@ namespace humas::nlp {
 
 namespace {
 
+// The tokens' texts (punctuation and emoji left out), each followed by a space: the string whose
+// 5-byte windows are the shingles.
+void JoinTokens(const std::vector<Token>& tokens, std::string* joined) {
+  joined->clear();
+  for (const auto& t : tokens) {
+    if (t.kind == TokenKind::kPunct || t.kind == TokenKind::kEmoji) continue;
+    *joined += t.text;
+    joined->push_back(' ');
+  }
+}
+
+constexpr std::size_t kShingleBytes = 5;
+
+// The shingle hash of the 5 bytes at p: HashBytes(5 bytes, 7), the five steps written out.
+inline std::uint32_t ShingleHash(const unsigned char* p) {
+  constexpr std::uint64_t kInit = 0xCBF29CE484222325ull ^ 7, kPrime = 0x100000001B3ull;
+  std::uint64_t h = (kInit ^ p[0]) * kPrime;
+  h = (h ^ p[1]) * kPrime;
+  h = (h ^ p[2]) * kPrime;
+  h = (h ^ p[3]) * kPrime;
+  h = (h ^ p[4]) * kPrime;
+  return static_cast<std::uint32_t>(h);
+}
+
 // The character 5-gram shingle hashes of the tokens' texts (punctuation and emoji left out), in
 // text order, repeats included.
 void RawShingles(const std::vector<Token>& tokens, std::vector<std::uint32_t>* out) {
   thread_local std::string joined;
-  joined.clear();
-  for (const auto& t : tokens) {
-    if (t.kind == TokenKind::kPunct || t.kind == TokenKind::kEmoji) continue;
-    joined += t.text;
-    joined.push_back(' ');
-  }
-  constexpr std::size_t kN = 5;
-  out->resize(joined.size() >= kN ? joined.size() - kN + 1 : 0);
-  // HashBytes(joined.substr(i, 5), 7) for every i, with the five steps written out
+  JoinTokens(tokens, &joined);
+  out->resize(joined.size() >= kShingleBytes ? joined.size() - kShingleBytes + 1 : 0);
   const auto* p = reinterpret_cast<const unsigned char*>(joined.data());
-  constexpr std::uint64_t kInit = 0xCBF29CE484222325ull ^ 7, kPrime = 0x100000001B3ull;
-  for (std::size_t i = 0; i < out->size(); ++i) {
-    std::uint64_t h = (kInit ^ p[i]) * kPrime;
-    h = (h ^ p[i + 1]) * kPrime;
-    h = (h ^ p[i + 2]) * kPrime;
-    h = (h ^ p[i + 3]) * kPrime;
-    h = (h ^ p[i + 4]) * kPrime;
-    (*out)[i] = static_cast<std::uint32_t>(h);
-  }
+  for (std::size_t i = 0; i < out->size(); ++i) (*out)[i] = ShingleHash(p + i);
 }
 
 }  // namespace
@@ -60,6 +69,15 @@ bool HoaxMatcher::Add(std::string id, std::string_view claim, std::string source
     postings_[s].push_back(index);
     filter_[(s >> 6) & (kFilterWords - 1)] |= std::uint64_t{1} << (s & 63);
   }
+  std::string joined;
+  JoinTokens(tokens, &joined);
+  const std::size_t windows =
+      joined.size() >= kShingleBytes ? joined.size() - kShingleBytes + 1 : 0;
+  joined.append(3, '\0');  // WindowBit reads 8 bytes from the last window's start
+  for (std::size_t i = 0; i < windows; ++i) {
+    const std::uint32_t b = WindowBit(joined.data() + i);
+    window_filter_[b >> 6] |= std::uint64_t{1} << (b & 63);
+  }
   return true;
 }
 
@@ -81,15 +99,40 @@ double HoaxMatcher::BestScoreForTokens(const std::vector<Token>& tokens) const {
   return best ? best->second : 0.0;
 }
 
+double HoaxMatcher::BestScoreUnfiltered(const std::vector<Token>& tokens) const {
+  std::vector<std::uint32_t> shingles;
+  Shingles(tokens, &shingles);
+  std::vector<std::uint32_t> hits(ids_.size(), 0);
+  for (auto s : shingles) {
+    if (auto it = postings_.find(s); it != postings_.end()) {
+      for (auto c : it->second) ++hits[c];
+    }
+  }
+  double best = 0;
+  for (std::size_t c = 0; c < ids_.size(); ++c) {
+    best = std::max(best, static_cast<double>(hits[c]) / std::max<std::uint32_t>(1, sizes_[c]));
+  }
+  return best;
+}
+
 std::optional<std::pair<std::uint32_t, double>> HoaxMatcher::BestClaim(
     const std::vector<Token>& tokens, double min_score) const {
   if (ids_.empty()) return std::nullopt;
-  thread_local std::vector<std::uint32_t> shingles, found, hits, touched;
-  RawShingles(tokens, &shingles);
-  // Most of a text's shingles are in no claim: a bit filter rejects them before the postings
-  // look-up, and only the shingles found are de-duplicated (each distinct shingle counts once).
+  thread_local std::vector<std::uint32_t> found, hits, touched;
+  thread_local std::string joined;
+  JoinTokens(tokens, &joined);
+  const std::size_t windows =
+      joined.size() >= kShingleBytes ? joined.size() - kShingleBytes + 1 : 0;
+  joined.append(3, '\0');  // WindowBit reads 8 bytes from the last window's start
+  const auto* p = reinterpret_cast<const unsigned char*>(joined.data());
+  // Most of a text's windows are in no claim: a bit per window of any claim (from the raw bytes,
+  // no hashing) rejects most, the shingle hash's bit filter most of the rest, before the
+  // postings look-up; only the shingles found are de-duplicated (each counts once).
   found.clear();
-  for (auto s : shingles) {
+  for (std::size_t i = 0; i < windows; ++i) {
+    const std::uint32_t b = WindowBit(joined.data() + i);
+    if ((window_filter_[b >> 6] >> (b & 63) & 1) == 0) continue;
+    const std::uint32_t s = ShingleHash(p + i);
     if ((filter_[(s >> 6) & (kFilterWords - 1)] >> (s & 63) & 1) == 0) continue;
     if (postings_.count(s) != 0) found.push_back(s);
   }

@@ -2,7 +2,9 @@
 // (near-duplicate matching on shingles of the normalised text).
 #pragma once
 
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,6 +46,9 @@ class HoaxMatcher {
   //! BestForTokens(tokens, 0.0)'s score, or 0 when no claim shares a shingle: what intake
   //! labels need, without copying the claim's id, source and date.
   double BestScoreForTokens(const std::vector<Token>& tokens) const;
+  //! The same score computed plainly: every shingle of the text hashed and looked up in every
+  //! claim's postings, no filters. The reference tests hold BestScoreForTokens to.
+  double BestScoreUnfiltered(const std::vector<Token>& tokens) const;
 
   //! Reads "id<TAB>claim[<TAB>source<TAB>date]" lines (no header; '#' comments). NotFound if
   //! unreadable; InvalidArgument naming the line if a line has no tab.
@@ -65,6 +70,18 @@ class HoaxMatcher {
   //! One bit per shingle hash (mod 2^18) of any claim: a cheap "in no claim" test.
   static constexpr std::size_t kFilterWords = std::size_t{1} << 12;
   std::vector<std::uint64_t> filter_ = std::vector<std::uint64_t>(kFilterWords, 0);
+  //! One bit per 5-byte window of any claim's joined tokens (WindowBit): tested before hashing.
+  static constexpr int kWindowBits = 17;
+  std::vector<std::uint64_t> window_filter_ =
+      std::vector<std::uint64_t>((std::size_t{1} << kWindowBits) / 64, 0);
+  //! The window filter's bit for the 5 bytes at p (p must have 8 readable bytes).
+  static std::uint32_t WindowBit(const char* p) {
+    std::uint64_t v;
+    std::memcpy(&v, p, 8);
+    if constexpr (std::endian::native == std::endian::big) v >>= 24;
+    v &= 0xFFFFFFFFFFull;  // the first five bytes
+    return static_cast<std::uint32_t>((v * 0x9E3779B97F4A7C15ull) >> (64 - kWindowBits));
+  }
 };
 
 }  // namespace humas::nlp

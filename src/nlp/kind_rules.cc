@@ -140,6 +140,18 @@ void CountCuePairs(const std::vector<Token>& tokens, std::array<int, kKindCues>*
   }
 }
 
+// The one-word cue counts from each token's KindCueOf.
+std::array<int, kKindCues> CountCueWords(const std::vector<Token>& tokens,
+                                         const std::vector<std::int8_t>& cue) {
+  std::array<int, kKindCues> counts{};
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    if (cue[i] < 0) continue;
+    if (cue[i] == static_cast<int>(KindCue::kAppreciation) && tokens[i].negated) continue;
+    ++counts[cue[i]];
+  }
+  return counts;
+}
+
 }  // namespace
 
 std::array<int, kKindCues> KindCueCounts(const std::vector<Token>& tokens) {
@@ -165,13 +177,29 @@ int KindCueOf(std::string_view surface) {
 
 std::array<int, kKindCues> KindCueCountsOf(const std::vector<Token>& tokens,
                                            const std::vector<std::int8_t>& cue) {
-  std::array<int, kKindCues> counts{};
-  for (std::size_t i = 0; i < tokens.size(); ++i) {
-    if (cue[i] < 0) continue;
-    if (cue[i] == static_cast<int>(KindCue::kAppreciation) && tokens[i].negated) continue;
-    ++counts[cue[i]];
-  }
+  std::array<int, kKindCues> counts = CountCueWords(tokens, cue);
   CountCuePairs(tokens, &counts);
+  return counts;
+}
+
+int KindPairCodeOf(std::string_view w) {
+  if (w == "lebih") return 1;
+  if (w == "baik") return 1 << 4;
+  if (w == "ada") return 2;
+  if (w == "baiknya") return 2 << 4;
+  if (w == "bagaimana") return 3;
+  if (w == "kalau") return 3 << 4;
+  return 0;
+}
+
+std::array<int, kKindCues> KindCueCountsOfCodes(const std::vector<Token>& tokens,
+                                                const std::vector<std::int8_t>& cue,
+                                                const std::vector<std::uint8_t>& pair) {
+  std::array<int, kKindCues> counts = CountCueWords(tokens, cue);
+  for (std::size_t i = 0; i + 1 < tokens.size(); ++i) {
+    const int first = pair[i] & 15;
+    if (first != 0 && first == pair[i + 1] >> 4) ++counts[static_cast<int>(KindCue::kSuggestion)];
+  }
   return counts;
 }
 

@@ -26,6 +26,15 @@ int KindCueOf(std::string_view surface);
 std::array<int, kKindCues> KindCueCountsOf(const std::vector<Token>& tokens,
                                            const std::vector<std::int8_t>& cue);
 
+//! How one standardised word takes part in the two-word suggestion cues ("lebih baik", "ada
+//! baiknya", "bagaimana kalau"): the pair's number (1-3) as the first word in the low four bits,
+//! as the second word in the high four bits; 0 for neither.
+int KindPairCodeOf(std::string_view surface);
+//! KindCueCounts from each token's KindCueOf (`cue[i]`) and KindPairCodeOf (`pair[i]`).
+std::array<int, kKindCues> KindCueCountsOfCodes(const std::vector<Token>& tokens,
+                                                const std::vector<std::int8_t>& cue,
+                                                const std::vector<std::uint8_t>& pair);
+
 //! Rules alone: the family with most hits (ties: question > suggestion > criticism > complaint >
 //! appreciation, the order officers must act on first), or "lainnya" when none hits. Returns an
 //! index into TaskLabels("kind").

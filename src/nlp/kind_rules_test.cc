@@ -32,5 +32,28 @@ TEST(KindRulesTest, NegatedPraiseDoesNotCount) {
   EXPECT_EQ(KindCueCounts(Normalizer().Normalize("pelayanan cepat"))[4], 1);
 }
 
+// The counts from per-word codes (what the feature memo keeps) equal the counts from the tokens.
+TEST(KindRulesTest, CountsFromWordCodesEqualCountsFromTokens) {
+  for (const char* text :
+       {"lebih baik dibuat online", "ada baiknya, bagaimana kalau dibuka sore? lebih lebih baik",
+        "gimana kalo jalan diperbaiki, makasih", "baik lebih kalau bagaimana baiknya ada",
+        "pelayanan tidak cepat tapi ramah, terima kasih", "", "lebih"}) {
+    const auto tokens = Normalizer().Normalize(text);
+    std::vector<std::int8_t> cue;
+    std::vector<std::uint8_t> pair;
+    for (const Token& t : tokens) {
+      cue.push_back(static_cast<std::int8_t>(KindCueOf(t.surface)));
+      pair.push_back(static_cast<std::uint8_t>(KindPairCodeOf(t.surface)));
+    }
+    EXPECT_EQ(KindCueCountsOfCodes(tokens, cue, pair), KindCueCounts(tokens)) << text;
+  }
+  const auto tokens = Normalizer().Normalize("ada baiknya, lebih baik bagaimana kalau");
+  std::vector<std::int8_t> cue(tokens.size(), -1);
+  std::vector<std::uint8_t> pair;
+  for (const Token& t : tokens)
+    pair.push_back(static_cast<std::uint8_t>(KindPairCodeOf(t.surface)));
+  EXPECT_GE(KindCueCountsOfCodes(tokens, cue, pair)[static_cast<int>(KindCue::kSuggestion)], 2);
+}
+
 }  // namespace
 }  // namespace humas::nlp

@@ -1,6 +1,7 @@
 // The full language pipeline (see pipeline.h).
 #include "nlp/pipeline.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "nlp/pii.h"
@@ -25,6 +26,13 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Load(const std::string& dir) {
   if (fs::exists(base / "kind.model", ec)) {
     HUMAS_ASSIGN_OR_RETURN(p->kind_, LoadModel((base / "kind.model").string()));
   }
+  std::vector<LinearModelRef> models = {p->sentiment_->ScorerRef()};
+  if (p->kind_) {
+    p->kind_shares_tokens_ =
+        SameNormalization(p->kind_->info().normalize, p->sentiment_->info().normalize);
+    if (p->kind_shares_tokens_) models.push_back(p->kind_->ScorerRef());
+  }
+  p->scorer_ = std::make_unique<LinearScorer>(std::move(models));
   if (fs::exists(base / "hoax-claims.tsv", ec)) {
     HUMAS_ASSIGN_OR_RETURN(p->hoax_, HoaxMatcher::LoadTsv((base / "hoax-claims.tsv").string()));
   }
@@ -36,14 +44,20 @@ MentionLabels Pipeline::Label(std::string_view text) const {
   thread_local std::vector<Token> tokens;  // reused: no allocation per text once warm
   sentiment_->normalizer().Normalize(text, &tokens);
   thread_local Prediction s, k;  // reused: their probabilities are not allocated per text
-  sentiment_->PredictTokens(tokens, &s);
+  thread_local FeatureSums sums[2];
+  thread_local std::vector<float> logits;
+  // both models' feature sums in one pass when they share the tokens (the default)
+  scorer_->Score(tokens, sums);
+  logits.resize(std::max(sentiment_->info().labels.size(),
+                         kind_ ? kind_->info().labels.size() : std::size_t{0}));
+  sentiment_->Logits(sums[0], logits.data());
+  sentiment_->Finish(logits.data(), &s);
   labels.sentiment = sentiment_->LabelName(s.label);
   labels.sentiment_confidence = s.confidence;
   if (kind_) {
-    // reuse the tokens when both models normalise the same way (the default)
-    const bool same = SameNormalization(kind_->info().normalize, sentiment_->info().normalize);
-    if (same) {
-      kind_->PredictTokens(tokens, &k);
+    if (kind_shares_tokens_) {
+      kind_->Logits(sums[1], logits.data());
+      kind_->Finish(logits.data(), &k);
     } else {
       k = kind_->Predict(text);
     }

@@ -31,6 +31,9 @@ class Pipeline {
  private:
   std::unique_ptr<TextClassifier> sentiment_;
   std::unique_ptr<TextClassifier> kind_;
+  bool kind_shares_tokens_ = false;  //!< kind normalises like sentiment: one token list for both
+  //! Sentiment's and (when kind_shares_tokens_) kind's feature sums in one pass over the tokens.
+  std::unique_ptr<LinearScorer> scorer_;
   HoaxMatcher hoax_;
 };
 

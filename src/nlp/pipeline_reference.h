@@ -1,7 +1,7 @@
 // The language labels of nlp::Pipeline::Label computed the plain way, kept as the reference that
 // the fast path is held to: every step without memoisation or fast paths (the step-by-step
 // normaliser with the whole-text Unicode fold, feature extraction without the per-token memo,
-// the claim match through the public Match API, a fresh Prediction per model).
+// the claim match without its filters, a fresh Prediction per model).
 // pipeline_reference_test compares both on fixed corpora. Header-only, for tests and benchmarks;
 // the product uses Pipeline::Label.
 #pragma once
@@ -46,8 +46,7 @@ inline MentionLabels Label(const Pipeline& pipeline, std::string_view text) {
     labels.input_kind_confidence = k.confidence;
   }
   if (pipeline.hoax().size() > 0) {
-    if (auto m = pipeline.hoax().BestForTokens(Normalizer().NormalizeStepByStep(text), 0.0))
-      labels.hoax_score = m->score;
+    labels.hoax_score = pipeline.hoax().BestScoreUnfiltered(Normalizer().NormalizeStepByStep(text));
   }
   labels.has_personal_data = !FindPersonalData(text).empty();
   return labels;

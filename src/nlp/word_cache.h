@@ -12,6 +12,30 @@
 
 namespace humas::nlp {
 
+//! A fast 64-bit hash of a short string, eight bytes at a time (the byte-wise FNV-1a it replaced
+//! was a fifth of a WordCache hit). Not stable across versions: for in-memory tables only.
+inline std::uint64_t HashKey(std::string_view s) {
+  const char* p = s.data();
+  std::size_t n = s.size();
+  std::uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+  for (; n >= 8; p += 8, n -= 8) {
+    std::uint64_t v;
+    std::memcpy(&v, p, 8);
+    h = (h ^ v) * 0xFF51AFD7ED558CCDull;
+    h ^= h >> 32;
+  }
+  if (n > 0) {
+    std::uint64_t v = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      v |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+    }
+    h = (h ^ v) * 0xC4CEB9FE1A85EC53ull;
+  }
+  h ^= h >> 29;
+  h *= 0xBF58476D1CE4E5B9ull;
+  return h ^ (h >> 32);
+}
+
 //! Not thread-safe: use one per thread. Holds at most `max_entries`; when full it is cleared
 //! (memoised values are recomputed), so hostile input cannot grow it without limit. Keys longer
 //! than kMaxKey bytes are not memoised (computed on every call). The slot table grows with the
@@ -75,28 +99,7 @@ class WordCache {
   static constexpr std::uint64_t kTagMask = 0xFFFFFFFF00000000ull;
   static constexpr std::size_t kMinSlots = 1024;
 
-  // Eight bytes at a time (the byte-wise FNV-1a it replaces was a fifth of a cache hit).
-  static std::uint64_t Hash(std::string_view s) {
-    const char* p = s.data();
-    std::size_t n = s.size();
-    std::uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
-    for (; n >= 8; p += 8, n -= 8) {
-      std::uint64_t v;
-      std::memcpy(&v, p, 8);
-      h = (h ^ v) * 0xFF51AFD7ED558CCDull;
-      h ^= h >> 32;
-    }
-    if (n > 0) {
-      std::uint64_t v = 0;
-      for (std::size_t i = 0; i < n; ++i) {
-        v |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
-      }
-      h = (h ^ v) * 0xC4CEB9FE1A85EC53ull;
-    }
-    h ^= h >> 29;
-    h *= 0xBF58476D1CE4E5B9ull;
-    return h ^ (h >> 32);
-  }
+  static std::uint64_t Hash(std::string_view s) { return HashKey(s); }
   void Insert(std::uint64_t h, std::uint32_t e) {
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t i = h & mask;; i = (i + 1) & mask) {
