@@ -2,7 +2,8 @@
 // with its named baselines:
 //   - bare SQLite INSERT of the same rows and columns into a plain table (10k rows/transaction);
 //   - bare FTS5 indexing of the same texts (same tokenizer, 10k rows/transaction);
-//   - matching alone: the compiled 1,000 / 10,000 agency queries over the same texts, one thread;
+//   - matching alone: the compiled 1,000 / 10,000 agency queries over the same texts, one thread,
+//     against the same queries' literals found by Hyperscan (the matcher's pass until session 7);
 //   - the language labels alone (nlp::Pipeline), one thread;
 //   - near-duplicate detection alone (sign, find, add; ingest/near_dup.h), one thread, against
 //     its first implementation (ingest/near_dup_reference.h) on the same stream.
@@ -263,8 +264,8 @@ int main(int argc, char** argv) {
   Timing bare, fts;
   double label_s = 0, neardup_s = 0;
   size_t flagged = 0;
-  double match_s[2] = {0, 0};
-  size_t matches[2] = {0, 0};
+  double match_s[2] = {0, 0}, match_hs_s[2] = {0, 0};
+  size_t matches[2] = {0, 0}, matches_hs[2] = {0, 0};
   // neardup / match: one stage baseline alone (for callgrind).
   const bool neardup = baselines || phase == "neardup";
   const bool match = baselines || phase == "match";
@@ -334,6 +335,16 @@ int main(int argc, char** argv) {
       for (const auto& m : rows)
         matches[k] += (*matcher)->Match(m.platform, m.text, m.author_handle).size();
       match_s[k] = Seconds(t0);
+      // baseline: the same matching with Hyperscan's literal pass (its database compiled first)
+      (*matcher)->MatchStreamedWithHyperscan(humas::Platform::kX, " ");
+      auto t1 = std::chrono::steady_clock::now();
+      for (const auto& m : rows) {
+        matches_hs[k] += (*matcher)
+                             ->MatchStreamedWithHyperscan(
+                                 m.platform, humas::listening::MatchStream(m.text, m.author_handle))
+                             .size();
+      }
+      match_hs_s[k] = Seconds(t1);
     }
   }
 
@@ -459,6 +470,12 @@ int main(int argc, char** argv) {
     std::printf(
         "matching alone, 10,000 queries (1 thread):    %9.0f mentions/s (%.2f matches each)\n",
         rate(match_s[1]), static_cast<double>(matches[1]) / n);
+    for (int k = 0; k < 2; ++k) {
+      std::printf(
+          "  baseline: Hyperscan's literal pass, %s queries: %9.0f mentions/s; ratio %.2f%s\n",
+          k == 0 ? "1,000" : "10,000", rate(match_hs_s[k]), match_hs_s[k] / match_s[k],
+          matches_hs[k] == matches[k] ? "" : " -- MATCHES DIFFER");
+    }
   }
   if (runs("seq1k")) {
     std::printf("end to end, 1,000 queries, one batch at a time: %7.0f mentions/s [%.0f]\n",

@@ -2,6 +2,7 @@
 #include "nlp/hoax.h"
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 
 #include "nlp/features.h"
@@ -13,11 +14,17 @@ namespace {
 // The tokens' texts (punctuation and emoji left out), each followed by a space: the string whose
 // 5-byte windows are the shingles.
 void JoinTokens(const std::vector<Token>& tokens, std::string* joined) {
-  joined->clear();
+  std::size_t size = 0;
+  for (const auto& t : tokens) {
+    if (t.kind != TokenKind::kPunct && t.kind != TokenKind::kEmoji) size += t.text.size() + 1;
+  }
+  joined->resize(size);
+  char* out = joined->data();
   for (const auto& t : tokens) {
     if (t.kind == TokenKind::kPunct || t.kind == TokenKind::kEmoji) continue;
-    *joined += t.text;
-    joined->push_back(' ');
+    std::memcpy(out, t.text.data(), t.text.size());
+    out += t.text.size();
+    *out++ = ' ';
   }
 }
 
@@ -66,7 +73,12 @@ bool HoaxMatcher::Add(std::string id, std::string_view claim, std::string source
   dates_.push_back(std::move(date));
   sizes_.push_back(static_cast<std::uint32_t>(sh.size()));
   for (auto s : sh) {
-    postings_[s].push_back(index);
+    auto [it, added] = numbers_.emplace(s, static_cast<std::uint32_t>(postings_.size()));
+    if (added) {
+      postings_.emplace_back();
+      TableInsert(s, it->second);
+    }
+    postings_[it->second].push_back(index);
     filter_[(s >> 6) & (kFilterWords - 1)] |= std::uint64_t{1} << (s & 63);
   }
   std::string joined;
@@ -79,6 +91,19 @@ bool HoaxMatcher::Add(std::string id, std::string_view claim, std::string source
     window_filter_[b >> 6] |= std::uint64_t{1} << (b & 63);
   }
   return true;
+}
+
+void HoaxMatcher::TableInsert(std::uint32_t shingle, std::uint32_t number) {
+  if (2 * (numbers_.size() + 1) > table_.size()) {  // grow: re-insert every shingle
+    table_.assign(2 * table_.size(), 0);
+    for (const auto& [sh, n] : numbers_) {
+      if (sh != shingle) TableInsert(sh, n);
+    }
+  }
+  const std::size_t mask = table_.size() - 1;
+  std::size_t i = SlotOf(shingle) & mask;
+  while (table_[i] != 0) i = (i + 1) & mask;
+  table_[i] = (std::uint64_t{shingle} << 32) | (std::uint64_t{number} + 1);
 }
 
 std::optional<HoaxMatcher::Match> HoaxMatcher::Best(std::string_view text, double min_score) const {
@@ -104,8 +129,8 @@ double HoaxMatcher::BestScoreUnfiltered(const std::vector<Token>& tokens) const 
   Shingles(tokens, &shingles);
   std::vector<std::uint32_t> hits(ids_.size(), 0);
   for (auto s : shingles) {
-    if (auto it = postings_.find(s); it != postings_.end()) {
-      for (auto c : it->second) ++hits[c];
+    if (auto it = numbers_.find(s); it != numbers_.end()) {
+      for (auto c : postings_[it->second]) ++hits[c];
     }
   }
   double best = 0;
@@ -118,30 +143,34 @@ double HoaxMatcher::BestScoreUnfiltered(const std::vector<Token>& tokens) const 
 std::optional<std::pair<std::uint32_t, double>> HoaxMatcher::BestClaim(
     const std::vector<Token>& tokens, double min_score) const {
   if (ids_.empty()) return std::nullopt;
-  thread_local std::vector<std::uint32_t> found, hits, touched;
+  thread_local std::vector<std::uint32_t> hits, touched;
   thread_local std::string joined;
+  // each distinct shingle counts once: its number is stamped with this call's epoch
+  thread_local std::vector<std::uint32_t> stamp;
+  thread_local std::uint32_t epoch = 0;
+  if (stamp.size() < postings_.size()) stamp.resize(postings_.size(), 0);
+  if (++epoch == 0) {
+    std::fill(stamp.begin(), stamp.end(), 0);
+    epoch = 1;
+  }
   JoinTokens(tokens, &joined);
   const std::size_t windows =
       joined.size() >= kShingleBytes ? joined.size() - kShingleBytes + 1 : 0;
   joined.append(3, '\0');  // WindowBit reads 8 bytes from the last window's start
   const auto* p = reinterpret_cast<const unsigned char*>(joined.data());
+  hits.assign(ids_.size(), 0);
+  touched.clear();
   // Most of a text's windows are in no claim: a bit per window of any claim (from the raw bytes,
-  // no hashing) rejects most, the shingle hash's bit filter most of the rest, before the
-  // postings look-up; only the shingles found are de-duplicated (each counts once).
-  found.clear();
+  // no hashing) rejects most, the shingle hash's bit filter most of the rest, before the look-up.
   for (std::size_t i = 0; i < windows; ++i) {
     const std::uint32_t b = WindowBit(joined.data() + i);
     if ((window_filter_[b >> 6] >> (b & 63) & 1) == 0) continue;
     const std::uint32_t s = ShingleHash(p + i);
     if ((filter_[(s >> 6) & (kFilterWords - 1)] >> (s & 63) & 1) == 0) continue;
-    if (postings_.count(s) != 0) found.push_back(s);
-  }
-  std::sort(found.begin(), found.end());
-  found.erase(std::unique(found.begin(), found.end()), found.end());
-  hits.assign(ids_.size(), 0);
-  touched.clear();
-  for (auto s : found) {
-    for (auto c : postings_.find(s)->second) {
+    const std::int64_t number = NumberOf(s);
+    if (number < 0 || stamp[static_cast<std::size_t>(number)] == epoch) continue;
+    stamp[static_cast<std::size_t>(number)] = epoch;
+    for (auto c : postings_[static_cast<std::size_t>(number)]) {
       if (hits[c]++ == 0) touched.push_back(c);
     }
   }

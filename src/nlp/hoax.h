@@ -66,7 +66,25 @@ class HoaxMatcher {
   std::vector<std::string> ids_;
   std::vector<std::string> sources_, dates_;
   std::vector<std::uint32_t> sizes_;  // distinct shingles per claim
-  std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> postings_;  // shingle -> claims
+  //! Every distinct shingle of the claims gets a dense number: its claims are postings_[number].
+  std::unordered_map<std::uint32_t, std::uint32_t> numbers_;
+  std::vector<std::vector<std::uint32_t>> postings_;
+  //! numbers_ as a flat open-addressing table for the matching loop: a slot holds
+  //! (shingle << 32) | (number + 1), 0 when empty; at most half full.
+  std::vector<std::uint64_t> table_ = std::vector<std::uint64_t>(64, 0);
+  void TableInsert(std::uint32_t shingle, std::uint32_t number);
+  //! The number of a shingle, or -1 when no claim has it.
+  std::int64_t NumberOf(std::uint32_t shingle) const {
+    const std::size_t mask = table_.size() - 1;
+    for (std::size_t i = SlotOf(shingle) & mask;; i = (i + 1) & mask) {
+      const std::uint64_t slot = table_[i];
+      if (slot == 0) return -1;
+      if ((slot >> 32) == shingle) return static_cast<std::int64_t>(slot & 0xFFFFFFFFu) - 1;
+    }
+  }
+  static std::size_t SlotOf(std::uint32_t shingle) {
+    return static_cast<std::size_t>((std::uint64_t{shingle} * 0x9E3779B97F4A7C15ull) >> 32);
+  }
   //! One bit per shingle hash (mod 2^18) of any claim: a cheap "in no claim" test.
   static constexpr std::size_t kFilterWords = std::size_t{1} << 12;
   std::vector<std::uint64_t> filter_ = std::vector<std::uint64_t>(kFilterWords, 0);
