@@ -29,25 +29,31 @@ class InboxConformanceTest : public StoreConformanceTest {
  protected:
   void SetUp() override {
     StoreConformanceTest::SetUp();
+    CreateDirectory(store(), &region_, &agencies_, &user_);
+  }
+
+  //! The region, its three agencies and an officer, created in `s` in this order (so every fresh
+  //! store gives them the same ids).
+  static void CreateDirectory(Store& s, Id* region_id, std::vector<Id>* agencies, Id* user) {
     Agency region;
     region.kind = AgencyKind::kRegion;
     region.code = "berau";
     region.name = "Kabupaten Berau";
-    MustOk(store().agencies().Create(&region));
-    region_ = region.id;
+    MustOk(s.agencies().Create(&region));
+    *region_id = region.id;
     for (const char* code : {"diskominfo", "dinkes", "dukcapil"}) {
       Agency a;
       a.kind = AgencyKind::kAgency;
-      a.parent_id = region_;
+      a.parent_id = region.id;
       a.code = code;
       a.name = std::string("Dinas ") + code;
-      MustOk(store().agencies().Create(&a));
-      agencies_.push_back(a.id);
+      MustOk(s.agencies().Create(&a));
+      agencies->push_back(a.id);
     }
     User u;
     u.username = "petugas1";
-    MustOk(store().users().Create(&u));
-    user_ = u.id;
+    MustOk(s.users().Create(&u));
+    *user = u.id;
   }
 
   InboxRepository& inbox() { return store().inbox(); }
@@ -56,6 +62,16 @@ class InboxConformanceTest : public StoreConformanceTest {
   Mention Stored(const std::string& ext, const std::string& author, UnixMillis at,
                  const std::string& in_reply_to = "", std::optional<Id> agency = std::nullopt,
                  MentionKind kind = MentionKind::kComment) {
+    Mention m = Question(ext, author, at, in_reply_to, agency, kind);
+    auto out = Must(store().mentions().UpsertBatch({m}, at));
+    m.id = out[0].id;
+    return m;
+  }
+
+  //! A citizen's question (to dinkes unless `agency` says otherwise), not stored.
+  Mention Question(const std::string& ext, const std::string& author, UnixMillis at,
+                   const std::string& in_reply_to = "", std::optional<Id> agency = std::nullopt,
+                   MentionKind kind = MentionKind::kComment) {
     Mention m;
     m.agency_id = agency ? agency : std::optional<Id>(agencies_[1]);
     m.data.platform = Platform::kX;
@@ -67,8 +83,6 @@ class InboxConformanceTest : public StoreConformanceTest {
     m.data.kind = kind;
     m.data.in_reply_to = in_reply_to;
     m.data.labels.input_kind = "pertanyaan";
-    auto out = Must(store().mentions().UpsertBatch({m}, at));
-    m.id = out[0].id;
     return m;
   }
 
@@ -341,6 +355,113 @@ TEST_P(InboxConformanceTest, UpsertBatchOpensCasesInTheSameTransaction) {
                               mention("", "keluhan", agencies_[1])};
   EXPECT_FALSE(store().mentions().UpsertBatch(bad, kT0 + 3, /*open_cases=*/true).ok());
   EXPECT_EQ(Counted(inbox(), {agencies_[1], agencies_[2]}, kT0, user_)["baru"], after["baru"]);
+}
+
+// One line per field of a case, to compare whole rows.
+std::string Dump(const Case& c) {
+  auto opt = [](const auto& v) { return v ? std::to_string(*v) : std::string("-"); };
+  return std::to_string(c.id) + " " + std::to_string(c.agency_id) + " " +
+         std::string(ToString(c.platform)) + " " + c.case_key + " " + c.citizen_key + " " +
+         c.citizen_handle + " " + c.citizen_name + " " + c.subject + " " + c.input_kind + " " +
+         std::to_string(static_cast<int>(c.state)) + " " + std::to_string(c.reopened) + " " +
+         std::to_string(static_cast<int>(c.priority)) + " " + opt(c.assignee_id) + " " +
+         std::to_string(c.mention_count) + " " + std::to_string(c.first_mention_at) + " " +
+         std::to_string(c.last_mention_at) + " " + std::to_string(c.last_activity_at) + " " +
+         opt(c.first_response_at) + " " + opt(c.first_responder_id) + " " + opt(c.closed_at) + " " +
+         opt(c.due_at) + " " + std::to_string(c.version) + " " + std::to_string(c.created_at) +
+         " " + std::to_string(c.updated_at);
+}
+
+// Every case of `store` (ids 1, 2, ... until one is missing) with its mentions and history.
+std::vector<std::string> AllCases(Store& store) {
+  std::vector<std::string> out;
+  for (Id id = 1;; ++id) {
+    auto c = store.inbox().GetCase(id);
+    if (!c.ok()) break;
+    out.push_back(Dump(*c));
+    for (Id m : Must(store.inbox().CaseMentionIds(id)))
+      out.push_back("  mention " + std::to_string(m));
+    for (const CaseEvent& e : Must(store.inbox().CaseEvents(id)))
+      out.push_back("  event " + std::to_string(e.id) + " " + std::to_string(e.at) + " " + e.kind +
+                    " " + e.details_json + " " + std::to_string(e.actor_user_id.value_or(-1)));
+  }
+  return out;
+}
+
+// UpsertBatch(open_cases) opens, joins and reopens the cases of a whole batch exactly as one
+// mention at a time does: the same cases field by field, links, histories and counters, whether a
+// mention joins a case opened earlier in the same batch (same thread, a reply to a mention of it,
+// direct messages) or one stored before (by thread, by a reply, reopening a closed one), with more
+// new cases than one insert statement holds.
+TEST_P(InboxConformanceTest, ABatchOpensCasesAsOneMentionAtATime) {
+  auto reference = GetParam().make();
+  ASSERT_NE(reference, nullptr);
+  {
+    Id region = 0, user = 0;
+    std::vector<Id> agencies;
+    CreateDirectory(*reference, &region, &agencies, &user);
+    ASSERT_EQ(region, region_);
+    ASSERT_EQ(agencies, agencies_);
+    ASSERT_EQ(user, user_);
+  }
+  auto mention = [&](const std::string& ext, const std::string& author, UnixMillis at,
+                     const std::string& reply_to, const std::string& kind = "pertanyaan",
+                     MentionKind mk = MentionKind::kComment,
+                     std::optional<Id> agency = std::nullopt) {
+    Mention m = Question(ext, author, at, reply_to, agency, mk);
+    m.data.labels.input_kind = kind;
+    return m;
+  };
+  // Stored before the batch, in both stores: an open case and a closed one.
+  const std::vector<Mention> before = {mention("s1", "lama", kT0, "post-a"),
+                                       mention("s2", "tutup", kT0, "post-b")};
+  for (Store* s : {&store(), reference.get()}) {
+    auto out = Must(s->mentions().UpsertBatch(before, kT0, /*open_cases=*/true));
+    Case c = Must(s->inbox().CaseOfMention(out[1].id));
+    Case closed = c;
+    closed.state = CaseState::kSelesai;
+    closed.closed_at = kT0 + kHour;
+    Must(s->inbox().UpdateCase(closed, c.version, Event("state_changed", kT0 + kHour)));
+  }
+  const UnixMillis t = kT0 + 2 * kHour;
+  std::vector<Mention> batch;
+  for (int i = 0; i < 20; ++i)
+    batch.push_back(mention("n" + std::to_string(i), "warga" + std::to_string(i), t + i, "post-n"));
+  batch.push_back(mention("j1", "warga3", t + 30, "post-n"));  // same thread: joins n3's new case
+  batch.push_back(mention("j2", "Warga5", t + 31, "n5"));      // her own reply: joins n5's case
+  batch.push_back(mention("j3", "budi", t + 32, "n5"));        // someone else's reply: a new case
+  batch.push_back(mention("j4", "budi", t + 33, "j3"));        // joins budi's new case
+  batch.push_back(mention("dm1", "cici", t + 34, "", "pertanyaan", MentionKind::kMessage));
+  batch.push_back(mention("dm2", "cici", t + 20, "", "keluhan", MentionKind::kMessage));  // older
+  batch.push_back(mention("l1", "lama", t + 35, "post-a"));  // joins the stored open case
+  batch.push_back(mention("l2", "lama", t + 36, "s1"));      // and by a reply to its mention
+  batch.push_back(mention("c1", "tutup", t + 37, "s2"));     // reopens the stored closed case
+  batch.push_back(mention("c2", "tutup", t + 38, "c1"));     // then joins it
+  batch.push_back(mention("p1", "puji", t + 39, "post-n", "apresiasi"));  // no case
+  Mention orphan = mention("o1", "anon", t + 40, "post-n");
+  orphan.agency_id.reset();  // no agency: no case
+  batch.push_back(orphan);
+  batch.push_back(before[0]);  // stored before: no case
+  batch.push_back(batch[0]);   // a duplicate within the batch: no case
+  batch.push_back(
+      mention("d1", "dian", t + 41, "post-z", "keluhan", MentionKind::kComment, agencies_[2]));
+  batch.push_back(mention("d2", "dian", t + 42, "d1"));  // reply, other agency: its own case
+  const UnixMillis now = t + kHour;
+  auto out = Must(store().mentions().UpsertBatch(batch, now, /*open_cases=*/true));
+  ASSERT_EQ(out.size(), batch.size());
+  for (size_t i = 0; i < batch.size(); ++i) {
+    auto one = Must(reference->mentions().UpsertBatch({batch[i]}, now, /*open_cases=*/true));
+    EXPECT_EQ(one[0].id, out[i].id) << i;
+    EXPECT_EQ(one[0].kind, out[i].kind) << i;
+  }
+  const std::vector<std::string> want = AllCases(*reference);
+  ASSERT_GE(want.size(), 26u);
+  EXPECT_EQ(AllCases(store()), want);
+  EXPECT_EQ(Counted(store().inbox(), agencies_, now, user_),
+            Counted(reference->inbox(), agencies_, now, user_));
+  EXPECT_EQ(Must(store().inbox().CaseOfMention(out[20].id)).id,
+            Must(store().inbox().CaseOfMention(out[3].id)).id);  // j1 joined n3's case
+  EXPECT_EQ(Must(store().inbox().CaseOfMention(out[29].id)).state, CaseState::kDibukaKembali);
 }
 
 TEST_P(InboxConformanceTest, CountsStayTrueThroughEveryCaseWrite) {

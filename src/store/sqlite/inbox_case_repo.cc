@@ -4,8 +4,10 @@
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 #include "store/sqlite/inbox_repo.h"
+#include "store/sqlite/multi_row.h"
 
 namespace humas::store::sqlite {
 namespace {
@@ -144,6 +146,7 @@ std::string Lower(std::string s) {
 
 //! At most `max` code points of UTF-8 text, cut on a character boundary.
 std::string Utf8Prefix(const std::string& s, size_t max) {
+  if (s.size() <= max) return s;  // no more code points than bytes
   size_t chars = 0;
   for (size_t i = 0; i < s.size(); ++i) {
     if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
@@ -332,13 +335,60 @@ namespace {
 //! Cases opened per agency by an intake, to count in case_state_counts before it commits.
 using OpenedCases = std::map<Id, std::int64_t>;
 
+//! The history entry of a mention joining a case.
+Status MentionAdded(Connection& conn, Id case_id, Id mention_id, UnixMillis now) {
+  CaseEvent e{0,
+              case_id,
+              now,
+              std::nullopt,
+              "mention_added",
+              "{\"mention_id\":" + std::to_string(mention_id) + "}"};
+  return InsertEvent(conn, &e);
+}
+
+//! platform:lower(handle), the citizen's key.
+std::string CitizenKeyOf(const Mention& m) {
+  std::string key = Lower(m.data.author_handle);
+  return key.insert(0, ":").insert(0, ToString(m.data.platform));
+}
+
+//! agency|platform|thread root|citizen: the case a mention belongs to when no reply says otherwise.
+std::string CaseKeyOf(const Mention& m, const std::string& citizen_key) {
+  std::string_view root = m.data.kind == MentionKind::kMessage ? std::string_view("dm")
+                          : !m.data.in_reply_to.empty()        ? m.data.in_reply_to
+                                                               : m.data.external_id;
+  std::string key = std::to_string(*m.agency_id);
+  key.append("|").append(ToString(m.data.platform)).append("|").append(root).append("|");
+  return key.append(citizen_key);
+}
+
+//! The stored case of the mention `m` replies to, if it is the same citizen's with the same agency.
+Result<std::optional<Id>> StoredParentCase(Connection& conn, const Mention& m,
+                                           const std::string& citizen_key) {
+  HUMAS_ASSIGN_OR_RETURN(Stmt st, conn.Prepare(kSqlParentCase));
+  st.Bind(ToString(m.data.platform)).Bind(m.data.in_reply_to);
+  HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (row && st.TextView(1) == citizen_key && st.Int(2) == *m.agency_id)
+    return std::optional<Id>(st.Int(0));
+  return std::optional<Id>();
+}
+
+//! The newest stored case with `key`.
+Result<std::optional<Id>> StoredCaseByKey(Connection& conn, const std::string& citizen_key,
+                                          const std::string& key) {
+  HUMAS_ASSIGN_OR_RETURN(Stmt st, conn.Prepare(kSqlCaseByKey));
+  st.Bind(citizen_key).Bind(key);
+  HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (row) return std::optional<Id>(st.Int(0));
+  return std::optional<Id>();
+}
+
 //! AttachMention's work inside the caller's write transaction, on `conn`, for mention `m` stored
-//! with id `mention_id`; a case it opens is added to `opened` (see CountOpened). For an intake
-//! (`intake`: the mention was inserted by this transaction, so no case holds it yet, and the
-//! caller wants no Case back) it skips that lookup and leaves the result's case_ empty. Without
+//! with id `mention_id`; a case it opens is added to `opened` (see CountOpened). Without
 //! `reopen_closed` (an edit) a closed case is left alone: the mention opens a new case instead.
+//! The intake of new mentions (AttachNewMentions) follows the same rules for a whole batch.
 Result<CaseIntake> AttachOne(Connection& conn_ref, const Mention& m, Id mention_id, UnixMillis now,
-                             OpenedCases* opened, bool intake = false, bool reopen_closed = true) {
+                             OpenedCases* opened, bool reopen_closed = true) {
   Connection* conn = &conn_ref;
   if (mention_id == 0) return InvalidArgument("the mention is not stored yet");
   if (!m.agency_id) {
@@ -346,7 +396,7 @@ Result<CaseIntake> AttachOne(Connection& conn_ref, const Mention& m, Id mention_
         .WithField("mention_id");
   }
   CaseIntake out;
-  if (!intake) {
+  {
     HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlCaseOfMention));
     st.Bind(mention_id);
     HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -357,25 +407,14 @@ Result<CaseIntake> AttachOne(Connection& conn_ref, const Mention& m, Id mention_
     }
   }
   const std::string_view platform = ToString(m.data.platform);
-  std::string citizen_key = Lower(m.data.author_handle);
-  citizen_key.insert(0, ":").insert(0, platform);
+  std::string citizen_key = CitizenKeyOf(m);
   std::optional<Id> case_id;
   if (!m.data.in_reply_to.empty()) {
-    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlParentCase));
-    st.Bind(platform).Bind(m.data.in_reply_to);
-    HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (row && st.TextView(1) == citizen_key && st.Int(2) == *m.agency_id) case_id = st.Int(0);
+    HUMAS_ASSIGN_OR_RETURN(case_id, StoredParentCase(*conn, m, citizen_key));
   }
-  std::string_view root = m.data.kind == MentionKind::kMessage ? std::string_view("dm")
-                          : !m.data.in_reply_to.empty()        ? m.data.in_reply_to
-                                                               : m.data.external_id;
-  std::string key = std::to_string(*m.agency_id);
-  key.append("|").append(platform).append("|").append(root).append("|").append(citizen_key);
+  std::string key = CaseKeyOf(m, citizen_key);
   if (!case_id) {
-    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlCaseByKey));
-    st.Bind(citizen_key).Bind(key);
-    HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (row) case_id = st.Int(0);
+    HUMAS_ASSIGN_OR_RETURN(case_id, StoredCaseByKey(*conn, citizen_key, key));
   }
   if (case_id) {
     std::optional<UnixMillis> closed_at;
@@ -408,7 +447,7 @@ Result<CaseIntake> AttachOne(Connection& conn_ref, const Mention& m, Id mention_
     case_id = sqlite3_last_insert_rowid(conn->raw());
     out.created = true;
     ++(*opened)[*m.agency_id];
-    if (!intake) {
+    {
       // The row just written, as LoadCase would read it back (no second lookup).
       Case& c = out.case_;
       c.id = *case_id;
@@ -437,16 +476,8 @@ Result<CaseIntake> AttachOne(Connection& conn_ref, const Mention& m, Id mention_
       HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlCaseAddMention));
       HUMAS_RETURN_IF_ERROR(st.Bind(m.data.created_at).Bind(now).Bind(*case_id).Run());
     }
-    CaseEvent e{0,
-                *case_id,
-                now,
-                std::nullopt,
-                "mention_added",
-                "{\"mention_id\":" + std::to_string(mention_id) + "}"};
-    HUMAS_RETURN_IF_ERROR(InsertEvent(*conn, &e));
-    if (!intake) {
-      HUMAS_ASSIGN_OR_RETURN(out.case_, LoadCase(*conn, *case_id));
-    }
+    HUMAS_RETURN_IF_ERROR(MentionAdded(*conn, *case_id, mention_id, now));
+    HUMAS_ASSIGN_OR_RETURN(out.case_, LoadCase(*conn, *case_id));
   }
   out.attached = true;
   return out;
@@ -464,14 +495,168 @@ Status CountOpened(Connection& conn, const OpenedCases& opened) {
 
 }  // namespace
 
+namespace {
+
+// The intake's new cases and case links, written kIntakeRowsPerInsert rows per statement at the end
+// of AttachNewMentions (OR FAIL with the foreign keys off: no statement journal), ids chosen
+// under the write lock as SQLite would have (max + 1, in order).
+constexpr size_t kIntakeRowsPerInsert = 16;
+constexpr char kSqlCaseInsertHead[] =
+    "INSERT OR FAIL INTO cases (id, agency_id, platform, case_key, citizen_key, citizen_handle, "
+    "citizen_name, subject, input_kind, state, priority, mention_count, first_mention_at, "
+    "last_mention_at, last_activity_at, version, created_at, updated_at, opened_by_mention) "
+    "VALUES ";
+constexpr char kSqlCaseInsertRow[] =
+    "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'baru', 'normal', ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr char kSqlCaseMentionInsertHead[] =
+    "INSERT OR FAIL INTO case_mentions (mention_id, case_id) VALUES ";
+constexpr char kSqlMaxCaseId[] = "SELECT ifnull(max(id), 0) FROM cases";
+
+//! A case this intake opens, as its row will be written (joins later in the batch included).
+struct NewCase {
+  Id id = 0;
+  Id agency_id = 0;
+  std::string_view platform;
+  std::string case_key, citizen_key, subject;
+  const Mention* first = nullptr;
+  std::int64_t mention_count = 1, version = 2;
+  UnixMillis first_mention_at = 0, last_mention_at = 0, last_activity_at = 0, updated_at = 0;
+  Id opened_by_mention = 0;
+};
+
+//! The case a mention of this batch was attached to, for replies to it later in the batch.
+struct AttachedTo {
+  Id case_id = 0;
+  std::string citizen_key;
+  Id agency_id = 0;
+};
+
+Status WriteIntake(Connection& conn, const std::vector<NewCase>& cases,
+                   const std::vector<std::pair<Id, Id>>& links, UnixMillis now) {
+  static const MultiRowSql<kIntakeRowsPerInsert> case_sql(kSqlCaseInsertHead, kSqlCaseInsertRow);
+  static const MultiRowSql<kIntakeRowsPerInsert> link_sql(kSqlCaseMentionInsertHead, "(?, ?)");
+  for (size_t at = 0; at < cases.size(); at += kIntakeRowsPerInsert) {
+    const size_t rows = std::min(kIntakeRowsPerInsert, cases.size() - at);
+    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn.Prepare(case_sql.Get(rows)));
+    for (size_t r = 0; r < rows; ++r) {
+      const NewCase& c = cases[at + r];
+      const MentionInput& d = c.first->data;
+      st.Bind(c.id).Bind(c.agency_id).Bind(c.platform).Bind(c.case_key).Bind(c.citizen_key);
+      st.Bind(d.author_handle).Bind(d.author_name).Bind(c.subject).Bind(d.labels.input_kind);
+      st.Bind(c.mention_count).Bind(c.first_mention_at).Bind(c.last_mention_at);
+      st.Bind(c.last_activity_at).Bind(c.version).Bind(now).Bind(c.updated_at);
+      st.Bind(c.opened_by_mention);
+    }
+    HUMAS_RETURN_IF_ERROR(st.Run());
+  }
+  for (size_t at = 0; at < links.size(); at += kIntakeRowsPerInsert) {
+    const size_t rows = std::min(kIntakeRowsPerInsert, links.size() - at);
+    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn.Prepare(link_sql.Get(rows)));
+    for (size_t r = 0; r < rows; ++r) st.Bind(links[at + r].first).Bind(links[at + r].second);
+    HUMAS_RETURN_IF_ERROR(st.Run());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+// AttachOne's rules for each new mention, in batch order, with the cases it opens and the links it
+// makes kept in memory and written together at the end: a later mention of the batch joining a
+// case opened earlier in it (same key, or a reply to a mention attached to it) changes the
+// pending row as kSqlCaseAddMention would have changed the stored one. Cases stored before the
+// batch are looked up, joined and reopened as AttachOne does, in the same order, so every row,
+// id and history entry is what one AttachOne per mention writes.
 Status AttachNewMentions(Connection& conn, const std::vector<Mention>& mentions,
                          const std::vector<Id>& ids, UnixMillis now) {
   OpenedCases opened;
+  std::vector<NewCase> cases;
+  std::unordered_map<std::string, size_t> case_of_key;  // pending cases by case_key
+  std::map<std::pair<std::string_view, std::string_view>, AttachedTo> attached;
+  std::vector<std::pair<Id, Id>> links;  // (mention, case)
+  Id first_case = 0;  // the id of the first case this intake opens (0: not known yet)
   for (size_t i = 0; i < mentions.size(); ++i) {
     const Mention& m = mentions[i];
     if (ids[i] == 0 || !m.agency_id || !NeedsAnswer(m.data.labels.input_kind)) continue;
-    HUMAS_RETURN_IF_ERROR(AttachOne(conn, m, ids[i], now, &opened, /*intake=*/true).status());
+    const Id mention_id = ids[i];
+    if (first_case == 0) {
+      HUMAS_ASSIGN_OR_RETURN(Stmt st, conn.Prepare(kSqlMaxCaseId));
+      HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) return Internal("max(id) of cases returned no row");
+      first_case = st.Int(0) + 1;
+    }
+    const std::string_view platform = ToString(m.data.platform);
+    std::string citizen_key = CitizenKeyOf(m);
+    std::optional<Id> case_id;
+    std::optional<size_t> pending;  // index into `cases` when case_id is opened by this batch
+    if (!m.data.in_reply_to.empty()) {
+      auto it = attached.find({platform, m.data.in_reply_to});
+      if (it == attached.end()) {
+        HUMAS_ASSIGN_OR_RETURN(case_id, StoredParentCase(conn, m, citizen_key));
+      } else if (it->second.citizen_key == citizen_key && it->second.agency_id == *m.agency_id) {
+        case_id = it->second.case_id;
+      }
+    }
+    std::string key = CaseKeyOf(m, citizen_key);
+    if (!case_id) {
+      if (auto it = case_of_key.find(key); it != case_of_key.end()) {
+        case_id = cases[it->second].id;  // newer than any stored case with the key
+      } else {
+        HUMAS_ASSIGN_OR_RETURN(case_id, StoredCaseByKey(conn, citizen_key, key));
+      }
+    }
+    if (case_id && *case_id >= first_case) pending = static_cast<size_t>(*case_id - first_case);
+    if (case_id && !pending) {  // a stored case: reopened if closed before this mention
+      std::optional<UnixMillis> closed_at;
+      bool closed = false;
+      {
+        HUMAS_ASSIGN_OR_RETURN(Stmt st, conn.Prepare(kSqlCaseClosedAt));
+        st.Bind(*case_id);
+        HUMAS_ASSIGN_OR_RETURN(closed, st.Step());
+        if (closed) closed_at = st.OptInt(0);
+      }
+      if (closed && m.data.created_at > closed_at.value_or(0)) {
+        HUMAS_ASSIGN_OR_RETURN(Stmt st, conn.Prepare(kSqlCaseReopen));
+        HUMAS_RETURN_IF_ERROR(st.Bind(*case_id).Run());
+        CaseEvent e{0,          *case_id,
+                    now,        std::nullopt,
+                    "reopened", "{\"mention_id\":" + std::to_string(mention_id) + "}"};
+        HUMAS_RETURN_IF_ERROR(InsertEvent(conn, &e));
+      }
+    }
+    if (!case_id) {
+      NewCase& c = cases.emplace_back();
+      c.id = first_case + static_cast<Id>(cases.size() - 1);
+      c.agency_id = *m.agency_id;
+      c.platform = platform;
+      c.case_key = key;
+      c.citizen_key = citizen_key;
+      c.subject = Utf8Prefix(m.data.text, 280);
+      c.first = &m;
+      c.first_mention_at = c.last_mention_at = c.last_activity_at = m.data.created_at;
+      c.updated_at = now;
+      c.opened_by_mention = mention_id;
+      case_of_key[std::move(key)] = cases.size() - 1;
+      ++opened[*m.agency_id];
+      case_id = c.id;
+    } else {
+      if (pending) {  // kSqlCaseAddMention on the pending row
+        NewCase& c = cases[*pending];
+        ++c.mention_count;
+        c.first_mention_at = std::min(c.first_mention_at, m.data.created_at);
+        c.last_mention_at = std::max(c.last_mention_at, m.data.created_at);
+        c.last_activity_at = std::max(c.last_activity_at, m.data.created_at);
+        ++c.version;
+        c.updated_at = now;
+      } else {
+        HUMAS_ASSIGN_OR_RETURN(Stmt st, conn.Prepare(kSqlCaseAddMention));
+        HUMAS_RETURN_IF_ERROR(st.Bind(m.data.created_at).Bind(now).Bind(*case_id).Run());
+      }
+      HUMAS_RETURN_IF_ERROR(MentionAdded(conn, *case_id, mention_id, now));
+    }
+    links.emplace_back(mention_id, *case_id);
+    attached[{platform, m.data.external_id}] = {*case_id, std::move(citizen_key), *m.agency_id};
   }
+  HUMAS_RETURN_IF_ERROR(WriteIntake(conn, cases, links, now));
   return CountOpened(conn, opened);
 }
 
@@ -492,7 +677,7 @@ Status RecheckEditedCases(Connection& conn, const std::vector<Mention>& mentions
       if (edit.agency == 0 || !NeedsAnswer(m.data.labels.input_kind)) continue;
       Mention stored = m;
       stored.agency_id = edit.agency;
-      HUMAS_RETURN_IF_ERROR(AttachOne(conn, stored, edit.id, now, &opened, /*intake=*/false,
+      HUMAS_RETURN_IF_ERROR(AttachOne(conn, stored, edit.id, now, &opened,
                                       /*reopen_closed=*/false)
                                 .status());
       continue;

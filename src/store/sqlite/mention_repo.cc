@@ -7,6 +7,7 @@
 #include "search/query_parser.h"
 #include "store/sqlite/fts_query.h"
 #include "store/sqlite/inbox_repo.h"
+#include "store/sqlite/multi_row.h"
 #include "store/sqlite/rollups.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -53,8 +54,10 @@ constexpr char kSqlMentionColumns[] =
     "m.author_followers, m.near_duplicate_of, m.near_duplicate_similarity, "
     "(SELECT o.agency_id FROM mentions o WHERE o.id = m.near_duplicate_of), m.edited_at "
     "FROM mentions m ";
-constexpr char kSqlMentionQueryInsert[] =
-    "INSERT OR IGNORE INTO mention_queries (query_id, mention_id) VALUES (?, ?)";
+// Matches go in kMatchesPerInsert rows per statement (OR IGNORE: no statement journal either).
+constexpr size_t kMatchesPerInsert = 32;
+constexpr char kSqlMentionQueryInsertHead[] =
+    "INSERT OR IGNORE INTO mention_queries (query_id, mention_id) VALUES ";
 constexpr char kSqlQueryHourlyIncrement[] =
     "INSERT INTO query_hourly (query_id, hour, sentiment, count) VALUES (?, ?, ?, ?) "
     "ON CONFLICT (query_id, hour, sentiment) DO UPDATE SET count = count + excluded.count";
@@ -122,17 +125,14 @@ namespace {
 using RollupKey = std::tuple<UnixMillis, Id, std::string_view, std::string_view>;
 using QueryHourKey = std::tuple<Id, UnixMillis, std::string_view>;
 
-//! The multi-row insert of `rows` mentions (1..kRowsPerInsert), built once per row count.
 const char* MentionInsertSql(size_t rows) {
-  static const std::vector<std::string> sql = [] {
-    std::vector<std::string> v(kRowsPerInsert + 1);
-    for (size_t n = 1; n <= kRowsPerInsert; ++n) {
-      v[n] = kSqlMentionInsertHead;
-      for (size_t r = 0; r < n; ++r) v[n].append(r > 0 ? ", " : "").append(kSqlMentionInsertRow);
-    }
-    return v;
-  }();
-  return sql[rows].c_str();
+  static const MultiRowSql<kRowsPerInsert> sql(kSqlMentionInsertHead, kSqlMentionInsertRow);
+  return sql.Get(rows);
+}
+
+const char* MentionQueryInsertSql(size_t rows) {
+  static const MultiRowSql<kMatchesPerInsert> sql(kSqlMentionQueryInsertHead, "(?, ?)");
+  return sql.Get(rows);
 }
 
 //! Turns SQLite's per-row foreign key checks off on `conn` for one intake transaction and back on
@@ -322,12 +322,11 @@ Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
   }
   // In primary-key order: each query's rows are appended together instead of scattered.
   std::sort(matches.begin(), matches.end());
-  if (!matches.empty()) {
-    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlMentionQueryInsert));
-    for (const auto& [q, id] : matches) {
-      st.Reset();
-      HUMAS_RETURN_IF_ERROR(st.Bind(q).Bind(id).Run());
-    }
+  for (size_t at = 0; at < matches.size(); at += kMatchesPerInsert) {
+    const size_t rows = std::min(kMatchesPerInsert, matches.size() - at);
+    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(MentionQueryInsertSql(rows)));
+    for (size_t r = 0; r < rows; ++r) st.Bind(matches[at + r].first).Bind(matches[at + r].second);
+    HUMAS_RETURN_IF_ERROR(st.Run());
   }
   for (const auto& [key, count] : query_hours) {
     HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlQueryHourlyIncrement));
