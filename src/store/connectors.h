@@ -33,6 +33,14 @@ struct StreamTotals {
   std::int64_t malformed = 0;   //!< messages skipped because they could not be read
   std::int64_t reconnects = 0;  //!< connections lost or refused
   std::optional<UnixMillis> last_event_at;
+  //! X filtered stream: posts recorded for a query by its rule's tag, rule tags ignored, posts
+  //! read back by recent search after a disconnect and when that last ran.
+  std::int64_t tagged_posts = 0;
+  std::int64_t ignored_tags = 0;
+  std::int64_t gap_filled = 0;
+  std::optional<UnixMillis> gap_filled_at;
+  //! The last rules sync as the stream worker describes it (opaque JSON, "" = none yet).
+  std::string rules_sync;
 };
 
 //! Health, maintained by RecordSuccess / RecordFailure (notice: SetNotice).

@@ -307,7 +307,11 @@ TEST_P(ConnectorConformanceTest, NoticeAndStreamTotalsSurviveOtherHealthUpdates)
   EXPECT_FALSE(fresh.health.stream.last_event_at);
 
   ASSERT_OK(store().connectors().SetNotice(c.id, "resumed from the window's start", kT0));
-  ASSERT_OK(store().connectors().SaveStreamTotals(c.id, {120, 37, 2, 3, kT0 + 5}));
+  EXPECT_EQ(fresh.health.stream.tagged_posts, 0);
+  EXPECT_FALSE(fresh.health.stream.gap_filled_at);
+  EXPECT_EQ(fresh.health.stream.rules_sync, "");
+  ASSERT_OK(store().connectors().SaveStreamTotals(
+      c.id, {120, 37, 2, 3, kT0 + 5, 11, 4, 9, kT0 + 6, R"({"at":1,"refused":[]})"}));
   // A run's success, failure and progress leave both alone.
   ASSERT_OK(store().connectors().RecordSuccess(c.id, {"cur", "", ""}, 4, kT0 + 10, kT0 + 20));
   ASSERT_OK(store().connectors().RecordFailure(c.id, "drop", kT0 + 30, kT0 + 40));
@@ -320,6 +324,11 @@ TEST_P(ConnectorConformanceTest, NoticeAndStreamTotalsSurviveOtherHealthUpdates)
   EXPECT_EQ(got.health.stream.malformed, 2);
   EXPECT_EQ(got.health.stream.reconnects, 3);
   EXPECT_EQ(got.health.stream.last_event_at, kT0 + 5);
+  EXPECT_EQ(got.health.stream.tagged_posts, 11);
+  EXPECT_EQ(got.health.stream.ignored_tags, 4);
+  EXPECT_EQ(got.health.stream.gap_filled, 9);
+  EXPECT_EQ(got.health.stream.gap_filled_at, kT0 + 6);
+  EXPECT_EQ(got.health.stream.rules_sync, R"({"at":1,"refused":[]})");
 
   ASSERT_OK(store().connectors().SetNotice(c.id, "", kT0 + 50));
   got = store().connectors().Get(c.id).value();

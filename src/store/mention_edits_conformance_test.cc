@@ -350,6 +350,36 @@ TEST_P(MentionEditInboxTest, AnOpenCaseIsToldNotClosedWhenItsQuestionIsEditedAwa
   EXPECT_EQ(details["needs_answer"], false);
 }
 
+TEST_P(MentionEditInboxTest, AnOpenCaseIsToldOnlyWhenTheWordsOfTheQuestionChange) {
+  const std::string asked = "Kapan jalan ini diperbaiki? https://t.co/Ab12";
+  Mention question = Comment("c4", asked, "pertanyaan");
+  ASSERT_EQ(Upsert({question}, kT0 + 6 * kMinute), std::vector<Kind>{Kind::kInserted});
+  const Id id = id_;
+  auto c = CaseOf(id);
+  ASSERT_TRUE(c);
+  // Spacing, emoji and the platform expanding the link: a new version is stored (history), but
+  // the officer is not told.
+  int minute = 8;
+  for (const char* same : {"Kapan jalan  ini\ndiperbaiki?  https://t.co/Ab12",
+                           "Kapan jalan ini diperbaiki??? 😡🙏 https://t.co/Ab12",
+                           "Kapan jalan ini diperbaiki?? https://berau.go.id/berita/jalan-2026"}) {
+    ASSERT_EQ(Upsert({Version(question, kT0 + minute * kMinute, same, "pertanyaan")},
+                     kT0 + (minute + 1) * kMinute),
+              std::vector<Kind>{Kind::kUpdated})
+        << same;
+    minute += 2;
+  }
+  EXPECT_EQ(Unwrap(store().mentions().Edits(id)).size(), 3u);
+  EXPECT_EQ(EventKinds(c->id), std::vector<std::string>{"opened"});
+  // The words asked change: told.
+  ASSERT_EQ(
+      Upsert({Version(question, kT0 + 20 * kMinute,
+                      "Kapan jalan di Gunung Tabur diperbaiki? https://t.co/Ab12", "pertanyaan")},
+             kT0 + 21 * kMinute),
+      std::vector<Kind>{Kind::kUpdated});
+  EXPECT_EQ(EventKinds(c->id), (std::vector<std::string>{"opened", "content_edited"}));
+}
+
 TEST_P(MentionEditInboxTest, AClosedCaseIsNeverTouched) {
   Mention question = Comment("c3", "Kapan jalan ini diperbaiki?", "pertanyaan");
   ASSERT_EQ(Upsert({question}, kT0 + 6 * kMinute), std::vector<Kind>{Kind::kInserted});

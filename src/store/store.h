@@ -207,6 +207,13 @@ class MentionRepository {
   virtual Result<ListResult<Mention>> Search(const MentionFilter& filter, const Page& page) = 0;
   //! The replaced versions of an edited mention's text, oldest first (empty if never edited).
   virtual Result<std::vector<MentionEdit>> Edits(Id mention_id) = 0;
+  //! Records an already stored mention (platform + external id) as matching `query_ids`, e.g.
+  //! because the platform's rule for each query delivered it again (X filtered stream's tags).
+  //! Matches it already has change nothing; each new one is counted per query and hour, and the
+  //! agency topic counters gain the agencies it was not counted for yet, in one transaction.
+  //! Returns the query ids newly recorded (ascending). NotFound if the mention is not stored.
+  virtual Result<std::vector<Id>> RecordMatches(Platform platform, const std::string& external_id,
+                                                std::vector<Id> query_ids) = 0;
 };
 
 //! Counts per hour x agency x platform x sentiment, maintained by UpsertBatch.

@@ -182,6 +182,27 @@ std::vector<MentionInput> InstagramMedia::ToMentions(const json& media,
   return out;
 }
 
+void PageFeed::PostVersion(const json& post, const std::string& page_id, UnixMillis now,
+                           std::vector<MentionInput>* out) {
+  std::vector<MentionInput> read = ToMentions(post, page_id, now);
+  if (read.empty() || read.front().external_id != Str(post, "id")) return;
+  MentionInput p = std::move(read.front());
+  const std::optional<UnixMillis> updated = GraphTime(Str(post, "updated_time"));
+  p.edited_at = updated && *updated > p.created_at ? *updated : now;
+  p.edit_observed = true;
+  out->push_back(std::move(p));
+}
+
+void InstagramMedia::PostVersion(const json& media, const std::string& ig_user_id, UnixMillis now,
+                                 std::vector<MentionInput>* out) {
+  std::vector<MentionInput> read = ToMentions(media, ig_user_id, now);
+  if (read.empty() || read.front().external_id != Str(media, "id")) return;
+  MentionInput p = std::move(read.front());
+  p.edited_at = now;
+  p.edit_observed = true;
+  out->push_back(std::move(p));
+}
+
 void InstagramMedia::CommentToMentions(const json& c, const std::string& media_id, UnixMillis now,
                                        std::vector<MentionInput>* out) {
   AddIgComment(c, MentionKind::kComment, media_id, now, out);
@@ -215,6 +236,11 @@ struct Edge {
   const char* reply_fields = nullptr;
   void (*reply_to_mentions)(const json&, const std::string&, UnixMillis,
                             std::vector<MentionInput>*) = nullptr;
+  //! Fields of a post read again by a revisit (its text may have been edited) and the mapper of
+  //! that version (PageFeed::PostVersion, InstagramMedia::PostVersion).
+  const char* revisit_fields = nullptr;
+  void (*post_version)(const json&, const std::string&, UnixMillis,
+                       std::vector<MentionInput>*) = nullptr;
 };
 
 //! Remembers `of` as active when one of `comments` was written in the last week.
@@ -311,11 +337,38 @@ Result<pull::Page> CommentsNext(const Edge& edge, const pull::GraphSettings& set
   const UnixMillis now = ctx.clock.Now();
   CommentPage& q = cur.comments.front();
   const bool replies = q.replies && edge.reply_fields;
+  const bool revisit = q.after.empty();
+  auto deleted = [](const net::HttpResponse& r) {
+    // 404, or Graph code 100 "object does not exist": deleted (or hidden) meanwhile.
+    return r.status == 404 ||
+           (r.status == 400 &&
+            Obj(Obj(json::parse(r.body, nullptr, false), "error"), "code") == 100);
+  };
+  auto skip_deleted = [&cur] {
+    cur.comments.erase(cur.comments.begin());
+    pull::Page page;
+    page.more = !cur.comments.empty() || !cur.after.empty();
+    page.cursor = WriteCursor(cur);
+    return page;
+  };
+  std::vector<MentionInput> versions;  // the post itself, read again by a revisit
+  if (revisit && !replies && edge.revisit_fields && edge.post_version) {
+    net::HttpRequest post_req;
+    post_req.url = settings.api_base + "/" + net::UrlEscape(q.of) +
+                   "?fields=" + net::UrlEscape(edge.revisit_fields);
+    post_req.headers.push_back({"Authorization", "Bearer " + token});
+    auto post_resp = ctx.http.Get(post_req);
+    if (!post_resp.ok())
+      return Status(post_resp.status().code(), Scrub(post_resp.status().message(), token));
+    if (deleted(*post_resp)) return skip_deleted();
+    if (post_resp->status != 200) return GraphError(edge, *post_resp, token, now, retry_at);
+    json post = json::parse(post_resp->body, nullptr, false);
+    if (post.is_object()) edge.post_version(post, settings.owner_id, now, &versions);
+  }
   net::HttpRequest req;
   req.url = settings.api_base + "/" + net::UrlEscape(q.of) + (replies ? "/replies" : "/comments") +
             "?fields=" + net::UrlEscape(replies ? edge.reply_fields : edge.comment_fields) +
             "&limit=100";
-  const bool revisit = q.after.empty();
   if (!revisit) {
     req.url += "&after=" + net::UrlEscape(q.after);
   } else if (edge.newest_first) {
@@ -324,16 +377,8 @@ Result<pull::Page> CommentsNext(const Edge& edge, const pull::GraphSettings& set
   req.headers.push_back({"Authorization", "Bearer " + token});
   auto resp = ctx.http.Get(req);
   if (!resp.ok()) return Status(resp.status().code(), Scrub(resp.status().message(), token));
-  const json error = Obj(json::parse(resp->body, nullptr, false), "error");
-  if (resp->status == 404 || (resp->status == 400 && Obj(error, "code") == 100)) {
-    // Graph code 100 "object does not exist": the post was deleted (or hidden) meanwhile, so
-    // there is nothing more to read there.
-    cur.comments.erase(cur.comments.begin());
-    pull::Page page;
-    page.more = !cur.comments.empty() || !cur.after.empty();
-    page.cursor = WriteCursor(cur);
-    return page;
-  }
+  // The post was deleted (or hidden) meanwhile: there is nothing more to read there.
+  if (deleted(*resp)) return skip_deleted();
   if (resp->status != 200) return GraphError(edge, *resp, token, now, retry_at);
   json body = json::parse(resp->body, nullptr, false);
   if (!body.is_object() || !Obj(body, "data").is_array())
@@ -341,6 +386,8 @@ Result<pull::Page> CommentsNext(const Edge& edge, const pull::GraphSettings& set
                            "JSON or no data (" + std::to_string(resp->body.size()) +
                            " bytes); nothing stored");
   pull::Page page;
+  page.read = static_cast<int>(versions.size());
+  page.mentions = std::move(versions);
   for (const json& c : body["data"]) {
     ++page.read;
     if (replies) {
@@ -435,7 +482,11 @@ Result<pull::Page> PageFeed::Next(const pull::RunContext& ctx, const std::string
       &PageFeed::ToMentions,
       "id,message,created_time,from,parent,permalink_url,like_count,comment_count",
       &PageFeed::CommentToMentions,
-      "reverse_chronological"};
+      "reverse_chronological",
+      nullptr,
+      nullptr,
+      "id,message,created_time,updated_time,permalink_url,from",
+      &PageFeed::PostVersion};
   json settings = json::parse(ctx.connector.settings_json, nullptr, false);
   HUMAS_ASSIGN_OR_RETURN(pull::GraphSettings s, pull::ParseFacebookPageSettings(settings));
   return GraphNext(kFeed, s, ctx, cursor, retry_at);
@@ -454,7 +505,9 @@ Result<pull::Page> InstagramMedia::Next(const pull::RunContext& ctx, const std::
       &InstagramMedia::CommentToMentions,
       nullptr,
       "id,text,timestamp,username,like_count",
-      &InstagramMedia::ReplyToMentions};
+      &InstagramMedia::ReplyToMentions,
+      "id,caption,timestamp,permalink,username,like_count,comments_count",
+      &InstagramMedia::PostVersion};
   json settings = json::parse(ctx.connector.settings_json, nullptr, false);
   HUMAS_ASSIGN_OR_RETURN(pull::GraphSettings s, pull::ParseInstagramMediaSettings(settings));
   return GraphNext(kMedia, s, ctx, cursor, retry_at);

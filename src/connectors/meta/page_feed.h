@@ -22,6 +22,12 @@
 // run's page budget bounds the work and a restart resumes mid-post. A post deleted meanwhile
 // (404, Graph code 100) is dropped from the queue.
 //
+// Edited posts: a revisit (below) first reads the post itself again (GET /{post-id}?fields=...):
+// a Facebook post with its message and updated_time, an Instagram media with its caption. Its text
+// is a version observed then (MentionInput::edit_observed): a changed text is stored as a new
+// version (edit history), at the post's updated_time on Facebook, at the time of reading on
+// Instagram (Graph gives no edit time for a caption); the same words change nothing.
+//
 // New comments on posts older than `since`: a Facebook post with a comment from the last 7 days
 // is remembered as active ("active": {post: newest comment, unix s}, the 50 most recent); at the
 // end of a sweep, at most hourly ("revisited"), each active post's newest comments are queued
@@ -59,6 +65,12 @@ class PageFeed final : public pull::Source {
   //! One comment of a post (embedded or from /{post-id}/comments) → a mention in `out`.
   static void CommentToMentions(const nlohmann::json& comment, const std::string& post_id,
                                 UnixMillis now, std::vector<MentionInput>* out);
+  //! A post read again by a revisit (GET /{post-id}?fields=...,updated_time) → a version of it
+  //! in `out` (MentionInput::edit_observed) written at Graph's updated_time (when the post last
+  //! changed; Graph also moves it for a new comment, so it is never earlier than the edit), or at
+  //! `now` without one: the stored post takes it only if its words differ.
+  static void PostVersion(const nlohmann::json& post, const std::string& page_id, UnixMillis now,
+                          std::vector<MentionInput>* out);
 };
 
 //! Meta Graph API: the media of an Instagram professional account and their comments with replies
@@ -84,6 +96,11 @@ class InstagramMedia final : public pull::Source {
   //! One reply to a comment (embedded, or from /{comment-id}/replies) → a mention in `out`.
   static void ReplyToMentions(const nlohmann::json& reply, const std::string& comment_id,
                               UnixMillis now, std::vector<MentionInput>* out);
+  //! A media read again by a revisit (GET /{media-id}?fields=id,caption,...) → a version of its
+  //! caption observed `now` (Graph marks no caption edit): the stored media takes it only if its
+  //! words differ (MentionInput::edit_observed).
+  static void PostVersion(const nlohmann::json& media, const std::string& ig_user_id,
+                          UnixMillis now, std::vector<MentionInput>* out);
 };
 
 }  // namespace humas::connectors::meta

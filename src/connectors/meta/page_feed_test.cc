@@ -20,6 +20,7 @@ using pull::testing::JsonResponse;
 constexpr char kPageId[] = "19292868552";
 constexpr char kRoute[] = "/v21.0/19292868552/feed";
 constexpr char kCommentsRoute[] = "/v21.0/{post}/comments";
+constexpr char kPostRoute[] = "/v21.0/{post}";  // a post read again by a revisit
 constexpr char kToken[] = "EAAG-token-halaman-rahasia";
 
 json Graph(const std::string& rel) {
@@ -32,6 +33,7 @@ class PageFeedTest : public pull::testing::PullTest {
     PullTest::SetUp();
     fake_.Route(kRoute);
     fake_.Route(kCommentsRoute);
+    fake_.Route(kPostRoute);
     ASSERT_TRUE(fake_.Start().ok());
     page1_ = Graph("apidata/posts/feeds_default_fields_p1.json");
     page2_ = Graph("apidata/posts/feeds_default_fields_p2.json");
@@ -199,11 +201,13 @@ class InstagramMediaTest : public pull::testing::PullTest {
   static constexpr char kIgRoute[] = "/v21.0/17841406338772941/media";
   static constexpr char kMediaComments[] = "/v21.0/{media}/comments";
   static constexpr char kReplies[] = "/v21.0/{comment}/replies";
+  static constexpr char kMediaRead[] = "/v21.0/{media}";  // a media read again by a revisit
   void SetUp() override {
     PullTest::SetUp();
     fake_.Route(kIgRoute);
     fake_.Route(kMediaComments);
     fake_.Route(kReplies);
+    fake_.Route(kMediaRead);
     ASSERT_TRUE(fake_.Start().ok());
     const std::string dir = "meta-graph/python-facebook/instagram/";
     page1_ = json::parse(Fixture(dir + "apidata/users/medias_p1.json"));
@@ -307,9 +311,17 @@ TEST_F(InstagramMediaTest, RecentlyCommentedMediaAreRevisitedAndEditedCommentsFo
   ASSERT_EQ(second["data"][0]["id"], comment_id);
   second["data"][0]["text"] = "@ikroskun  Hey, guys (ralat: sudah beres)";
   const json& edited = second["data"][0];
+  // The media itself is read again (the recorded single-media shape): its author edited the
+  // caption.
+  json media_read = json::parse(Fixture(dir + "media_default.json"));
+  media_read["id"] = media;
+  media_read["caption"] = "Banjir di Berau (ralat: foto kedua dari Tanjung Redeb)";
+  const std::string media_caption = stored(media).data.text;
   auto answer_revisit = [&] {
     fake_.Reset(kIgRoute);
     fake_.Answer(kIgRoute, JsonResponse(200, R"({"data": []})"));
+    fake_.Reset(kMediaRead);
+    fake_.Answer(kMediaRead, JsonResponse(200, media_read.dump()));
     fake_.Reset(kMediaComments);
     fake_.Answer(kMediaComments, JsonResponse(200, first.dump()));
     fake_.Answer(kMediaComments, JsonResponse(200, second.dump()));
@@ -321,11 +333,14 @@ TEST_F(InstagramMediaTest, RecentlyCommentedMediaAreRevisitedAndEditedCommentsFo
   r = runner_->RunOne(source_, Reload(c.id));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   auto reqs = fake_.requests();
-  ASSERT_EQ(reqs.size(), asked_before + 3);  // the media (nothing newer), two comment pages
-  EXPECT_EQ(reqs[asked_before + 1].path, "/v21.0/" + media + "/comments");
-  EXPECT_FALSE(reqs[asked_before + 1].Query("order").has_value());
-  EXPECT_FALSE(reqs[asked_before + 1].Query("after").has_value());
-  EXPECT_EQ(reqs[asked_before + 2].Query("after").value_or(""), "after");
+  // The media list (nothing newer), the media itself, two comment pages.
+  ASSERT_EQ(reqs.size(), asked_before + 4);
+  EXPECT_EQ(reqs[asked_before + 1].path, "/v21.0/" + media);
+  EXPECT_NE(reqs[asked_before + 1].Query("fields").value_or("").find("caption"), std::string::npos);
+  EXPECT_EQ(reqs[asked_before + 2].path, "/v21.0/" + media + "/comments");
+  EXPECT_FALSE(reqs[asked_before + 2].Query("order").has_value());
+  EXPECT_FALSE(reqs[asked_before + 2].Query("after").has_value());
+  EXPECT_EQ(reqs[asked_before + 3].Query("after").value_or(""), "after");
   EXPECT_EQ(r->stored, 2 + 1);  // the two comments of page 1 and the other of page 2 are new
   const Mention now = stored(comment_id);
   EXPECT_EQ(now.id, stored_id);
@@ -336,6 +351,14 @@ TEST_F(InstagramMediaTest, RecentlyCommentedMediaAreRevisitedAndEditedCommentsFo
   ASSERT_EQ(edits->size(), 1u);
   EXPECT_EQ((*edits)[0].text, comment_["text"]);
   EXPECT_FALSE(json::parse(Reload(c.id).checkpoint.cursor).contains("comments"));
+  // The caption edit: a new version of the media, seen at the revisit (Graph gives no edit time).
+  const Mention post_now = stored(media);
+  EXPECT_EQ(post_now.data.text, media_read["caption"]);
+  EXPECT_EQ(post_now.data.edited_at, revisit_at);
+  auto caption_history = store_->mentions().Edits(post_now.id);
+  ASSERT_TRUE(caption_history.ok());
+  ASSERT_EQ(caption_history->size(), 1u);
+  EXPECT_EQ((*caption_history)[0].text, media_caption);
 
   // The next revisit finds the same words everywhere: nothing is an edit, nothing is stored.
   answer_revisit();
@@ -343,8 +366,10 @@ TEST_F(InstagramMediaTest, RecentlyCommentedMediaAreRevisitedAndEditedCommentsFo
   r = runner_->RunOne(source_, Reload(c.id));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->stored, 0);
-  EXPECT_EQ(fake_.count(), asked_before + 6);
+  EXPECT_EQ(fake_.count(), asked_before + 8);
   EXPECT_EQ(stored(comment_id).data.edited_at, revisit_at);
+  EXPECT_EQ(stored(media).data.edited_at, revisit_at);
+  EXPECT_EQ(store_->mentions().Edits(post_now.id)->size(), 1u);
   EXPECT_EQ(store_->mentions().Edits(stored_id)->size(), 1u);
   EXPECT_EQ(stored(std::string(second["data"][1]["id"])).data.edited_at, 0);
 }
@@ -500,6 +525,14 @@ TEST_F(PageFeedTest, RecentlyActivePostsAreRevisitedHourlyForNewComments) {
   fresh["data"] = json::array({fresh["data"][0]});
   fresh["data"][0]["created_time"] = graph_time(clock_.Now() + 30 * 60'000);
   fake_.Answer(kCommentsRoute, JsonResponse(200, fresh.dump()));
+  // The revisit reads the post again: the Page edited its message 40 minutes from now (Graph's
+  // updated_time, the recorded post's field).
+  json edited_post = page1_["data"][0];
+  edited_post.erase("comments");
+  edited_post["message"] = "Ralat: layanan pengaduan dibuka sampai pukul 21.00";
+  const UnixMillis edited_at = (clock_.Now() + 40 * 60'000) / 1000 * 1000;
+  edited_post["updated_time"] = graph_time(edited_at);
+  fake_.Answer(kPostRoute, JsonResponse(200, edited_post.dump()));
   clock_.Advance(30 * 60'000);  // within the hour: no revisit
   ASSERT_TRUE(runner_->RunOne(source_, Reload(c.id)).ok());
   EXPECT_EQ(fake_.requests().back().path, kRoute);
@@ -509,6 +542,19 @@ TEST_F(PageFeedTest, RecentlyActivePostsAreRevisitedHourlyForNewComments) {
   EXPECT_EQ(r->stored, 1);
   const http::Request asked = fake_.requests().back();
   EXPECT_EQ(asked.path, comments_route);
+  const auto reqs = fake_.requests();
+  EXPECT_EQ(reqs[reqs.size() - 2].path, "/v21.0/" + post);
+  EXPECT_NE(reqs[reqs.size() - 2].Query("fields").value_or("").find("updated_time"),
+            std::string::npos);
+  for (const Mention& m : Mentions()) {
+    if (m.data.external_id != post) continue;
+    EXPECT_EQ(m.data.text, edited_post["message"]);
+    EXPECT_EQ(m.data.edited_at, edited_at);  // the platform's time, not when it was read
+    auto history = store_->mentions().Edits(m.id);
+    ASSERT_TRUE(history.ok());
+    ASSERT_EQ(history->size(), 1u);
+    EXPECT_EQ((*history)[0].text, page1_["data"][0]["message"]);
+  }
   EXPECT_EQ(asked.Query("order").value_or(""), "reverse_chronological");
   EXPECT_FALSE(asked.Query("after").has_value());
   json cur = Cursor(c.id);

@@ -74,6 +74,9 @@ class FakeHttpStreamServer {
   using Script = std::function<End(Conn&)>;
   //! Any other request: returns {status, JSON body}.
   using Handler = std::function<std::pair<int, std::string>(const Request&)>;
+  using Headers = std::vector<std::pair<std::string, std::string>>;
+  //! Extra response headers for such a request, given its answer's status (e.g. a 429's reset).
+  using HeaderHandler = std::function<Headers(const Request&, int status)>;
 
   explicit FakeHttpStreamServer(std::string stream_path = "/2/tweets/search/stream")
       : stream_path_(std::move(stream_path)),
@@ -116,6 +119,10 @@ class FakeHttpStreamServer {
   void Handle(Handler h) {
     std::lock_guard<std::mutex> lock(mu_);
     handler_ = std::move(h);
+  }
+  void HandleHeaders(HeaderHandler h) {
+    std::lock_guard<std::mutex> lock(mu_);
+    header_handler_ = std::move(h);
   }
   std::string base() const { return "http://127.0.0.1:" + std::to_string(port_); }
   //! Streaming connections accepted so far (their requests).
@@ -183,12 +190,16 @@ class FakeHttpStreamServer {
           others_.push_back(r);
         }
         Handler h;
+        HeaderHandler hh;
         {
           std::lock_guard<std::mutex> lock(mu_);
           h = handler_;
+          hh = header_handler_;
         }
         if (h) answer = h(r);
         http::response<http::string_body> resp{static_cast<http::status>(answer.first), 11};
+        if (hh)
+          for (const auto& [k, v] : hh(r, answer.first)) resp.set(k, v);
         resp.set(http::field::content_type, "application/json");
         resp.body() = answer.second;
         resp.keep_alive(req.keep_alive());
@@ -216,6 +227,7 @@ class FakeHttpStreamServer {
   std::mutex mu_;
   std::deque<Script> scripts_;
   Handler handler_;
+  HeaderHandler header_handler_;
   std::vector<Request> streams_, others_;
   std::set<int> open_fds_;
   std::vector<std::thread> workers_;

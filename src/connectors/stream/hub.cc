@@ -237,6 +237,7 @@ struct Hub::Impl {
       s->protocol = protocol_of[id];
       s->saved_cursor = s->pending_cursor = s->connector.checkpoint.cursor;
       sessions[id] = s;
+      UpdateHealth(id, [](StreamHealth&) {});  // streaming (not connected yet) from now on
       asio::co_spawn(io, RunSession(s), asio::detached);
     }
   }
@@ -277,6 +278,13 @@ struct Hub::Impl {
       }
       st = ingestor.StoreBatch(std::move(s.batch), {}, &report);
       s.batch.clear();
+      // A post stored before (e.g. found by a recent search) that the platform's rule for a
+      // query delivered again: the stored mention gains that match (new ones already have it).
+      for (const auto& [external_id, queries] : s.batch_queries) {
+        if (!st.ok()) break;
+        auto added = store.mentions().RecordMatches(s.connector.platform, external_id, queries);
+        if (!added.ok() && added.status().code() != Code::kNotFound) st = added.status();
+      }
       s.batch_queries.clear();
     }
     store::ConnectorCheckpoint cp = s.connector.checkpoint;
@@ -323,6 +331,11 @@ struct Hub::Impl {
 
   //! A decoded frame into the session's batch.
   void Take(Session& s, Frame&& frame) {
+    if (frame.tagged || frame.ignored_tags)
+      UpdateHealth(s.connector.id, [&](StreamHealth& h) {
+        h.tagged_posts += frame.tagged ? 1 : 0;
+        h.ignored_tags += frame.ignored_tags;
+      });
     if (frame.mention) {
       if (!frame.queries.empty()) {
         std::vector<Id>& q = s.batch_queries[frame.mention->external_id];
@@ -338,7 +351,8 @@ struct Hub::Impl {
     if (s.batch.size() >= options.batch_max) Flush(s);
   }
 
-  //! What Prepare read back while the stream was down, stored before the connection opens.
+  //! What Prepare read back while the stream was down (stored before the connection opens) or
+  //! Maintain read beside the live stream.
   void TakeFilled(Session& s) {
     std::vector<Frame> filled = s.channel->TakeFilled();
     if (filled.empty()) return;
@@ -724,16 +738,20 @@ struct Hub::Impl {
       for (auto& [id, s] : sessions) Flush(*s);
       const auto loop_now = std::chrono::steady_clock::now();
       for (auto& [id, s] : sessions) {
-        if (!s->channel || s->stopped || !s->live || s->maintaining ||
-            loop_now - s->last_maintained < std::chrono::milliseconds(options.refresh_ms))
+        if (!s->channel || s->stopped || !s->live || s->maintaining) continue;
+        if (loop_now - s->last_maintained < std::chrono::milliseconds(options.refresh_ms) &&
+            !s->channel->Urgent(clock.Now()))
           continue;
         s->last_maintained = loop_now;
         // Off the loop (a rules sync may wait seconds on the platform); the channel's OnMessage
-        // keeps running on the loop meanwhile.
+        // keeps running on the loop meanwhile. What it read meanwhile is stored on the loop.
         s->maintaining = true;
         asio::post(s->blocking, [this, s, now = clock.Now()] {
           s->channel->Maintain(now);
-          asio::post(io, [s] { s->maintaining = false; });
+          asio::post(io, [this, s] {
+            s->maintaining = false;
+            if (!s->stopped && !stopping && s->channel) TakeFilled(*s);
+          });
         });
       }
       if (clock.Now() - last_refresh >= options.refresh_ms) RefreshNow();

@@ -97,6 +97,10 @@ struct Frame {
   //! is spent). `retry_at`, when set, is when to connect again instead of the back-off.
   std::string disconnect;
   std::optional<UnixMillis> retry_at;
+  //! `queries` holds a query the platform's rule tag named (counted in StreamHealth::tagged_posts),
+  //! and how many of the post's tags were ignored (StreamHealth::ignored_tags).
+  bool tagged = false;
+  std::int64_t ignored_tags = 0;
 };
 
 //! Why an HTTP stream's connection ended, for the channel's retry rules.
@@ -137,13 +141,20 @@ class Channel {
     (void)retry_at;
     return Status::Ok();
   }
-  //! Mentions Prepare read by other means (e.g. a gap while disconnected filled by a search),
-  //! taken on the loop right after it: stored like messages before the connection opens.
+  //! Mentions Prepare or Maintain read by other means (e.g. a gap while disconnected filled by a
+  //! search), taken on the loop right after either: stored like messages (before the connection
+  //! opens, or beside the live stream's). A frame without a mention just moves the cursor.
   virtual std::vector<Frame> TakeFilled() { return {}; }
-  //! Runs every refresh interval while the session is connected, on the blocking pool (one call
-  //! of a channel at a time, never beside its Prepare) while OnMessage keeps running on the loop:
-  //! what both touch must be guarded.
+  //! Runs every refresh interval while the session is connected, and sooner when Urgent() says
+  //! so, on the blocking pool (one call of a channel at a time, never beside its Prepare) while
+  //! OnMessage keeps running on the loop: what both touch must be guarded.
   virtual void Maintain(UnixMillis now) { (void)now; }
+  //! Asked on the loop every flush interval while connected: Maintain is wanted now, before the
+  //! refresh interval (e.g. a gap to fill now that the stream is up). Must be cheap.
+  virtual bool Urgent(UnixMillis now) {
+    (void)now;
+    return false;
+  }
   //! The wait (and health text) after an HTTP stream failed; nullopt = the hub's back-off.
   virtual std::optional<Retry> OnFailure(const Failure& failure, std::string_view body,
                                          std::optional<UnixMillis> reset_at, UnixMillis now) {

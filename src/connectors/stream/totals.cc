@@ -3,11 +3,51 @@
 
 #include <algorithm>
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "core/log.h"
 
 namespace humas::connectors::stream {
+namespace {
+
+using json = nlohmann::json;
+
+//! The last rules sync of a live health as stored (StreamTotals::rules_sync).
+std::string RulesSyncJson(const StreamHealth& h) {
+  if (!h.rules_synced_at) return "";
+  json refused = json::array();
+  for (const RefusedRule& r : h.refused_rules)
+    refused.push_back({{"query_id", r.query_id}, {"rule", r.rule}, {"reason", r.reason}});
+  return json({{"at", *h.rules_synced_at}, {"error", h.rules_error}, {"refused", refused}}).dump();
+}
+
+//! A stored rules sync into a health that has none of its own yet (the worker has not synced
+//! since it started). Unreadable JSON is left out.
+void AddRulesSync(const std::string& text, StreamHealth* h) {
+  if (h->rules_synced_at || text.empty()) return;
+  json j = json::parse(text, nullptr, false);
+  if (!j.is_object() || !j.contains("at") || !j["at"].is_number_integer()) return;
+  h->rules_synced_at = j["at"].get<UnixMillis>();
+  h->rules_error = j.value("error", "");
+  h->refused_rules.clear();
+  if (j.contains("refused") && j["refused"].is_array())
+    for (const json& r : j["refused"])
+      if (r.is_object())
+        h->refused_rules.push_back(
+            {r.value("query_id", Id{0}), r.value("rule", ""), r.value("reason", "")});
+}
+
+store::StreamTotals TotalsOf(const StreamHealth& h, const std::string& rules_sync) {
+  std::string rules = RulesSyncJson(h);
+  return {h.events,        h.stored,
+          h.malformed,     static_cast<std::int64_t>(h.reconnects),
+          h.last_event_at, h.tagged_posts,
+          h.ignored_tags,  h.gap_filled,
+          h.gap_filled_at, rules.empty() ? rules_sync : rules};
+}
+
+}  // namespace
 
 Status PersistentHealth::Observe(Id id, const StreamHealth& live) const {
   Entry& e = entries_[id];
@@ -16,9 +56,12 @@ Status PersistentHealth::Observe(Id id, const StreamHealth& live) const {
     e.base = c.health.stream;
     e.loaded = true;
   } else if (live.events < e.last_live.events || live.stored < e.last_live.stored ||
-             live.reconnects < e.last_live.reconnects) {
+             live.reconnects < e.last_live.reconnects ||
+             live.tagged_posts < e.last_live.tagged_posts ||
+             live.ignored_tags < e.last_live.ignored_tags ||
+             live.gap_filled < e.last_live.gap_filled) {
     StreamHealth ended = Sum(e.base, e.last_live);  // the worker restarted the session
-    e.base = {ended.events, ended.stored, ended.malformed, ended.reconnects, ended.last_event_at};
+    e.base = TotalsOf(ended, e.base.rules_sync);
   }
   e.last_live = live;
   return Status::Ok();
@@ -31,6 +74,11 @@ StreamHealth PersistentHealth::Sum(const store::StreamTotals& base, const Stream
   h.malformed += base.malformed;
   h.reconnects += static_cast<int>(base.reconnects);
   if (!h.last_event_at) h.last_event_at = base.last_event_at;
+  h.tagged_posts += base.tagged_posts;
+  h.ignored_tags += base.ignored_tags;
+  h.gap_filled += base.gap_filled;
+  if (!h.gap_filled_at) h.gap_filled_at = base.gap_filled_at;
+  AddRulesSync(base.rules_sync, &h);
   return h;
 }
 
@@ -70,9 +118,7 @@ Status PersistentHealth::Save() {
   }
   Status first = Status::Ok();
   for (const auto& [id, h] : sums) {
-    Status s =
-        repo_.SaveStreamTotals(id, {h.events, h.stored, h.malformed,
-                                    static_cast<std::int64_t>(h.reconnects), h.last_event_at});
+    Status s = repo_.SaveStreamTotals(id, TotalsOf(h, ""));
     if (!s.ok() && s.code() != Code::kNotFound && first.ok()) first = s;
   }
   return first;

@@ -2,8 +2,9 @@
 // stored mentions, malformed messages and reconnects in memory since it started; this view adds
 // each connector's counts from earlier runs (its health row, store::StreamTotals) and saves the
 // sums back periodically and when it stops, so the connectors page does not drop to zero after a
-// restart. It sits between the worker and the API (api::Context::streams) without changing the
-// worker.
+// restart; likewise the X stream's tag and gap-fill counters and its last rules sync (refused
+// rules), shown from the store until the worker has synced again. It sits between the worker and
+// the API (api::Context::streams) without changing the worker.
 #pragma once
 
 #include <condition_variable>

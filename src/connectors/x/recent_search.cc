@@ -20,6 +20,8 @@ struct Cursor {
   //! start_time (RFC 3339) replaces since_id for a sweep after X refused a since_id older than
   //! its 7-day window; cleared once the sweep is complete.
   std::string since_id, newest_id, next_token, start_time;
+  //! Only posts older than this (the stream's gap fill: up to its first post after reconnecting).
+  std::string until_id;
 };
 
 constexpr UnixMillis kDayMs = 86'400'000;
@@ -37,6 +39,7 @@ Cursor ReadCursor(const std::string& text) {
   c.newest_id = str("newest_id");
   c.next_token = str("next_token");
   c.start_time = str("start_time");
+  c.until_id = str("until_id");
   return c;
 }
 
@@ -46,6 +49,7 @@ std::string WriteCursor(const Cursor& c) {
   if (!c.newest_id.empty()) j["newest_id"] = c.newest_id;
   if (!c.next_token.empty()) j["next_token"] = c.next_token;
   if (!c.start_time.empty()) j["start_time"] = c.start_time;
+  if (!c.until_id.empty()) j["until_id"] = c.until_id;
   return j.dump();
 }
 
@@ -126,6 +130,7 @@ Result<pull::Page> RecentSearch::Next(const pull::RunContext& ctx, const std::st
     } else if (!cur.since_id.empty()) {
       req.url += "&since_id=" + net::UrlEscape(cur.since_id);
     }
+    if (!cur.until_id.empty()) req.url += "&until_id=" + net::UrlEscape(cur.until_id);
     if (!cur.next_token.empty()) req.url += "&next_token=" + net::UrlEscape(cur.next_token);
     req.headers.push_back({"Authorization", "Bearer " + token});
     return ctx.http.Get(req);
@@ -141,8 +146,10 @@ Result<pull::Page> RecentSearch::Next(const pull::RunContext& ctx, const std::st
         std::max(now - 7 * kDayMs + kWindowMarginMs, webhook::TweetIdTime(cur.since_id));
     notice = "since_id " + cur.since_id + " is older than X recent search's 7 days; resumed from " +
              FormatRfc3339(from) + " (posts before that cannot be read by recent search)";
+    std::string until = cur.until_id;
     cur = Cursor{};
     cur.start_time = FormatRfc3339(from);
+    cur.until_id = until;
     resp = request();
   }
   if (!resp.ok()) {

@@ -7,6 +7,7 @@
 // sweep in progress, "next_token": the next page of that sweep}. A sweep reads newest → oldest
 // down to since_id; only when it is complete does since_id move to the sweep's newest id, so a
 // restart mid-sweep resumes at the saved page: nothing lost, nothing read twice.
+// An "until_id" in the cursor (the stream's gap fill) bounds every request of the sweep.
 //
 // Budget: X counts every post it returns (including the referenced posts of the expansion).
 // Before each request the connector reserves the most it can return (3 x max_results: each post

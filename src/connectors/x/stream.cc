@@ -54,6 +54,11 @@ class StreamChannel final : public stream::Channel {
   std::string Url(const std::string& saved_cursor) override {
     json cur = json::parse(saved_cursor, nullptr, false);
     newest_ = Str(cur, "newest_id");
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      first_id_.clear();
+      connecting_at_ = clock_.Now();
+    }
     std::string url = settings_.api_base + kStreamPath +
                       "?expansions=author_id,referenced_tweets.id"
                       "&tweet.fields=created_at,author_id,referenced_tweets,public_metrics,"
@@ -87,18 +92,51 @@ class StreamChannel final : public stream::Channel {
       return st;
     }
     sync_failures_ = 0;
-    FillGap(fresh, now);
+    OweGap(fresh, now);
     return Status::Ok();
   }
 
-  std::vector<stream::Frame> TakeFilled() override { return std::move(filled_); }
+  //! The posts of a gap fill, then (once the whole gap is read) the cursor past it.
+  std::vector<stream::Frame> TakeFilled() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<stream::Frame> out = std::move(filled_);
+    filled_.clear();
+    if (fill_done_) {
+      stream::Frame f;
+      if (fill_stale_) {
+        // The stream dropped again before this fill was handed over: it reached that
+        // connection's first post only. What was missed since is still owed, from its newest.
+        if (NewerId(fill_newest_, gap_since_)) gap_since_ = fill_newest_;
+        f.cursor = Cursor(gap_since_, webhook::TweetIdTime(gap_since_));
+      } else {
+        if (newest_.empty() || NewerId(fill_newest_, newest_)) newest_ = fill_newest_;
+        f.cursor = Cursor(newest_, clock_.Now());
+        gap_since_.clear();
+      }
+      out.push_back(std::move(f));
+      fill_done_ = fill_stale_ = false;
+    }
+    return out;
+  }
 
   void Maintain(UnixMillis now) override {
     auto wanted = StreamProtocol::WantedRules(store_, connector_);
-    if (!wanted.ok() || wanted->rules == synced_) return;
-    if (Status st = Sync(now); !st.ok())
-      Log(LogLevel::kWarn, "x.rules_sync_failed",
-          {{"connector_id", connector_.id}, {"error", st.message()}});
+    if (wanted.ok() && wanted->rules != synced_) {
+      if (Status st = Sync(now); !st.ok())
+        Log(LogLevel::kWarn, "x.rules_sync_failed",
+            {{"connector_id", connector_.id}, {"error", st.message()}});
+    }
+    bool due;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      due = FillDue(now);
+    }
+    if (due) FillGap(now);
+  }
+
+  bool Urgent(UnixMillis now) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return FillDue(now);
   }
 
   Result<stream::Frame> OnMessage(std::string_view message, UnixMillis now) override {
@@ -156,16 +194,24 @@ class StreamChannel final : public stream::Channel {
               {{"connector_id", connector_.id}, {"tag", tag}, {"id", f.mention->external_id}});
         }
       }
-      protocol_.CountTags(connector_.id, f.queries.empty() ? 0 : 1, ignored);
+      f.tagged = !f.queries.empty();
+      f.ignored_tags = ignored;
       if (!ours)
         Log(LogLevel::kDebug, "x.foreign_rule",
             {{"connector_id", connector_.id}, {"id", f.mention->external_id}});
     }
     const std::string& id = f.mention->external_id;
     last_post_at_ = now;
+    bool owed;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (first_id_.empty()) first_id_ = id;
+      owed = !gap_since_.empty();
+    }
     if (newest_.empty() || NewerId(id, newest_)) {
       newest_ = id;
-      f.cursor = Cursor(id, now);
+      // While a gap is owed the checkpoint stays where the gap starts: a restart fills it again.
+      if (!owed) f.cursor = Cursor(id, now);
     }
     return f;
   }
@@ -229,13 +275,16 @@ class StreamChannel final : public stream::Channel {
     return json({{"newest_id", newest_id}, {"seen_at", seen_at}}).dump();
   }
 
-  //! Reconnecting after a gap X's own backfill does not cover (backfill_minutes is 0, or the
-  //! last post was read longer ago than that): reads what was missed with the recent search,
-  //! since the newest post read, one search per rule X holds (the rule's text is its query),
-  //! within the same monthly read budget (x/recent_search.h reserves and counts the reads) and
-  //! at most kGapPages pages per rule. Runs on the blocking pool before the connection; the
-  //! posts go to the hub through TakeFilled (stored, de-duplicated on external id as always).
-  void FillGap(const store::Connector& fresh, UnixMillis now) {
+  //! Before a connection: whether posts were missed that X's own backfill does not replay
+  //! (backfill_minutes is 0, or the last post was read longer ago than that). They are then owed
+  //! from the newest post read; a gap still owed from an earlier connection keeps its older start
+  //! (a flapping connection coalesces its gaps into one fill).
+  void OweGap(const store::Connector& fresh, UnixMillis now) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (fill_done_) fill_stale_ = true;  // read for the connection that just ended
+    if (!last_fill_at_ && fresh.health.stream.gap_filled_at)
+      last_fill_at_ = *fresh.health.stream.gap_filled_at;  // across restarts
+    if (!gap_since_.empty()) return;
     json cur = json::parse(fresh.checkpoint.cursor, nullptr, false);
     const std::string since = Str(cur, "newest_id");
     if (since.empty()) return;  // nothing read yet: nothing to fill from
@@ -245,42 +294,80 @@ class StreamChannel final : public stream::Channel {
     seen = std::max<UnixMillis>(seen, last_post_at_);
     if (settings_.backfill_minutes > 0 && now - seen <= settings_.backfill_minutes * 60'000LL)
       return;  // X's backfill_minutes replays it
-    if (fresh.read_budget_monthly) {
+    gap_since_ = since;
+  }
+
+  //! A gap fill can run now (mu_ held): a gap is owed and not yet read; the stream is up again
+  //! and has delivered its first post (or settled for gap_settle_ms), so that the search reaches
+  //! the moment the stream took over; the last fill is gap_fill_every_ms old; X's rate limit of
+  //! the search has reset.
+  bool FillDue(UnixMillis now) const {
+    if (gap_since_.empty() || fill_done_) return false;
+    if (first_id_.empty() && now - connecting_at_ < timings_.gap_settle_ms) return false;
+    if (last_fill_at_ && now - last_fill_at_ < timings_.gap_fill_every_ms) return false;
+    return now >= fill_blocked_until_;
+  }
+
+  //! Reads the owed gap with the recent search while the stream is up: since the newest post
+  //! read before the gap, until the stream's first post on this connection (or up to now when
+  //! none came yet), one search per rule X holds (the rule's text is its query), within the same
+  //! monthly read budget (x/recent_search.h reserves and counts the reads) and at most kGapPages
+  //! pages per rule. Runs on the blocking pool (Maintain); the posts go to the hub through
+  //! TakeFilled (stored, de-duplicated on external id as always: overlap with the stream is
+  //! harmless). A 429 (or no requests left) waits for x-rate-limit-reset; any failure leaves the
+  //! gap owed, and the checkpoint where the gap starts, for the next fill.
+  void FillGap(UnixMillis now) {
+    std::string since, until;
+    std::vector<StreamRule> rules;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      since = gap_since_;
+      until = first_id_;
+      rules = held_rules_;
+      last_fill_at_ = now;  // an attempt counts: at most one per gap_fill_every_ms
+    }
+    auto fresh = store_.connectors().Get(connector_.id);
+    if (!fresh.ok()) return;
+    if (fresh->read_budget_monthly) {
       // Less than the recent search's smallest request (10 posts x 3 reads, x/recent_search.h)
       // left: the search would mark the rest spent; keep it for the stream instead.
-      const std::int64_t used = fresh.reads_month == pull::BudgetMonth(now) ? fresh.reads_used : 0;
-      if (*fresh.read_budget_monthly - used < 30) {
+      const std::int64_t used =
+          fresh->reads_month == pull::BudgetMonth(now) ? fresh->reads_used : 0;
+      if (*fresh->read_budget_monthly - used < 30) {
         (void)store_.connectors().SetNotice(
             connector_.id, "the gap after a disconnect was not filled: too little read budget left",
             now);
         return;
       }
     }
-    std::vector<StreamRule> rules;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      rules = held_rules_;
-    }
     RecentSearch search;
     const std::string creds = json({{"bearer_token", token_}}).dump();
-    std::map<std::string, size_t> at;  // external id → index in filled_
+    std::vector<stream::Frame> filled;
+    std::map<std::string, size_t> at;  // external id → index in filled
     std::string newest = since, notice;
     std::int64_t read = 0;
+    std::optional<UnixMillis> blocked;  // X's rate limit: no search before then
+    bool complete = true;
     for (const StreamRule& rule : rules) {
-      store::Connector as_search = fresh;
+      store::Connector as_search = *fresh;
       as_search.settings_json =
           json({{"query", rule.value}, {"max_results", 100}, {"api_base", settings_.api_base}})
               .dump();
       Id query = 0;  // the query the rule was compiled from, when it still says so
       if (auto q = QueryOfTag(rule.tag); q && TagStillMeans(*q)) query = *q;
-      std::string cursor = json({{"since_id", since}}).dump();
+      json first = {{"since_id", since}};
+      if (!until.empty()) first["until_id"] = until;
+      std::string cursor = first.dump();
       for (int page_no = 0; page_no < kGapPages; ++page_no) {
         pull::RunContext ctx{as_search, creds, store_.connectors(), http_, clock_};
         std::optional<UnixMillis> retry_at;
         auto page = search.Next(ctx, cursor, &retry_at);
         if (!page.ok()) {
+          complete = false;
+          if (retry_at && page.status().code() != Code::kResourceExhausted) blocked = retry_at;
           notice = "the gap after a disconnect was not filled completely (rule '" + rule.value +
-                   "'): " + page.status().message();
+                   "'): " + page.status().message() +
+                   (blocked ? "; next try after " + FormatRfc3339(*blocked) : "");
           Log(LogLevel::kWarn, "x.gap_fill_failed",
               {{"connector_id", connector_.id}, {"error", page.status().message()}});
           break;
@@ -289,29 +376,42 @@ class StreamChannel final : public stream::Channel {
         if (!page->notice.empty()) notice = page->notice;
         for (MentionInput& m : page->mentions) {
           if (NewerId(m.external_id, newest)) newest = m.external_id;
-          auto [it, fresh_id] = at.emplace(m.external_id, filled_.size());
+          auto [it, fresh_id] = at.emplace(m.external_id, filled.size());
           if (fresh_id) {
-            filled_.emplace_back();
-            filled_.back().mention = std::move(m);
+            filled.emplace_back();
+            filled.back().mention = std::move(m);
           }
-          std::vector<Id>& q = filled_[it->second].queries;
+          std::vector<Id>& q = filled[it->second].queries;
           if (query && std::find(q.begin(), q.end(), query) == q.end()) q.push_back(query);
         }
         cursor = page->cursor;
+        if (page->not_before) blocked = page->not_before;  // no request left before the reset
         if (!page->more) break;
         if (page_no + 1 == kGapPages)
           notice = "the gap after a disconnect was longer than " + std::to_string(kGapPages) +
                    " pages of recent search for rule '" + rule.value + "'; older posts skipped";
+        if (blocked) {
+          complete = false;
+          break;
+        }
       }
-      if (!notice.empty() && notice.rfind("budget spent", 0) != std::string::npos) break;
+      if (!complete) break;  // the rest waits for the next fill (budget spent, rate limit)
     }
-    if (!filled_.empty() && newest != since) filled_.back().cursor = Cursor(newest, now);
     Log(LogLevel::kInfo, "x.gap_filled",
         {{"connector_id", connector_.id},
-         {"posts", static_cast<std::int64_t>(filled_.size())},
+         {"posts", static_cast<std::int64_t>(filled.size())},
          {"reads", read},
-         {"since_id", since}});
+         {"since_id", since},
+         {"until_id", until},
+         {"complete", complete}});
     if (!notice.empty()) (void)store_.connectors().SetNotice(connector_.id, notice, now);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (blocked) fill_blocked_until_ = std::max(fill_blocked_until_, *blocked);
+    for (stream::Frame& f : filled) filled_.push_back(std::move(f));
+    if (complete) {
+      fill_done_ = true;
+      fill_newest_ = newest;
+    }
   }
 
   std::string Spent(std::int64_t used, std::int64_t budget, const std::string& month) {
@@ -465,7 +565,16 @@ class StreamChannel final : public stream::Channel {
   std::map<Id, std::string> held_by_query_;  //!< guarded by mu_: query id → rule X holds
   std::vector<StreamRule> held_rules_;       //!< guarded by mu_: every rule X holds for us
   std::atomic<UnixMillis> last_post_at_{0};  //!< when the last post was read (loop thread)
-  std::vector<stream::Frame> filled_;        //!< FillGap's posts, until TakeFilled
+  // The gap fill (guarded by mu_): Prepare owes it, Maintain reads it, TakeFilled hands it over.
+  std::string gap_since_;              //!< posts newer than this are owed ("" = none)
+  std::string first_id_;               //!< the first post of this connection
+  UnixMillis connecting_at_ = 0;       //!< when this connection was opened
+  UnixMillis last_fill_at_ = 0;        //!< the last fill (tried), 0 = none yet
+  UnixMillis fill_blocked_until_ = 0;  //!< X's x-rate-limit-reset of the search
+  bool fill_done_ = false;             //!< the whole gap is read (until TakeFilled)
+  bool fill_stale_ = false;            //!< ... but the stream reconnected meanwhile
+  std::string fill_newest_;            //!< ... and its newest post
+  std::vector<stream::Frame> filled_;  //!< FillGap's posts, until TakeFilled
 };
 
 net::HttpOptions RulesHttpOptions() {
@@ -525,14 +634,6 @@ void StreamProtocol::SetLastSync(Id connector_id, SyncReport report) {
   syncs_[connector_id] = std::move(report);
 }
 
-void StreamProtocol::CountTags(Id connector_id, std::int64_t tagged, std::int64_t ignored) {
-  if (!tagged && !ignored) return;
-  std::lock_guard<std::mutex> lock(mu_);
-  TagCounts& c = tags_[connector_id];
-  c.tagged += tagged;
-  c.ignored += ignored;
-}
-
 void StreamProtocol::Describe(Id connector_id, stream::StreamHealth* h) const {
   std::lock_guard<std::mutex> lock(mu_);
   if (auto it = syncs_.find(connector_id); it != syncs_.end()) {
@@ -542,10 +643,6 @@ void StreamProtocol::Describe(Id connector_id, stream::StreamHealth* h) const {
     h->refused_rules.clear();
     for (const auto& [rule, why] : r.refused)
       h->refused_rules.push_back({QueryOfTag(rule.tag).value_or(0), rule.value, why});
-  }
-  if (auto it = tags_.find(connector_id); it != tags_.end()) {
-    h->tagged_posts = it->second.tagged;
-    h->ignored_tags = it->second.ignored;
   }
 }
 

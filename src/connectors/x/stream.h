@@ -31,6 +31,13 @@
 // minute (or until x-rate-limit-reset); a refused token (401/403) is reported as "token ditolak"
 // and backs off like an HTTP error. With backfill_minutes (Pro), a reconnection asks X for the
 // posts of the last minutes it missed; replays de-duplicate.
+//
+// A longer gap (or any, without backfill_minutes) is filled by recent search once the stream is
+// up again: since the newest post read before the drop, until the stream's first post after it,
+// so no post falls between the search and the connection; overlap de-duplicates. Until the gap is
+// read, the checkpoint stays at its start (a restart owes it again). A connection that keeps
+// dropping coalesces its gaps into one fill every gap_fill_every_ms (5 min), a 429 of the search
+// waits for x-rate-limit-reset, and the reads count against the monthly budget.
 #pragma once
 
 #include <map>
@@ -52,6 +59,11 @@ struct StreamTimings {
   UnixMillis http_max_ms = 320'000;
   UnixMillis rate_limit_base_ms = 60'000;
   UnixMillis stall_ms = 90'000;
+  //! Gap fill by recent search (see the file comment): at most one per this interval, however
+  //! often the connection drops; after reconnecting, at the stream's first post or this long
+  //! after connecting when no post comes.
+  UnixMillis gap_fill_every_ms = 300'000;
+  UnixMillis gap_settle_ms = 10'000;
 };
 
 //! The outcome of the last rules sync of a connector.
@@ -80,9 +92,7 @@ class StreamProtocol final : public stream::Protocol {
 
   std::optional<SyncReport> LastSync(Id connector_id) const;
   void SetLastSync(Id connector_id, SyncReport report);
-  //! Posts recorded for a query by their rule's tag, and tags ignored (see the file comment).
-  void CountTags(Id connector_id, std::int64_t tagged, std::int64_t ignored);
-  //! The last sync (refused rules, error) and the tag counts.
+  //! The last sync (refused rules, error).
   void Describe(Id connector_id, stream::StreamHealth* health) const override;
 
  private:
@@ -92,10 +102,6 @@ class StreamProtocol final : public stream::Protocol {
   StreamTimings timings_;
   mutable std::mutex mu_;
   std::map<Id, SyncReport> syncs_;  //!< guarded by mu_
-  struct TagCounts {
-    std::int64_t tagged = 0, ignored = 0;
-  };
-  std::map<Id, TagCounts> tags_;  //!< guarded by mu_
 };
 
 }  // namespace humas::connectors::x

@@ -17,6 +17,7 @@
 #include "connectors/pull/settings.h"
 #include "connectors/stream/fake_http_stream_test_util.h"
 #include "connectors/stream/fake_ws_test_util.h"
+#include "connectors/stream/totals.h"
 #include "connectors/x/recent_search.h"
 
 namespace humas::connectors::x {
@@ -709,6 +710,252 @@ TEST_F(XStreamTest, PostsAlreadyFoundByTheRecentSearchAreNotStoredTwice) {
   ASSERT_TRUE(WaitFor([&] { return !Reload(c.id).checkpoint.cursor.empty(); }));
   EXPECT_EQ(Mentions().size(), 4u);
   EXPECT_EQ(hub_->Health(c.id)->stored, 0);
+}
+
+// A page of the recorded search holding only posts ids_[from..]: older than the stream's ids_[0].
+json PageFrom(const json& page, size_t from) {
+  json out = page;
+  out["data"] = json::array();
+  for (size_t i = from; i < page["data"].size(); ++i) out["data"].push_back(page["data"][i]);
+  out["meta"] = {{"newest_id", out["data"][0]["id"]},
+                 {"oldest_id", out["data"].back()["id"]},
+                 {"result_count", out["data"].size()}};
+  return out;
+}
+
+TEST_F(XStreamTest, APostPublishedWhileReconnectingIsFilledOnceTheStreamIsUp) {
+  // The stream read "since" two hours ago. Posts ids_[1..3] are published while humas
+  // reconnects: after any search made before the connection, but before the stream's first post
+  // ids_[0]. The gap is read once the stream is up, up to that first post: nothing falls between.
+  std::atomic<bool> published{false};
+  const json late = PageFrom(page_, 1);
+  x_.Handle([&](const FakeHttpStreamServer::Request& r) -> std::pair<int, std::string> {
+    if (r.target.rfind("/2/tweets/search/recent", 0) == 0) {
+      std::lock_guard<std::mutex> lock(rules_mu_);
+      searches_.push_back(r.target);
+      return {200, published ? late.dump() : R"({"meta":{"result_count":0}})"};
+    }
+    return Rules(r);
+  });
+  x_.Then([&](Conn& c) {
+    c.Start();
+    published = true;  // the stream is up: what was published before now is the search's
+    c.Line(lines_[0]);
+    return End::kHold;
+  });
+  store::Connector c = AddStream(json::object(), 10'000);
+  const std::string since = "1212092627178287104";
+  store::ConnectorCheckpoint cp;
+  cp.cursor = json({{"newest_id", since}, {"seen_at", clock_.Now() - 2 * 3'600'000}}).dump();
+  ASSERT_TRUE(store_->connectors().SaveCheckpoint(c.id, cp, 0).ok());
+  StartHub();
+  ASSERT_TRUE(WaitFor([&] { return Stored() == AllIds(); }));
+  auto searches = Searches();
+  ASSERT_EQ(searches.size(), 1u);
+  EXPECT_NE(searches[0].find("since_id=" + since), std::string::npos) << searches[0];
+  EXPECT_NE(searches[0].find("until_id=" + ids_[0]), std::string::npos) << searches[0];
+  EXPECT_EQ(Mentions().size(), 4u);  // each stored once
+  ASSERT_TRUE(WaitFor([&] { return hub_->Health(c.id)->gap_filled == 3; }));
+  // Once the gap is read, the checkpoint moves past it to the stream's newest post.
+  ASSERT_TRUE(WaitFor([&] {
+    return json::parse(Reload(c.id).checkpoint.cursor).value("newest_id", "") == ids_[0];
+  }));
+}
+
+TEST_F(XStreamTest, AFlappingStreamFillsItsGapsOnceAndWaitsForTheSearchRateLimit) {
+  // The connection drops after every post; without backfill each drop is a gap. The first fill
+  // meets X's 429: no search until x-rate-limit-reset, however often the stream reconnects, and
+  // the checkpoint stays at the gap's start. After the reset one fill reads it all; the next
+  // drops wait for the fill interval.
+  const UnixMillis reset_s = clock_.Now() / 1000 + 600;
+  std::atomic<int> answered{0};
+  x_.Handle([&](const FakeHttpStreamServer::Request& r) -> std::pair<int, std::string> {
+    if (r.target.rfind("/2/tweets/search/recent", 0) == 0) {
+      std::lock_guard<std::mutex> lock(rules_mu_);
+      searches_.push_back(r.target);
+      if (answered++ == 0)
+        return {429, R"({"title":"Too Many Requests","detail":"Too Many Requests","status":429})"};
+      return {200, PageFrom(page_, 1).dump()};
+    }
+    return Rules(r);
+  });
+  x_.HandleHeaders([&](const FakeHttpStreamServer::Request&, int status) {
+    FakeHttpStreamServer::Headers h;
+    if (status == 429)
+      h = {{"x-rate-limit-remaining", "0"}, {"x-rate-limit-reset", std::to_string(reset_s)}};
+    return h;
+  });
+  x_.Then([&](Conn& c) {
+    c.Start();
+    c.Line(lines_[0]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));  // up long enough to fill
+    return End::kDrop;
+  });
+  store::Connector c = AddStream(json::object(), 10'000);
+  const std::string since = "1212092627178287104";
+  store::ConnectorCheckpoint cp;
+  cp.cursor = json({{"newest_id", since}, {"seen_at", clock_.Now() - 2 * 3'600'000}}).dump();
+  ASSERT_TRUE(store_->connectors().SaveCheckpoint(c.id, cp, 0).ok());
+  StreamTimings t = Fast();
+  t.gap_fill_every_ms = 60'000;
+  StartHub(t);
+  auto held = [&] { return json::parse(Reload(c.id).checkpoint.cursor).value("newest_id", ""); };
+  ASSERT_TRUE(WaitFor([&] { return Searches().size() == 1 && x_.streams().size() >= 8; }));
+  EXPECT_EQ(Searches().size(), 1u);
+  EXPECT_EQ(held(), since);  // the gap is still owed
+  ASSERT_TRUE(WaitFor([&] { return Reload(c.id).health.notice.find("429") != std::string::npos; }));
+  // Past the fill interval, still before X's reset: no search.
+  clock_.Advance(120'000);
+  const size_t seen = x_.streams().size();
+  ASSERT_TRUE(WaitFor([&] { return x_.streams().size() >= seen + 8; }));
+  EXPECT_EQ(Searches().size(), 1u);
+  EXPECT_EQ(held(), since);
+  // X's window has reset: one fill reads the whole gap, from the first drop's start.
+  clock_.Advance(600'000);
+  ASSERT_TRUE(WaitFor([&] { return Searches().size() == 2; }));
+  EXPECT_NE(Searches()[1].find("since_id=" + since), std::string::npos) << Searches()[1];
+  ASSERT_TRUE(WaitFor([&] { return Stored() == AllIds(); }));
+  ASSERT_TRUE(WaitFor([&] { return held() != since; }));  // past the gap
+  const size_t after = x_.streams().size();
+  ASSERT_TRUE(WaitFor([&] { return x_.streams().size() >= after + 8; }));
+  EXPECT_EQ(Searches().size(), 2u);  // the interval holds the next fills back
+  EXPECT_LE(Reload(c.id).reads_used, 10'000);
+}
+
+TEST_F(XStreamTest, ATagOfAPostAlreadyStoredRecordsItsMatch) {
+  // Recent search stored the page first; the stream then delivers the same posts tagged with a
+  // query's rule: the match is recorded on the stored mention (not a second copy), with the same
+  // conditions as for a new post (another agency's query is ignored).
+  auto flood = Query("banjir", "banjir berau");
+  Agency other;
+  other.code = "bpbd";
+  other.name = "Badan Penanggulangan Bencana Daerah";
+  ASSERT_TRUE(store_->agencies().Create(&other).ok());
+  store::AgencyQuery theirs;
+  theirs.agency_id = other.id;
+  theirs.name = "banjir";
+  theirs.expression = "banjir berau";
+  ASSERT_TRUE(store_->queries().Create(&theirs).ok());
+  pull::testing::FakePlatform search;
+  search.Route("/2/tweets/search/recent");
+  search.Answer("/2/tweets/search/recent", JsonResponse(200, page_.dump()));
+  ASSERT_TRUE(search.Start().ok());
+  RecentSearch recent;
+  store::Connector polled = Add(Platform::kX, {{"query", "banjir"}, {"api_base", search.base()}},
+                                R"({"bearer_token":"t"})");
+  ASSERT_TRUE(runner_->RunOne(recent, polled).ok());
+  ASSERT_EQ(Stored(), AllIds());
+  auto tagged = [&](size_t i, std::vector<Id> queries) {
+    json line = json::parse(lines_[i]);
+    line["matching_rules"] = json::array();
+    for (Id q : queries) line["matching_rules"].push_back({{"id", "1"}, {"tag", QueryTag(q)}});
+    return line.dump();
+  };
+  std::atomic<bool> go{false};
+  x_.Then([&](Conn& c) {
+    c.Start();
+    for (int i = 0; i < 1000 && !go; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    c.Line(tagged(0, {flood.id}));
+    c.Line(tagged(1, {flood.id, theirs.id}));
+    c.Line(tagged(2, {theirs.id}));
+    c.Line(tagged(0, {flood.id}));  // delivered twice: one match
+    return End::kHold;
+  });
+  store::Connector c =
+      Add(Platform::kX, {{"stream", true}, {"api_base", x_.base()}}, R"({"bearer_token":"t"})");
+  StartHub();
+  ASSERT_TRUE(WaitFor([&] {
+    auto sync = protocol_->LastSync(c.id);
+    return sync && sync->active.size() == 1;
+  }));
+  go = true;
+  ASSERT_TRUE(WaitFor([&] { return Health(c.id, &stream::StreamHealth::events) == 4; }));
+  auto matched = [&](Id query) {
+    store::MentionFilter f;
+    f.query_id = query;
+    std::set<std::string> out;
+    auto found = store_->mentions().Search(f, {.limit = 100});
+    EXPECT_TRUE(found.ok());
+    if (found.ok())
+      for (const Mention& m : found->items) out.insert(m.data.external_id);
+    return out;
+  };
+  ASSERT_TRUE(WaitFor([&] {
+    return matched(flood.id) == std::set<std::string>{ids_[0], ids_[1]};
+  }));
+  EXPECT_EQ(matched(theirs.id), std::set<std::string>{});
+  EXPECT_EQ(Mentions().size(), 4u);
+  EXPECT_EQ(hub_->Health(c.id)->stored, 0);
+  // Counted once per post and hour, like an intake match.
+  auto hourly = store_->queries().Hourly({flood.id}, 0, clock_.Now() + 3'600'000);
+  ASSERT_TRUE(hourly.ok());
+  std::int64_t total = 0;
+  for (const auto& h : *hourly) total += h.count;
+  EXPECT_EQ(total, 2);
+}
+
+TEST_F(XStreamTest, CountersAndRefusedRulesSurviveARestart) {
+  // Tags recorded and ignored, a gap filled and a refused rule: saved with the connector and
+  // shown unchanged by the next process, before its worker has synced or read anything.
+  auto flood = Query("banjir", "banjir berau");
+  auto stop = Query("stopword", "the");
+  {
+    std::lock_guard<std::mutex> lock(rules_mu_);
+    refuse_.insert(*CompileRule(stop));
+    search_answer_ = PageFrom(page_, 1).dump();
+  }
+  x_.Then([&](Conn& c) {
+    c.Start();
+    json line = json::parse(lines_[0]);
+    line["matching_rules"] = {{{"id", "1"}, {"tag", QueryTag(flood.id)}},
+                              {{"id", "2"}, {"tag", QueryTag(987654)}}};
+    c.Line(line.dump());
+    return End::kHold;
+  });
+  store::Connector c =
+      Add(Platform::kX, {{"stream", true}, {"api_base", x_.base()}}, R"({"bearer_token":"t"})");
+  store::ConnectorCheckpoint cp;
+  cp.cursor =
+      json({{"newest_id", "1212092627178287104"}, {"seen_at", clock_.Now() - 3'600'000}}).dump();
+  ASSERT_TRUE(store_->connectors().SaveCheckpoint(c.id, cp, 0).ok());
+  StartHub();
+  auto totals = std::make_unique<stream::PersistentHealth>(*hub_, store_->connectors());
+  ASSERT_TRUE(WaitFor([&] {
+    auto h = totals->Health(c.id);
+    return h && h->tagged_posts == 1 && h->ignored_tags == 1 && h->gap_filled == 3;
+  }));
+  const stream::StreamHealth before = *totals->Health(c.id);
+  ASSERT_EQ(before.refused_rules.size(), 1u);
+  EXPECT_EQ(before.refused_rules[0].query_id, stop.id);
+  ASSERT_TRUE(before.gap_filled_at);
+  hub_->Stop();
+  totals->Stop();
+
+  // The next process: X's rules endpoint hangs, so nothing is synced or read yet.
+  clock_.Advance(60'000);
+  CloseGate();
+  StartHub();
+  totals = std::make_unique<stream::PersistentHealth>(*hub_, store_->connectors());
+  ASSERT_TRUE(WaitFor([&] { return HeldAtGate() == 1; }));
+  auto after = totals->Health(c.id);
+  ASSERT_TRUE(after);
+  EXPECT_FALSE(after->connected);
+  EXPECT_EQ(after->tagged_posts, 1);
+  EXPECT_EQ(after->ignored_tags, 1);
+  EXPECT_EQ(after->gap_filled, 3);
+  EXPECT_EQ(after->gap_filled_at, before.gap_filled_at);
+  EXPECT_EQ(after->events, before.events);
+  EXPECT_EQ(after->rules_synced_at, before.rules_synced_at);
+  ASSERT_EQ(after->refused_rules.size(), 1u);
+  EXPECT_EQ(after->refused_rules[0].query_id, stop.id);
+  EXPECT_EQ(after->refused_rules[0].rule, before.refused_rules[0].rule);
+  EXPECT_EQ(after->refused_rules[0].reason, before.refused_rules[0].reason);
+  OpenGate();
+  hub_->Stop();
+  totals->Stop();
+  EXPECT_EQ(Reload(c.id).health.stream.tagged_posts, 1);
+  EXPECT_EQ(Reload(c.id).health.stream.gap_filled, 3);
 }
 
 TEST_F(XStreamTest, SettingsRules) {

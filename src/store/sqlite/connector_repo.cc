@@ -10,8 +10,9 @@ constexpr char kSqlConnectorColumns[] =
     "poll_interval_seconds, cursor, etag, last_modified, last_success_at, last_error_at, "
     "last_error, next_run_at, consecutive_failures, items_total, read_budget_monthly, "
     "reads_month, reads_used, created_at, updated_at, quota_day, quota_used, notice, notice_at, "
-    "stream_events, stream_stored, stream_malformed, stream_reconnects, stream_last_event_at "
-    "FROM connectors ";
+    "stream_events, stream_stored, stream_malformed, stream_reconnects, stream_last_event_at, "
+    "stream_tagged_posts, stream_ignored_tags, stream_gap_filled, stream_gap_filled_at, "
+    "stream_rules FROM connectors ";
 constexpr char kSqlConnectorCount[] = "SELECT count(*) FROM connectors ";
 constexpr char kSqlConnectorInsert[] =
     "INSERT INTO connectors (agency_id, platform, name, settings_json, credentials_sealed, "
@@ -44,7 +45,9 @@ constexpr char kSqlConnectorNotice[] =
     "UPDATE connectors SET notice = ?, notice_at = ? WHERE id = ?";
 constexpr char kSqlConnectorStreamTotals[] =
     "UPDATE connectors SET stream_events = ?, stream_stored = ?, stream_malformed = ?, "
-    "stream_reconnects = ?, stream_last_event_at = ? WHERE id = ?";
+    "stream_reconnects = ?, stream_last_event_at = ?, stream_tagged_posts = ?, "
+    "stream_ignored_tags = ?, stream_gap_filled = ?, stream_gap_filled_at = ?, stream_rules = ? "
+    "WHERE id = ?";
 constexpr char kSqlConnectorSpend[] =
     "UPDATE connectors SET reads_month = ?, reads_used = ? WHERE id = ?";
 
@@ -78,7 +81,8 @@ Result<Connector> ReadConnector(const Stmt& st) {
   c.quota_used = st.Int(23);
   c.health.notice = st.Text(24);
   c.health.notice_at = st.OptInt(25);
-  c.health.stream = {st.Int(26), st.Int(27), st.Int(28), st.Int(29), st.OptInt(30)};
+  c.health.stream = {st.Int(26), st.Int(27), st.Int(28), st.Int(29),    st.OptInt(30),
+                     st.Int(31), st.Int(32), st.Int(33), st.OptInt(34), st.Text(35)};
   return c;
 }
 
@@ -338,6 +342,8 @@ Status SqliteConnectorRepository::SaveStreamTotals(Id id, const StreamTotals& t)
   auto conn = ctx_.pool->Acquire();
   HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlConnectorStreamTotals));
   st.Bind(t.events).Bind(t.stored).Bind(t.malformed).Bind(t.reconnects).Bind(t.last_event_at);
+  st.Bind(t.tagged_posts).Bind(t.ignored_tags).Bind(t.gap_filled).Bind(t.gap_filled_at);
+  st.Bind(t.rules_sync);
   HUMAS_RETURN_IF_ERROR(st.Bind(id).Run());
   return ChangedOne(*conn, id);
 }

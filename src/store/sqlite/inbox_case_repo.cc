@@ -684,6 +684,9 @@ Status RecheckEditedCases(Connection& conn, const std::vector<Mention>& mentions
     }
     HUMAS_ASSIGN_OR_RETURN(Case c, LoadCase(conn, *case_id));
     if (c.state == CaseState::kSelesai) continue;  // closed cases are never touched
+    // Only a change of the words asked is news to the officer: spacing, emoji, punctuation or a
+    // link the platform expanded are not (the new version is stored all the same).
+    if (!WordsChanged(edit.old_text, m.data.text)) continue;
     // Still open: the officer decides (the case is not closed, nor its kind changed, silently).
     nlohmann::json details = {{"mention_id", edit.id},
                               {"from_kind", edit.old_input_kind},

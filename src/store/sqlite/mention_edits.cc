@@ -1,10 +1,14 @@
 // SQLite side of edited mentions: UpsertBatch's edit path (a newer version of an already stored
 // mention replaces its text, labels and query matches, moving every counter as if the old version
 // were deleted and the new one added) and the edit history read by the mention detail.
+#include <utf8proc.h>
+
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <unordered_map>
 
+#include "search/agency_query.h"
 #include "store/sqlite/rollups.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -37,6 +41,8 @@ constexpr char kSqlQueryHourlyAdd[] =
     "ON CONFLICT (query_id, hour, sentiment) DO UPDATE SET count = count + excluded.count";
 constexpr char kSqlQueryAgencies[] =
     "SELECT id, agency_id FROM agency_queries WHERE id IN (SELECT value FROM json_each(?))";
+constexpr char kSqlMentionByKey[] =
+    "SELECT id, created_at, sentiment FROM mentions WHERE platform = ? AND external_id = ?";
 constexpr char kSqlEditsOf[] =
     "SELECT text, version_at, replaced_at FROM mention_edits WHERE mention_id = ? ORDER BY id";
 
@@ -152,6 +158,74 @@ Status MoveMatches(Connection& conn, Id id, const StoredVersion& old, const Ment
 
 }  // namespace
 
+std::vector<std::string> EditWords(std::string_view text) {
+  // Links out: the platform may have expanded a shortened one (t.co → the page), which changes
+  // no word of the question.
+  std::string kept;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t end = text.find_first_of(" \t\r\n\f\v", i);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view token = text.substr(i, end - i);
+    std::string lower(token.substr(0, std::min<size_t>(token.size(), 8)));
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const size_t lead = lower.find_first_not_of("([{<\"'");
+    const bool www = lead != std::string::npos && lower.compare(lead, 4, "www.") == 0;
+    if (!token.empty() && token.find("://") == std::string_view::npos && !www) {
+      kept.append(token);
+      kept.push_back(' ');
+    }
+    i = end + 1;
+  }
+  const std::string folded = search::FoldForMatch(kept);
+  std::vector<std::string> words;
+  std::string word;
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(folded.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(folded.size());
+  while (left > 0) {
+    utf8proc_int32_t cp = 0;
+    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0) {  // FoldForMatch gives valid UTF-8; be safe anyway
+      n = 1;
+      cp = -1;
+    }
+    bool in_word = false;
+    if (cp >= 0) {
+      switch (utf8proc_category(cp)) {
+        case UTF8PROC_CATEGORY_LU:
+        case UTF8PROC_CATEGORY_LL:
+        case UTF8PROC_CATEGORY_LT:
+        case UTF8PROC_CATEGORY_LM:
+        case UTF8PROC_CATEGORY_LO:
+        case UTF8PROC_CATEGORY_MN:
+        case UTF8PROC_CATEGORY_MC:
+        case UTF8PROC_CATEGORY_ME:
+        case UTF8PROC_CATEGORY_ND:
+        case UTF8PROC_CATEGORY_NL:
+        case UTF8PROC_CATEGORY_NO:
+          in_word = true;
+          break;
+        default:
+          break;
+      }
+    }
+    if (in_word) {
+      word.append(reinterpret_cast<const char*>(p), static_cast<size_t>(n));
+    } else if (!word.empty()) {
+      words.push_back(std::move(word));
+      word.clear();
+    }
+    p += n;
+    left -= n;
+  }
+  if (!word.empty()) words.push_back(std::move(word));
+  return words;
+}
+
+bool WordsChanged(std::string_view before, std::string_view after) {
+  return EditWords(before) != EditWords(after);
+}
+
 Status ApplyMentionEdits(Connection& conn, const std::vector<Mention>& mentions,
                          const std::vector<std::pair<size_t, Id>>& edited, UnixMillis now,
                          std::vector<UpsertOutcome>* out, std::vector<AppliedEdit>* applied) {
@@ -191,9 +265,58 @@ Status ApplyMentionEdits(Connection& conn, const std::vector<Mention>& mentions,
     }
     HUMAS_RETURN_IF_ERROR(MoveMatches(conn, id, old, d, m.query_ids));
     (*out)[i].edited = true;
-    applied->push_back({i, id, old.agency, std::move(old.input_kind)});
+    applied->push_back({i, id, old.agency, std::move(old.input_kind), std::move(old.text)});
   }
   return Status::Ok();
+}
+
+Result<std::vector<Id>> SqliteMentionRepository::RecordMatches(Platform platform,
+                                                               const std::string& external_id,
+                                                               std::vector<Id> query_ids) {
+  std::sort(query_ids.begin(), query_ids.end());
+  query_ids.erase(std::unique(query_ids.begin(), query_ids.end()), query_ids.end());
+  std::vector<Id> added;
+  if (query_ids.empty()) return added;
+  auto conn = ctx_.pool->Acquire();
+  WriteTx tx(*conn);
+  HUMAS_RETURN_IF_ERROR(tx.Begin());
+  Id id = 0;
+  UnixMillis created_at = 0;
+  std::string sentiment;
+  {
+    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlMentionByKey));
+    st.Bind(ToString(platform)).Bind(external_id);
+    HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return NotFound("no stored mention " + external_id);
+    id = st.Int(0);
+    created_at = st.Int(1);
+    sentiment = st.Text(2);
+  }
+  std::vector<Id> before;
+  {
+    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlMatchesOf));
+    st.Bind(id);
+    while (true) {
+      HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      before.push_back(st.Int(0));
+    }
+  }
+  const UnixMillis hour = HourOf(created_at);
+  for (Id q : query_ids) {
+    if (std::binary_search(before.begin(), before.end(), q)) continue;
+    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlMatchInsert));
+    HUMAS_RETURN_IF_ERROR(st.Bind(q).Bind(id).Run());
+    HUMAS_RETURN_IF_ERROR(AddToQueryHour(*conn, q, hour, sentiment, 1));
+    added.push_back(q);
+  }
+  if (added.empty()) return added;
+  std::vector<Id> after = before;
+  after.insert(after.end(), added.begin(), added.end());
+  // The agency topic counters gain the agencies the mention was not counted for yet.
+  HUMAS_RETURN_IF_ERROR(MoveTopics(*conn, hour, before, sentiment, after, sentiment));
+  HUMAS_RETURN_IF_ERROR(tx.Commit());
+  return added;
 }
 
 Result<std::vector<MentionEdit>> SqliteMentionRepository::Edits(Id mention_id) {

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <random>
 #include <sstream>
 #include <string>
@@ -293,6 +294,47 @@ TEST_F(RollupCountersTest, IngestCountersEqualARebuildAndTheMigrationBackfill) {
   auto reopened = OpenSqliteStore(o, clock);
   ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
   EXPECT_EQ(RawRows(path, kCounterTables), kept);
+}
+
+TEST_F(RollupCountersTest, MatchesRecordedLaterMoveTheCountersLikeIntake) {
+  Ingest(300);
+  // Stored mentions the X stream's rule tags name again: some matches new, some already held, a
+  // query that no longer exists, and the same call twice (idempotent).
+  const std::vector<Id> candidates = {queries_[0], queries_[1], queries_[2], 987654};
+  int recorded = 0;
+  for (int i = 0; i < 300; i += 7) {
+    std::vector<Id> ids;
+    for (Id q : candidates)
+      if (rng_() % 2 == 0) ids.push_back(q);
+    const Platform platform = i % 3 == 0 ? Platform::kFacebook : Platform::kX;
+    auto got = store_->mentions().RecordMatches(platform, "e" + std::to_string(i), ids);
+    if (!got.ok()) {
+      // Stored on the other platform (Random picks one): nothing to record.
+      EXPECT_EQ(got.status().code(), Code::kNotFound);
+      continue;
+    }
+    recorded += static_cast<int>(got->size());
+    EXPECT_TRUE(std::is_sorted(got->begin(), got->end()));
+    auto again = store_->mentions().RecordMatches(platform, "e" + std::to_string(i), ids);
+    ASSERT_TRUE(again.ok());
+    EXPECT_TRUE(again->empty());
+  }
+  EXPECT_GT(recorded, 10);
+  // Per query and hour: exactly the stored matches (a reference over the raw rows).
+  constexpr char kQueryHourly[] =
+      "SELECT query_id, hour, sentiment, count FROM query_hourly WHERE count <> 0 "
+      "ORDER BY 1, 2, 3";
+  constexpr char kQueryHourlyRaw[] =
+      "SELECT mq.query_id, m.created_at - ((m.created_at % 3600000) + 3600000) % 3600000 AS h, "
+      "m.sentiment, count(*) FROM mention_queries mq JOIN mentions m ON m.id = mq.mention_id "
+      "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3";
+  EXPECT_EQ(RawRows(store_->path(), kQueryHourly), RawRows(store_->path(), kQueryHourlyRaw));
+  // The agency topic counters equal a rebuild from the mentions and their matches.
+  const auto kept = RawRows(store_->path(), kCounterTables);
+  ASSERT_TRUE(store_->counters().Rebuild().ok());
+  EXPECT_EQ(RawRows(store_->path(), kCounterTables), kept);
+  EXPECT_EQ(store_->mentions().RecordMatches(Platform::kX, "nope", {queries_[0]}).status().code(),
+            Code::kNotFound);
 }
 
 }  // namespace

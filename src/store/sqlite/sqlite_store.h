@@ -49,7 +49,16 @@ struct AppliedEdit {
   Id id = 0;
   Id agency = 0;  //!< the stored mention's agency (0 = none); an edit does not move it
   std::string old_input_kind;
+  std::string old_text;  //!< the replaced text
 };
+//! The words of a text, for deciding whether an edit changed what was asked (an open case's
+//! "content_edited" event): links dropped (a token with "://" or starting with "www.", e.g. a
+//! shortened link the platform later expanded), the rest folded (NFKC, case folding) and split into
+//! runs of letters, digits and combining marks; emoji, punctuation, symbols and spacing only
+//! separate words. mention_edits.cc.
+std::vector<std::string> EditWords(std::string_view text);
+//! EditWords(before) != EditWords(after).
+bool WordsChanged(std::string_view before, std::string_view after);
 //! Applies newer versions of already stored mentions (UpsertBatch's edit path, mention_edits.cc):
 //! `edited` holds (position in `mentions`, stored id); outcomes of applied edits become kUpdated
 //! (and `edited` when the text changed; those are also listed in `applied`).
@@ -157,6 +166,8 @@ class SqliteMentionRepository final : public MentionRepository {
   Result<Mention> Get(Id id) override;
   Result<ListResult<Mention>> Search(const MentionFilter& filter, const Page& page) override;
   Result<std::vector<MentionEdit>> Edits(Id mention_id) override;
+  Result<std::vector<Id>> RecordMatches(Platform platform, const std::string& external_id,
+                                        std::vector<Id> query_ids) override;
 
  private:
   Context ctx_;

@@ -66,6 +66,9 @@ export interface StreamState {
   /** X filtered stream: posts read back by recent search after a disconnect, and when. */
   gap_filled?: number
   gap_filled_at?: string | null
+  /** X filtered stream: posts recorded for a query by its rule's tag, and tags ignored. */
+  tagged_posts?: number
+  ignored_tags?: number
 }
 
 export interface ConnectorHealth {
