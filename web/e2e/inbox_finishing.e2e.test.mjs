@@ -121,6 +121,8 @@ test('refusing a disposition needs a reason, given in a dialog', async () => {
   await card.locator(tid('disposition-refuse')).click();
   await dialog.waitFor();
   assert.equal(await page.isChecked(tid('refusal-dialog-preset-not_ours')), true);
+  // The preset's words are sent in Indonesian in every display language, and the dialog says so.
+  assert.match(await page.textContent(tid('refusal-dialog-gloss')), /“Bukan kewenangan kami” selalu dikirim dalam bahasa Indonesia/);
   await page.fill(tid('refusal-dialog-text'), 'Jalan kabupaten ini urusan Dinas PUPR Provinsi, mohon diteruskan ke sana.');
   assert.match(await page.textContent(tid('refusal-dialog-preview')), /Bukan kewenangan kami — Jalan kabupaten ini urusan Dinas PUPR Provinsi/);
   await snap(page, 'inbox-finishing-02-refusal-dialog');

@@ -179,12 +179,22 @@ export function openTotal(counts: Partial<Record<string, number>>): number {
   return OPEN_STATES.reduce((sum, s) => sum + (counts[s] ?? 0), 0)
 }
 
-/** A quick choice in a reason dialog: `text` opens the reason sent to the server ("" = none). */
+/** A quick choice in a reason dialog: `text` opens the reason sent to the server ("" = none);
+ * `gloss` (optional) explains that text to the officer under the choices. */
 export interface ReasonPreset {
   id: string
   label: string
   text: string
+  gloss?: string
 }
+
+/**
+ * The opening words of a refused disposition's reason. Deliberately Indonesian in every display
+ * language: the reason is stored once and read by the forwarding agency's officers as official
+ * correspondence between agencies (disposisi, GUIDELINE.md glossary), not shown as a UI label.
+ * The English UI labels the choice "Not within our authority" and glosses these words.
+ */
+export const NOT_OURS_REASON = 'Bukan kewenangan kami'
 
 /** The reason sent: the preset's words, then the officer's explanation ("Bukan kewenangan kami — …"). */
 export function composeReason(preset: string, explanation: string): string {
