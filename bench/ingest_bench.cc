@@ -20,8 +20,8 @@
 // Where the CPU goes: the 1,000-query runs (seq1k, e2e1k) keep the intake's stage times
 // (ingest::IngestStageTimes: each thread's CPU clock read per batch, or per chunk in the labelling
 // pool) and print them in microseconds of CPU per mention, by thread (the caller, i.e. the parser;
-// the labelling pool's workers, from /proc/self/task/*/schedstat; the store thread) and stage, with
-// the wall-clock time each thread spent waiting for the others.
+// the labelling pool's workers, from /proc/self/task/*/schedstat; the near-duplicate thread; the
+// store thread) and stage, with the wall-clock time each thread spent waiting for the others.
 // Usage: ingest_bench [N] [PHASE] (default 100000, all phases). PHASE runs one phase alone, for
 // profiling (perf record / callgrind): baselines (bare INSERT, FTS5, labels, near-dup, matching),
 // neardup or match (one of those baselines alone), seq1k, e2e1k, e2e10k or store
@@ -191,40 +191,43 @@ void PrintStages(const StageReport& r, size_t n) {
   auto us = [n](double ns) { return ns / 1e3 / static_cast<double>(n); };
   auto v = [&](const std::atomic<std::int64_t>& a) { return us(static_cast<double>(a.load())); };
   const double label_workers = v(t.label) - v(t.label_caller);
-  // Without a store thread the caller commits too.
-  const bool store_thread = t.store_total.load() > 0;
+  // Without stage threads (one batch at a time) the caller flags and commits too.
+  const bool pipelined = t.store_total.load() > 0;
   const double caller_rest = v(t.caller_total) - v(t.parse) - v(t.prepare) - v(t.label_caller) -
-                             v(t.label_handoff) - v(t.near_dup) - v(t.push) -
-                             (store_thread ? 0 : v(t.commit));
-  const double store_rest = v(t.store_total) - v(t.commit);
+                             v(t.label_handoff) - v(t.push) -
+                             (pipelined ? 0 : v(t.near_dup) + v(t.commit));
   std::printf(
       "  %s, us of CPU per mention by thread and stage (wall %.1f us, process CPU %.1f us per "
       "mention):\n",
       r.name.c_str(), r.timing.wall * 1e6 / n, r.timing.cpu * 1e6 / n);
   std::printf(
-      "    caller  %5.1f = parse %.1f + prepare %.1f + label (own chunks) %.1f + pool hand-off "
-      "%.1f + near-dup find/add %.1f + push %.1f + other %.1f; waits (wall): pool %.1f, full "
-      "queue %.1f\n",
-      v(t.caller_total), v(t.parse), v(t.prepare), v(t.label_caller), v(t.label_handoff),
-      v(t.near_dup), v(t.push), caller_rest, v(t.label_wait), v(t.push_wait));
+      "    caller   %5.1f = parse %.1f + prepare %.1f + label (own chunks) %.1f + pool hand-off "
+      "%.1f + push %.1f + other %.1f; waits (wall): pool %.1f, full queue %.1f\n",
+      v(t.caller_total), v(t.parse), v(t.prepare), v(t.label_caller), v(t.label_handoff), v(t.push),
+      caller_rest, v(t.label_wait), v(t.push_wait));
   std::printf(
-      "    workers %5.1f = label chunks %.1f + idle/wake-up %.1f (humas-label threads' CPU)\n",
+      "    workers  %5.1f = label chunks %.1f + idle/wake-up %.1f (humas-label threads' CPU)\n",
       us(r.workers_ns), label_workers, us(r.workers_ns) - label_workers);
-  if (!store_thread) {
+  if (!pipelined) {
     std::printf(
-        "    (no store thread: the caller also commits %.1f = UpsertBatch %.1f + near-dup naming "
-        "+ announce %.1f; not in other)\n",
-        v(t.commit), v(t.upsert), v(t.commit) - v(t.upsert));
+        "    (no stage threads: the caller also flags near-duplicates %.1f and commits %.1f = "
+        "UpsertBatch %.1f + near-dup naming + announce %.1f; not in other)\n",
+        v(t.near_dup), v(t.commit), v(t.upsert), v(t.commit) - v(t.upsert));
   } else {
     std::printf(
-        "    store   %5.1f = commit %.1f (UpsertBatch %.1f, near-dup naming + announce %.1f) + "
+        "    near-dup %5.1f = find/add %.1f + queues %.1f; waits (wall): empty queue %.1f, full "
+        "store queue %.1f\n",
+        v(t.flag_total), v(t.near_dup), v(t.flag_total) - v(t.near_dup), v(t.flag_wait),
+        v(t.flag_push_wait));
+    std::printf(
+        "    store    %5.1f = commit %.1f (UpsertBatch %.1f, near-dup naming + announce %.1f) + "
         "queue %.1f; waits (wall): empty queue %.1f\n",
-        v(t.store_total), v(t.commit), v(t.upsert), v(t.commit) - v(t.upsert), store_rest,
-        v(t.store_wait));
+        v(t.store_total), v(t.commit), v(t.upsert), v(t.commit) - v(t.upsert),
+        v(t.store_total) - v(t.commit), v(t.store_wait));
   }
-  std::printf("    sum of threads %.1f; rest of the process %.1f\n",
-              v(t.caller_total) + us(r.workers_ns) + v(t.store_total),
-              r.timing.cpu * 1e6 / n - v(t.caller_total) - us(r.workers_ns) - v(t.store_total));
+  const double threads = v(t.caller_total) + us(r.workers_ns) + v(t.flag_total) + v(t.store_total);
+  std::printf("    sum of threads %.1f; rest of the process %.1f\n", threads,
+              r.timing.cpu * 1e6 / n - threads);
 }
 
 }  // namespace
@@ -291,7 +294,11 @@ int main(int argc, char** argv) {
   double neardup_ref_s = 0, neardup_bytes = 0, neardup_ref_bytes = 0;
   size_t ref_flagged = 0;
   if (neardup) {
-    auto heap = [] { return static_cast<double>(mallinfo2().uordblks); };
+    // In-use heap plus mmapped blocks (the band table is one calloc'd block of its own).
+    auto heap = [] {
+      const struct mallinfo2 mi = mallinfo2();
+      return static_cast<double>(mi.uordblks + mi.hblkhd);
+    };
     {
       const double heap0 = heap();
       humas::ingest::NearDuplicateIndex index;

@@ -165,13 +165,14 @@ class LabelPool {
 
 }  // namespace
 
-void Ingestor::LabelAll(std::vector<Mention>* batch) const {
-  if (!labeler_ && !matcher_ && !near_dups_) return;
+std::vector<TextSignature> Ingestor::LabelAll(std::vector<Mention>* batch) const {
+  if (!labeler_ && !matcher_ && !near_dups_) return {};
   // Labelling, matching and signing are the costly, independent steps: large batches are spread
   // over the cores (LabelPool). All are thread-safe (immutable models, immutable compiled
   // matcher, a sharded label cache); each mention's results go to its own slot, so the order
   // stays the input order. Near-duplicates are then looked up and added one by one in input
-  // order (FlagNearDuplicates): a mention can only be a copy of an earlier one.
+  // order (FlagNearDuplicates, on the caller's next stage): a mention can only be a copy of an
+  // earlier one.
   const size_t n = batch->size();
   std::vector<TextSignature> sigs(near_dups_ ? n : 0);
   const size_t min_words = near_dups_ ? near_dups_->options().min_words : 0;
@@ -209,14 +210,13 @@ void Ingestor::LabelAll(std::vector<Mention>* batch) const {
       *Stage(&IngestStageTimes::label_handoff) +=
           ThreadCpuNs() - caller0 - (label_caller_cpu->load() - own0);
   }
-  if (near_dups_) {
-    CpuSpan span(Stage(&IngestStageTimes::near_dup));
-    FlagNearDuplicates(batch, std::move(sigs));
-  }
+  return sigs;
 }
 
 void Ingestor::FlagNearDuplicates(std::vector<Mention>* batch,
                                   std::vector<TextSignature> sigs) const {
+  if (!near_dups_ || sigs.empty()) return;
+  CpuSpan span(Stage(&IngestStageTimes::near_dup));
   auto lock = near_dups_->lock();
   for (size_t i = 0; i < batch->size(); ++i) {
     Mention& m = (*batch)[i];
@@ -277,7 +277,7 @@ Result<std::vector<Mention>> Ingestor::Prepare(std::vector<MentionInput> inputs,
           {i < lines.size() ? lines[i] : 0, code, "agency", std::move(reason)});
   };
   for (size_t i = 0; i < inputs.size(); ++i) {
-    Mention m;
+    std::optional<Id> agency = policy_.default_agency;
     if (!inputs[i].agency_code.empty()) {
       auto id = ResolveAgency(inputs[i].agency_code);
       if (!id.ok()) {
@@ -285,22 +285,22 @@ Result<std::vector<Mention>> Ingestor::Prepare(std::vector<MentionInput> inputs,
         reject(i, ImportErrorCode::kUnknownAgency, id.status().message());
         continue;
       }
-      m.agency_id = *id;
-    } else {
-      m.agency_id = policy_.default_agency;
+      agency = *id;
     }
-    if (m.agency_id && policy_.agency_allowed && !policy_.agency_allowed(*m.agency_id)) {
+    if (agency && policy_.agency_allowed && !policy_.agency_allowed(*agency)) {
       reject(i, ImportErrorCode::kAgencyOutOfScope,
              "agency: \"" + inputs[i].agency_code + "\" is outside the agencies you work for");
       continue;
     }
-    if (!m.agency_id && policy_.require_agency) {
+    if (!agency && policy_.require_agency) {
       reject(i, ImportErrorCode::kAgencyRequired,
              "agency: required (name one of your agencies in the \"agency\" field)");
       continue;
     }
+    // Built in place: the input's strings move once, into the batch.
+    Mention& m = batch.emplace_back();
+    m.agency_id = agency;
     m.data = std::move(inputs[i]);
-    batch.push_back(std::move(m));
   }
   return batch;
 }
@@ -357,32 +357,44 @@ Status Ingestor::StoreBatch(std::vector<MentionInput> inputs,
   HUMAS_ASSIGN_OR_RETURN(std::vector<Mention> batch,
                          Prepare(std::move(inputs), lines, report, max_errors));
   preparing.reset();
-  LabelAll(&batch);
+  FlagNearDuplicates(&batch, LabelAll(&batch));
   return Commit(std::move(batch), report);
 }
 
-//! The last stage of a pipelined import: one thread that commits labelled batches in order while
-//! the caller parses and labels the next ones. Push() blocks while max_queued batches wait
-//! (back-pressure). After a failed commit nothing more is stored and Push()/Finish() return the
-//! failure.
-class Ingestor::StoreStage {
+//! A stage of a pipelined import: one thread that works through the labelled batches pushed to
+//! it, in order, while the threads before it go on with the next ones. Push() blocks while
+//! max_queued batches wait (back-pressure). After a failed batch nothing more is done and
+//! Push()/Finish() return the failure.
+class Ingestor::BatchStage {
  public:
-  StoreStage(const Ingestor& ingestor, size_t max_queued)
-      : ingestor_(ingestor), max_queued_(std::max<size_t>(1, max_queued)) {
-    thread_ = std::thread([this] {
-      pthread_setname_np(pthread_self(), "humas-store");  // shows in top -H, perf, gdb
+  struct Batch {
+    std::vector<Mention> mentions;
+    std::vector<TextSignature> sigs;  //!< near-duplicate signatures (FlagNearDuplicates)
+  };
+  //! Where the stage's thread adds its CPU time and its waits for a batch, and where Push() adds
+  //! its own (IngestStageTimes; null when not measuring).
+  struct Times {
+    std::atomic<std::int64_t>*thread_cpu = nullptr, *thread_wait = nullptr, *push_cpu = nullptr,
+    *push_wait = nullptr;
+  };
+
+  BatchStage(const char* thread_name, size_t max_queued, Times times,
+             std::function<Status(Batch)> work)
+      : max_queued_(std::max<size_t>(1, max_queued)), times_(times), work_(std::move(work)) {
+    thread_ = std::thread([this, thread_name] {
+      pthread_setname_np(pthread_self(), thread_name);  // shows in top -H, perf, gdb
       Loop();
     });
   }
-  ~StoreStage() { (void)Finish(); }
-  StoreStage(const StoreStage&) = delete;
-  StoreStage& operator=(const StoreStage&) = delete;
+  ~BatchStage() { (void)Finish(); }
+  BatchStage(const BatchStage&) = delete;
+  BatchStage& operator=(const BatchStage&) = delete;
 
-  Status Push(std::vector<Mention> batch) {
-    CpuSpan span(ingestor_.Stage(&IngestStageTimes::push));
+  Status Push(Batch batch) {
+    CpuSpan span(times_.push_cpu);
     std::unique_lock lock(mu_);
     {
-      WaitSpan waiting(ingestor_.Stage(&IngestStageTimes::push_wait));
+      WaitSpan waiting(times_.push_wait);
       space_.wait(lock, [&] { return queue_.size() < max_queued_ || !failure_.ok(); });
     }
     if (!failure_.ok()) return failure_;
@@ -391,7 +403,7 @@ class Ingestor::StoreStage {
     return Status::Ok();
   }
 
-  //! Waits until every pushed batch is stored (or one failed) and stops the thread.
+  //! Waits until every pushed batch is done (or one failed) and stops the thread.
   Status Finish() {
     {
       std::lock_guard lock(mu_);
@@ -403,16 +415,13 @@ class Ingestor::StoreStage {
     return failure_;
   }
 
-  //! Outcome counts of the stored batches; read after Finish().
-  const IngestReport& report() const { return report_; }
-
  private:
   void Loop() {
-    CpuSpan life(ingestor_.Stage(&IngestStageTimes::store_total));
+    CpuSpan life(times_.thread_cpu);
     while (true) {
-      std::vector<Mention> batch;
+      Batch batch;
       {
-        WaitSpan waiting(ingestor_.Stage(&IngestStageTimes::store_wait));
+        WaitSpan waiting(times_.thread_wait);
         std::unique_lock lock(mu_);
         ready_.wait(lock, [&] { return !queue_.empty() || done_; });
         if (queue_.empty()) return;
@@ -420,7 +429,7 @@ class Ingestor::StoreStage {
         queue_.pop_front();
       }
       space_.notify_one();
-      Status s = ingestor_.Commit(std::move(batch), &report_);
+      Status s = work_(std::move(batch));
       if (!s.ok()) {
         std::lock_guard lock(mu_);
         failure_ = s;
@@ -431,15 +440,15 @@ class Ingestor::StoreStage {
     }
   }
 
-  const Ingestor& ingestor_;
   const size_t max_queued_;
-  IngestReport report_;  //!< written by the store thread only
+  const Times times_;
+  const std::function<Status(Batch)> work_;
   std::mutex mu_;
-  std::condition_variable ready_;           //!< a batch was queued, or done_
-  std::condition_variable space_;           //!< the queue shrank, or a commit failed
-  std::deque<std::vector<Mention>> queue_;  //!< guarded by mu_
-  bool done_ = false;                       //!< guarded by mu_
-  Status failure_;                          //!< guarded by mu_
+  std::condition_variable ready_;  //!< a batch was queued, or done_
+  std::condition_variable space_;  //!< the queue shrank, or a batch failed
+  std::deque<Batch> queue_;        //!< guarded by mu_
+  bool done_ = false;              //!< guarded by mu_
+  Status failure_;                 //!< guarded by mu_
   std::thread thread_;
 };
 
@@ -448,8 +457,32 @@ Result<IngestReport> Ingestor::Run(ImportFormat format, size_t max_errors,
   IngestReport report;
   ImportOptions options;
   options.format = format;
-  std::unique_ptr<StoreStage> stage;
-  if (options_.pipelined) stage = std::make_unique<StoreStage>(*this, options_.max_queued_batches);
+  // Pipelined: the caller parses, prepares and labels (with the labelling pool); a near-duplicate
+  // thread flags the labelled batches in order (serial by nature: a mention can only copy an
+  // earlier one); a store thread commits them. Each stage overlaps the others' next batches.
+  IngestReport stored_report;  // written by the store thread only, read after Finish()
+  std::unique_ptr<BatchStage> store, flag;
+  if (options_.pipelined) {
+    // The queued batches are shared out: one waits for the near-duplicate thread, the rest for
+    // the store.
+    store = std::make_unique<BatchStage>(
+        "humas-store", std::max<size_t>(1, options_.max_queued_batches - 1),
+        BatchStage::Times{Stage(&IngestStageTimes::store_total),
+                          Stage(&IngestStageTimes::store_wait), nullptr,
+                          Stage(&IngestStageTimes::flag_push_wait)},
+        [this, &stored_report](BatchStage::Batch batch) {
+          return Commit(std::move(batch.mentions), &stored_report);
+        });
+    flag = std::make_unique<BatchStage>(
+        "humas-neardup", 1,
+        BatchStage::Times{Stage(&IngestStageTimes::flag_total), Stage(&IngestStageTimes::flag_wait),
+                          Stage(&IngestStageTimes::push), Stage(&IngestStageTimes::push_wait)},
+        [this, &store](BatchStage::Batch batch) {
+          FlagNearDuplicates(&batch.mentions, std::move(batch.sigs));
+          batch.sigs.clear();
+          return store->Push(std::move(batch));
+        });
+  }
   // The parser's CPU is the caller's minus what the batches' callbacks spent.
   std::atomic<std::int64_t> callbacks{0};
   const std::int64_t caller0 = options_.stage_times ? ThreadCpuNs() : 0;
@@ -459,14 +492,14 @@ Result<IngestReport> Ingestor::Run(ImportFormat format, size_t max_errors,
       ++report.rejected;
       if (report.errors.size() < max_errors) report.errors.push_back(std::move(e));
     }
-    if (!stage) return StoreBatch(std::move(parsed.mentions), parsed.lines, &report, max_errors);
+    if (!flag) return StoreBatch(std::move(parsed.mentions), parsed.lines, &report, max_errors);
     std::optional<CpuSpan> preparing(std::in_place, Stage(&IngestStageTimes::prepare));
     HUMAS_ASSIGN_OR_RETURN(std::vector<Mention> batch,
                            Prepare(std::move(parsed.mentions), parsed.lines, &report, max_errors));
     preparing.reset();
     if (batch.empty()) return Status::Ok();
-    LabelAll(&batch);
-    return stage->Push(std::move(batch));
+    std::vector<TextSignature> sigs = LabelAll(&batch);
+    return flag->Push({std::move(batch), std::move(sigs)});
   });
   Status fed = feed(parser);
   if (fed.ok()) fed = parser.Finish();
@@ -475,13 +508,16 @@ Result<IngestReport> Ingestor::Run(ImportFormat format, size_t max_errors,
     options_.stage_times->caller_total += caller;
     options_.stage_times->parse += caller - callbacks.load();
   }
-  if (stage) {
-    // Batches queued before a parse failure are still stored (storing is idempotent).
-    Status stored = stage->Finish();
-    report.imported += stage->report().imported;
-    report.duplicates += stage->report().duplicates;
-    report.updated += stage->report().updated;
+  if (flag) {
+    // Batches queued before a parse failure are still stored (storing is idempotent). A failed
+    // store fails the near-duplicate stage's next push, so its failure is the store's.
+    Status flagged = flag->Finish();
+    Status stored = store->Finish();
+    report.imported += stored_report.imported;
+    report.duplicates += stored_report.duplicates;
+    report.updated += stored_report.updated;
     if (!stored.ok()) return stored;
+    if (!flagged.ok()) return flagged;
   }
   HUMAS_RETURN_IF_ERROR(fed);
   return report;

@@ -67,9 +67,13 @@ struct IngestStageTimes {
   std::atomic<std::int64_t> label_caller{0};   //!< of `label`, done on the caller's thread
   std::atomic<std::int64_t> label_handoff{0};  //!< caller's CPU in the pool outside the chunks
   std::atomic<std::int64_t> label_wait{0};     //!< wall: caller waiting for the pool's last chunks
-  std::atomic<std::int64_t> near_dup{0};   //!< near-duplicate look-up and add (FlagNearDuplicates)
-  std::atomic<std::int64_t> push{0};       //!< CPU handing the batch to the store thread
+  std::atomic<std::int64_t> push{0};       //!< CPU handing the batch to the near-duplicate thread
   std::atomic<std::int64_t> push_wait{0};  //!< wall: blocked on a full queue (back-pressure)
+  // The near-duplicate thread (the caller's own, when not pipelined).
+  std::atomic<std::int64_t> near_dup{0};        //!< look-up and add (FlagNearDuplicates)
+  std::atomic<std::int64_t> flag_total{0};      //!< the thread's CPU over its life
+  std::atomic<std::int64_t> flag_wait{0};       //!< wall: waiting for a labelled batch
+  std::atomic<std::int64_t> flag_push_wait{0};  //!< wall: blocked on the store's full queue
   // The store thread (the caller's own, when not pipelined).
   std::atomic<std::int64_t> commit{0};       //!< Commit(): near-dup naming, UpsertBatch, announce
   std::atomic<std::int64_t> upsert{0};       //!< of `commit`, in MentionRepository::UpsertBatch
@@ -79,11 +83,13 @@ struct IngestStageTimes {
 
 //! How an import overlaps its stages.
 struct IngestOptions {
-  //! Import()/ImportBytes() store batch N on a store thread while batch N+1 is parsed, labelled
-  //! and matched (a bounded pipeline). false = one batch at a time on the caller's thread.
+  //! Import()/ImportBytes() store batch N on a store thread while a near-duplicate thread flags
+  //! batch N+1 and batch N+2 is parsed, labelled and matched (a bounded pipeline). false = one
+  //! batch at a time on the caller's thread.
   bool pipelined = true;
-  //! Labelled batches waiting for the store thread before the parser blocks (back-pressure:
-  //! memory stays at a few batches whatever the input size).
+  //! Labelled batches waiting before the parser blocks (back-pressure: memory stays at a few
+  //! batches whatever the input size): one for the near-duplicate thread, the rest (at least one)
+  //! for the store thread.
   size_t max_queued_batches = 2;
   //! When set, the import adds its CPU time by stage here (off by default: `humas serve` leaves
   //! it null and reads no clocks).
@@ -119,7 +125,7 @@ class Ingestor {
                     IngestReport* report, size_t max_errors = 1000);
 
  private:
-  class StoreStage;
+  class BatchStage;
   //! Resolves agencies and applies the policy; refused inputs are counted in `report`.
   Result<std::vector<Mention>> Prepare(std::vector<MentionInput> inputs,
                                        const std::vector<std::int64_t>& lines, IngestReport* report,
@@ -130,10 +136,11 @@ class Ingestor {
   //! Hands the stored version of an edited mention to the sink (Mention::just_edited).
   void AnnounceEdit(Id id, const std::vector<Id>& query_ids) const;
   //! Applies the labeler and the query matcher to every mention of the batch and signs its text
-  //! (in parallel for large batches), then flags near-duplicates (FlagNearDuplicates).
-  void LabelAll(std::vector<Mention>* batch) const;
-  //! Near-duplicates, labelling stage: looks every signed mention up in the index and adds it
-  //! (pending) so that later batches see it before it is stored.
+  //! for near-duplicates (in parallel for large batches); returns the signatures (empty without
+  //! a near-duplicate index).
+  std::vector<TextSignature> LabelAll(std::vector<Mention>* batch) const;
+  //! Near-duplicates, after LabelAll and in batch order: looks every signed mention up in the
+  //! index and adds it (pending) so that later batches see it before it is stored.
   void FlagNearDuplicates(std::vector<Mention>* batch, std::vector<TextSignature> sigs) const;
   //! Near-duplicates, store stage, before UpsertBatch: names each copy's first mention (its id,
   //! or its position in this batch); a first mention still pending in another intake path's

@@ -6,6 +6,8 @@
 #endif
 
 #include <algorithm>
+#include <new>
+#include <type_traits>
 #include <utility>
 
 #include "search/agency_query.h"
@@ -150,6 +152,42 @@ void ComputeMinHashes(const std::vector<std::uint32_t>& shingles,
   MinHashes(shingles, m, std::make_index_sequence<kMinHashes>{});
 }
 
+// The number of shingles two sets of sizes na and nb must share for their Jaccard similarity,
+// computed exactly as Jaccard() computes it, to be at least `min_score` (or above it when
+// `strictly`). More than min(na, nb) when no overlap can reach it.
+size_t CommonNeeded(size_t na, size_t nb, double min_score, bool strictly) {
+  const auto passes = [&](size_t c) {
+    const double score = static_cast<double>(c) / static_cast<double>(na + nb - c);
+    return strictly ? score > min_score : score >= min_score;
+  };
+  const size_t most = std::min(na, nb);
+  // J(c) = c / (na + nb - c) grows with c: start just below the real root and step up.
+  const double root = min_score * static_cast<double>(na + nb) / (1 + min_score);
+  size_t c = root > 1 ? std::min(most, static_cast<size_t>(root) - 1) : 0;
+  while (c > 0 && passes(c)) --c;
+  while (c <= most && !passes(c)) ++c;
+  return c;
+}
+
+// The shingles two sorted, unique sets share, or -1 as soon as fewer than `needed` remain
+// possible. Branch-free merge step.
+std::ptrdiff_t CommonAtLeast(const std::vector<std::uint32_t>& a,
+                             const std::vector<std::uint32_t>& b, size_t needed) {
+  const std::uint32_t* pa = a.data();
+  const std::uint32_t* pb = b.data();
+  const std::uint32_t* const ea = pa + a.size();
+  const std::uint32_t* const eb = pb + b.size();
+  size_t common = 0;
+  while (pa != ea && pb != eb) {
+    if (common + static_cast<size_t>(std::min(ea - pa, eb - pb)) < needed) return -1;
+    const std::uint32_t x = *pa, y = *pb;
+    common += x == y;
+    pa += x <= y;
+    pb += y <= x;
+  }
+  return common >= needed ? static_cast<std::ptrdiff_t>(common) : -1;
+}
+
 }  // namespace
 
 namespace detail {
@@ -211,7 +249,15 @@ double Jaccard(const std::vector<std::uint32_t>& a, const std::vector<std::uint3
   return static_cast<double>(common) / static_cast<double>(a.size() + b.size() - common);
 }
 
-NearDuplicateIndex::NearDuplicateIndex(NearDuplicateOptions options) : options_(options) {}
+NearDuplicateIndex::NearDuplicateIndex(NearDuplicateOptions options) : options_(options) {
+  // Room for every band key of a full window (plus the entry being added before the oldest
+  // leaves) at most 3/4 full: 2^21 slots (32 MiB of address space) for the default 100,000.
+  constexpr size_t kMaxReservedSlots = size_t{1} << 22;
+  const size_t keys = (std::min(options_.max_entries, kMaxReservedSlots) + 1) * kBands;
+  size_t size = 1024;
+  while (size < kMaxReservedSlots && size * 3 < keys * 4) size *= 2;
+  ResizeTableLocked(size);
+}
 
 size_t NearDuplicateIndex::size() const {
   std::lock_guard<std::mutex> lock(mu_);
@@ -219,14 +265,13 @@ size_t NearDuplicateIndex::size() const {
 }
 
 NearDuplicateIndex::Slot& NearDuplicateIndex::SlotLocked(std::uint64_t key) {
-  const size_t mask = table_.size() - 1;
+  const size_t mask = table_size_ - 1;
   for (size_t i = key & mask;; i = (i + 1) & mask)
     if (table_[i].key == key || table_[i].key == 0) return table_[i];
 }
 
 const NearDuplicateIndex::Slot* NearDuplicateIndex::FindSlotLocked(std::uint64_t key) const {
-  if (table_.empty()) return nullptr;
-  const size_t mask = table_.size() - 1;
+  const size_t mask = table_size_ - 1;
   for (size_t i = key & mask;; i = (i + 1) & mask) {
     if (table_[i].key == key) return &table_[i];
     if (table_[i].key == 0) return nullptr;
@@ -235,8 +280,8 @@ const NearDuplicateIndex::Slot* NearDuplicateIndex::FindSlotLocked(std::uint64_t
 
 void NearDuplicateIndex::EraseSlotLocked(Slot& slot) {
   // Backward-shift deletion: move later members of the probe run into the hole.
-  const size_t mask = table_.size() - 1;
-  size_t hole = static_cast<size_t>(&slot - table_.data());
+  const size_t mask = table_size_ - 1;
+  size_t hole = static_cast<size_t>(&slot - table_.get());
   for (size_t i = (hole + 1) & mask; table_[i].key != 0; i = (i + 1) & mask) {
     const size_t home = table_[i].key & mask;
     // table_[i] may fill the hole when its home is not in (hole, i] (cyclically).
@@ -249,11 +294,14 @@ void NearDuplicateIndex::EraseSlotLocked(Slot& slot) {
   --table_used_;
 }
 
-void NearDuplicateIndex::GrowTableLocked() {
-  std::vector<Slot> old = std::move(table_);
-  table_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
-  for (const Slot& s : old)
-    if (s.key != 0) SlotLocked(s.key) = s;
+void NearDuplicateIndex::ResizeTableLocked(size_t size) {
+  static_assert(std::is_trivially_copyable_v<Slot>);
+  std::unique_ptr<Slot[], FreeSlots> old = std::move(table_);
+  const size_t old_size = std::exchange(table_size_, size);
+  table_.reset(static_cast<Slot*>(std::calloc(size, sizeof(Slot))));
+  if (!table_) throw std::bad_alloc();
+  for (size_t i = 0; i < old_size; ++i)
+    if (old[i].key != 0) SlotLocked(old[i].key) = old[i];
 }
 
 const NearDuplicateIndex::Entry* NearDuplicateIndex::EntryLocked(Ticket ticket) const {
@@ -297,12 +345,19 @@ std::optional<NearDuplicateIndex::Hit> NearDuplicateIndex::FindLocked(const Text
       UnixMillis gap =
           e->created_at > created_at ? e->created_at - created_at : created_at - e->created_at;
       if (gap > options_.window_ms) continue;
-      double score = Jaccard(sig.shingles, e->sig.shingles);
-      if (score >= options_.threshold && (!best || score > best->score)) {
-        best = Hit{0, e->root_ticket, e->root_agency, score};
-        best_entry = e;
-      }
-      if (best && best->score >= kCloseEnough) break;
+      // Only a copy that would become the best counts: verify it against that bound (sizes
+      // first, then a merge that stops once too few shingles remain); the score is Jaccard()'s.
+      const size_t na = sig.shingles.size(), nb = e->sig.shingles.size();
+      const size_t needed = best ? CommonNeeded(na, nb, best->score, /*strictly=*/true)
+                                 : CommonNeeded(na, nb, options_.threshold, /*strictly=*/false);
+      if (needed > std::min(na, nb)) continue;
+      const std::ptrdiff_t common = CommonAtLeast(sig.shingles, e->sig.shingles, needed);
+      if (common < 0) continue;
+      const double score =
+          static_cast<double>(common) / static_cast<double>(na + nb - static_cast<size_t>(common));
+      best = Hit{0, e->root_ticket, e->root_agency, score};
+      best_entry = e;
+      if (score >= kCloseEnough) break;
     }
     if (best && best->score >= kCloseEnough) break;
   }
@@ -314,7 +369,7 @@ NearDuplicateIndex::Ticket NearDuplicateIndex::AddEntryLocked(Entry e) {
   if (e.sig.empty()) return 0;
   const Ticket ticket = first_ticket_ + entries_.size();
   if (e.root_ticket == 0) e.root_ticket = ticket;
-  if ((table_used_ + kBands) * 4 > table_.size() * 3) GrowTableLocked();
+  if ((table_used_ + kBands) * 4 > table_size_ * 3) ResizeTableLocked(table_size_ * 2);
   for (int b = 0; b < kBands; ++b) {
     Slot& slot = SlotLocked(e.sig.bands[b]);
     if (slot.key == 0) {

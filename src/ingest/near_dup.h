@@ -17,8 +17,11 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string_view>
@@ -119,22 +122,29 @@ class NearDuplicateIndex {
   size_t size() const;
 
  private:
-  struct Entry {
+  //! What a look-up reads of every candidate (the chain link, whether it is dropped, its time) is
+  //! in the entry's first 64 bytes, so that a candidate outside the window costs one cache line.
+  struct alignas(64) Entry {
+    //! For each band, how many tickets back the previous entry with the same key is (0 = none):
+    //! a band's entries form a chain from the newest (in the table) to the oldest.
+    std::array<std::uint32_t, kBands> back{};
     Id id = 0;  //!< 0 = pending (not stored yet), -1 = dropped (never stored)
+    UnixMillis created_at = 0;
+    // The second cache line: the shingles (a copy's verification), then what a hit reports.
+    TextSignature sig;
     std::optional<Id> agency;
     Id root = 0;             //!< 0 = the mention of root_ticket (pending when added)
     Ticket root_ticket = 0;  //!< the cluster's first entry (its own ticket for a root)
     std::optional<Id> root_agency;
-    UnixMillis created_at = 0;
-    TextSignature sig;
-    //! For each band, how many tickets back the previous entry with the same key is (0 = none):
-    //! a band's entries form a chain from the newest (in the table) to the oldest.
-    std::array<std::uint32_t, kBands> back{};
   };
-  //! A slot of the band table: key 0 = empty.
+  static_assert(offsetof(Entry, sig) == 64);
+  //! A slot of the band table: key 0 = empty (all-zero bytes: calloc'd memory is empty slots).
   struct Slot {
     std::uint64_t key = 0;
     Ticket newest = 0;
+  };
+  struct FreeSlots {
+    void operator()(Slot* p) const { std::free(p); }
   };
   Ticket AddEntryLocked(Entry e);
   const Entry* EntryLocked(Ticket ticket) const;
@@ -144,7 +154,8 @@ class NearDuplicateIndex {
   Slot& SlotLocked(std::uint64_t key);
   const Slot* FindSlotLocked(std::uint64_t key) const;
   void EraseSlotLocked(Slot& slot);
-  void GrowTableLocked();
+  //! Replaces the table by an empty one of `size` slots (a power of two), re-adding the keys.
+  void ResizeTableLocked(size_t size);
 
   const NearDuplicateOptions options_;
   mutable std::mutex mu_;
@@ -152,8 +163,11 @@ class NearDuplicateIndex {
   std::deque<Entry> entries_;
   Ticket first_ticket_ = 1;  //!< guarded by mu_
   //! Band key -> newest entry with it: open addressing, linear probing, a power-of-two size at
-  //! most 3/4 full, backward-shift deletion (no tombstones). Guarded by mu_.
-  std::vector<Slot> table_;
+  //! most 3/4 full, backward-shift deletion (no tombstones). Sized at construction for a full
+  //! window (max_entries × kBands keys, up to kMaxReservedSlots), so that it never grows while the
+  //! window fills; calloc'd, so pages are only touched as keys land in them. Guarded by mu_.
+  std::unique_ptr<Slot[], FreeSlots> table_;
+  size_t table_size_ = 0;  //!< a power of two (guarded by mu_)
   size_t table_used_ = 0;  //!< guarded by mu_
 };
 
