@@ -163,9 +163,7 @@ class NearDuplicateIndex {
   std::deque<Entry> entries_;
   Ticket first_ticket_ = 1;  //!< guarded by mu_
   //! Band key -> newest entry with it: open addressing, linear probing, a power-of-two size at
-  //! most 3/4 full, backward-shift deletion (no tombstones). Sized at construction for a full
-  //! window (max_entries × kBands keys, up to kMaxReservedSlots), so that it never grows while the
-  //! window fills; calloc'd, so pages are only touched as keys land in them. Guarded by mu_.
+  //! most 3/4 full, backward-shift deletion (no tombstones); calloc'd. Guarded by mu_.
   std::unique_ptr<Slot[], FreeSlots> table_;
   size_t table_size_ = 0;  //!< a power of two (guarded by mu_)
   size_t table_used_ = 0;  //!< guarded by mu_
