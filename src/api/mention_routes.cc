@@ -7,6 +7,7 @@
 #include "api/json_model.h"
 #include "ingest/ingest.h"
 #include "store/cases.h"
+#include "store/counters.h"
 #include "store/queries.h"
 
 namespace humas::api {
@@ -103,14 +104,15 @@ http::Response GetMention(Context& ctx, const http::Request& req, Caller& c) {
   if (!visible) return Error(NotFound("no such mention"));
   json j = ToJson(*m, c.hierarchy.get(), c.access.get());
   // The size of its near-duplicate cluster within the caller's scope: how many mentions were
-  // flagged as copies of the cluster's first mention (this one, or the one it copies).
-  store::MentionFilter copies;
-  copies.near_duplicate_of = m->near_duplicate ? m->near_duplicate->of : m->id;
-  if (Status s = MentionScope(req, c, &copies.agency_ids, &copies.include_unassigned); !s.ok())
-    return Error(s);
-  auto n = ctx.store.mentions().Search(copies, {.limit = 1, .offset = 0});
+  // flagged as copies of the cluster's first mention (this one, or the one it copies), from the
+  // counter kept when a copy is stored (one row per agency of the copies), not a row count.
+  std::optional<std::vector<Id>> scope;
+  bool unassigned = false;
+  if (Status s = MentionScope(req, c, &scope, &unassigned); !s.ok()) return Error(s);
+  auto n = ctx.store.counters().NearDuplicateCopies(
+      m->near_duplicate ? m->near_duplicate->of : m->id, scope, unassigned);
   if (!n.ok()) return Error(n.status());
-  j["near_duplicate_copies"] = n->total;
+  j["near_duplicate_copies"] = *n;
   // What the author wrote before their edits, oldest first (officers see what was said first).
   auto edits = ctx.store.mentions().Edits(m->id);
   if (!edits.ok()) return Error(edits.status());

@@ -211,7 +211,8 @@ http::Response TopAuthors(Context& ctx, const http::Request& req, Caller& c) {
   if (Status s = ReadActivityFilter(ctx, req, c, 7, &f); !s.ok()) return Error(s);
   auto limit = QueryInt(req, "limit", 20, 1, 100);
   if (!limit.ok()) return Error(limit.status());
-  auto top = ctx.store.spread().TopAuthors(f, static_cast<int>(*limit));
+  store::TopicCoverage coverage;
+  auto top = ctx.store.spread().TopAuthors(f, static_cast<int>(*limit), &coverage);
   if (!top.ok()) return Error(top.status());
   json items = json::array();
   for (const auto& a : *top) {
@@ -219,7 +220,12 @@ http::Response TopAuthors(Context& ctx, const http::Request& req, Caller& c) {
     item["segment"] = SegmentJson(spread::InferSegment(a, f.until - f.since));
     items.push_back(std::move(item));
   }
-  return Json(200, {{"window", WindowJson(f)}, {"measure", kInfluenceMeasure}, {"items", items}});
+  json out = {{"window", WindowJson(f)}, {"measure", kInfluenceMeasure}, {"items", items}};
+  // A topic ranking reads at most topic_cap of the newest mentions containing the word.
+  if (!f.hashtag.empty())
+    out["topic_coverage"] = {
+        {"candidates", coverage.candidates}, {"cap", f.topic_cap}, {"capped", coverage.capped}};
+  return Json(200, out);
 }
 
 http::Response AuthorProfile(Context& ctx, const http::Request& req, Caller& c) {

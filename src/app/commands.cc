@@ -606,22 +606,33 @@ int CorrectionsCommand(const std::vector<std::string>& args) {
   if (!config.ok()) return Fail("configuration", config.status());
   auto opened = OpenStore(config->data_dir);
   if (!opened.ok()) return Fail("database", opened.status());
-  auto examples = (*opened)->corrections().Examples(*task);
-  if (!examples.ok()) return Fail("corrections export", examples.status());
   // Written next to the target and renamed, so a failed export never leaves half a file.
   const std::string out = *flags->Get("out");
   const std::string tmp = out + ".tmp";
   std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
   if (!file) return Fail("corrections export", Unavailable("cannot write " + tmp));
   std::int64_t written = 0;
-  for (const auto& e : *examples) {
-    // TSV "text<TAB>label" (humas train --data): tabs and line breaks in the text become spaces.
-    std::string text = e.text;
-    for (char& ch : text)
-      if (ch == '\t' || ch == '\n' || ch == '\r') ch = ' ';
-    if (text.find_first_not_of(' ') == std::string::npos) continue;
-    file << text << '\t' << e.label << '\n';
-    ++written;
+  // In pages of 1,000 mentions (one short read each): memory stays one page whatever the size.
+  Id after = 0;
+  while (true) {
+    auto examples = (*opened)->corrections().Examples(*task, after, 1000);
+    if (!examples.ok()) {
+      file.close();
+      std::error_code ignored;
+      fs::remove(tmp, ignored);
+      return Fail("corrections export", examples.status());
+    }
+    if (examples->empty()) break;
+    for (const auto& e : *examples) {
+      after = e.mention_id;
+      // TSV "text<TAB>label" (humas train --data): tabs and line breaks in the text become spaces.
+      std::string text = e.text;
+      for (char& ch : text)
+        if (ch == '\t' || ch == '\n' || ch == '\r') ch = ' ';
+      if (text.find_first_not_of(' ') == std::string::npos) continue;
+      file << text << '\t' << e.label << '\n';
+      ++written;
+    }
   }
   file.close();
   if (!file) return Fail("corrections export", Unavailable("cannot write " + tmp));

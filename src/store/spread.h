@@ -73,6 +73,18 @@ struct AuthorActivity {
   UnixMillis last_at = 0;
 };
 
+//! The default cap on the mentions TopAuthors reads for a hashtag topic (see ActivityFilter).
+//! There are no counters per hashtag (they would add an upsert per hashtag to every stored
+//! mention); the ranking is a bounded read instead, and says when the cap cut it short.
+inline constexpr std::int64_t kTopicCandidateCap = 50000;
+
+//! What a topic ranking read: `candidates` mentions containing the word (at most the cap);
+//! `capped` when more exist (older ones were left out).
+struct TopicCoverage {
+  std::int64_t candidates = 0;
+  bool capped = false;
+};
+
 struct ActivityFilter {
   UnixMillis since = 0;                       //!< created_at >= since
   UnixMillis until = 0;                       //!< created_at < until
@@ -81,6 +93,9 @@ struct ActivityFilter {
   //! Topic: mentions carrying this hashtag (without '#', [A-Za-z0-9_], compared lower-case);
   //! "" = any.
   std::string hashtag;
+  //! TopAuthors with a topic reads at most this many candidates: the most recently stored
+  //! mentions containing the word (full-text index, newest id first); older ones are not read.
+  std::int64_t topic_cap = kTopicCandidateCap;
 };
 
 // ---------------------------------------------------------------- label corrections
@@ -119,9 +134,12 @@ class SpreadRepository {
   //! NotFound when the mention does not exist. max_nodes is clamped to [1, 20000].
   virtual Result<Cascade> GetCascade(Id mention_id, int max_nodes) = 0;
   //! Authors in the window ranked by influence (then by mentions), at most `limit` (1..200).
-  virtual Result<std::vector<AuthorActivity>> TopAuthors(const ActivityFilter& filter,
-                                                         int limit) = 0;
-  //! One author's activity in the window (all counts zero when nothing was seen).
+  //! With a hashtag topic, only the newest `filter.topic_cap` mentions containing the word are
+  //! read; `coverage` (when given) says how many and whether the cap was reached.
+  virtual Result<std::vector<AuthorActivity>> TopAuthors(const ActivityFilter& filter, int limit,
+                                                         TopicCoverage* coverage = nullptr) = 0;
+  //! One author's activity in the window (all counts zero when nothing was seen). With a topic,
+  //! the author's mentions in the window are read (bounded by the author, never by the topic).
   virtual Result<AuthorActivity> Author(Platform platform, const std::string& handle,
                                         const ActivityFilter& filter) = 0;
 };
@@ -138,8 +156,11 @@ class CorrectionRepository {
   virtual Status Apply(LabelCorrection* correction) = 0;
   //! Corrections of one mention, oldest first.
   virtual Result<std::vector<LabelCorrection>> ForMention(Id mention_id) = 0;
-  //! The latest corrected label per mention for a task, by mention id.
-  virtual Result<std::vector<CorrectedExample>> Examples(LabelTask task) = 0;
+  //! One page of the export: the latest corrected label per mention for a task, for mentions
+  //! with id > `after`, by mention id, at most `limit` (clamped to 1..10000). The next page
+  //! starts after the last mention id returned; an empty page is the end. Each page is one short
+  //! read, so an export of any size holds one page in memory and never blocks intake.
+  virtual Result<std::vector<CorrectedExample>> Examples(LabelTask task, Id after, int limit) = 0;
 };
 
 }  // namespace humas::store

@@ -11,6 +11,12 @@ namespace {
 constexpr UnixMillis kMinute = 60'000;
 constexpr UnixMillis kT0 = 1'723'860'000'000;  // 2024-08-17T02:00:00Z
 
+template <typename T>
+T Unwrap(Result<T> r) {
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return std::move(r).value();
+}
+
 class SpreadConformanceTest : public StoreConformanceTest {
  protected:
   //! Stores one mention; returns its id.
@@ -262,15 +268,66 @@ TEST_P(SpreadConformanceTest, CorrectionsUpdateTheMentionTheRollupsAndKeepHistor
   EXPECT_EQ((*history)[0].new_value, "positive");
   EXPECT_EQ((*history)[3].old_value, "positive");
   EXPECT_EQ((*history)[3].username, "pejabat1");
-  auto examples = store().corrections().Examples(LabelTask::kSentiment);
+  auto examples = store().corrections().Examples(LabelTask::kSentiment, 0, 100);
   ASSERT_TRUE(examples.ok());
   ASSERT_EQ(examples->size(), 1u);
   EXPECT_EQ((*examples)[0].label, "neutral");
   EXPECT_EQ((*examples)[0].text, "pelayanan puskesmas cepat");
-  examples = store().corrections().Examples(LabelTask::kKind);
+  EXPECT_TRUE(Unwrap(store().corrections().Examples(LabelTask::kSentiment, id, 100)).empty());
+  examples = store().corrections().Examples(LabelTask::kKind, 0, 100);
   ASSERT_TRUE(examples.ok());
   ASSERT_EQ(examples->size(), 1u);
   EXPECT_EQ((*examples)[0].label, "apresiasi");
+}
+
+// The export in pages: every corrected mention exactly once, by id, with its latest label,
+// whatever the page size; corrections of other tasks are not listed.
+TEST_P(SpreadConformanceTest, CorrectionsExportInPages) {
+  std::vector<Mention> batch;
+  for (int i = 0; i < 23; ++i) {
+    Mention m;
+    m.data.platform = Platform::kX;
+    m.data.external_id = "k" + std::to_string(i);
+    m.data.text = "teks " + std::to_string(i);
+    m.data.author_handle = "warga";
+    m.data.created_at = kT0 + i;
+    m.data.labels.sentiment = "neutral";
+    batch.push_back(m);
+  }
+  auto out = Unwrap(store().mentions().UpsertBatch(batch, kT0));
+  std::map<Id, std::string> expected;
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (i % 4 == 3) continue;  // not corrected
+    const Id id = out[i].id;
+    for (const char* v : {"negative", "positive"}) {
+      if (i % 2 == 0 && std::string(v) == "positive") break;  // corrected once or twice
+      LabelCorrection c{0, id, LabelTask::kSentiment, "", 0, v, 8, "petugas", "", kT0};
+      ASSERT_TRUE(store().corrections().Apply(&c).ok());
+      expected[id] = v;
+    }
+    if (i % 5 == 0) {
+      LabelCorrection k{0, id, LabelTask::kKind, "", 0, "saran", 8, "petugas", "", kT0};
+      ASSERT_TRUE(store().corrections().Apply(&k).ok());
+    }
+  }
+  for (int limit : {1, 4, 7, 1000}) {
+    std::map<Id, std::string> got;
+    Id after = 0;
+    int pages = 0;
+    while (true) {
+      auto page = Unwrap(store().corrections().Examples(LabelTask::kSentiment, after, limit));
+      if (page.empty()) break;
+      ASSERT_LE(static_cast<int>(page.size()), limit);
+      ++pages;
+      for (const auto& e : page) {
+        EXPECT_GT(e.mention_id, after);
+        EXPECT_TRUE(got.emplace(e.mention_id, e.label).second) << "listed twice";
+        after = e.mention_id;
+      }
+    }
+    EXPECT_EQ(got, expected) << "limit " << limit;
+    EXPECT_EQ(pages, (static_cast<int>(expected.size()) + limit - 1) / limit);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SpreadConformanceTest, ::testing::ValuesIn(StoreBackends()),

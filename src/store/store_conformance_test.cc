@@ -7,6 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include "store/counters.h"
+
 namespace humas::store {
 namespace {
 
@@ -626,6 +628,65 @@ TEST_P(StoreConformanceTest, NearDuplicateFlagsAreStoredLoadedAndFiltered) {
   EXPECT_EQ(Unwrap(store().mentions().Search(f, {})).total, 4);
   f.near_duplicates = NearDuplicates::kInclude;
   EXPECT_EQ(Unwrap(store().mentions().Search(f, {})).total, 6);
+}
+
+// The cluster sizes kept when a copy is stored equal the copies listed by Search, per scope;
+// re-sent copies (duplicates, engagement raised) count once; a rebuild gives the same.
+TEST_P(StoreConformanceTest, NearDuplicateCopiesAreCountedWhenACopyIsStored) {
+  Agency a = MakeAgency("a");
+  Agency b = MakeAgency("b");
+  ASSERT_OK(store().agencies().Create(&a));
+  ASSERT_OK(store().agencies().Create(&b));
+  auto roots = Unwrap(store().mentions().UpsertBatch(
+      {MakeMention("r1", "kampanye satu", kT0, a.id), MakeMention("r2", "kampanye dua", kT0)},
+      kT0));
+  const std::optional<Id> agencies[] = {a.id, b.id, std::nullopt};
+  int serial = 0;
+  for (int round = 0; round < 4; ++round) {
+    std::vector<Mention> batch;
+    for (int i = 0; i < 7; ++i) {
+      ++serial;
+      Mention m = MakeMention("c" + std::to_string(serial), "salinan", kT0 + serial,
+                              agencies[(round + i) % 3]);
+      m.near_duplicate = NearDuplicate{roots[static_cast<size_t>(i % 2)].id, 0.9, std::nullopt};
+      batch.push_back(m);
+    }
+    // A copy of this batch's first copy (in-batch) and a re-sent copy (a duplicate).
+    ++serial;
+    Mention in_batch = MakeMention("c" + std::to_string(serial), "salinan", kT0 + serial, b.id);
+    in_batch.near_duplicate = NearDuplicate{0, 0.8, std::nullopt};
+    in_batch.near_duplicate_in_batch = 0;
+    batch.push_back(in_batch);
+    Mention again = batch[0];
+    again.data.likes = 50 + round;
+    batch.push_back(again);
+    ASSERT_OK(store().mentions().UpsertBatch(batch, kT0).status());
+  }
+  auto expect_counts = [&] {
+    std::vector<Id> clusters = {roots[0].id, roots[1].id};
+    for (Id of = roots[1].id + 1; of < roots[1].id + 40; ++of) clusters.push_back(of);
+    for (Id of : clusters) {
+      const std::vector<std::optional<std::vector<Id>>> scopes = {
+          std::nullopt, std::vector<Id>{a.id}, std::vector<Id>{a.id, b.id}};
+      for (const auto& scope : scopes) {
+        for (bool unassigned : {false, true}) {
+          MentionFilter f;
+          f.near_duplicate_of = of;
+          f.agency_ids = scope;
+          f.include_unassigned = unassigned;
+          EXPECT_EQ(Unwrap(store().counters().NearDuplicateCopies(of, scope, unassigned)),
+                    Unwrap(store().mentions().Search(f, {1, 0})).total)
+              << "cluster " << of << " scope " << (scope ? scope->size() : 0) << " unassigned "
+              << unassigned;
+        }
+      }
+    }
+  };
+  expect_counts();
+  EXPECT_EQ(Unwrap(store().counters().NearDuplicateCopies(roots[0].id, std::nullopt, true)), 16);
+  ASSERT_OK(store().counters().Rebuild());
+  expect_counts();
+  EXPECT_EQ(Unwrap(store().counters().NearDuplicateCopies(roots[1].id, std::nullopt, true)), 12);
 }
 
 TEST_P(StoreConformanceTest, RollupsCountEachNewMentionOnce) {

@@ -160,6 +160,11 @@ test('top authors per agency and topic rank by influence and explain the measure
   assert.equal(r.status, 200);
   assert.deepEqual(r.json.items.map((a) => a.handle).sort(), ['dinkes_berau', 'sari']);
   assert.equal(r.json.window.topic, '#layanansehat');
+  // A topic ranking is a bounded read of the newest mentions containing the word; it says how many.
+  assert.equal(r.json.topic_coverage.cap, 50000);
+  assert.equal(r.json.topic_coverage.capped, false);
+  assert.ok(r.json.topic_coverage.candidates >= 2, JSON.stringify(r.json.topic_coverage));
+  assert.equal((await admin.get(`/api/v1/authors/top?agency_id=${ids.dinkes}`)).json.topic_coverage, undefined);
   assert.equal((await admin.get('/api/v1/authors/top?topic=bad%20tag')).status, 400);
   const pupr = await loggedIn(server.url, 'pupr1');
   assert.equal((await pupr.get(`/api/v1/authors/top?agency_id=${ids.dinkes}`)).status, 404);

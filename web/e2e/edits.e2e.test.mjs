@@ -117,3 +117,56 @@ test('an edit reaches open pages: the live list and the mention detail change in
   assert.ok((await rows[0].textContent()).includes('Kapan posyandu'));
   assert.ok((await rows[1].textContent()).includes('Posyandu sudah buka lagi, terima kasih'));
 });
+
+test('an edit moves the open dashboard between sentiment counts, as a reload would show', async () => {
+  const admin = await loggedIn(server.url, 'admin');
+  const nowSec = Math.floor(Date.now() / 1000);
+  const original = update('01_message_text_minimal.json');
+  original.update_id = 10020;
+  original.message.message_id = 1500;
+  original.message.date = nowSec - 120; // inside the dashboard's 24 hours
+  original.message.text = 'Pelayanan puskesmas sangat buruk, petugas kasar dan lambat, kami sangat kecewa';
+  const edit = update('06_edited_message.json');
+  edit.update_id = 10021;
+  edit.edited_message.message_id = 1500;
+  edit.edited_message.date = nowSec - 120;
+  edit.edited_message.edit_date = nowSec;
+  edit.edited_message.text = 'Terima kasih, pelayanan puskesmas sangat baik, petugas ramah dan cepat';
+  const count = async (key) => Number((await page.textContent(`${tid(`sentiment-${key}`)} strong`)).replace(/\D/g, ''));
+  const counts = async () => ({
+    positive: await count('positive'), neutral: await count('neutral'), negative: await count('negative'), unlabelled: await count('unlabelled'),
+    total: Number((await page.textContent(tid('tile-total'))).replace(/\D/g, '')),
+  });
+
+  await page.goto(`${server.url}/`);
+  await page.waitForSelector(`${tid('live-indicator')}[data-state="open"]`);
+  assert.equal((await hook(original)).status, 200);
+  await page.waitForFunction((sel) => [...document.querySelectorAll(sel)].some((e) => e.textContent.includes('sangat buruk')), tid('live-item'));
+  const stored = (await admin.get('/api/v1/mentions?platform=telegram&q=kecewa')).json.items[0];
+  assert.ok(stored, 'the message is stored');
+  const before = stored.labels.sentiment || 'unlabelled';
+  const shown = await counts();
+
+  assert.equal((await hook(edit)).status, 200);
+  let after;
+  for (let i = 0; i < 80; i++) {
+    const d = (await admin.get(`/api/v1/mentions/${stored.id}`)).json;
+    if (d.edits?.length === 1) { after = d.labels.sentiment || 'unlabelled'; break; }
+    await new Promise((res) => setTimeout(res, 250));
+  }
+  assert.ok(after, 'the edit is stored');
+  assert.notEqual(after, before, `the language engine labels both versions ${before}: the test shows nothing`);
+  // Live: the mention leaves its old count and joins its new one; the total stays.
+  await page.waitForFunction(({ sel, n }) => Number(document.querySelector(sel).querySelector('strong').textContent.replace(/\D/g, '')) === n,
+    { sel: tid(`sentiment-${after}`), n: shown[after] + 1 });
+  await snap(page, 'edits-dashboard-live');
+  const live = await counts();
+  assert.equal(live[before], shown[before] - 1);
+  assert.equal(live[after], shown[after] + 1);
+  assert.equal(live.total, shown.total);
+  // The same figures as a fresh load from the server's counters.
+  await page.reload();
+  await page.waitForSelector(`${tid('live-indicator')}[data-state="open"]`);
+  await page.waitForFunction((sel) => document.querySelector(sel)?.textContent.trim() !== '0', tid('tile-total'));
+  assert.deepEqual(await counts(), live);
+});

@@ -71,11 +71,6 @@ constexpr char kSqlMentionFtsFilter[] =
 constexpr char kSqlRollupSelect[] =
     "SELECT hour, agency_id, platform, sentiment, count FROM rollup_hourly "
     "WHERE hour >= ? AND hour < ?";
-constexpr char kSqlRollupClear[] = "DELETE FROM rollup_hourly";
-constexpr char kSqlRollupRebuild[] =
-    "INSERT INTO rollup_hourly (hour, agency_id, platform, sentiment, count) "
-    "SELECT created_at - ((created_at % 3600000) + 3600000) % 3600000, coalesce(agency_id, 0), "
-    "platform, sentiment, count(*) FROM mentions GROUP BY 1, 2, 3, 4";
 
 }  // namespace
 
@@ -231,6 +226,12 @@ Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
     for (Id q : m.query_ids) {
       matches.emplace_back(q, id);
       ++query_hours[QueryHourKey{q, HourOf(d.created_at), d.labels.sentiment}];
+    }
+    if (m.near_duplicate) {  // a copy: its cluster's counter grows (migration 0028)
+      const int k = m.near_duplicate_in_batch;
+      const Id of = k >= 0 && static_cast<size_t>(k) < i ? out[static_cast<size_t>(k)].id
+                                                          : m.near_duplicate->of;
+      if (of > 0) counters.Copied(of, m.agency_id.value_or(0));
     }
     out.push_back({UpsertOutcome::Kind::kInserted, id});
     counters.Inserted(id, m);
@@ -450,12 +451,10 @@ Result<std::vector<RollupRow>> SqliteRollupRepository::Query(const RollupFilter&
 }
 
 Status SqliteRollupRepository::Rebuild() {
+  // In a read snapshot and short write chunks, so intake keeps going (rollups_rebuild.cc).
   auto conn = ctx_.pool->Acquire();
-  WriteTx tx(*conn);
-  HUMAS_RETURN_IF_ERROR(tx.Begin());
-  HUMAS_RETURN_IF_ERROR(conn->Exec(kSqlRollupClear));
-  HUMAS_RETURN_IF_ERROR(conn->Exec(kSqlRollupRebuild));
-  return tx.Commit();
+  return RebuildCounterTables(*conn, {HourlyRollupTable()}, HourlyRollupBackfill(),
+                              kRebuildChunkRows);
 }
 
 }  // namespace humas::store::sqlite

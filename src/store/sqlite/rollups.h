@@ -3,9 +3,12 @@
 // rebuilding the counters (rollups_repo.cc). Tables: migration 0016.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "store/counters.h"
@@ -45,6 +48,8 @@ class RollupBatch {
   //! after (after = the stored maxima).
   void Raised(Id id, std::int64_t old_shares, std::int64_t old_likes, std::int64_t old_replies,
               std::int64_t new_shares, std::int64_t new_likes, std::int64_t new_replies);
+  //! An inserted mention flagged as a near-duplicate of `of` (its cluster), in `agency` (0 = none).
+  void Copied(Id of, Id agency) { ++copies_[{of, agency}]; }
   Status Flush(Connection& conn);
 
  private:
@@ -60,17 +65,54 @@ class RollupBatch {
   };
   std::vector<New> inserted_;
   std::unordered_map<Id, Raise> raised_;
+  std::map<std::pair<Id, Id>, std::int64_t> copies_;  //!< (cluster, agency) -> new copies
 };
 
 class SqliteCounterRepository final : public CounterRepository {
  public:
   explicit SqliteCounterRepository(Context ctx) : ctx_(ctx) {}
   Result<std::vector<TopicHourCount>> TopicCountsAt(const std::vector<UnixMillis>& hours) override;
+  Result<std::int64_t> NearDuplicateCopies(Id of, const std::optional<std::vector<Id>>& agency_ids,
+                                           bool include_unassigned) override;
   Status Rebuild() override;
 
  private:
   Context ctx_;
 };
+
+//! A counter table for RebuildCounterTables: key columns, additive columns, and columns kept as
+//! the max or min of what was seen (with the value that changes nothing, for rows only removed).
+struct CounterTable {
+  struct Kept {
+    std::string column, op, neutral;  //!< op "max" or "min"
+  };
+  std::string name;
+  std::vector<std::string> keys;
+  std::vector<std::string> sums;
+  std::vector<Kept> kept;
+};
+
+//! The statements that recount the hourly rollups / the counters of migrations 0016 and 0028
+//! (their backfill sections) from the stored mentions.
+std::string HourlyRollupBackfill();
+Result<std::string> IngestCounterBackfill();
+
+//! Rows per write transaction of a rebuild.
+inline constexpr int kRebuildChunkRows = 5000;
+
+//! The counter tables of migrations 0016 and 0028 and the hourly sentiment rollups.
+const std::vector<CounterTable>& IngestCounterTables();
+const CounterTable& HourlyRollupTable();
+
+//! Recomputes `tables` from the stored mentions with `backfill` (statements "INSERT INTO <table>
+//! ... SELECT" over the mentions, as in the migrations) while intake keeps going: the recount and
+//! a copy of the live counters are taken in one read snapshot (no write lock), and the difference
+//! is added to the live counters in write transactions of at most `chunk_rows` rows each, so
+//! counts written meanwhile are kept (rollups_rebuild.cc). `after_snapshot` (tests) runs between
+//! the snapshot and the first write.
+Status RebuildCounterTables(Connection& conn, const std::vector<CounterTable>& tables,
+                            std::string backfill, int chunk_rows,
+                            const std::function<void()>& after_snapshot = {});
 
 //! Moves one mention's author between critical and other replies (author_daily
 //! critical_replies) when its labels change from `old_*` to `new_*` (corrections and edits).

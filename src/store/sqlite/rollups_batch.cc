@@ -29,6 +29,9 @@ constexpr char kSqlObservedGet[] = "SELECT observed FROM mention_observed WHERE 
 constexpr char kSqlObservedSet[] =
     "INSERT INTO mention_observed (mention_id, observed) VALUES (?, ?) "
     "ON CONFLICT (mention_id) DO UPDATE SET observed = excluded.observed";
+constexpr char kSqlCopiesAdd[] =
+    "INSERT INTO near_duplicate_copies (of_id, agency_id, copies) VALUES (?, ?, ?) "
+    "ON CONFLICT (of_id, agency_id) DO UPDATE SET copies = copies + excluded.copies";
 constexpr char kSqlAuthorAdd[] =
     "INSERT INTO author_daily (day, agency_id, platform, author_key, handle, name, mentions, "
     "originals, shares, replies, critical_replies, likes_sum, shares_sum, replies_sum, observed, "
@@ -244,6 +247,12 @@ Status RollupBatch::Flush(Connection& conn) {
     st.Bind(a.replies).Bind(a.critical).Bind(a.likes_sum).Bind(a.shares_sum).Bind(a.replies_sum);
     st.Bind(a.observed).Bind(a.influence).Bind(a.followers).Bind(a.first_at).Bind(a.last_at);
     HUMAS_RETURN_IF_ERROR(st.Run());
+  }
+
+  // Near-duplicate cluster sizes (migration 0028), in primary-key order.
+  for (const auto& [key, n] : copies_) {
+    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn.Prepare(kSqlCopiesAdd));
+    HUMAS_RETURN_IF_ERROR(st.Bind(key.first).Bind(key.second).Bind(n).Run());
   }
 
   // The agency topics: each new mention once per agency whose queries it matched.

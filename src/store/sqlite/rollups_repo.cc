@@ -13,10 +13,8 @@ constexpr char kSqlTopicAt[] =
     "SELECT t.agency_id, t.hour, t.sentiment, t.count FROM agencies a "
     "CROSS JOIN agency_topic_hourly t ON t.agency_id = a.id "
     "AND t.hour IN (SELECT value FROM json_each(?))";
-constexpr char kSqlClear[] =
-    "DELETE FROM mention_observed; DELETE FROM author_daily; DELETE FROM agency_topic_hourly;";
-constexpr char kBackfillMarker[] = "-- backfill";
-constexpr int kCountersMigration = 16;
+// One cluster's copies per agency (the primary key's prefix: one short range read).
+constexpr char kSqlCopies[] = "SELECT agency_id, copies FROM near_duplicate_copies WHERE of_id = ?";
 
 constexpr char kSqlCorrected[] =
     "SELECT created_at, coalesce(agency_id, 0), platform, author_handle, shared_from <> '', "
@@ -49,23 +47,28 @@ Result<std::vector<TopicHourCount>> SqliteCounterRepository::TopicCountsAt(
   }
 }
 
-Status SqliteCounterRepository::Rebuild() {
-  // The backfill section of the migration that created the counters: one definition of what
-  // they hold from the stored mentions.
-  std::string backfill;
-  for (const EmbeddedMigration& m : EmbeddedMigrations()) {
-    if (m.version != kCountersMigration) continue;
-    std::string sql = m.sql;
-    size_t at = sql.find(kBackfillMarker);
-    if (at != std::string::npos) backfill = sql.substr(at);
-  }
-  if (backfill.empty()) return Internal("migration 0016 has no backfill section");
+Result<std::int64_t> SqliteCounterRepository::NearDuplicateCopies(
+    Id of, const std::optional<std::vector<Id>>& agency_ids, bool include_unassigned) {
   auto conn = ctx_.pool->Acquire();
-  WriteTx tx(*conn);
-  HUMAS_RETURN_IF_ERROR(tx.Begin());
-  HUMAS_RETURN_IF_ERROR(conn->Exec(kSqlClear));
-  HUMAS_RETURN_IF_ERROR(conn->Exec(backfill));
-  return tx.Commit();
+  HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlCopies));
+  st.Bind(of);
+  std::int64_t n = 0;
+  while (true) {
+    HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return n;
+    const Id agency = st.Int(0);
+    const bool visible =
+        !agency_ids || (agency == 0 ? include_unassigned
+                                    : std::find(agency_ids->begin(), agency_ids->end(), agency) !=
+                                          agency_ids->end());
+    if (visible) n += st.Int(1);
+  }
+}
+
+Status SqliteCounterRepository::Rebuild() {
+  HUMAS_ASSIGN_OR_RETURN(std::string backfill, IngestCounterBackfill());
+  auto conn = ctx_.pool->Acquire();
+  return RebuildCounterTables(*conn, IngestCounterTables(), backfill, kRebuildChunkRows);
 }
 
 namespace {

@@ -5,6 +5,8 @@
 // TopAuthors / Author exactly as the previous GROUP BY over raw mentions (rollups_reference.h,
 // shared with bench/spread_bench.cc), and the counters equal a rebuild from the mentions and the
 // migration's own backfill.
+#include "store/sqlite/rollups.h"
+
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -17,6 +19,7 @@
 #include "store/counters.h"
 #include "store/queries.h"
 #include "store/sqlite/rollups_reference.h"
+#include "store/sqlite/spread_repo.h"
 #include "store/sqlite/test_util.h"
 
 namespace humas::store::sqlite {
@@ -27,6 +30,11 @@ constexpr UnixMillis kT0 = 1'723'852'800'000;  // 2024-08-17T00:00:00Z
 
 using reference::kOldHead;  // the previous raw-mention query (rollups_reference.h)
 using reference::kOldTail;
+
+//! The previous query's topic condition for #banjir.
+constexpr char kBanjir[] =
+    " AND m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH '\"banjir\"') AND "
+    "(lower(m.text) || ' ') GLOB '*#banjir[^a-z0-9_]*'";
 
 //! Rows of `sql` as text lines (columns joined by '|'), with ?1/?2 bound to since/until.
 std::vector<std::string> RawRows(const std::string& path, const std::string& sql,
@@ -212,9 +220,20 @@ class RollupCountersTest : public ::testing::Test {
                 Old(w.since, w.until, " AND (m.agency_id IN (" + a0 + ") OR m.agency_id IS NULL)"));
       f.agency_ids.reset();
       f.hashtag = "BANJIR";
-      EXPECT_EQ(New(f), Old(w.since, w.until,
-                            " AND m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH "
-                            "'\"banjir\"') AND (lower(m.text) || ' ') GLOB '*#banjir[^a-z0-9_]*'"));
+      EXPECT_EQ(New(f), Old(w.since, w.until, kBanjir));
+      // One author's profile on a topic: the author's mentions checked per row.
+      for (const char* handle : {"budi", "WARGA01"}) {
+        auto a = store_->spread().Author(Platform::kX, handle, f);
+        ASSERT_TRUE(a.ok());
+        auto old = Old(w.since, w.until, std::string(kBanjir),
+                       std::string(" AND m.platform = 'x' AND lower(m.author_handle) = lower('") +
+                           handle + "')");
+        if (old.empty()) {
+          EXPECT_EQ(a->mentions, 0);
+        } else {
+          EXPECT_EQ(std::vector<std::string>{Line(*a)}, old) << handle << " #banjir";
+        }
+      }
       f.hashtag.clear();
       for (const char* handle : {"budi", "WARGA01", "nobody"}) {
         auto a = store_->spread().Author(Platform::kX, handle, f);
@@ -239,6 +258,100 @@ class RollupCountersTest : public ::testing::Test {
 TEST_F(RollupCountersTest, TopAuthorsFromCountersEqualTheRawMentionQuery) {
   Ingest(700);
   ExpectEqualToRawMentions();
+}
+
+TEST_F(RollupCountersTest, TopicRankingReadsTheNewestCandidatesUpToTheCap) {
+  Ingest(700);
+  ActivityFilter f;
+  f.since = kT0 - 3 * kDay;
+  f.until = kT0 + 30 * kDay;
+  f.hashtag = "banjir";
+  // The mentions containing the word, newest id first (the order the full-text index is read).
+  const auto ids = RawRows(store_->path(),
+                           "SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH '\"banjir\"' "
+                           "ORDER BY rowid DESC");
+  ASSERT_GT(ids.size(), 100u);
+  TopicCoverage coverage;
+  auto ranked = [&] {
+    auto top = store_->spread().TopAuthors(f, 200, &coverage);
+    EXPECT_TRUE(top.ok()) << top.status().ToString();
+    std::vector<std::string> out;
+    if (top.ok())
+      for (const auto& a : *top) out.push_back(Line(a));
+    return out;
+  };
+  // Exactly as many candidates as the cap: all read, not capped.
+  f.topic_cap = static_cast<std::int64_t>(ids.size());
+  EXPECT_EQ(ranked(), Old(f.since, f.until, kBanjir));
+  EXPECT_FALSE(coverage.capped);
+  EXPECT_EQ(coverage.candidates, static_cast<std::int64_t>(ids.size()));
+  // A cap below: the newest `cap` candidates only, and it says so.
+  for (size_t cap : {size_t{1}, size_t{40}, ids.size() - 1}) {
+    f.topic_cap = static_cast<std::int64_t>(cap);
+    EXPECT_EQ(ranked(),
+              Old(f.since, f.until, std::string(kBanjir) + " AND m.id >= " + ids[cap - 1]))
+        << "cap " << cap;
+    EXPECT_TRUE(coverage.capped);
+    EXPECT_EQ(coverage.candidates, static_cast<std::int64_t>(cap));
+  }
+  f.topic_cap = 0;
+  EXPECT_EQ(store_->spread().TopAuthors(f, 10).status().code(), Code::kInvalidArgument);
+}
+
+//! The plan's detail lines for `sql` (EXPLAIN QUERY PLAN).
+std::vector<std::string> Plan(const std::string& path, const std::string& sql) {
+  std::vector<std::string> out;
+  for (const std::string& row : RawRows(path, "EXPLAIN QUERY PLAN " + sql))
+    out.push_back(row.substr(row.rfind('|') + 1));
+  return out;
+}
+
+bool Has(const std::vector<std::string>& plan, const std::string& what) {
+  for (const auto& line : plan)
+    if (line.find(what) != std::string::npos) return true;
+  return false;
+}
+
+//! A full scan of the mentions (table alias m), with or without an index.
+bool ScansMentions(const std::vector<std::string>& plan) {
+  for (const auto& line : plan)
+    if (line == "SCAN m" || line.rfind("SCAN m ", 0) == 0) return true;
+  return false;
+}
+
+int Count(const std::vector<std::string>& plan, const std::string& what) {
+  int n = 0;
+  for (const auto& line : plan) n += line.find(what) != std::string::npos;
+  return n;
+}
+
+TEST_F(RollupCountersTest, TopicReadsAreBoundedByTheirPlans) {
+  Ingest(200);
+  ActivityFilter f;
+  f.since = kT0;
+  f.until = kT0 + 30 * kDay;
+  f.hashtag = "banjir";
+  f.agency_ids = std::vector<Id>{agencies_[0], agencies_[1]};
+  std::vector<BindValue> binds;
+  // The ranking: the capped full-text read drives; each candidate is one primary-key read; no
+  // scan of the window's mentions and no list of every mention with the word.
+  auto ranking = Plan(store_->path(), ActivitySql(f, "", "", &binds));
+  std::string all;
+  for (const auto& l : ranking) all += l + "\n";
+  EXPECT_EQ(Count(ranking, "SCAN mentions_fts VIRTUAL TABLE"), 1) << all;
+  EXPECT_TRUE(Has(ranking, "CO-ROUTINE c")) << all;
+  EXPECT_TRUE(Has(ranking, "SEARCH m USING INTEGER PRIMARY KEY (rowid=?)")) << all;
+  EXPECT_FALSE(ScansMentions(ranking)) << all;
+  // One author's profile on the topic: the author index drives; the word is one probe per row.
+  auto profile = Plan(store_->path(), ActivitySql(f, "x", "budi", &binds));
+  all.clear();
+  for (const auto& l : profile) all += l + "\n";
+  EXPECT_TRUE(Has(profile, "SEARCH m USING INDEX mentions_author")) << all;
+  EXPECT_FALSE(ScansMentions(profile)) << all;
+  // The word is checked for one rowid (FTS5's rowid-equality plan "=", with the MATCH), never
+  // read as a list of every mention containing it.
+  EXPECT_EQ(Count(profile, "SCAN mentions_fts VIRTUAL TABLE"), 1) << all;
+  EXPECT_TRUE(Has(profile, "SCAN mentions_fts VIRTUAL TABLE INDEX 0:=")) << all;
 }
 
 TEST_F(RollupCountersTest, CorrectionsMoveCriticalRepliesAndTopicCounts) {
@@ -280,7 +393,14 @@ TEST_F(RollupCountersTest, IngestCountersEqualARebuildAndTheMigrationBackfill) {
   Ingest(500);
   const auto kept = RawRows(store_->path(), kCounterTables);
   ASSERT_GT(kept.size(), 100u);
-  // A rebuild from the mentions gives the same counters (rows with nothing left aside).
+  // A rebuild from the mentions gives the same counters (rows with nothing left aside), also
+  // after damage.
+  ASSERT_TRUE(store_->counters().Rebuild().ok());
+  EXPECT_EQ(RawRows(store_->path(), kCounterTables), kept);
+  RawExec(store_->path(),
+          "DELETE FROM mention_observed WHERE mention_id % 2 = 0; UPDATE mention_observed SET "
+          "observed = observed + 3; DELETE FROM author_daily WHERE mentions % 2 = 1");
+  ASSERT_NE(RawRows(store_->path(), kCounterTables), kept);
   ASSERT_TRUE(store_->counters().Rebuild().ok());
   EXPECT_EQ(RawRows(store_->path(), kCounterTables), kept);
   // As if the database were at 0015: the migration backfills the same counters on open.
@@ -335,6 +455,101 @@ TEST_F(RollupCountersTest, MatchesRecordedLaterMoveTheCountersLikeIntake) {
   EXPECT_EQ(RawRows(store_->path(), kCounterTables), kept);
   EXPECT_EQ(store_->mentions().RecordMatches(Platform::kX, "nope", {queries_[0]}).status().code(),
             Code::kNotFound);
+}
+
+TEST_F(RollupCountersTest, RebuildRepairsTheCountersWhileIntakeGoesOn) {
+  Ingest(400);
+  // Some near-duplicate copies of stored mentions.
+  std::vector<Mention> copies;
+  for (int i = 0; i < 30; ++i) {
+    Mention m = Random(10'000 + i, 400);
+    m.near_duplicate = NearDuplicate{1 + i % 4, 0.9, std::nullopt};
+    copies.push_back(m);
+  }
+  ASSERT_TRUE(store_->mentions().UpsertBatch(copies, kT0).ok());
+  const std::string path = store_->path();
+  // Counters gone wrong (a restore, a bug): rows missing, rows off, rows that should not be.
+  // (Not mention_observed here: an author's influence takes max(reported, observed) per mention,
+  // so a reaction stored during the rebuild to a mention whose observed count was wrong adds a
+  // wrong difference; the quiet rebuild below repairs that table.)
+  RawExec(path,
+          "DELETE FROM author_daily WHERE (mentions + likes_sum) % 3 = 0; UPDATE author_daily SET "
+          "influence = influence + 5 WHERE likes_sum % 5 = 1; UPDATE agency_topic_hourly SET count = count + 7 WHERE "
+          "(hour / 3600000) % 2 = 0; INSERT INTO agency_topic_hourly VALUES (999, 0, "
+          "'negative', 3); UPDATE near_duplicate_copies SET copies = copies * 2; DELETE FROM "
+          "rollup_hourly WHERE (hour / 3600000) % 4 = 0; UPDATE rollup_hourly SET count = count "
+          "+ 1 WHERE (hour / 3600000) % 4 = 1");
+  // The rebuild, in chunks of 7 rows; between its snapshot and its first write, intake goes on:
+  // new mentions, copies, edits, re-sent engagement (Ingest) and a label correction.
+  auto conn = Connection::Open(path, 5000);
+  ASSERT_TRUE(conn.ok());
+  auto backfill = IngestCounterBackfill();
+  ASSERT_TRUE(backfill.ok());
+  int ran = 0;
+  auto meanwhile = [&] {
+    ++ran;
+    Ingest(120);
+    std::vector<Mention> more;
+    for (int i = 0; i < 5; ++i) {
+      Mention m = Random(20'000 + 10 * ran + i, 400);
+      m.near_duplicate = NearDuplicate{2, 0.8, std::nullopt};
+      more.push_back(m);
+    }
+    ASSERT_TRUE(store_->mentions().UpsertBatch(more, kT0).ok());
+    LabelCorrection c;
+    c.mention_id = 3 + ran;
+    c.task = LabelTask::kSentiment;
+    auto now = store_->mentions().Get(c.mention_id);
+    ASSERT_TRUE(now.ok());
+    c.new_value = now->data.labels.sentiment == "negative" ? "positive" : "negative";
+    c.username = "petugas";
+    c.at = kT0;
+    ASSERT_TRUE(store_->corrections().Apply(&c).ok());
+  };
+  ASSERT_TRUE(RebuildCounterTables(**conn, IngestCounterTables(), *backfill, 7, meanwhile).ok());
+  ASSERT_TRUE(
+      RebuildCounterTables(**conn, {HourlyRollupTable()}, HourlyRollupBackfill(), 7, meanwhile)
+          .ok());
+  EXPECT_EQ(ran, 2);
+  conn->reset();
+  // What they are now must be a recount of everything stored, meanwhile included: the hourly
+  // rollups against their GROUP BY, the counters against the migrations' own backfill on open.
+  const std::string hourly =
+      "SELECT hour || ':' || agency_id || ':' || platform || ':' || sentiment, count FROM "
+      "rollup_hourly WHERE count <> 0 ORDER BY 1";
+  const auto hourly_now = RawRows(path, hourly);
+  const auto counters_now = RawRows(path, kCounterTables);
+  const std::string copies_sql =
+      "SELECT of_id, agency_id, copies FROM near_duplicate_copies WHERE copies <> 0 ORDER BY 1, 2";
+  const auto copies_now = RawRows(path, copies_sql);
+  EXPECT_EQ(hourly_now,
+            RawRows(path,
+                    "SELECT hour || ':' || agency || ':' || platform || ':' || sentiment, n FROM "
+                    "(SELECT created_at - ((created_at % 3600000) + 3600000) % 3600000 AS hour, "
+                    "coalesce(agency_id, 0) AS agency, platform, sentiment, count(*) AS n FROM "
+                    "mentions GROUP BY 1, 2, 3, 4) ORDER BY 1"));
+  RawExec(path,
+          "DROP TABLE mention_observed; DROP TABLE author_daily; DROP TABLE agency_topic_hourly; "
+          "DROP TABLE near_duplicate_copies; DELETE FROM schema_migrations WHERE version IN (16, "
+          "28)");
+  SystemClock clock;
+  SqliteOptions o;
+  o.path = path;
+  auto reopened = OpenSqliteStore(o, clock);
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  const auto truth = RawRows(path, kCounterTables);
+  EXPECT_EQ(truth.size(), counters_now.size());
+  for (size_t i = 0, j = 0; i < truth.size() || j < counters_now.size();) {
+    if (i < truth.size() && j < counters_now.size() && truth[i] == counters_now[j]) {
+      ++i, ++j;
+    } else if (j >= counters_now.size() || (i < truth.size() && truth[i] < counters_now[j])) {
+      ADD_FAILURE() << "missing after the rebuild: " << truth[i++];
+    } else {
+      ADD_FAILURE() << "wrong after the rebuild: " << counters_now[j++];
+    }
+  }
+  EXPECT_EQ(RawRows(path, copies_sql), copies_now);
+  EXPECT_FALSE(copies_now.empty());
 }
 
 }  // namespace

@@ -65,6 +65,26 @@ const std::vector<std::string>& LabelValues(LabelTask t) {
 namespace sqlite {
 namespace {
 
+//! A read transaction: the statements until its end see one snapshot while writers go on (WAL).
+class ReadTx {
+ public:
+  explicit ReadTx(Connection& conn) : conn_(conn) {}
+  ~ReadTx() {
+    if (open_) (void)conn_.Exec("COMMIT");
+  }
+  ReadTx(const ReadTx&) = delete;
+  ReadTx& operator=(const ReadTx&) = delete;
+  Status Begin() {
+    HUMAS_RETURN_IF_ERROR(conn_.Exec("BEGIN"));
+    open_ = true;
+    return Status::Ok();
+  }
+
+ private:
+  Connection& conn_;
+  bool open_ = false;
+};
+
 constexpr int kMaxCascadeNodes = 20000;
 constexpr int kMaxParentHops = 10000;
 constexpr UnixMillis kDayMs = 86'400'000;
@@ -92,9 +112,10 @@ constexpr char kSqlCountersHead[] =
     "max(followers), min(first_at), max(last_at) "
     "FROM author_daily WHERE day >= ?1 AND day < ?2";
 constexpr char kSqlCountersTail[] = " GROUP BY platform, author_key";
-// With a hashtag topic the full-text index narrows the window's mentions to those carrying it
-// (counters per hashtag would multiply the write path); each mention's observed reactions come
-// from the mention_observed counter instead of probing its children.
+// The same over raw mentions: one author's profile (the author's mentions in the window, through
+// mentions_author), and any ranking with a hashtag topic (counters per hashtag would add an upsert
+// per hashtag to every stored mention). Each mention's observed reactions come from the
+// mention_observed counter instead of probing its children.
 constexpr char kSqlTopicHead[] =
     "SELECT platform, max(author_handle), max(author_name), count(*), "
     "sum(is_share), sum(is_reply), "
@@ -112,8 +133,25 @@ constexpr char kSqlTopicHead[] =
     "CASE WHEN m.shared_from = '' AND m.kind <> 'share' AND (m.in_reply_to <> '' OR m.kind IN "
     "('reply', 'comment')) THEN 1 ELSE 0 END AS is_reply, "
     "coalesce((SELECT o.observed FROM mention_observed o WHERE o.mention_id = m.id), 0) "
-    "AS observed "
-    "FROM mentions m WHERE m.created_at >= ?1 AND m.created_at < ?2";
+    "AS observed ";
+// One author: the author index gives the rows; a topic is checked per row (below).
+constexpr char kSqlAuthorFrom[] = "FROM mentions m WHERE m.created_at >= ?1 AND m.created_at < ?2";
+// A topic ranking: the candidates are the newest ?4 mentions containing the word ?3 (the
+// full-text index read newest rowid first, stopping at the cap), each then read by primary key.
+// CROSS JOIN keeps that order: a scan of the window (unbounded) is never chosen.
+constexpr char kSqlTopicFrom[] =
+    "FROM (SELECT rowid AS id FROM mentions_fts WHERE mentions_fts MATCH ?3 "
+    "ORDER BY rowid DESC LIMIT ?4) c CROSS JOIN mentions m ON m.id = c.id "
+    "WHERE m.created_at >= ?1 AND m.created_at < ?2";
+// How many candidates there are, up to the cap + 1 (the cap was reached when cap + 1).
+constexpr char kSqlTopicCandidates[] =
+    "SELECT count(*) FROM (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ? "
+    "ORDER BY rowid DESC LIMIT ?)";
+// "#word" followed by a non-word character (so #gizi does not match #gizibaik).
+constexpr char kSqlHashtagGlob[] = " AND (lower(m.text) || ' ') GLOB ?";
+// An author's mention contains the word (one full-text probe of this rowid).
+constexpr char kSqlHasWord[] =
+    " AND EXISTS (SELECT 1 FROM mentions_fts WHERE mentions_fts MATCH ? AND rowid = m.id)";
 constexpr char kSqlTopicTail[] = ") GROUP BY platform, lower(author_handle)";
 // Influence, then mentions, then the handle; platform last makes the order total.
 constexpr char kSqlActivityOrder[] = " ORDER BY 14 DESC, 4 DESC, 2, 1 LIMIT ";
@@ -136,11 +174,12 @@ constexpr char kSqlCorrectionInsert[] =
 constexpr char kSqlCorrectionsOfMention[] =
     "SELECT id, mention_id, task, old_value, old_confidence, new_value, user_id, username, note, "
     "at FROM label_corrections WHERE mention_id = ? ORDER BY id";
-// The latest correction per mention for a task (max(id) picks its row: SQLite's bare-column rule).
+// The latest correction per mention for a task (max(id) picks its row: SQLite's bare-column rule),
+// one page after a mention id: a range of the label_corrections_task index (task, mention_id, id).
 constexpr char kSqlExamples[] =
     "SELECT c.mention_id, m.text, c.new_value, max(c.id) FROM label_corrections c "
-    "JOIN mentions m ON m.id = c.mention_id WHERE c.task = ? GROUP BY c.mention_id "
-    "ORDER BY c.mention_id";
+    "JOIN mentions m ON m.id = c.mention_id WHERE c.task = ? AND c.mention_id > ? "
+    "GROUP BY c.mention_id ORDER BY c.mention_id LIMIT ?";
 
 Result<AuthorActivity> ReadActivity(const Stmt& st) {
   AuthorActivity a;
@@ -167,15 +206,26 @@ Result<AuthorActivity> ReadActivity(const Stmt& st) {
   return a;
 }
 
-//! The statement for `f` up to its GROUP BY (counters, or mentions with the topic), with the
-//! window (bound as ?1/?2) widened to whole UTC days, plus `author` conditions when not empty.
+std::string FtsWord(const std::string& tag) { return "\"" + AsciiLower(tag) + "\""; }
+
+}  // namespace
+
+//! The statement for `f` up to its GROUP BY (counters, the author's mentions, or a topic's
+//! candidates), with the window (bound as ?1/?2) widened to whole UTC days, plus `author`
+//! conditions when not empty.
 std::string ActivitySql(const ActivityFilter& f, const std::string& author_platform,
                         const std::string& author, std::vector<BindValue>* binds) {
   const bool topic = !f.hashtag.empty();
   const bool raw = topic || !author.empty();  // mentions, not the counters
+  const bool candidates = topic && author.empty();
   const std::string p = raw ? "m." : "";
   std::string sql = raw ? kSqlTopicHead : kSqlCountersHead;
+  if (raw) sql += candidates ? kSqlTopicFrom : kSqlAuthorFrom;
   *binds = {DayOf(f.since), DayOf(f.until - 1) + kDayMs};
+  if (candidates) {
+    binds->push_back(FtsWord(f.hashtag));
+    binds->push_back(f.topic_cap);
+  }
   if (!author.empty()) {
     sql += " AND m.platform = ? AND m.author_handle = ? COLLATE NOCASE";  // mentions_author
     binds->push_back(author_platform);
@@ -188,17 +238,17 @@ std::string ActivitySql(const ActivityFilter& f, const std::string& author_platf
     sql += ")";
   }
   if (topic) {
-    std::string tag = AsciiLower(f.hashtag);
-    // The full-text index narrows to mentions with the word; the GLOB keeps only "#word" followed
-    // by a non-word character (so #gizi does not match #gizibaik).
-    sql +=
-        " AND m.id IN (SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?) AND "
-        "(lower(m.text) || ' ') GLOB ?";
-    binds->push_back("\"" + tag + "\"");
-    binds->push_back("*#" + tag + "[^a-z0-9_]*");
+    if (!candidates) {
+      sql += kSqlHasWord;
+      binds->push_back(FtsWord(f.hashtag));
+    }
+    sql += kSqlHashtagGlob;
+    binds->push_back("*#" + AsciiLower(f.hashtag) + "[^a-z0-9_]*");
   }
   return sql + (raw ? kSqlTopicTail : kSqlCountersTail);
 }
+
+namespace {
 
 Status CheckHashtag(const std::string& tag) {
   if (tag.size() > 100) return InvalidArgument("topic is too long").WithField("topic");
@@ -282,12 +332,27 @@ Result<Cascade> SqliteSpreadRepository::GetCascade(Id mention_id, int max_nodes)
 }
 
 Result<std::vector<AuthorActivity>> SqliteSpreadRepository::TopAuthors(const ActivityFilter& f,
-                                                                       int limit) {
+                                                                       int limit,
+                                                                       TopicCoverage* coverage) {
   HUMAS_RETURN_IF_ERROR(CheckHashtag(f.hashtag));
+  if (f.topic_cap < 1) return InvalidArgument("the topic cap must be positive");
   limit = std::clamp(limit, 1, 200);
   std::vector<BindValue> binds;
   std::string sql = ActivitySql(f, "", "", &binds) + kSqlActivityOrder + std::to_string(limit);
   auto conn = ctx_.pool->Acquire();
+  // One read transaction: the candidate count and the ranking see the same mentions.
+  ReadTx read(*conn);
+  HUMAS_RETURN_IF_ERROR(read.Begin());
+  if (coverage) *coverage = {};
+  if (coverage && !f.hashtag.empty()) {
+    HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlTopicCandidates));
+    const std::string word = FtsWord(f.hashtag);  // bound without a copy: lives past Step()
+    st.Bind(word).Bind(f.topic_cap + 1);
+    HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());
+    std::int64_t n = row ? st.Int(0) : 0;
+    coverage->capped = n > f.topic_cap;
+    coverage->candidates = std::min(n, f.topic_cap);
+  }
   HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(sql));
   BindAll(st, binds);
   std::vector<AuthorActivity> out;
@@ -426,10 +491,11 @@ Result<std::vector<LabelCorrection>> SqliteCorrectionRepository::ForMention(Id m
   }
 }
 
-Result<std::vector<CorrectedExample>> SqliteCorrectionRepository::Examples(LabelTask task) {
+Result<std::vector<CorrectedExample>> SqliteCorrectionRepository::Examples(LabelTask task, Id after,
+                                                                           int limit) {
   auto conn = ctx_.pool->Acquire();
   HUMAS_ASSIGN_OR_RETURN(Stmt st, conn->Prepare(kSqlExamples));
-  st.Bind(ToString(task));
+  st.Bind(ToString(task)).Bind(after).Bind(std::int64_t{std::clamp(limit, 1, 10000)});
   std::vector<CorrectedExample> out;
   while (true) {
     HUMAS_ASSIGN_OR_RETURN(bool row, st.Step());

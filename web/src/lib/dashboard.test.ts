@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { Dashboard, Mention } from '@/api/types'
-import { applyMention, denseSeries, emptyDashboard, hourBucket } from './dashboard'
+import { applyMention, coalesce, denseSeries, emptyDashboard, hourBucket } from './dashboard'
 
 const NOW = Date.parse('2024-08-17T10:30:00.000Z')
 
@@ -45,6 +45,43 @@ describe('applyMention', () => {
     const base = emptyDashboard()
     expect(applyMention(base, mention(), false, 24, NOW)).toBe(base)
     expect(applyMention(base, mention({ created_at: '2024-08-15T10:00:00.000Z' }), true, 24, NOW)).toBe(base)
+  })
+})
+
+describe('coalesce', () => {
+  it('runs once, the given time after the last ask', () => {
+    vi.useFakeTimers()
+    try {
+      const fn = vi.fn()
+      const ask = coalesce(fn, 500)
+      ask()
+      vi.advanceTimersByTime(400)
+      ask()
+      ask()
+      vi.advanceTimersByTime(499)
+      expect(fn).not.toHaveBeenCalled()
+      vi.advanceTimersByTime(1)
+      expect(fn).toHaveBeenCalledTimes(1)
+      ask()
+      vi.advanceTimersByTime(500)
+      expect(fn).toHaveBeenCalledTimes(2)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('drops a pending run when cancelled', () => {
+    vi.useFakeTimers()
+    try {
+      const fn = vi.fn()
+      const ask = coalesce(fn, 100)
+      ask()
+      ask.cancel()
+      vi.advanceTimersByTime(1000)
+      expect(fn).not.toHaveBeenCalled()
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
 

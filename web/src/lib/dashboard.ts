@@ -64,6 +64,41 @@ export function applyMention(
   return next
 }
 
+export interface Coalesced {
+  /** Asks for a run: it happens `ms` after the last ask (several asks in a row make one run). */
+  (): void
+  /** Drops a run not yet made. */
+  cancel(): void
+}
+
+/**
+ * Coalesces asks into one call of `fn` `ms` after the last one: several `mention.edited` events in
+ * a row make the dashboard read its counters once. Timers are injectable for tests.
+ */
+export function coalesce(
+  fn: () => void,
+  ms: number,
+  timers: { set: (f: () => void, ms: number) => unknown; clear: (h: unknown) => void } = {
+    set: (f, t) => setTimeout(f, t),
+    clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+  },
+): Coalesced {
+  let handle: unknown = null
+  const cancel = () => {
+    if (handle !== null) timers.clear(handle)
+    handle = null
+  }
+  const ask = (() => {
+    cancel()
+    handle = timers.set(() => {
+      handle = null
+      fn()
+    }, ms)
+  }) as Coalesced
+  ask.cancel = cancel
+  return ask
+}
+
 /** Fills hours without mentions with zero so the chart has one bar per hour of the window. */
 export function denseSeries(series: Dashboard['series'], hours: number, now: number = Date.now()): Dashboard['series'] {
   const counts = new Map(series.map((p) => [hourBucket(p.hour), p.count]))

@@ -107,10 +107,18 @@ export interface AuthorProfile extends Author {
   recent: Mention[]
 }
 
+/** With a topic: how many of the newest mentions containing the word were read (at most `cap`). */
+export interface TopicCoverage {
+  candidates: number
+  cap: number
+  capped: boolean
+}
+
 export interface TopAuthors {
   window: AuthorWindow
   measure: string
   items: Author[]
+  topic_coverage?: TopicCoverage
 }
 
 export type LabelTask = 'sentiment' | 'kind' | 'hoax'
