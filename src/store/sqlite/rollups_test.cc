@@ -474,7 +474,8 @@ TEST_F(RollupCountersTest, RebuildRepairsTheCountersWhileIntakeGoesOn) {
   // wrong difference; the quiet rebuild below repairs that table.)
   RawExec(path,
           "DELETE FROM author_daily WHERE (mentions + likes_sum) % 3 = 0; UPDATE author_daily SET "
-          "influence = influence + 5 WHERE likes_sum % 5 = 1; UPDATE agency_topic_hourly SET count = count + 7 WHERE "
+          "influence = influence + 5 WHERE likes_sum % 5 = 1; UPDATE agency_topic_hourly SET count "
+          "= count + 7 WHERE "
           "(hour / 3600000) % 2 = 0; INSERT INTO agency_topic_hourly VALUES (999, 0, "
           "'negative', 3); UPDATE near_duplicate_copies SET copies = copies * 2; DELETE FROM "
           "rollup_hourly WHERE (hour / 3600000) % 4 = 0; UPDATE rollup_hourly SET count = count "
