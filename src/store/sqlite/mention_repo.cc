@@ -230,7 +230,7 @@ Result<std::vector<UpsertOutcome>> SqliteMentionRepository::UpsertBatch(
     if (m.near_duplicate) {  // a copy: its cluster's counter grows (migration 0028)
       const int k = m.near_duplicate_in_batch;
       const Id of = k >= 0 && static_cast<size_t>(k) < i ? out[static_cast<size_t>(k)].id
-                                                          : m.near_duplicate->of;
+                                                         : m.near_duplicate->of;
       if (of > 0) counters.Copied(of, m.agency_id.value_or(0));
     }
     out.push_back({UpsertOutcome::Kind::kInserted, id});
